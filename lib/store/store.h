@@ -1,0 +1,72 @@
+// The daemon's state: one SQLite file in WAL mode, owned by one thread (the
+// event loop). Every method is one transaction; a process killed at any
+// moment leaves a file that opens and is consistent. Not thread-safe: call
+// it from the thread that opened it.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "util/error.h"
+
+struct sqlite3;
+
+namespace store {
+
+// An envelope as received from Socket Mode, to be recorded before its ack.
+struct InboxEnvelope {
+  std::string envelope_id;
+  std::string kind;                      // envelope type: events_api, interactive, …
+  std::vector<std::string> dedupe_keys;  // e.g. "event:Ev1", "msg:C1:1700.1"; may be empty
+  std::string payload_json;              // the envelope's payload, as received
+  long long received_at_ms = 0;          // wall clock, ms since epoch
+};
+
+// A recorded envelope that has not been processed yet.
+struct InboxItem {
+  long long id = 0;  // increasing in arrival order
+  std::string envelope_id;
+  std::string kind;
+  std::string payload_json;
+  long long received_at_ms = 0;
+};
+
+class Store {
+ public:
+  // Opens or creates the database at `path`, switches it to WAL, and applies
+  // any pending schema migrations in one transaction each. Fails with
+  // kStorage and a message naming the path when the file or its folder is
+  // not writable, when the file is not a slackdesk database, or when its
+  // schema is newer than this binary knows.
+  static util::Result<std::unique_ptr<Store>> Open(const std::string& path);
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  // The schema version after migrations (PRAGMA user_version).
+  int SchemaVersion() const;
+
+  // Records a batch of envelopes in ONE transaction (group commit), durably:
+  // when this returns, the rows survive a SIGKILL. An envelope any of whose
+  // dedupe keys was recorded before (in this batch or earlier) is not
+  // inserted. Returns, per envelope in order, true when it was new.
+  util::Result<std::vector<bool>> RecordEnvelopes(const std::vector<InboxEnvelope>& batch);
+
+  // Up to `limit` unprocessed envelopes, oldest first.
+  util::Result<std::vector<InboxItem>> PendingInbox(int limit);
+
+  // Marks an envelope processed; it is no longer returned by PendingInbox.
+  util::Status MarkInboxDone(long long id);
+
+  // Deletes processed envelopes and dedupe keys recorded before
+  // `cutoff_ms`; returns how many rows went. Keys must outlive Slack's
+  // retries (the caller keeps them at least a day).
+  util::Result<int> PruneInbox(long long cutoff_ms);
+
+ private:
+  explicit Store(sqlite3* db);
+  sqlite3* db_;
+};
+
+}  // namespace store

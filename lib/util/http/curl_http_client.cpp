@@ -1,0 +1,122 @@
+#include "util/http/curl_http_client.h"
+
+#include <cctype>
+#include <memory>
+
+#include <curl/curl.h>
+#include <fmt/format.h>
+
+namespace util::http {
+namespace {
+
+size_t AppendBody(char* data, size_t size, size_t count, void* user) {
+  static_cast<std::string*>(user)->append(data, size * count);
+  return size * count;
+}
+
+size_t CollectHeader(char* data, size_t size, size_t count, void* user) {
+  auto* headers = static_cast<std::map<std::string, std::string>*>(user);
+  std::string line(data, size * count);
+  size_t colon = line.find(':');
+  if (colon != std::string::npos) {
+    std::string name = line.substr(0, colon);
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::string value = line.substr(colon + 1);
+    size_t begin = value.find_first_not_of(" \t");
+    size_t end = value.find_last_not_of(" \t\r\n");
+    (*headers)[name] = begin == std::string::npos ? "" : value.substr(begin, end - begin + 1);
+  }
+  return size * count;
+}
+
+struct CurlDeleter {
+  void operator()(CURL* curl) const { curl_easy_cleanup(curl); }
+};
+struct SlistDeleter {
+  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
+};
+
+// Whether the request can have reached the server's application: only
+// failures before the connection was made are known not to have.
+bool MayHaveBeenSent(CURLcode code) {
+  return !(code == CURLE_COULDNT_RESOLVE_HOST || code == CURLE_COULDNT_CONNECT ||
+           code == CURLE_COULDNT_RESOLVE_PROXY || code == CURLE_SSL_CONNECT_ERROR ||
+           code == CURLE_PEER_FAILED_VERIFICATION);
+}
+
+// URL without its query string: queries may carry tickets or tokens.
+std::string UrlForLog(const std::string& url) { return url.substr(0, url.find('?')); }
+
+}  // namespace
+
+std::string HttpResponse::Header(const std::string& name) const {
+  auto it = headers.find(name);
+  return it == headers.end() ? std::string() : it->second;
+}
+
+Millis ParseRetryAfter(const std::string& value, Millis fallback) {
+  if (value.empty()) return fallback;
+  long long seconds = 0;
+  for (char c : value) {
+    if (c == ' ') continue;
+    if (c < '0' || c > '9') return fallback;
+    seconds = seconds * 10 + (c - '0');
+    if (seconds > 86400) return Millis(86400LL * 1000);
+  }
+  return Millis(seconds * 1000);
+}
+
+void GlobalInit() { curl_global_init(CURL_GLOBAL_DEFAULT); }
+
+Result<HttpResponse> CurlHttpClient::Send(const HttpRequest& request) {
+  std::unique_ptr<CURL, CurlDeleter> curl(curl_easy_init());
+  if (!curl) return MakeError(ErrorCode::kNetwork, "curl_easy_init failed");
+  HttpResponse response;
+  std::unique_ptr<curl_slist, SlistDeleter> header_list;
+  for (const auto& [name, value] : request.headers) {
+    std::string line = name + ": " + value;
+    header_list.reset(curl_slist_append(header_list.release(), line.c_str()));
+  }
+  // An empty Expect: stops curl from waiting a second for "100 Continue".
+  header_list.reset(curl_slist_append(header_list.release(), "Expect:"));
+  CURL* h = curl.get();
+  curl_easy_setopt(h, CURLOPT_URL, request.url.c_str());
+  curl_easy_setopt(h, CURLOPT_HTTPHEADER, header_list.get());
+  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);  // threads: no SIGALRM for DNS timeouts
+  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
+  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
+  curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
+  curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
+  curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
+  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, AppendBody);
+  curl_easy_setopt(h, CURLOPT_WRITEDATA, &response.body);
+  curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, CollectHeader);
+  curl_easy_setopt(h, CURLOPT_HEADERDATA, &response.headers);
+  if (request.method == "POST" || request.method == "PUT") {
+    curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body.c_str());
+    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+  }
+  if (request.method != "GET" && request.method != "POST") {
+    curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+  }
+  CURLcode code = curl_easy_perform(h);
+  if (code == CURLE_OPERATION_TIMEDOUT) {
+    return MakeError(ErrorCode::kTimeout,
+                     fmt::format("{} {}: timed out after {} ms", request.method,
+                                 UrlForLog(request.url), request.timeout.count()));
+  }
+  if (code != CURLE_OK) {
+    return MakeError(ErrorCode::kNetwork,
+                     fmt::format("{} {}: {}{}", request.method, UrlForLog(request.url),
+                                 curl_easy_strerror(code),
+                                 MayHaveBeenSent(code) ? "" : " (request not sent)"));
+  }
+  long status = 0;
+  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+  response.status = static_cast<int>(status);
+  return response;
+}
+
+}  // namespace util::http
