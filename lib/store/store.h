@@ -11,6 +11,7 @@
 #include "util/error.h"
 
 struct sqlite3;
+struct sqlite3_stmt;
 
 namespace store {
 
@@ -66,7 +67,25 @@ class Store {
 
  private:
   explicit Store(sqlite3* db);
+
+  // Prepares the cached statements; called once by Open.
+  util::Status Prepare();
+  // Builds the kStorage error for `operation` from the connection's last
+  // message, then rolls back the open transaction, if any.
+  tl::unexpected<util::Error> Fail(const char* operation);
+
   sqlite3* db_;
+  int schema_version_ = 0;
+  // Cached statements, finalized by the destructor before the close.
+  sqlite3_stmt* begin_ = nullptr;
+  sqlite3_stmt* commit_ = nullptr;
+  sqlite3_stmt* find_key_ = nullptr;
+  sqlite3_stmt* insert_inbox_ = nullptr;
+  sqlite3_stmt* insert_key_ = nullptr;
+  sqlite3_stmt* pending_ = nullptr;
+  sqlite3_stmt* mark_done_ = nullptr;
+  sqlite3_stmt* prune_inbox_ = nullptr;
+  sqlite3_stmt* prune_keys_ = nullptr;
 };
 
 }  // namespace store
