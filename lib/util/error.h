@@ -28,6 +28,9 @@ struct Error {
   ErrorCode code;
   std::string message;   // names the operation and the identifiers involved
   long retry_after_ms = 0;  // with kRateLimited (and some 503s): wait this long
+  // True when the request certainly never reached the peer (DNS or connect
+  // failed), so even a non-idempotent call can be repeated safely.
+  bool not_sent = false;
 
   // True when repeating the same operation later may succeed.
   bool IsTransient() const {

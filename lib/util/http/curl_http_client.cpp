@@ -108,10 +108,10 @@ Result<HttpResponse> CurlHttpClient::Send(const HttpRequest& request) {
                                  UrlForLog(request.url), request.timeout.count()));
   }
   if (code != CURLE_OK) {
-    return MakeError(ErrorCode::kNetwork,
-                     fmt::format("{} {}: {}{}", request.method, UrlForLog(request.url),
-                                 curl_easy_strerror(code),
-                                 MayHaveBeenSent(code) ? "" : " (request not sent)"));
+    Error error{ErrorCode::kNetwork,
+                fmt::format("{} {}: {}", request.method, UrlForLog(request.url), curl_easy_strerror(code))};
+    error.not_sent = !MayHaveBeenSent(code);
+    return tl::make_unexpected(std::move(error));
   }
   long status = 0;
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);

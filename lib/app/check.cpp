@@ -1,0 +1,56 @@
+#include "app/check.h"
+
+#include <fmt/format.h>
+
+#include "slack/json_util.h"
+#include "slack/web_api/web_api_client.h"
+#include "util/http/curl_http_client.h"
+#include "util/log.h"
+
+namespace app {
+namespace {
+
+void Line(std::FILE* out, bool ok, const std::string& what, const std::string& detail) {
+  // The detail may quote a server's answer; the sink's redaction applies to
+  // log lines only, so redact here too.
+  std::string line = fmt::format("{:<4} {}: {}\n", ok ? "ok" : "FAIL", what, util::log::Redact(detail));
+  std::fputs(line.c_str(), out);
+  std::fflush(out);
+}
+
+}  // namespace
+
+int RunCheck(const config::Config& config, const std::string& config_origin, std::FILE* out) {
+  bool all_ok = true;
+  Line(out, true, "config", config_origin);
+
+  util::http::CurlHttpClient http;
+  auto bot_options = slack::web_api::DefaultWebApiOptions(config.slack_api_url, config.slack_bot_token);
+  bot_options.max_attempts = 2;
+  bot_options.timeout = util::Millis(15000);
+  slack::web_api::WebApiClient bot_api(http, bot_options);
+  auto auth = bot_api.Call("auth.test", "{}");
+  if (auth) {
+    Line(out, true, "slack auth.test (slack_bot_token)",
+         fmt::format("bot {} ({}) in {}", json::GetString(*auth, "user"), json::GetString(*auth, "user_id"),
+                     json::GetString(*auth, "team")));
+  } else {
+    all_ok = false;
+    Line(out, false, "slack auth.test (slack_bot_token)", auth.error().message);
+  }
+
+  slack::web_api::WebApiOptions app_options = bot_options;
+  app_options.token = config.slack_app_token;
+  slack::web_api::WebApiClient app_api(http, app_options);
+  auto open = app_api.Call("apps.connections.open", "{}");
+  if (open && !json::GetString(*open, "url").empty()) {
+    Line(out, true, "slack apps.connections.open (slack_app_token)", "Socket Mode is enabled");
+  } else {
+    all_ok = false;
+    Line(out, false, "slack apps.connections.open (slack_app_token)",
+         open ? "the reply has no url" : open.error().message);
+  }
+  return all_ok ? 0 : 1;
+}
+
+}  // namespace app

@@ -1,0 +1,15 @@
+// The composition root of `slackdesk run`: owns the event loop, the store,
+// the Slack clients and the worker threads, and wires them together. One
+// thread runs the io_context; the store and all flow state live there;
+// blocking HTTP runs on worker threads whose results are posted back.
+#pragma once
+
+#include "config/config.h"
+
+namespace app {
+
+// Runs the daemon until SIGTERM or SIGINT. Returns the exit code: 0 after a
+// clean stop, 1 on a runtime failure (store unusable, bot token refused).
+int RunDaemon(const config::Config& config);
+
+}  // namespace app

@@ -1,0 +1,312 @@
+#include "slack/socket_mode/socket_mode_client.h"
+
+#include <boost/asio/post.hpp>
+#include <fmt/format.h>
+
+#include "slack/json_util.h"
+#include "slack/socket_mode/disconnect_policy.h"
+#include "util/log.h"
+
+namespace slack::socket_mode {
+
+AckDecision EnvelopeSink::Decide(const Frame&) { return {}; }
+
+SocketModeClient::SocketModeClient(boost::asio::io_context& io, UrlOpener opener, EnvelopeSink& sink,
+                                   SocketModeOptions options)
+    : io_(io),
+      opener_(std::move(opener)),
+      sink_(sink),
+      options_(options),
+      connect_timer_(io),
+      tick_timer_(io),
+      alive_(std::make_shared<bool>(true)) {
+  WebSocketClient::Handlers handlers;
+  handlers.on_open = [this](ConnectionId id) { OnOpen(id); };
+  handlers.on_message = [this](ConnectionId id, std::string text) { OnMessage(id, std::move(text)); };
+  handlers.on_pong = [this](ConnectionId id) { OnPong(id); };
+  handlers.on_closed = [this](ConnectionId id, std::string reason) { OnClosed(id, reason); };
+  ws_ = std::make_unique<WebSocketClient>(io, std::move(handlers));
+}
+
+SocketModeClient::~SocketModeClient() { *alive_ = false; }
+
+void SocketModeClient::Start(std::function<void(const std::string&)> on_status) {
+  on_status_ = std::move(on_status);
+  Status("connecting");
+  ScheduleConnect(util::Millis(0), "start");
+  StartTicking();
+}
+
+void SocketModeClient::Stop() {
+  stopping_ = true;
+  connect_timer_.cancel();
+  tick_timer_.cancel();
+  std::vector<ConnectionId> ids;
+  for (const auto& [id, connection] : connections_) ids.push_back(id);
+  for (ConnectionId id : ids) ws_->Close(id, "shutting down");
+  active_ = 0;
+}
+
+size_t SocketModeClient::LiveConnections() const { return ws_->LiveCount(); }
+
+void SocketModeClient::Status(const std::string& status) {
+  if (on_status_) on_status_(status);
+}
+
+util::Millis SocketModeClient::NextBackoff() {
+  ++failures_;
+  return util::BackoffDelay(options_.backoff, failures_, util::UnitRandom());
+}
+
+void SocketModeClient::ScheduleConnect(util::Millis delay, const std::string& why) {
+  // One attempt at a time: a second trigger while one is under way would
+  // open sockets nobody closes (the too_many_websockets storms of
+  // slack-facts.md §5).
+  if (stopping_ || connect_pending_) return;
+  connect_pending_ = true;
+  connect_timer_.expires_after(delay);
+  util::log::Debug("socket mode: connecting in {} ms ({})", delay.count(), why);
+  connect_timer_.async_wait([this, alive = alive_](const boost::system::error_code& ec) {
+    if (!*alive || ec || stopping_) return;
+    RequestUrl();
+  });
+}
+
+void SocketModeClient::RequestUrl() {
+  opener_([this, alive = alive_](util::Result<std::string> url) {
+    if (!*alive) return;
+    OnUrl(std::move(url));
+  });
+}
+
+void SocketModeClient::OnUrl(util::Result<std::string> url) {
+  if (stopping_) return;
+  if (url) {
+    auto id = ws_->Connect(*url);
+    if (id) {
+      connecting_ = *id;
+      util::TimePoint now = util::SteadyClock::now();
+      connections_[*id] = Connection{now, {}, now, now, false};
+      util::log::Debug("socket mode: connection {} opening", *id);
+      return;
+    }
+    url = tl::make_unexpected(id.error());
+  }
+  connect_pending_ = false;
+  const util::Error& error = url.error();
+  util::Millis delay = std::max(NextBackoff(), util::Millis(error.retry_after_ms));
+  if (error.code == util::ErrorCode::kAuth) {
+    util::log::Error("socket mode: apps.connections.open refused the app token: {}; check slack_app_token",
+                     error.message);
+  } else {
+    util::log::Warn("socket mode: could not get a connection URL: {}", error.message);
+  }
+  Status("reconnecting");
+  ScheduleConnect(delay, "after a failed apps.connections.open");
+}
+
+void SocketModeClient::OnOpen(ConnectionId id) {
+  auto it = connections_.find(id);
+  if (it != connections_.end()) it->second.last_inbound = util::SteadyClock::now();
+}
+
+void SocketModeClient::OnPong(ConnectionId id) {
+  auto it = connections_.find(id);
+  if (it != connections_.end()) it->second.last_inbound = util::SteadyClock::now();
+}
+
+void SocketModeClient::OnMessage(ConnectionId id, std::string text) {
+  auto it = connections_.find(id);
+  if (it == connections_.end()) return;
+  it->second.last_inbound = util::SteadyClock::now();
+  Frame frame = ParseFrame(text);
+  switch (frame.kind) {
+    case FrameKind::kHello:
+      OnHello(id, frame);
+      return;
+    case FrameKind::kDisconnect:
+      OnDisconnect(id, frame);
+      return;
+    case FrameKind::kEnvelope:
+      OnEnvelope(id, std::move(frame));
+      return;
+    case FrameKind::kMalformed:
+    case FrameKind::kUnknown:
+      // Contract: every envelope that has an id is acked; keep the raw text
+      // in the inbox so nothing acked is lost, even if unreadable.
+      util::log::Warn("socket mode: skipping {} ({}; {} bytes){}", frame.summary, frame.error, text.size(),
+                      frame.envelope_id.empty() ? "" : fmt::format(" envelope={}", frame.envelope_id));
+      if (!frame.envelope_id.empty()) {
+        frame.type = frame.kind == FrameKind::kMalformed ? "malformed" : "unknown";
+        frame.payload_json = json::Quote(text);
+        OnEnvelope(id, std::move(frame));
+      }
+      return;
+  }
+}
+
+void SocketModeClient::OnHello(ConnectionId id, const Frame& frame) {
+  Connection& connection = connections_[id];
+  connection.hello = true;
+  connection.hello_at = connection.last_inbound;
+  if (connecting_ == id) {
+    connecting_ = 0;
+    connect_pending_ = false;
+  }
+  ConnectionId previous = active_;
+  active_ = id;
+  int ours = 0;
+  for (const auto& [other, c] : connections_) ours += c.hello ? 1 : 0;
+  util::log::Info("socket mode: connected (connection {}, num_connections={})", id, frame.num_connections);
+  if (frame.num_connections > ours + 1) {
+    // Slack counts sockets it has not noticed are dead; events sent to them
+    // are lost until it does (python-slack-sdk#1940).
+    util::log::Warn("socket mode: Slack counts {} connections for this app but this process holds {}; "
+                    "is another slackdesk running with the same app token?",
+                    frame.num_connections, ours);
+  }
+  if (previous != 0 && previous != id) {
+    util::log::Debug("socket mode: closing replaced connection {}", previous);
+    ws_->Close(previous, "replaced");
+  }
+  Status("connected");
+}
+
+void SocketModeClient::OnDisconnect(ConnectionId id, const Frame& frame) {
+  if (id != active_) {
+    util::log::Debug("socket mode: {} on connection {} that is already being replaced", frame.summary, id);
+    return;
+  }
+  switch (ActionForDisconnect(frame.reason)) {
+    case DisconnectAction::kReplaceKeepingOld:
+      util::log::Info("socket mode: Slack asked to reconnect ({}); opening a new connection first", frame.reason);
+      ScheduleConnect(util::Millis(0), frame.reason);
+      return;
+    case DisconnectAction::kCloseThenReconnect:
+    case DisconnectAction::kCloseThenReconnectLoudly: {
+      active_ = 0;
+      ws_->Close(id, frame.reason);
+      util::Millis delay = NextBackoff();
+      if (frame.reason == "link_disabled") {
+        util::log::Error("socket mode: Slack disabled Socket Mode for this app (link_disabled); "
+                         "enable it in the app settings; retrying in {} ms", delay.count());
+      } else {
+        util::log::Warn("socket mode: Slack closed the connection ({}); retrying in {} ms", frame.reason,
+                        delay.count());
+      }
+      Status("reconnecting");
+      ScheduleConnect(delay, frame.reason);
+      return;
+    }
+  }
+}
+
+void SocketModeClient::OnEnvelope(ConnectionId id, Frame frame) {
+  AckDecision decision = sink_.Decide(frame);
+  if (!decision.record) {
+    // Validation answered in the ack; there is nothing to keep.
+    auto sent = ws_->Send(id, AckFrame(frame.envelope_id, decision.payload_json));
+    if (!sent) util::log::Warn("socket mode: ack of envelope={} failed: {}", frame.envelope_id, sent.error().message);
+    return;
+  }
+  batch_.push_back(Pending{id, std::move(frame), std::move(decision.payload_json)});
+  // Group commit: envelopes that arrive together (already queued on the
+  // loop) share one transaction; the flush runs right after them.
+  if (!flush_posted_) {
+    flush_posted_ = true;
+    boost::asio::post(io_, [this, alive = alive_] {
+      if (*alive) Flush();
+    });
+  }
+}
+
+void SocketModeClient::Flush() {
+  flush_posted_ = false;
+  std::vector<Pending> batch = std::move(batch_);
+  batch_.clear();
+  if (batch.empty()) return;
+  std::vector<Frame> frames;
+  frames.reserve(batch.size());
+  for (const Pending& pending : batch) frames.push_back(pending.frame);
+  auto recorded = sink_.Record(frames);
+  if (!recorded) {
+    // Not durable, so not acked: Slack redelivers events it got no ack for.
+    util::log::Error("socket mode: could not record {} envelope(s), not acking them: {}", batch.size(),
+                     recorded.error().message);
+    return;
+  }
+  for (const Pending& pending : batch) {
+    auto sent = ws_->Send(pending.connection, AckFrame(pending.frame.envelope_id, pending.ack_payload));
+    if (!sent) {
+      util::log::Warn("socket mode: ack of envelope={} failed ({}); it is recorded, and a redelivery will be "
+                      "recognised", pending.frame.envelope_id, sent.error().message);
+    }
+  }
+  sink_.OnRecorded();
+}
+
+void SocketModeClient::OnClosed(ConnectionId id, const std::string& reason) {
+  auto it = connections_.find(id);
+  if (it == connections_.end()) return;
+  Connection connection = it->second;
+  connections_.erase(it);
+  if (stopping_) return;
+  util::TimePoint now = util::SteadyClock::now();
+  if (id == connecting_) {
+    connecting_ = 0;
+    connect_pending_ = false;
+    util::Millis delay = NextBackoff();
+    util::log::Warn("socket mode: connection attempt failed: {}; retrying in {} ms", reason, delay.count());
+    Status("reconnecting");
+    ScheduleConnect(delay, "after a failed connection");
+    return;
+  }
+  if (id != active_) {
+    util::log::Debug("socket mode: replaced connection {} closed ({})", id, reason);
+    return;
+  }
+  active_ = 0;
+  if (connection.hello && now - connection.hello_at >= options_.stable_after) failures_ = 0;
+  Status("reconnecting");
+  if (connect_pending_) {
+    util::log::Info("socket mode: connection {} closed ({}); its replacement is on the way", id, reason);
+    return;
+  }
+  util::Millis delay = NextBackoff();
+  util::log::Warn("socket mode: connection lost: {}; reconnecting in {} ms", reason, delay.count());
+  ScheduleConnect(delay, "connection lost");
+}
+
+void SocketModeClient::StartTicking() {
+  tick_timer_.expires_after(options_.tick);
+  tick_timer_.async_wait([this, alive = alive_](const boost::system::error_code& ec) {
+    if (!*alive || ec || stopping_) return;
+    Tick();
+    StartTicking();
+  });
+}
+
+void SocketModeClient::Tick() {
+  util::TimePoint now = util::SteadyClock::now();
+  std::vector<ConnectionId> dead;
+  for (auto& [id, connection] : connections_) {
+    switch (JudgeLiveness(options_.liveness, now, connection.last_inbound, connection.last_ping)) {
+      case LivenessVerdict::kFine:
+        break;
+      case LivenessVerdict::kSendPing:
+        connection.last_ping = now;
+        ws_->Ping(id);
+        break;
+      case LivenessVerdict::kDead:
+        dead.push_back(id);
+        break;
+    }
+  }
+  for (ConnectionId id : dead) {
+    util::log::Warn("socket mode: connection {} silent for {} ms (no frame, no pong); dropping it", id,
+                    std::chrono::duration_cast<util::Millis>(options_.liveness.dead_after).count());
+    ws_->Abort(id);
+  }
+}
+
+}  // namespace slack::socket_mode

@@ -1,0 +1,181 @@
+#include "slack/socket_mode/websocket_client.h"
+
+#include <map>
+
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <fmt/format.h>
+#include <websocketpp/client.hpp>
+#include <websocketpp/config/asio_client.hpp>
+
+namespace slack::socket_mode {
+namespace {
+
+constexpr long kOpenHandshakeTimeoutMs = 10000;
+constexpr long kCloseHandshakeTimeoutMs = 1000;
+constexpr size_t kMaxMessageBytes = 8 * 1024 * 1024;
+
+using PlainClient = websocketpp::client<websocketpp::config::asio_client>;
+using TlsClient = websocketpp::client<websocketpp::config::asio_tls_client>;
+
+// Describes why a connection ended, for the log line.
+template <class ConnectionPtr>
+std::string CloseReason(const ConnectionPtr& con, bool failed) {
+  if (failed) {
+    return fmt::format("connect failed: {}", con->get_ec().message());
+  }
+  auto remote = con->get_remote_close_code();
+  if (remote == websocketpp::close::status::abnormal_close ||
+      remote == websocketpp::close::status::no_status) {
+    std::string why = con->get_ec() ? con->get_ec().message() : "no close frame";
+    return fmt::format("connection dropped ({})", why);
+  }
+  return fmt::format("closed by peer ({} {})", remote, con->get_remote_close_reason());
+}
+
+}  // namespace
+
+struct WebSocketClient::Impl {
+  boost::asio::io_context& io;
+  Handlers handlers;
+  PlainClient plain;
+  TlsClient tls;
+  ConnectionId next_id = 1;
+  // Live connections: which endpoint owns each one.
+  struct Entry {
+    bool is_tls = false;
+    websocketpp::connection_hdl hdl;
+  };
+  std::map<ConnectionId, Entry> live;
+
+  Impl(boost::asio::io_context& io_context, Handlers h) : io(io_context), handlers(std::move(h)) {
+    Setup(plain);
+    Setup(tls);
+    tls.set_tls_init_handler([this](websocketpp::connection_hdl hdl) { return MakeTlsContext(hdl); });
+  }
+
+  template <class Client>
+  void Setup(Client& client) {
+    client.clear_access_channels(websocketpp::log::alevel::all);
+    client.clear_error_channels(websocketpp::log::elevel::all);
+    client.init_asio(&io);
+  }
+
+  std::shared_ptr<boost::asio::ssl::context> MakeTlsContext(websocketpp::connection_hdl hdl) {
+    namespace ssl = boost::asio::ssl;
+    auto context = std::make_shared<ssl::context>(ssl::context::tls_client);
+    context->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                         ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
+    boost::system::error_code ec;
+    context->set_default_verify_paths(ec);
+    context->set_verify_mode(ssl::verify_peer);
+    std::error_code get_ec;
+    auto con = tls.get_con_from_hdl(hdl, get_ec);
+    if (!get_ec) context->set_verify_callback(ssl::host_name_verification(con->get_host()));
+    return context;
+  }
+
+  template <class Client>
+  util::Result<ConnectionId> Start(Client& client, bool is_tls, const std::string& url) {
+    std::error_code ec;
+    auto con = client.get_connection(url, ec);
+    if (ec) return util::MakeError(util::ErrorCode::kInvalidInput, fmt::format("websocket: bad URL: {}", ec.message()));
+    ConnectionId id = next_id++;
+    con->set_open_handshake_timeout(kOpenHandshakeTimeoutMs);
+    con->set_close_handshake_timeout(kCloseHandshakeTimeoutMs);
+    con->set_max_message_size(kMaxMessageBytes);
+    con->set_open_handler([this, id](websocketpp::connection_hdl) {
+      if (handlers.on_open) handlers.on_open(id);
+    });
+    con->set_message_handler([this, id](websocketpp::connection_hdl, typename Client::message_ptr msg) {
+      if (handlers.on_message) handlers.on_message(id, msg->get_payload());
+    });
+    con->set_pong_handler([this, id](websocketpp::connection_hdl, std::string) {
+      if (handlers.on_pong) handlers.on_pong(id);
+    });
+    con->set_close_handler([this, id, &client](websocketpp::connection_hdl hdl) {
+      Finish(id, CloseReason(client.get_con_from_hdl(hdl), false));
+    });
+    con->set_fail_handler([this, id, &client](websocketpp::connection_hdl hdl) {
+      Finish(id, CloseReason(client.get_con_from_hdl(hdl), true));
+    });
+    live[id] = Entry{is_tls, con->get_handle()};
+    client.connect(con);
+    return id;
+  }
+
+  void Finish(ConnectionId id, const std::string& reason) {
+    if (live.erase(id) == 0) return;  // already reported
+    if (handlers.on_closed) handlers.on_closed(id, reason);
+  }
+
+  // Runs `fn` with the connection pointer of `id`, if it is still live.
+  template <class Fn>
+  void With(ConnectionId id, Fn&& fn) {
+    auto it = live.find(id);
+    if (it == live.end()) return;
+    std::error_code ec;
+    if (it->second.is_tls) {
+      auto con = tls.get_con_from_hdl(it->second.hdl, ec);
+      if (!ec) fn(con);
+    } else {
+      auto con = plain.get_con_from_hdl(it->second.hdl, ec);
+      if (!ec) fn(con);
+    }
+  }
+};
+
+WebSocketClient::WebSocketClient(boost::asio::io_context& io, Handlers handlers)
+    : impl_(std::make_unique<Impl>(io, std::move(handlers))) {}
+
+WebSocketClient::~WebSocketClient() {
+  // Drop every transport so no handler runs into a destroyed Impl.
+  std::vector<ConnectionId> ids;
+  for (const auto& [id, entry] : impl_->live) ids.push_back(id);
+  impl_->handlers = Handlers{};
+  for (ConnectionId id : ids) Abort(id);
+}
+
+util::Result<ConnectionId> WebSocketClient::Connect(const std::string& url) {
+  if (url.rfind("wss://", 0) == 0) return impl_->Start(impl_->tls, true, url);
+  if (url.rfind("ws://", 0) == 0) return impl_->Start(impl_->plain, false, url);
+  return util::MakeError(util::ErrorCode::kInvalidInput, "websocket: URL must start with ws:// or wss://");
+}
+
+util::Status WebSocketClient::Send(ConnectionId id, const std::string& text) {
+  std::error_code ec = websocketpp::error::make_error_code(websocketpp::error::invalid_state);
+  impl_->With(id, [&](auto con) { ec = con->send(text, websocketpp::frame::opcode::text); });
+  if (ec) return util::MakeError(util::ErrorCode::kNetwork, fmt::format("websocket send: {}", ec.message()));
+  return util::Ok();
+}
+
+void WebSocketClient::Ping(ConnectionId id) {
+  impl_->With(id, [&](auto con) {
+    std::error_code ec;
+    con->ping("", ec);
+  });
+}
+
+void WebSocketClient::Close(ConnectionId id, const std::string& reason) {
+  impl_->With(id, [&](auto con) {
+    std::error_code ec;
+    if (con->get_state() == websocketpp::session::state::open) {
+      con->close(websocketpp::close::status::normal, reason, ec);
+    } else {
+      ec = websocketpp::error::make_error_code(websocketpp::error::invalid_state);
+    }
+    boost::system::error_code close_ec;
+    if (ec) con->get_raw_socket().close(close_ec);
+  });
+}
+
+void WebSocketClient::Abort(ConnectionId id) {
+  impl_->With(id, [&](auto con) {
+    boost::system::error_code ec;
+    con->get_raw_socket().close(ec);
+  });
+}
+
+size_t WebSocketClient::LiveCount() const { return impl_->live.size(); }
+
+}  // namespace slack::socket_mode

@@ -1,0 +1,152 @@
+#include "slack/web_api/web_api_client.h"
+
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "slack/json_util.h"
+#include "util/log.h"
+
+namespace slack::web_api {
+namespace {
+
+bool IsPostingMethod(const std::string& method) {
+  return method == "chat.postMessage" || method == "chat.postEphemeral";
+}
+
+// Why a 429 without a usable Retry-After still waits: Slack always sends
+// one, so its absence means a proxy answered; a second is a sane floor.
+constexpr util::Millis kDefaultRetryAfter{1000};
+
+}  // namespace
+
+WebApiOptions DefaultWebApiOptions(std::string base_url, std::string token) {
+  WebApiOptions options;
+  options.base_url = std::move(base_url);
+  options.token = std::move(token);
+  return options;
+}
+
+util::ErrorCode ClassifySlackError(const std::string& error) {
+  static const char* const kAuthErrors[] = {
+      "not_authed", "invalid_auth", "account_inactive", "token_revoked", "token_expired",
+      "not_allowed_token_type", "missing_scope", "no_permission", "team_disabled", "user_removed_from_team"};
+  for (const char* auth : kAuthErrors) {
+    if (error == auth) return util::ErrorCode::kAuth;
+  }
+  if (error == "ratelimited" || error == "rate_limited") return util::ErrorCode::kRateLimited;
+  if (error == "internal_error" || error == "fatal_error" || error == "service_unavailable" ||
+      error == "request_timeout") {
+    return util::ErrorCode::kServerError;
+  }
+  return util::ErrorCode::kRemoteRejected;
+}
+
+WebApiClient::WebApiClient(util::http::HttpClient& http, WebApiOptions options)
+    : http_(http), options_(std::move(options)) {
+  while (!options_.base_url.empty() && options_.base_url.back() == '/') options_.base_url.pop_back();
+  if (!options_.now) options_.now = [] { return util::SteadyClock::now(); };
+  if (!options_.sleep) options_.sleep = [](util::Duration d) { std::this_thread::sleep_for(d); };
+}
+
+void WebApiClient::WaitUntil(util::TimePoint when) {
+  util::TimePoint now = options_.now();
+  if (when > now) options_.sleep(when - now);
+}
+
+util::Result<rapidjson::Document> WebApiClient::Call(const std::string& method, const std::string& json_body,
+                                                    Retry retry) {
+  std::string channel;
+  {
+    rapidjson::Document body;
+    body.Parse(json_body.c_str());
+    if (body.HasParseError() || !body.IsObject()) {
+      return util::MakeError(util::ErrorCode::kInvalidInput, method + ": request body is not a JSON object");
+    }
+    channel = json::GetString(body, "channel");
+  }
+  const std::string method_key = "method:" + method;
+  for (int attempt = 1;; ++attempt) {
+    util::TimePoint ready;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      ready = gate_.ReadyAt(method_key, options_.now());
+      // Posts take the next per-channel slot: about one per second, in the
+      // order the calls arrived.
+      if (IsPostingMethod(method) && !channel.empty()) {
+        ready = std::max(ready, gate_.Reserve("post:" + channel, ready, options_.post_interval));
+      }
+    }
+    WaitUntil(ready);
+    auto result = Attempt(method, json_body, channel);
+    if (result) return result;
+    const util::Error& error = result.error();
+    if (error.code == util::ErrorCode::kRateLimited) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      gate_.Block(method_key, options_.now() + util::Millis(error.retry_after_ms));
+    }
+    bool repeatable = error.IsTransient() &&
+                      (retry == Retry::kSafe || error.code == util::ErrorCode::kRateLimited || error.not_sent);
+    if (!repeatable || attempt >= options_.max_attempts) return result;
+    util::Millis delay = error.code == util::ErrorCode::kRateLimited
+                             ? util::Millis(0)  // the gate already holds the method back
+                             : util::BackoffDelay(options_.retry_backoff, attempt, util::UnitRandom());
+    util::log::Warn("slack {}: {}; retry {} of {} in {} ms", method, error.message, attempt,
+                    options_.max_attempts - 1,
+                    error.code == util::ErrorCode::kRateLimited ? error.retry_after_ms : delay.count());
+    options_.sleep(delay);
+  }
+}
+
+util::Result<rapidjson::Document> WebApiClient::Attempt(const std::string& method, const std::string& json_body,
+                                                       const std::string& channel) {
+  util::http::HttpRequest request;
+  request.method = "POST";
+  request.url = options_.base_url + "/" + method;
+  request.headers = {{"Authorization", "Bearer " + options_.token},
+                     {"Content-Type", "application/json; charset=utf-8"}};
+  request.body = json_body;
+  request.timeout = std::chrono::duration_cast<util::Millis>(options_.timeout);
+  auto response = http_.Send(request);
+  if (!response) {
+    util::Error error = response.error();
+    error.message = fmt::format("{}: {}", method, error.message);
+    return tl::make_unexpected(std::move(error));
+  }
+  std::string where = channel.empty() ? "" : fmt::format(" (channel {})", channel);
+  if (response->status == 429) {
+    util::Millis wait = util::http::ParseRetryAfter(response->Header("retry-after"), kDefaultRetryAfter);
+    return util::MakeError(util::ErrorCode::kRateLimited,
+                           fmt::format("{}: rate limited, Retry-After {} s{}", method, wait.count() / 1000, where),
+                           wait.count());
+  }
+  if (response->status >= 500) {
+    util::Millis wait = util::http::ParseRetryAfter(response->Header("retry-after"), util::Millis(0));
+    return util::MakeError(util::ErrorCode::kServerError, fmt::format("{}: HTTP {}{}", method, response->status, where),
+                           wait.count());
+  }
+  rapidjson::Document doc;
+  doc.Parse(response->body.c_str());
+  if (doc.HasParseError() || !doc.IsObject()) {
+    return util::MakeError(util::ErrorCode::kServerError,
+                           fmt::format("{}: HTTP {} with a body that is not JSON{}", method, response->status, where));
+  }
+  if (!json::GetBool(doc, "ok", false)) {
+    std::string error = json::GetString(doc, "error");
+    if (error.empty()) error = fmt::format("HTTP {} without an error code", response->status);
+    util::ErrorCode code = ClassifySlackError(error);
+    std::string detail;
+    if (const auto* metadata = json::GetObject(doc, "response_metadata")) {
+      if (const auto* messages = json::GetArray(*metadata, "messages")) {
+        for (const auto& message : messages->GetArray()) {
+          if (message.IsString()) detail += std::string(" ") + message.GetString();
+        }
+      }
+    }
+    return util::MakeError(code, fmt::format("{}: {}{}{}", method, error, where, detail),
+                           code == util::ErrorCode::kRateLimited ? kDefaultRetryAfter.count() : 0);
+  }
+  return doc;
+}
+
+}  // namespace slack::web_api

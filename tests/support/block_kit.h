@@ -1,0 +1,21 @@
+// Block Kit limits as Slack enforces them (slack-facts.md §4), for the fake
+// Slack to refuse what the real one would refuse.
+#pragma once
+
+#include <string>
+
+#include <rapidjson/document.h>
+
+namespace fake {
+
+// "" when `blocks` (an array) is a valid message body; otherwise what is
+// wrong, e.g. "blocks[3].text: 3012 characters (max 3000)".
+std::string ValidateMessageBlocks(const rapidjson::Value& blocks);
+
+// "" when `view` (an object) is a valid modal for views.open/update.
+std::string ValidateModalView(const rapidjson::Value& view);
+
+// Number of characters (code points) in UTF-8 text; Slack counts characters.
+size_t Utf8Length(const std::string& text);
+
+}  // namespace fake
