@@ -54,18 +54,25 @@ util::Result<std::vector<Entry>> ParseConfigText(std::string_view text, std::str
 struct LoadOptions {
   // The file to read; nullopt reads no file (environment-only configuration).
   std::optional<std::string> path;
-  // Looks up an environment variable; nullopt when unset. Injected for tests.
+  // Looks up an environment variable; nullopt when unset. Injected for tests;
+  // when empty, the environment is treated as empty.
   std::function<std::optional<std::string>(const std::string&)> getenv;
-  // Reads a whole file (for *_file secrets). Injected for tests; default
-  // reads from disk.
+  // Reads a whole file (the config file at `path` and *_file secrets). On
+  // failure the error message is the reason alone (e.g. strerror); LoadConfig
+  // adds the path. Injected for tests; when empty, reads from disk.
   std::function<util::Result<std::string>(const std::string&)> read_file;
 };
 
 // Loads file, then environment, then *_file secrets, applies defaults and
-// validates. Errors have code kConfig and a message such as
+// validates. For every key SLACKDESK_<KEY> beats the file; for a secret X,
+// SLACKDESK_X > file X > SLACKDESK_X_FILE > file X_file > SLACK_X (the Slack
+// SDK name, tokens only). Empty values count as unset. Errors have code
+// kConfig and a message such as
 // "/etc/slackdesk/slackdesk.conf:7: unknown key 'pol_interval'" or
-// "poll_interval: must be a number >= 0.2 (got 'fast')" or
-// "missing required key slack_bot_token (or SLACKDESK_SLACK_BOT_TOKEN)".
+// "SLACKDESK_POLL_INTERVAL: poll_interval: must be a number of seconds
+// between 0.2 and 86400 (got 'fast')" or "missing required key
+// slack_bot_token (set it in the config file or SLACKDESK_SLACK_BOT_TOKEN)";
+// a secret value never appears in one.
 util::Result<Config> LoadConfig(const LoadOptions& options);
 
 // LoadOptions that read the real environment and the real file system.

@@ -1,0 +1,800 @@
+#include "config/config.h"
+
+#include <stdlib.h>
+
+#include <cctype>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+namespace config {
+namespace {
+
+using Catch::Matchers::Contains;
+using Catch::Matchers::StartsWith;
+
+// Every secret used below contains this marker and no other value does, so
+// "no secret leaked" is one substring check.
+constexpr char kSecretMarker[] = "S3CR3T";
+constexpr char kAppToken[] = "xapp-1-A0TEST-1-S3CR3Tapp";
+constexpr char kBotToken[] = "xoxb-1111-2222-S3CR3Tbot";
+constexpr char kJiraToken[] = "ATATT-S3CR3Tjira";
+constexpr char kPath[] = "/etc/slackdesk/slackdesk.conf";
+
+// The lines every valid configuration needs; anything appended starts at
+// line 8.
+std::string RequiredLines() {
+  std::string text;
+  text += std::string("slack_app_token = ") + kAppToken + "\n";
+  text += std::string("slack_bot_token = ") + kBotToken + "\n";
+  text += "jira_url = https://example.atlassian.net\n";
+  text += "jira_email = bot@example.com\n";
+  text += std::string("jira_api_token = ") + kJiraToken + "\n";
+  text += "jira_service_desk_id = 1\n";
+  text += "jira_request_type_id = 10\n";
+  return text;
+}
+
+// The same keys as RequiredLines, for the environment.
+std::map<std::string, std::string> RequiredEnv() {
+  return {
+      {"SLACKDESK_SLACK_APP_TOKEN", kAppToken},
+      {"SLACKDESK_SLACK_BOT_TOKEN", kBotToken},
+      {"SLACKDESK_JIRA_URL", "https://example.atlassian.net"},
+      {"SLACKDESK_JIRA_EMAIL", "bot@example.com"},
+      {"SLACKDESK_JIRA_API_TOKEN", kJiraToken},
+      {"SLACKDESK_JIRA_SERVICE_DESK_ID", "1"},
+      {"SLACKDESK_JIRA_REQUEST_TYPE_ID", "10"},
+  };
+}
+
+// An environment and a file system made of maps, recording what was asked.
+struct FakeSystem {
+  std::map<std::string, std::string> env;
+  std::map<std::string, std::string> files;
+  std::vector<std::string> env_lookups;
+  std::vector<std::string> reads;
+
+  // REQUIRES: *this outlives the returned options.
+  LoadOptions Options(std::optional<std::string> path = std::string(kPath)) {
+    LoadOptions options;
+    options.path = std::move(path);
+    options.getenv = [this](const std::string& name) -> std::optional<std::string> {
+      env_lookups.push_back(name);
+      auto it = env.find(name);
+      if (it == env.end()) return std::nullopt;
+      return it->second;
+    };
+    options.read_file = [this](const std::string& file) -> util::Result<std::string> {
+      reads.push_back(file);
+      auto it = files.find(file);
+      if (it == files.end()) {
+        return util::MakeError(util::ErrorCode::kConfig, "No such file or directory");
+      }
+      return it->second;
+    };
+    return options;
+  }
+
+  util::Result<Config> Load(const std::string& config_text) {
+    files[kPath] = config_text;
+    return LoadConfig(Options());
+  }
+
+  bool WasRead(const std::string& path) const {
+    return std::find(reads.begin(), reads.end(), path) != reads.end();
+  }
+};
+
+Config Loaded(const util::Result<Config>& result) {
+  INFO((result ? std::string() : result.error().message));
+  REQUIRE(result.has_value());
+  return *result;
+}
+
+std::string ErrorOf(const util::Result<Config>& result) {
+  REQUIRE_FALSE(result.has_value());
+  CHECK(result.error().code == util::ErrorCode::kConfig);
+  return result.error().message;
+}
+
+std::vector<Entry> Entries(std::string_view text) {
+  util::Result<std::vector<Entry>> entries = ParseConfigText(text, "test.conf");
+  INFO((entries ? std::string() : entries.error().message));
+  REQUIRE(entries.has_value());
+  return *entries;
+}
+
+// RequiredLines() without the line of `key`.
+std::string RequiredLinesWithout(const std::string& key) {
+  std::string text;
+  for (const Entry& entry : Entries(RequiredLines())) {
+    if (entry.key != key) text += entry.key + " = " + entry.value + "\n";
+  }
+  return text;
+}
+
+// --- ParseConfigText -------------------------------------------------------
+
+TEST_CASE("ParseConfigText skips comments and blank lines and trims keys and values", "[config]") {
+  auto entries = Entries(
+      "# a comment\n"
+      "\n"
+      "   \t\n"
+      "   # an indented comment = with an equals sign\n"
+      "  state_db   =   /tmp/a b.db  \n"
+      "log_level=debug\n");
+  REQUIRE(entries.size() == 2);
+  CHECK(entries[0].key == "state_db");
+  CHECK(entries[0].value == "/tmp/a b.db");
+  CHECK(entries[0].line == 5);
+  CHECK(entries[1].key == "log_level");
+  CHECK(entries[1].value == "debug");
+  CHECK(entries[1].line == 6);
+}
+
+TEST_CASE("ParseConfigText unwraps one pair of double quotes and keeps what is inside",
+          "[config]") {
+  auto entries = Entries(
+      "a = \"  spaced  \"\n"
+      "b = \"\"\n"
+      "c = \"say \"hi\"\"\n"
+      "d = it's \"fine\"\n"
+      "e = x=y=z\n"
+      "f = value # not a comment\n");
+  REQUIRE(entries.size() == 6);
+  CHECK(entries[0].value == "  spaced  ");
+  CHECK(entries[1].value.empty());
+  CHECK(entries[2].value == "say \"hi\"");
+  CHECK(entries[3].value == "it's \"fine\"");
+  CHECK(entries[4].value == "x=y=z");
+  CHECK(entries[5].value == "value # not a comment");
+}
+
+TEST_CASE("ParseConfigText accepts CRLF line ends, a byte order mark and no final newline",
+          "[config]") {
+  auto entries = Entries("\xEF\xBB\xBFlog_level = warn\r\n\r\nstate_db = /x.db");
+  REQUIRE(entries.size() == 2);
+  CHECK(entries[0].key == "log_level");
+  CHECK(entries[0].value == "warn");
+  CHECK(entries[1].value == "/x.db");
+  CHECK(entries[1].line == 3);
+}
+
+TEST_CASE("ParseConfigText rejects a line without '=' by line number without echoing it",
+          "[config]") {
+  auto result = ParseConfigText("# ok\nlog_level = info\nxoxb-S3CR3T-pasted\n", "test.conf");
+  REQUIRE_FALSE(result.has_value());
+  CHECK(result.error().code == util::ErrorCode::kConfig);
+  CHECK(result.error().message == "test.conf:3: expected 'key = value'");
+}
+
+TEST_CASE("ParseConfigText rejects an empty key", "[config]") {
+  auto result = ParseConfigText("\n  = value\n", "test.conf");
+  REQUIRE_FALSE(result.has_value());
+  CHECK(result.error().message == "test.conf:2: missing key before '='");
+}
+
+TEST_CASE("ParseConfigText rejects an unterminated quote without echoing the value", "[config]") {
+  auto result = ParseConfigText("slack_bot_token = \"xoxb-S3CR3T\n", "test.conf");
+  REQUIRE_FALSE(result.has_value());
+  CHECK(result.error().message == "test.conf:1: slack_bot_token: missing closing '\"'");
+}
+
+// --- Keys, values and defaults ----------------------------------------------
+
+TEST_CASE("defaults apply to every optional key", "[config]") {
+  FakeSystem system;
+  Config config = Loaded(system.Load(RequiredLines()));
+  CHECK(config.slack_api_url == "https://slack.com/api");
+  CHECK(config.helpdesk == "jira");
+  CHECK(config.state_db == "/var/lib/slackdesk/state.db");
+  CHECK(config.poll_interval_seconds == 30);
+  CHECK(config.allowed_channels.empty());
+  CHECK(config.log_level == util::log::Level::kInfo);
+}
+
+TEST_CASE("every key is read from the file", "[config]") {
+  FakeSystem system;
+  Config config = Loaded(system.Load(RequiredLines() + "slack_api_url = http://127.0.0.1:8080/api\n"
+                                                       "helpdesk = jira\n"
+                                                       "state_db = /tmp/slackdesk test.db\n"
+                                                       "poll_interval = 2.5\n"
+                                                       "allowed_channels = C0123ABCD,G42\n"
+                                                       "log_level = debug\n"));
+  CHECK(config.slack_app_token == kAppToken);
+  CHECK(config.slack_bot_token == kBotToken);
+  CHECK(config.slack_api_url == "http://127.0.0.1:8080/api");
+  CHECK(config.helpdesk == "jira");
+  CHECK(config.jira_url == "https://example.atlassian.net");
+  CHECK(config.jira_email == "bot@example.com");
+  CHECK(config.jira_api_token == kJiraToken);
+  CHECK(config.jira_service_desk_id == "1");
+  CHECK(config.jira_request_type_id == "10");
+  CHECK(config.state_db == "/tmp/slackdesk test.db");
+  CHECK(config.poll_interval_seconds == 2.5);
+  CHECK(config.allowed_channels == std::vector<std::string>{"C0123ABCD", "G42"});
+  CHECK(config.log_level == util::log::Level::kDebug);
+}
+
+TEST_CASE("trailing slashes are stripped from slack_api_url and jira_url", "[config]") {
+  FakeSystem system;
+  Config config = Loaded(system.Load("slack_api_url = https://slack.example/api//\n" +
+                                     RequiredLinesWithout("jira_url") +
+                                     "jira_url = http://jira.local:8080/\n"));
+  CHECK(config.slack_api_url == "https://slack.example/api");
+  CHECK(config.jira_url == "http://jira.local:8080");
+}
+
+TEST_CASE("jira_url given twice is reported even when the values agree", "[config]") {
+  // RequiredLines() sets jira_url on line 3; the duplicate is on line 8.
+  FakeSystem system;
+  std::string message =
+      ErrorOf(system.Load(RequiredLines() + "jira_url = https://example.atlassian.net\n"));
+  CHECK(message == std::string(kPath) + ":8: duplicate key 'jira_url' (first set on line 3)");
+}
+
+TEST_CASE("a URL without http:// or https:// or without a host is rejected with its value",
+          "[config]") {
+  auto [line, expected] = GENERATE(table<std::string, std::string>({
+      {"slack_api_url = ftp://slack.com/api",
+       ":8: slack_api_url: must start with http:// or https:// (got 'ftp://slack.com/api')"},
+      {"slack_api_url = slack.com/api",
+       ":8: slack_api_url: must start with http:// or https:// (got 'slack.com/api')"},
+      {"slack_api_url = https:///", ":8: slack_api_url: has no host (got 'https:///')"},
+      {"slack_api_url = https://slack.com/my api",
+       ":8: slack_api_url: must not contain white space or control characters (got "
+       "'https://slack.com/my api')"},
+  }));
+  FakeSystem system;
+  CHECK(ErrorOf(system.Load(RequiredLines() + line + "\n")) == kPath + expected);
+}
+
+TEST_CASE("a jira_url without a scheme is rejected", "[config]") {
+  FakeSystem system;
+  system.env["SLACKDESK_JIRA_URL"] = "example.atlassian.net";
+  CHECK(ErrorOf(system.Load(RequiredLines())) ==
+        "SLACKDESK_JIRA_URL: jira_url: must start with http:// or https:// "
+        "(got 'example.atlassian.net')");
+}
+
+TEST_CASE("Jira ids and email with white space inside are rejected", "[config]") {
+  std::string key =
+      GENERATE(as<std::string>(), "jira_email", "jira_service_desk_id", "jira_request_type_id");
+  FakeSystem system;
+  CHECK(ErrorOf(system.Load(RequiredLinesWithout(key) + key + " = \"1 0\"\n")) ==
+        std::string(kPath) + ":7: " + key +
+            ": must not contain white space or control characters (got '1 0')");
+}
+
+TEST_CASE("helpdesk other than jira is rejected", "[config]") {
+  FakeSystem system;
+  CHECK(ErrorOf(system.Load(RequiredLines() + "helpdesk = zendesk\n")) ==
+        std::string(kPath) + ":8: helpdesk: must be jira (got 'zendesk')");
+}
+
+TEST_CASE("poll_interval accepts fractional seconds down to 0.2", "[config]") {
+  auto [text, seconds] = GENERATE(table<std::string, double>({
+      {"0.2", 0.2},
+      {"0.25", 0.25},
+      {"1", 1.0},
+      {"1.5e1", 15.0},
+      {"86400", 86400.0},
+  }));
+  FakeSystem system;
+  Config config = Loaded(system.Load(RequiredLines() + "poll_interval = " + text + "\n"));
+  CHECK(config.poll_interval_seconds == seconds);
+}
+
+TEST_CASE("poll_interval rejects values below 0.2, garbage, overflow and trailing junk",
+          "[config]") {
+  std::string text = GENERATE(as<std::string>(), "0.19", "0", "-1", "abc", "1e400", "30s", "nan",
+                              "inf", "0x10", "+5", "1 2", "86401");
+  FakeSystem system;
+  // Quoted so that inner white space reaches the number parser.
+  std::string message =
+      ErrorOf(system.Load(RequiredLines() + "poll_interval = \"" + text + "\"\n"));
+  std::string expected =
+      std::string(kPath) + ":8: poll_interval: must be a number of seconds between 0.2 and 86400";
+  CHECK(message == expected + " (got '" + text + "')");
+}
+
+TEST_CASE("log_level accepts error, warn, info and debug", "[config]") {
+  auto [text, level] = GENERATE(table<std::string, util::log::Level>({
+      {"error", util::log::Level::kError},
+      {"warn", util::log::Level::kWarn},
+      {"info", util::log::Level::kInfo},
+      {"debug", util::log::Level::kDebug},
+  }));
+  FakeSystem system;
+  CHECK(Loaded(system.Load(RequiredLines() + "log_level = " + text + "\n")).log_level == level);
+}
+
+TEST_CASE("log_level rejects other words", "[config]") {
+  FakeSystem system;
+  CHECK(ErrorOf(system.Load(RequiredLines() + "log_level = WARNING\n")) ==
+        std::string(kPath) + ":8: log_level: must be error, warn, info or debug (got 'WARNING')");
+}
+
+TEST_CASE("allowed_channels splits on commas and ignores white space and empty items", "[config]") {
+  FakeSystem system;
+  Config config = Loaded(
+      system.Load(RequiredLines() + "allowed_channels =  C0123ABCD , G9 ,,D0AB1 , C0123ABCD,\n"));
+  CHECK(config.allowed_channels == std::vector<std::string>{"C0123ABCD", "G9", "D0AB1"});
+}
+
+TEST_CASE("allowed_channels rejects an item that is not a Slack channel ID", "[config]") {
+  std::string bad =
+      GENERATE(as<std::string>(), "c0123", "U0123ABCD", "C", "C01-23", "#general", "C0123abcd");
+  FakeSystem system;
+  std::string message =
+      ErrorOf(system.Load(RequiredLines() + "allowed_channels = C0123ABCD, " + bad + "\n"));
+  CHECK_THAT(message, StartsWith(std::string(kPath) + ":8: allowed_channels: '" + bad +
+                                 "' is not a Slack channel ID"));
+}
+
+TEST_CASE("IsChannelAllowed allows every channel when the list is empty, else only the list",
+          "[config]") {
+  Config config;
+  CHECK(config.IsChannelAllowed("C0123ABCD"));
+  config.allowed_channels = {"C1", "G2"};
+  CHECK(config.IsChannelAllowed("C1"));
+  CHECK(config.IsChannelAllowed("G2"));
+  CHECK_FALSE(config.IsChannelAllowed("C3"));
+  CHECK_FALSE(config.IsChannelAllowed(""));
+}
+
+TEST_CASE("Secrets returns the non-empty secret values only", "[config]") {
+  Config config;
+  config.slack_bot_token = kBotToken;
+  config.jira_email = "bot@example.com";
+  CHECK(config.Secrets() == std::vector<std::string>{kBotToken});
+  config.slack_app_token = kAppToken;
+  config.jira_api_token = kJiraToken;
+  CHECK(config.Secrets() == std::vector<std::string>{kAppToken, kBotToken, kJiraToken});
+}
+
+TEST_CASE("an empty value counts as unset and leaves the default", "[config]") {
+  FakeSystem system;
+  system.env["SLACKDESK_LOG_LEVEL"] = "";
+  Config config =
+      Loaded(system.Load(RequiredLines() + "poll_interval =\nstate_db = \"\"\nlog_level = warn\n"));
+  CHECK(config.poll_interval_seconds == 30);
+  CHECK(config.state_db == "/var/lib/slackdesk/state.db");
+  CHECK(config.log_level == util::log::Level::kWarn);
+}
+
+// --- File errors -------------------------------------------------------------
+
+TEST_CASE("an unknown key is an error naming the file and line", "[config]") {
+  FakeSystem system;
+  CHECK(ErrorOf(system.Load("# comment\n\npol_interval = 5\n" + RequiredLines())) ==
+        std::string(kPath) + ":3: unknown key 'pol_interval'");
+}
+
+TEST_CASE("_file is accepted only for secret keys", "[config]") {
+  FakeSystem system;
+  CHECK(ErrorOf(system.Load(RequiredLines() + "state_db_file = /x\n")) ==
+        std::string(kPath) + ":8: unknown key 'state_db_file'");
+}
+
+TEST_CASE("a duplicate key is an error naming both lines", "[config]") {
+  FakeSystem system;
+  CHECK(ErrorOf(system.Load(RequiredLines() + "log_level = info\n\nlog_level = debug\n")) ==
+        std::string(kPath) + ":10: duplicate key 'log_level' (first set on line 8)");
+}
+
+TEST_CASE("a missing required key is named with its environment variable", "[config]") {
+  std::string key =
+      GENERATE(as<std::string>(), "slack_app_token", "slack_bot_token", "jira_url", "jira_email",
+               "jira_api_token", "jira_service_desk_id", "jira_request_type_id");
+  std::string env_name = "SLACKDESK_";
+  for (char c : key) env_name += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  FakeSystem system;
+  CHECK(ErrorOf(system.Load(RequiredLinesWithout(key))) ==
+        "missing required key " + key + " (set it in the config file or " + env_name + ")");
+}
+
+TEST_CASE("an unreadable config file is an error naming the path", "[config]") {
+  FakeSystem system;
+  CHECK(ErrorOf(LoadConfig(system.Options("/nonexistent.conf"))) ==
+        "/nonexistent.conf: cannot read config file: No such file or directory");
+}
+
+// --- Environment -------------------------------------------------------------
+
+TEST_CASE("SLACKDESK_<KEY> overrides the file", "[config]") {
+  FakeSystem system;
+  system.env["SLACKDESK_POLL_INTERVAL"] = " 0.5 ";
+  system.env["SLACKDESK_LOG_LEVEL"] = "error";
+  system.env["SLACKDESK_JIRA_URL"] = "https://other.atlassian.net/";
+  system.env["SLACKDESK_ALLOWED_CHANNELS"] = "G1";
+  Config config = Loaded(system.Load(RequiredLines() + "poll_interval = 10\nlog_level = debug\n"
+                                                       "allowed_channels = C1, C2\n"));
+  CHECK(config.poll_interval_seconds == 0.5);
+  CHECK(config.log_level == util::log::Level::kError);
+  CHECK(config.jira_url == "https://other.atlassian.net");
+  CHECK(config.allowed_channels == std::vector<std::string>{"G1"});
+}
+
+TEST_CASE("a bad value from the environment names the variable", "[config]") {
+  FakeSystem system;
+  system.env["SLACKDESK_POLL_INTERVAL"] = "fast";
+  CHECK(ErrorOf(system.Load(RequiredLines())) ==
+        "SLACKDESK_POLL_INTERVAL: poll_interval: must be a number of seconds between 0.2 and "
+        "86400 (got 'fast')");
+}
+
+TEST_CASE("environment-only configuration works with no file", "[config]") {
+  FakeSystem system;
+  system.env = RequiredEnv();
+  system.env["SLACKDESK_STATE_DB"] = "/tmp/env.db";
+  Config config = Loaded(LoadConfig(system.Options(std::nullopt)));
+  CHECK(system.reads.empty());
+  CHECK(config.slack_app_token == kAppToken);
+  CHECK(config.slack_bot_token == kBotToken);
+  CHECK(config.jira_api_token == kJiraToken);
+  CHECK(config.jira_request_type_id == "10");
+  CHECK(config.state_db == "/tmp/env.db");
+}
+
+TEST_CASE("unknown SLACKDESK_ variables are ignored and never looked up", "[config]") {
+  FakeSystem system;
+  system.env = RequiredEnv();
+  system.env["SLACKDESK_CONFIG"] = "/etc/other.conf";
+  system.env["SLACKDESK_POL_INTERVAL"] = "garbage";
+  Loaded(LoadConfig(system.Options(std::nullopt)));
+  for (const std::string& name : system.env_lookups) {
+    CHECK(name != "SLACKDESK_CONFIG");
+    CHECK(name != "SLACKDESK_POL_INTERVAL");
+  }
+}
+
+TEST_CASE("SLACK_APP_TOKEN and SLACK_BOT_TOKEN are used when the slackdesk names are unset",
+          "[config]") {
+  FakeSystem system;
+  system.env = RequiredEnv();
+  system.env.erase("SLACKDESK_SLACK_APP_TOKEN");
+  system.env.erase("SLACKDESK_SLACK_BOT_TOKEN");
+  system.env["SLACK_APP_TOKEN"] = kAppToken;
+  system.env["SLACK_BOT_TOKEN"] = kBotToken;
+  Config config = Loaded(LoadConfig(system.Options(std::nullopt)));
+  CHECK(config.slack_app_token == kAppToken);
+  CHECK(config.slack_bot_token == kBotToken);
+}
+
+TEST_CASE("every slackdesk name beats SLACK_BOT_TOKEN", "[config]") {
+  std::string other = "xoxb-sdk-S3CR3T";
+  FakeSystem system;
+  system.env["SLACK_BOT_TOKEN"] = other;
+  system.files["/run/bot"] = std::string(kBotToken) + "\n";
+
+  SECTION("SLACKDESK_SLACK_BOT_TOKEN") {
+    system.env["SLACKDESK_SLACK_BOT_TOKEN"] = kBotToken;
+    CHECK(Loaded(system.Load(RequiredLines())).slack_bot_token == kBotToken);
+  }
+  SECTION("slack_bot_token in the file") {
+    CHECK(Loaded(system.Load(RequiredLines())).slack_bot_token == kBotToken);
+  }
+  SECTION("SLACKDESK_SLACK_BOT_TOKEN_FILE") {
+    system.env["SLACKDESK_SLACK_BOT_TOKEN_FILE"] = "/run/bot";
+    CHECK(Loaded(system.Load(RequiredLinesWithout("slack_bot_token"))).slack_bot_token ==
+          kBotToken);
+  }
+}
+
+// --- Secrets from files ------------------------------------------------------
+
+TEST_CASE("X_file in the file reads the secret with trailing white space trimmed", "[config]") {
+  FakeSystem system;
+  system.files["/etc/slackdesk/app"] = kAppToken;
+  system.files["/etc/slackdesk/bot"] = std::string(kBotToken) + "\r\n\n  ";
+  system.files["/etc/slackdesk/jira"] = std::string(kJiraToken) + "\n";
+  Config config =
+      Loaded(system.Load("slack_app_token_file = /etc/slackdesk/app\n"
+                         "slack_bot_token_file = /etc/slackdesk/bot\n"
+                         "jira_api_token_file = /etc/slackdesk/jira\n"
+                         "jira_url = https://example.atlassian.net\n"
+                         "jira_email = bot@example.com\n"
+                         "jira_service_desk_id = 1\n"
+                         "jira_request_type_id = 10\n"));
+  CHECK(config.slack_app_token == kAppToken);
+  CHECK(config.slack_bot_token == kBotToken);
+  CHECK(config.jira_api_token == kJiraToken);
+}
+
+TEST_CASE("SLACKDESK_X_FILE works as systemd LoadCredential= sets it, with no X anywhere",
+          "[config]") {
+  FakeSystem system;
+  system.env = RequiredEnv();
+  system.env.erase("SLACKDESK_SLACK_BOT_TOKEN");
+  system.env.erase("SLACKDESK_JIRA_API_TOKEN");
+  system.env["SLACKDESK_SLACK_BOT_TOKEN_FILE"] = "/run/credentials/slackdesk.service/bot";
+  system.env["SLACKDESK_JIRA_API_TOKEN_FILE"] = "/run/credentials/slackdesk.service/jira";
+  system.files["/run/credentials/slackdesk.service/bot"] = std::string(kBotToken) + "\n";
+  system.files["/run/credentials/slackdesk.service/jira"] = kJiraToken;
+  Config config = Loaded(LoadConfig(system.Options(std::nullopt)));
+  CHECK(config.slack_bot_token == kBotToken);
+  CHECK(config.jira_api_token == kJiraToken);
+}
+
+TEST_CASE("X beats X_file in the same layer, and the file is then not read", "[config]") {
+  FakeSystem system;
+
+  SECTION("both in the file") {
+    Config config = Loaded(system.Load(RequiredLines() + "slack_bot_token_file = /missing\n"));
+    CHECK(config.slack_bot_token == kBotToken);
+  }
+  SECTION("both in the environment") {
+    system.env = RequiredEnv();
+    system.env["SLACKDESK_SLACK_BOT_TOKEN_FILE"] = "/missing";
+    Config config = Loaded(LoadConfig(system.Options(std::nullopt)));
+    CHECK(config.slack_bot_token == kBotToken);
+  }
+  CHECK_FALSE(system.WasRead("/missing"));
+}
+
+TEST_CASE("X in the file beats SLACKDESK_X_FILE: a plain value from any layer beats any _file",
+          "[config]") {
+  FakeSystem system;
+  system.env["SLACKDESK_SLACK_BOT_TOKEN_FILE"] = "/run/bot";
+  system.files["/run/bot"] = "xoxb-from-file-S3CR3T";
+  Config config = Loaded(system.Load(RequiredLines()));
+  CHECK(config.slack_bot_token == kBotToken);
+  CHECK_FALSE(system.WasRead("/run/bot"));
+}
+
+TEST_CASE("SLACKDESK_X beats X_file in the file", "[config]") {
+  FakeSystem system;
+  system.env["SLACKDESK_SLACK_BOT_TOKEN"] = kBotToken;
+  Config config = Loaded(
+      system.Load(RequiredLinesWithout("slack_bot_token") + "slack_bot_token_file = /missing\n"));
+  CHECK(config.slack_bot_token == kBotToken);
+}
+
+TEST_CASE("SLACKDESK_X_FILE beats X_file in the file", "[config]") {
+  FakeSystem system;
+  system.env["SLACKDESK_SLACK_BOT_TOKEN_FILE"] = "/run/bot";
+  system.files["/run/bot"] = kBotToken;
+  Config config = Loaded(
+      system.Load(RequiredLinesWithout("slack_bot_token") + "slack_bot_token_file = /missing\n"));
+  CHECK(config.slack_bot_token == kBotToken);
+  CHECK_FALSE(system.WasRead("/missing"));
+}
+
+TEST_CASE("a shadowed X_file is reported with a warning that holds no secret", "[config]") {
+  std::vector<std::string> lines;
+  util::log::SetSink(
+      [&lines](util::log::Level, const std::string& line) { lines.push_back(line); });
+  FakeSystem system;
+  system.env["SLACKDESK_SLACK_BOT_TOKEN_FILE"] = "/run/bot";
+  Loaded(system.Load(RequiredLines()));
+  util::log::SetSink(nullptr);
+  REQUIRE(lines.size() == 1);
+  CHECK_THAT(lines[0], Contains("slack_bot_token is set (" + std::string(kPath) + ":2)"));
+  CHECK_THAT(lines[0], Contains("slack_bot_token_file (SLACKDESK_SLACK_BOT_TOKEN_FILE)"));
+  CHECK_THAT(lines[0], !Contains(kSecretMarker));
+}
+
+TEST_CASE("an unreadable secret file is an error naming the key and path", "[config]") {
+  SECTION("named in the file") {
+    FakeSystem system;
+    CHECK(ErrorOf(system.Load(RequiredLinesWithout("jira_api_token") +
+                              "jira_api_token_file = /etc/slackdesk/jira\n")) ==
+          std::string(kPath) +
+              ":7: jira_api_token_file: cannot read secret file /etc/slackdesk/jira: "
+              "No such file or directory");
+  }
+  SECTION("named in the environment") {
+    FakeSystem system;
+    system.env = RequiredEnv();
+    system.env.erase("SLACKDESK_SLACK_APP_TOKEN");
+    system.env["SLACKDESK_SLACK_APP_TOKEN_FILE"] = "/run/app";
+    CHECK(ErrorOf(LoadConfig(system.Options(std::nullopt))) ==
+          "SLACKDESK_SLACK_APP_TOKEN_FILE: slack_app_token_file: cannot read secret file "
+          "/run/app: No such file or directory");
+  }
+}
+
+TEST_CASE("an empty secret file is an error", "[config]") {
+  FakeSystem system;
+  system.files["/run/bot"] = " \n\n";
+  system.env["SLACKDESK_SLACK_BOT_TOKEN_FILE"] = "/run/bot";
+  CHECK(ErrorOf(system.Load(RequiredLinesWithout("slack_bot_token"))) ==
+        "SLACKDESK_SLACK_BOT_TOKEN_FILE: slack_bot_token (read from /run/bot): the file is empty");
+}
+
+TEST_CASE("a token with the wrong prefix names the key and the expected prefix only", "[config]") {
+  SECTION("bot token") {
+    FakeSystem system;
+    system.env["SLACKDESK_SLACK_BOT_TOKEN"] = "xoxp-user-S3CR3T";
+    CHECK(ErrorOf(system.Load(RequiredLines())) ==
+          "SLACKDESK_SLACK_BOT_TOKEN: slack_bot_token: must start with 'xoxb-' (a bot token); "
+          "the value is not shown, but it looks like a user token (xoxp-)");
+  }
+  SECTION("app token") {
+    FakeSystem system;
+    CHECK(ErrorOf(system.Load("slack_app_token = S3CR3T\n" +
+                              RequiredLinesWithout("slack_app_token"))) ==
+          std::string(kPath) +
+              ":1: slack_app_token: must start with 'xapp-' (an app-level token); the value is "
+              "not shown");
+  }
+  SECTION("swapped tokens") {
+    FakeSystem system;
+    system.env["SLACKDESK_SLACK_APP_TOKEN"] = kBotToken;
+    CHECK(ErrorOf(system.Load(RequiredLines())) ==
+          "SLACKDESK_SLACK_APP_TOKEN: slack_app_token: must start with 'xapp-' (an app-level "
+          "token); the value is not shown, but it looks like a bot token (xoxb-)");
+  }
+}
+
+TEST_CASE("a secret with white space inside, such as a two-line credential file, is rejected",
+          "[config]") {
+  FakeSystem system;
+  system.env["SLACKDESK_JIRA_API_TOKEN_FILE"] = "/run/jira";
+  system.files["/run/jira"] = "ATATT-S3CR3T\nsecond line\n";
+  CHECK(ErrorOf(system.Load(RequiredLinesWithout("jira_api_token"))) ==
+        "SLACKDESK_JIRA_API_TOKEN_FILE: jira_api_token (read from /run/jira): must not contain "
+        "white space or control characters; the value is not shown");
+}
+
+TEST_CASE("secret values never appear in any error message", "[config]") {
+  struct Scenario {
+    const char* name;
+    std::map<std::string, std::string> env;
+    std::map<std::string, std::string> files;
+    std::string text;
+  };
+  const std::string required = RequiredLines();
+  const std::vector<Scenario> scenarios = {
+      {"shadowed _file and a bad helpdesk",
+       {},
+       {},
+       required + "slack_bot_token_file = /x\n"
+                  "helpdesk = nope\n"},
+      {"wrong bot prefix",
+       {},
+       {},
+       "slack_bot_token = xoxp-S3CR3T-1\n" + RequiredLinesWithout("slack_bot_token")},
+      {"wrong app prefix from env", {{"SLACKDESK_SLACK_APP_TOKEN", "xapq-S3CR3T-2"}}, {}, required},
+      {"space inside a bot token", {{"SLACKDESK_SLACK_BOT_TOKEN", "xoxb-S3CR3T 3"}}, {}, required},
+      {"control character in the jira token",
+       {{"SLACKDESK_JIRA_API_TOKEN", "S3CR3T\x01x"}},
+       {},
+       required},
+      {"wrong prefix read from a file",
+       {{"SLACKDESK_SLACK_APP_TOKEN_FILE", "/run/app"}},
+       {{"/run/app", "xoxb-S3CR3T-4\n"}},
+       RequiredLinesWithout("slack_app_token")},
+      {"unreadable app token file next to good tokens",
+       {{"SLACKDESK_SLACK_APP_TOKEN_FILE", "/run/missing"}},
+       {},
+       RequiredLinesWithout("slack_app_token")},
+      {"two-line token file",
+       {{"SLACKDESK_SLACK_BOT_TOKEN_FILE", "/run/bot"}},
+       {{"/run/bot", "xoxb-S3CR3T-5\nxoxb-S3CR3T-6"}},
+       RequiredLinesWithout("slack_bot_token")},
+      {"token pasted as a line", {}, {}, required + "xoxb-S3CR3T-7\n"},
+      {"token pasted as a key", {}, {}, required + "xoxb-S3CR3T-8 = 1\n"},
+      {"unterminated quote", {}, {}, "slack_bot_token = \"xoxb-S3CR3T-9\n" + required},
+      {"duplicate secret", {}, {}, required + "slack_bot_token = xoxb-S3CR3T-10\n"},
+      {"bad value after the secrets",
+       {{"SLACKDESK_SLACK_BOT_TOKEN", kBotToken}},
+       {},
+       required + "poll_interval = soon\n"},
+      {"missing key after the secrets", {}, {}, RequiredLinesWithout("jira_request_type_id")},
+  };
+  for (const Scenario& scenario : scenarios) {
+    INFO(scenario.name);
+    FakeSystem system;
+    system.env = scenario.env;
+    system.files = scenario.files;
+    util::Result<Config> result = system.Load(scenario.text);
+    REQUIRE_FALSE(result.has_value());
+    INFO(result.error().message);
+    CHECK_THAT(result.error().message, !Contains(kSecretMarker));
+  }
+}
+
+// --- The real system ---------------------------------------------------------
+
+// Creates a fresh directory under the system temp directory and removes it.
+class ScopedTempDir {
+ public:
+  ScopedTempDir() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "config_test.XXXXXX").string();
+    REQUIRE(mkdtemp(pattern.data()) != nullptr);
+    path_ = pattern;
+  }
+  ~ScopedTempDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  ScopedTempDir(const ScopedTempDir&) = delete;
+  ScopedTempDir& operator=(const ScopedTempDir&) = delete;
+
+  std::string Write(const std::string& name, const std::string& content) const {
+    std::string path = (path_ / name).string();
+    std::ofstream(path, std::ios::binary) << content;
+    return path;
+  }
+  std::string path() const { return path_.string(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// Sets an environment variable that was unset and unsets it again.
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, const char* value) : name_(name) {
+    REQUIRE(std::getenv(name) == nullptr);
+    REQUIRE(setenv(name, value, 1) == 0);
+  }
+  ~ScopedEnv() { unsetenv(name_); }
+  ScopedEnv(const ScopedEnv&) = delete;
+  ScopedEnv& operator=(const ScopedEnv&) = delete;
+
+ private:
+  const char* name_;
+};
+
+// True when the test process inherited a variable that LoadConfig reads.
+bool EnvironmentHasConfig() {
+  FakeSystem probe;
+  probe.env = RequiredEnv();
+  LoadOptions options = probe.Options(std::nullopt);
+  (void)LoadConfig(options);  // only to collect the names it looks up
+  for (const std::string& name : probe.env_lookups) {
+    if (std::getenv(name.c_str()) != nullptr) return true;
+  }
+  for (const char* name : {"SLACK_APP_TOKEN", "SLACK_BOT_TOKEN", "SLACKDESK_SLACK_APP_TOKEN_FILE",
+                           "SLACKDESK_SLACK_BOT_TOKEN_FILE", "SLACKDESK_JIRA_API_TOKEN_FILE"}) {
+    if (std::getenv(name) != nullptr) return true;
+  }
+  return false;
+}
+
+TEST_CASE("SystemLoadOptions reads a real file, a real secret file and the real environment",
+          "[config]") {
+  if (EnvironmentHasConfig()) {
+    WARN("skipped: this process's environment already holds slackdesk configuration");
+    return;
+  }
+  ScopedTempDir dir;
+  std::string bot_path = dir.Write("bot", std::string(kBotToken) + "\n");
+  std::string config_path = dir.Write("slackdesk.conf", RequiredLinesWithout("slack_bot_token") +
+                                                            "slack_bot_token_file = " + bot_path +
+                                                            "\nlog_level = warn\n");
+  ScopedEnv log_level("SLACKDESK_LOG_LEVEL", "debug");
+  Config config = Loaded(LoadConfig(SystemLoadOptions(config_path)));
+  CHECK(config.slack_bot_token == kBotToken);
+  CHECK(config.slack_app_token == kAppToken);
+  CHECK(config.log_level == util::log::Level::kDebug);
+}
+
+TEST_CASE("SystemLoadOptions reports a missing config file with strerror", "[config]") {
+  ScopedTempDir dir;
+  std::string path = dir.path() + "/absent.conf";
+  CHECK(ErrorOf(LoadConfig(SystemLoadOptions(path))) ==
+        path + ": cannot read config file: " + std::strerror(ENOENT));
+}
+
+TEST_CASE("SystemLoadOptions reports a directory given as a secret file", "[config]") {
+  ScopedTempDir dir;
+  LoadOptions options = SystemLoadOptions(std::nullopt);
+  util::Result<std::string> result = options.read_file(dir.path());
+  REQUIRE_FALSE(result.has_value());
+  CHECK(result.error().message == std::strerror(EISDIR));
+}
+
+}  // namespace
+}  // namespace config
