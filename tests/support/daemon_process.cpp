@@ -29,6 +29,7 @@ DaemonProcess::DaemonProcess(const std::string& binary, const std::vector<std::s
   argv.push_back(nullptr);
   pid_ = fork();
   if (pid_ == 0) {
+    dup2(pipe_fds[1], 1);  // stdout and stderr both land in Lines()
     dup2(pipe_fds[1], 2);
     close(pipe_fds[0]);
     close(pipe_fds[1]);

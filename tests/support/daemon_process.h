@@ -33,7 +33,7 @@ class DaemonProcess {
   // Waits for the exit; returns the exit code, 128+N when killed by signal
   // N, or -1 when it did not exit within `timeout`.
   int Wait(std::chrono::milliseconds timeout);
-  // Waits until a stderr line containing `text` has appeared (at or after
+  // Waits until an output line (stdout or stderr) containing `text` has appeared (at or after
   // line index `from`); returns its index or -1 after `timeout`.
   int WaitForLog(const std::string& text, std::chrono::milliseconds timeout, size_t from = 0);
   std::vector<std::string> Lines() const;

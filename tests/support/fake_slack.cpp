@@ -90,6 +90,7 @@ struct FakeSlack::Impl {
   int connections_accepted = 0;
   int hellos_sent = 0;
   int max_simultaneous_open = 0;
+  int pings_received = 0;
   int next_ticket = 1;
   std::map<std::string, bool> tickets;  // ticket → used
   bool send_hello = true;
@@ -228,6 +229,8 @@ struct FakeSlack::Impl {
 
   bool OnPing(websocketpp::connection_hdl hdl) {
     std::lock_guard<std::mutex> lock(mutex);
+    ++pings_received;
+    Bump();
     for (auto& [i, connection] : connections) {
       if (!connection.hdl.owner_before(hdl) && !hdl.owner_before(connection.hdl)) return !connection.silent;
     }
@@ -486,6 +489,11 @@ int FakeSlack::HellosSent() const {
 int FakeSlack::MaxSimultaneousOpen() const {
   std::lock_guard<std::mutex> lock(impl_->mutex);
   return impl_->max_simultaneous_open;
+}
+
+int FakeSlack::PingsReceived() const {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  return impl_->pings_received;
 }
 
 std::vector<Ack> FakeSlack::Acks() const {

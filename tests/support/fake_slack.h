@@ -98,6 +98,7 @@ class FakeSlack {
   int ConnectionsAccepted() const;  // WebSocket handshakes ever accepted
   int HellosSent() const;
   int MaxSimultaneousOpen() const;
+  int PingsReceived() const;        // WebSocket pings from the client
   std::vector<Ack> Acks() const;
   int AckCount(const std::string& envelope_id) const;
 

@@ -165,40 +165,47 @@ void SocketModeClient::OnHello(ConnectionId id, const Frame& frame) {
                     "is another slackdesk running with the same app token?",
                     frame.num_connections, ours);
   }
-  if (previous != 0 && previous != id) {
-    util::log::Debug("socket mode: closing replaced connection {}", previous);
-    ws_->Close(previous, "replaced");
-  }
+  if (previous != 0 && previous != id) CloseAfterDrain(previous);
   Status("connected");
 }
 
+void SocketModeClient::CloseAfterDrain(ConnectionId id) {
+  util::log::Debug("socket mode: closing replaced connection {} after the drain period", id);
+  auto timer = std::make_shared<boost::asio::steady_timer>(io_, options_.drain);
+  timer->async_wait([this, id, timer, alive = alive_](const boost::system::error_code& ec) {
+    if (!*alive || ec || stopping_ || id == active_) return;
+    ws_->Close(id, "replaced");
+  });
+}
+
 void SocketModeClient::OnDisconnect(ConnectionId id, const Frame& frame) {
-  if (id != active_) {
+  if (id != active_ && id != connecting_) {
     util::log::Debug("socket mode: {} on connection {} that is already being replaced", frame.summary, id);
     return;
   }
-  switch (ActionForDisconnect(frame.reason)) {
-    case DisconnectAction::kReplaceKeepingOld:
-      util::log::Info("socket mode: Slack asked to reconnect ({}); opening a new connection first", frame.reason);
-      ScheduleConnect(util::Millis(0), frame.reason);
-      return;
-    case DisconnectAction::kCloseThenReconnect:
-    case DisconnectAction::kCloseThenReconnectLoudly: {
-      active_ = 0;
-      ws_->Close(id, frame.reason);
-      util::Millis delay = NextBackoff();
-      if (frame.reason == "link_disabled") {
-        util::log::Error("socket mode: Slack disabled Socket Mode for this app (link_disabled); "
-                         "enable it in the app settings; retrying in {} ms", delay.count());
-      } else {
-        util::log::Warn("socket mode: Slack closed the connection ({}); retrying in {} ms", frame.reason,
-                        delay.count());
-      }
-      Status("reconnecting");
-      ScheduleConnect(delay, frame.reason);
-      return;
-    }
+  DisconnectAction action = ActionForDisconnect(frame.reason);
+  if (id == active_ && action == DisconnectAction::kReplaceKeepingOld) {
+    util::log::Info("socket mode: Slack asked to reconnect ({}); opening a new connection first", frame.reason);
+    ScheduleConnect(util::Millis(0), frame.reason);
+    return;
   }
+  // Any disconnect before hello fails the attempt; too_many_websockets and
+  // link_disabled close the socket before anything new is opened.
+  if (id == connecting_) {
+    connecting_ = 0;
+    connect_pending_ = false;
+  }
+  if (id == active_) active_ = 0;
+  ws_->Close(id, frame.reason);
+  util::Millis delay = NextBackoff();
+  if (action == DisconnectAction::kCloseThenReconnectLoudly) {
+    util::log::Error("socket mode: Slack disabled Socket Mode for this app ({}); "
+                     "enable it in the app settings; retrying in {} ms", frame.reason, delay.count());
+  } else {
+    util::log::Warn("socket mode: Slack closed the connection ({}); retrying in {} ms", frame.reason, delay.count());
+  }
+  Status("reconnecting");
+  ScheduleConnect(delay, frame.reason);
 }
 
 void SocketModeClient::OnEnvelope(ConnectionId id, Frame frame) {
@@ -290,6 +297,12 @@ void SocketModeClient::Tick() {
   util::TimePoint now = util::SteadyClock::now();
   std::vector<ConnectionId> dead;
   for (auto& [id, connection] : connections_) {
+    // Pongs prove the transport, not the session: a socket that never says
+    // hello is as useless as a silent one.
+    if (!connection.hello && now - connection.opened >= options_.liveness.dead_after) {
+      dead.push_back(id);
+      continue;
+    }
     switch (JudgeLiveness(options_.liveness, now, connection.last_inbound, connection.last_ping)) {
       case LivenessVerdict::kFine:
         break;
@@ -303,8 +316,9 @@ void SocketModeClient::Tick() {
     }
   }
   for (ConnectionId id : dead) {
-    util::log::Warn("socket mode: connection {} silent for {} ms (no frame, no pong); dropping it", id,
-                    std::chrono::duration_cast<util::Millis>(options_.liveness.dead_after).count());
+    util::log::Warn("socket mode: connection {} silent for {} ms (no {}); dropping it", id,
+                    std::chrono::duration_cast<util::Millis>(options_.liveness.dead_after).count(),
+                    connections_[id].hello ? "frame, no pong" : "hello");
     ws_->Abort(id);
   }
 }

@@ -58,6 +58,9 @@ struct SocketModeOptions {
   // backoff; shorter-lived ones keep it growing, so a server that says hello
   // and then drops us cannot cause a storm.
   util::Duration stable_after = util::Millis(30000);
+  // After a replacement said hello, the old socket stays open this long so
+  // envelopes already in flight on it still arrive and get their acks.
+  util::Duration drain = util::Millis(2000);
 };
 
 class SocketModeClient {
@@ -102,6 +105,7 @@ class SocketModeClient {
   void OnEnvelope(ConnectionId id, Frame frame);
   void Flush();
   void Tick();
+  void CloseAfterDrain(ConnectionId id);
   void StartTicking();
   util::Millis NextBackoff();
   void Status(const std::string& status);

@@ -1,0 +1,79 @@
+// util: backoff bounds, log redaction.
+#include <catch2/catch.hpp>
+
+#include "slack/web_api/rate_gate.h"
+#include "test_support.h"
+#include "util/backoff.h"
+#include "util/log.h"
+
+using std::chrono::milliseconds;
+
+TEST_CASE("reconnect backoff starts at 1 s or less, doubles, and is capped at 30 s", "[backoff]") {
+  util::BackoffPolicy policy{milliseconds(500), milliseconds(30000), 2.0};
+  CHECK(util::BackoffDelay(policy, 1, 0.0) == milliseconds(250));
+  CHECK(util::BackoffDelay(policy, 1, 0.999999) <= milliseconds(500));
+  CHECK(util::BackoffDelay(policy, 2, 0.999999) <= milliseconds(1000));
+  CHECK(util::BackoffDelay(policy, 3, 0.0) == milliseconds(1000));
+  for (int attempt = 1; attempt < 200; ++attempt) {
+    CHECK(util::BackoffDelay(policy, attempt, 0.999999) <= milliseconds(30000));
+    CHECK(util::BackoffDelay(policy, attempt, 0.0) >= milliseconds(250));
+  }
+  CHECK(util::BackoffDelay(policy, 100, 0.0) == milliseconds(15000));
+}
+
+TEST_CASE("jitter spreads delays but never below half the step", "[backoff]") {
+  util::BackoffPolicy policy{milliseconds(1000), milliseconds(30000), 2.0};
+  for (int i = 0; i < 1000; ++i) {
+    double r = util::UnitRandom();
+    REQUIRE(r >= 0.0);
+    REQUIRE(r < 1.0);
+    auto delay = util::BackoffDelay(policy, 4, r);
+    REQUIRE(delay >= milliseconds(4000));
+    REQUIRE(delay <= milliseconds(8000));
+  }
+}
+
+TEST_CASE("secrets and token-shaped strings never reach the log sink", "[log]") {
+  testing::LogCapture capture;
+  util::log::AddSecret("jira-secret-value-123");
+  util::log::Error("calling with {} and {} and {}", "xoxb-1234-abcd-EFGH", "jira-secret-value-123",
+                   "xapp-1-A1-xyz");
+  auto lines = capture.All();
+  REQUIRE(lines.size() == 1);
+  CHECK(lines[0] == "calling with [redacted] and [redacted] and [redacted]");
+}
+
+TEST_CASE("a message with a newline stays one record", "[log]") {
+  testing::LogCapture capture;
+  util::log::Warn("first\nsecond");
+  REQUIRE(capture.All() == std::vector<std::string>{"first second"});
+}
+
+TEST_CASE("levels filter records", "[log]") {
+  testing::LogCapture capture;
+  util::log::SetLevel(util::log::Level::kWarn);
+  util::log::Info("hidden");
+  util::log::Warn("shown");
+  util::log::SetLevel(util::log::Level::kInfo);
+  CHECK(capture.All() == std::vector<std::string>{"shown"});
+  util::log::Level level;
+  CHECK(util::log::ParseLevel("debug", &level));
+  CHECK(level == util::log::Level::kDebug);
+  CHECK_FALSE(util::log::ParseLevel("verbose", &level));
+}
+
+TEST_CASE("the rate gate spaces a burst in order and honours blocks", "[rate]") {
+  slack::web_api::RateGate gate;
+  util::TimePoint t0{};
+  auto second = milliseconds(1000);
+  CHECK(gate.Reserve("post:C1", t0, second) == t0);
+  CHECK(gate.Reserve("post:C1", t0, second) == t0 + second);
+  CHECK(gate.Reserve("post:C1", t0 + milliseconds(10), second) == t0 + 2 * second);
+  CHECK(gate.Reserve("post:C2", t0, second) == t0);  // channels are independent
+  gate.Block("method:chat.update", t0 + milliseconds(3000));
+  gate.Block("method:chat.update", t0 + milliseconds(1000));  // never shortened
+  CHECK(gate.ReadyAt("method:chat.update", t0) == t0 + milliseconds(3000));
+  CHECK(gate.ReadyAt("method:auth.test", t0) == t0);
+  gate.Forget(t0 + milliseconds(5000));
+  CHECK(gate.ReadyAt("post:C1", t0 + milliseconds(5000)) == t0 + milliseconds(5000));
+}
