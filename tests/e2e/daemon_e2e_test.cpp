@@ -80,7 +80,7 @@ TEST_CASE("the daemon acks every envelope exactly once and handles each event on
   CHECK(slack.OpenConnections() == 0);
 }
 
-TEST_CASE("an acked envelope survives SIGKILL; its redelivery after restart is recognised", "[e2e]") {
+TEST_CASE("an acked envelope survives SIGKILL and its redelivery after restart is recognised", "[e2e]") {
   fake::FakeSlack slack;
   testing::TempDir dir;
   std::string payload = Mention("please do not lose me");
@@ -127,7 +127,7 @@ TEST_CASE("a silent server is detected within the 10 s limit and replaced", "[e2
   CHECK(daemon.Wait(milliseconds(5000)) == 0);
 }
 
-TEST_CASE("bad input is logged and skipped; the daemon keeps serving", "[e2e]") {
+TEST_CASE("bad input is logged and skipped while the daemon keeps serving", "[e2e]") {
   fake::FakeSlack slack;
   testing::TempDir dir;
   fake::DaemonProcess daemon(SLACKDESK_BINARY, {"run"}, DaemonEnv(slack, dir));

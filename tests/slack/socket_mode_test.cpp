@@ -183,7 +183,7 @@ TEST_CASE("a redelivered event is acked again but recorded once", "[socket_mode]
   (void)same_envelope;
 }
 
-TEST_CASE("refresh_requested: the new socket says hello before the old one closes; nothing is lost",
+TEST_CASE("refresh_requested: the new socket says hello before the old one closes and nothing is lost",
           "[socket_mode]") {
   Harness h;
   h.Start();
@@ -292,7 +292,7 @@ TEST_CASE("apps.connections.open 429: no new call before Retry-After", "[socket_
   CHECK(calls[1].at - calls[0].at >= milliseconds(1000));
 }
 
-TEST_CASE("malformed and unknown frames are logged and skipped; the connection keeps serving",
+TEST_CASE("malformed and unknown frames are logged and skipped while the connection keeps serving",
           "[socket_mode]") {
   Harness h;
   h.Start();

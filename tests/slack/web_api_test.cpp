@@ -141,7 +141,7 @@ TEST_CASE_METHOD(Fixture, "a network failure before sending is retried even for 
   CHECK(log.Has(util::log::Level::kWarn, "retry 1 of 1"));
 }
 
-TEST_CASE_METHOD(Fixture, "posts to one channel are paced and queue in order; other channels are not held",
+TEST_CASE_METHOD(Fixture, "posts to one channel are paced and queue in order while other channels are not held",
                  "[web_api]") {
   std::vector<std::thread> threads;
   for (int i = 0; i < 4; ++i) {

@@ -221,7 +221,7 @@ struct FakeSlack::Impl {
         !doc["envelope_id"].IsString()) {
       return;  // Slack ignores frames it cannot read
     }
-    Ack ack{doc["envelope_id"].GetString(), "", index};
+    Ack ack{doc["envelope_id"].GetString(), "", index, std::chrono::steady_clock::now()};
     if (doc.HasMember("payload")) ack.payload_json = Serialize(doc["payload"]);
     acks.push_back(std::move(ack));
     Bump();
@@ -506,6 +506,11 @@ int FakeSlack::AckCount(const std::string& envelope_id) const {
   int count = 0;
   for (const Ack& ack : impl_->acks) count += ack.envelope_id == envelope_id ? 1 : 0;
   return count;
+}
+
+size_t FakeSlack::AckTotal() const {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  return impl_->acks.size();
 }
 
 void FakeSlack::FailNext(const std::string& method, const Failure& failure, int times) {

@@ -32,6 +32,7 @@ struct Ack {
   std::string envelope_id;
   std::string payload_json;  // "" when the ack had no payload
   int connection = 0;        // which connection carried it
+  std::chrono::steady_clock::time_point at;  // when it arrived
 };
 
 struct PostedMessage {
@@ -101,6 +102,7 @@ class FakeSlack {
   int PingsReceived() const;        // WebSocket pings from the client
   std::vector<Ack> Acks() const;
   int AckCount(const std::string& envelope_id) const;
+  size_t AckTotal() const;  // all acks so far (cheap; for load generators)
 
   // --- Web API -----------------------------------------------------------
   // The next `times` calls of `method` fail as described.
