@@ -23,12 +23,12 @@
 
 #include "daemon_process.h"
 #include "fake_slack.h"
-#include "slack/json_util.h"
 #include "slack/socket_mode/frame.h"
 #include "slack/socket_mode/websocket_client.h"
 #include "slack/web_api/web_api_client.h"
 #include "slack_payloads.h"
 #include "util/http/curl_http_client.h"
+#include "util/json_util.h"
 
 namespace {
 

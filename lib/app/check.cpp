@@ -2,9 +2,9 @@
 
 #include <fmt/format.h>
 
-#include "slack/json_util.h"
 #include "slack/web_api/web_api_client.h"
 #include "util/http/curl_http_client.h"
+#include "util/json_util.h"
 #include "util/log.h"
 
 namespace app {

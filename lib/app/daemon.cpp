@@ -10,11 +10,11 @@
 
 #include "app/inbox_sink.h"
 #include "app/notify.h"
-#include "slack/json_util.h"
 #include "slack/socket_mode/socket_mode_client.h"
 #include "slack/web_api/web_api_client.h"
 #include "store/store.h"
 #include "util/http/curl_http_client.h"
+#include "util/json_util.h"
 #include "util/log.h"
 #include "util/worker_pool.h"
 

@@ -11,12 +11,12 @@
 
 #include "app/inbox_sink.h"
 #include "fake_slack.h"
-#include "slack/json_util.h"
 #include "slack/socket_mode/socket_mode_client.h"
 #include "slack/web_api/web_api_client.h"
 #include "slack_payloads.h"
 #include "test_support.h"
 #include "util/http/curl_http_client.h"
+#include "util/json_util.h"
 #include "util/worker_pool.h"
 
 using namespace slack::socket_mode;

@@ -4,10 +4,10 @@
 #include <catch2/catch.hpp>
 
 #include "fake_slack.h"
-#include "slack/json_util.h"
 #include "slack/web_api/web_api_client.h"
 #include "test_support.h"
 #include "util/http/curl_http_client.h"
+#include "util/json_util.h"
 
 using slack::web_api::Retry;
 using slack::web_api::WebApiClient;

@@ -5,7 +5,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-#include "slack/json_util.h"
+#include "util/json_util.h"
 
 namespace slack::socket_mode {
 namespace {

@@ -3,8 +3,8 @@
 #include <boost/asio/post.hpp>
 #include <fmt/format.h>
 
-#include "slack/json_util.h"
 #include "slack/socket_mode/disconnect_policy.h"
+#include "util/json_util.h"
 #include "util/log.h"
 
 namespace slack::socket_mode {

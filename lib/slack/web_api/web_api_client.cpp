@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "slack/json_util.h"
+#include "util/json_util.h"
 #include "util/log.h"
 
 namespace slack::web_api {

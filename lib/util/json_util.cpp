@@ -1,4 +1,4 @@
-#include "slack/json_util.h"
+#include "util/json_util.h"
 
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
