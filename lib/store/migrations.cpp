@@ -25,12 +25,59 @@ CREATE TABLE dedupe_keys(
 ) WITHOUT ROWID;
 )sql";
 
+// Version 2: the ticket flow. `mentions` keeps what a customer wrote so the
+// form can be pre-filled the moment they click; `links` ties a Slack thread
+// to its ticket; `outbox` holds every side effect as an intent that is
+// committed before it is carried out (design-notes.md). An outbox row is
+// pending (0), attempted with its outcome unknown (1), done (2) or failed
+// (3); rows of one lane run strictly in order.
+constexpr const char* kTicketFlowV2 = R"sql(
+CREATE TABLE mentions(
+  channel TEXT NOT NULL,
+  thread_ts TEXT NOT NULL,
+  mention_ts TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  summary TEXT NOT NULL,
+  description TEXT NOT NULL,
+  recorded_at_ms INTEGER NOT NULL,
+  PRIMARY KEY(channel, thread_ts)
+) WITHOUT ROWID;
+CREATE TABLE links(
+  channel TEXT NOT NULL,
+  thread_ts TEXT NOT NULL,
+  ticket_key TEXT NOT NULL UNIQUE,
+  ticket_id TEXT NOT NULL,
+  web_url TEXT NOT NULL,
+  summary TEXT NOT NULL,
+  status TEXT NOT NULL,
+  status_category TEXT NOT NULL,
+  confirmation_ts TEXT NOT NULL DEFAULT '',
+  created_at_ms INTEGER NOT NULL,
+  PRIMARY KEY(channel, thread_ts)
+) WITHOUT ROWID;
+CREATE TABLE outbox(
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  key TEXT NOT NULL UNIQUE,
+  kind TEXT NOT NULL,
+  lane TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  state INTEGER NOT NULL DEFAULT 0,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  not_before_ms INTEGER NOT NULL DEFAULT 0,
+  attempted_at_ms INTEGER NOT NULL DEFAULT 0,
+  result TEXT NOT NULL DEFAULT '',
+  created_at_ms INTEGER NOT NULL
+);
+CREATE INDEX outbox_open ON outbox(lane, id) WHERE state < 2;
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& Migrations() {
   // Append new steps here, one line each; the position is the version - 1.
   static const std::vector<Migration> kMigrations = {
       {"inbox and dedupe keys", kInboxV1},
+      {"mentions, ticket links and the outbox", kTicketFlowV2},
   };
   return kMigrations;
 }

@@ -48,6 +48,10 @@ class Store {
   // The schema version after migrations (PRAGMA user_version).
   int SchemaVersion() const;
 
+  // The connection, for the stores of the other tables in this file (links,
+  // outbox); same thread rule.
+  sqlite3* Handle() const { return db_; }
+
   // Records a batch of envelopes in ONE transaction (group commit), durably:
   // when this returns, the rows survive a SIGKILL. An envelope any of whose
   // dedupe keys was recorded before (in this batch or earlier) is not

@@ -1,0 +1,51 @@
+// The payloads the flow reacts to, parsed from their JSON (slack-facts.md
+// §2): message events (app_mention and message), block_actions clicks and
+// view_submission forms. Pure; ill-typed or missing fields read as empty.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace slack {
+
+struct MessageEvent {
+  std::string type;     // app_mention or message
+  std::string subtype;  // "" for a plain message
+  std::string channel;
+  std::string user;
+  std::string bot_id;
+  std::string text;
+  std::string ts;
+  std::string thread_ts;  // "" when top-level
+};
+
+// From an events_api payload; nullopt when it carries no such event.
+std::optional<MessageEvent> ParseMessageEvent(std::string_view payload_json);
+
+struct ButtonClick {
+  std::string user;
+  std::string trigger_id;
+  std::string action_id;
+  std::string value;
+  std::string channel;
+};
+
+// The first action of a block_actions payload; nullopt for anything else.
+std::optional<ButtonClick> ParseButtonClick(std::string_view payload_json);
+
+struct FormSubmission {
+  std::string view_id;
+  std::string callback_id;
+  std::string user;
+  std::string private_metadata;
+  std::string summary;
+  std::string description;
+  std::string severity;
+};
+
+// A view_submission payload, with the request form's fields read from
+// view.state.values; nullopt for anything else.
+std::optional<FormSubmission> ParseFormSubmission(std::string_view payload_json);
+
+}  // namespace slack

@@ -1,0 +1,300 @@
+#include "slack/messages.h"
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "bridge/flow.h"
+#include "bridge/text.h"
+
+namespace slack {
+namespace {
+
+using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+using bridge::EscapeMrkdwn;
+using bridge::TruncateChars;
+
+void Str(Writer& w, const std::string& text) { w.String(text.c_str(), static_cast<rapidjson::SizeType>(text.size())); }
+
+void Key(Writer& w, const char* key) { w.Key(key); }
+
+void Text(Writer& w, const char* type, const std::string& text, size_t max) {
+  w.StartObject();
+  Key(w, "type");
+  w.String(type);
+  Key(w, "text");
+  Str(w, TruncateChars(text, max));
+  if (std::string(type) == "plain_text") {
+    Key(w, "emoji");
+    w.Bool(true);
+  }
+  w.EndObject();
+}
+
+void Section(Writer& w, const std::string& mrkdwn) {
+  w.StartObject();
+  Key(w, "type");
+  w.String("section");
+  Key(w, "text");
+  Text(w, "mrkdwn", mrkdwn, 3000);
+  w.EndObject();
+}
+
+void Context(Writer& w, const std::string& mrkdwn) {
+  w.StartObject();
+  Key(w, "type");
+  w.String("context");
+  Key(w, "elements");
+  w.StartArray();
+  Text(w, "mrkdwn", mrkdwn, 3000);
+  w.EndArray();
+  w.EndObject();
+}
+
+// Opens a chat.postMessage body up to the blocks array.
+void BeginMessage(Writer& w, const std::string& channel, const std::string& thread_ts, const std::string& fallback,
+                  const std::string& metadata_key) {
+  w.StartObject();
+  Key(w, "channel");
+  Str(w, channel);
+  if (!thread_ts.empty()) {
+    Key(w, "thread_ts");
+    Str(w, thread_ts);  // a string: a float loses precision
+  }
+  Key(w, "text");
+  Str(w, TruncateChars(fallback, 3000));
+  Key(w, "unfurl_links");
+  w.Bool(false);
+  if (!metadata_key.empty()) {
+    Key(w, "metadata");
+    w.StartObject();
+    Key(w, "event_type");
+    w.String("slackdesk");
+    Key(w, "event_payload");
+    w.StartObject();
+    Key(w, "key");
+    Str(w, metadata_key);
+    w.EndObject();
+    w.EndObject();
+  }
+}
+
+std::string Finish(rapidjson::StringBuffer& buffer) { return std::string(buffer.GetString(), buffer.GetSize()); }
+
+std::string TicketLinkMrkdwn(const TicketView& ticket) {
+  if (ticket.web_url.empty()) return "*" + EscapeMrkdwn(ticket.key) + "*";
+  return "*<" + ticket.web_url + "|" + EscapeMrkdwn(ticket.key) + ">*";
+}
+
+std::string TicketMessage(const std::string& channel, const std::string& thread_ts, const TicketView& ticket,
+                          const std::string& metadata_key, const std::string& lead, const std::string& fallback_lead) {
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  std::string fallback = fallback_lead + " " + ticket.key + ": " + ticket.summary + " (" + ticket.status + ") " + ticket.web_url;
+  BeginMessage(w, channel, thread_ts, fallback, metadata_key);
+  Key(w, "blocks");
+  w.StartArray();
+  Section(w, lead + " " + TicketLinkMrkdwn(ticket) + "\n" + EscapeMrkdwn(ticket.summary));
+  Context(w, "Status: *" + EscapeMrkdwn(ticket.status) + "*  ·  Replies in this thread are added to the ticket.");
+  w.EndArray();
+  w.EndObject();
+  return Finish(buffer);
+}
+
+void InputBlock(Writer& w, const char* block_id, const char* label, bool optional) {
+  Key(w, "type");
+  w.String("input");
+  Key(w, "block_id");
+  w.String(block_id);
+  Key(w, "optional");
+  w.Bool(optional);
+  Key(w, "label");
+  Text(w, "plain_text", label, 2000);
+}
+
+void Option(Writer& w, const std::string& name) {
+  w.StartObject();
+  Key(w, "text");
+  Text(w, "plain_text", name, 75);
+  Key(w, "value");
+  Str(w, name);
+  w.EndObject();
+}
+
+}  // namespace
+
+std::string PromptMessage(const std::string& channel, const std::string& thread_ts, const std::string& user,
+                          const std::string& button_value, const std::string& metadata_key) {
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  BeginMessage(w, channel, thread_ts, "I can turn this into a support request: press Submit request.", metadata_key);
+  Key(w, "blocks");
+  w.StartArray();
+  Section(w, "Hi <@" + user + ">! I can turn this into a support request. Press *Submit request*, check the details, and I'll post the ticket right here.");
+  w.StartObject();
+  Key(w, "type");
+  w.String("actions");
+  Key(w, "block_id");
+  w.String("slackdesk_prompt");
+  Key(w, "elements");
+  w.StartArray();
+  w.StartObject();
+  Key(w, "type");
+  w.String("button");
+  Key(w, "action_id");
+  w.String(bridge::kOpenFormAction);
+  Key(w, "style");
+  w.String("primary");
+  Key(w, "text");
+  Text(w, "plain_text", "Submit request", 75);
+  Key(w, "value");
+  Str(w, TruncateChars(button_value, 2000));
+  w.EndObject();
+  w.EndArray();
+  w.EndObject();
+  w.EndArray();
+  w.EndObject();
+  return Finish(buffer);
+}
+
+std::string ConfirmationMessage(const std::string& channel, const std::string& thread_ts, const TicketView& ticket,
+                                const std::string& metadata_key) {
+  return TicketMessage(channel, thread_ts, ticket, metadata_key, ":white_check_mark: Created", "Created");
+}
+
+std::string ExistingTicketMessage(const std::string& channel, const std::string& thread_ts, const TicketView& ticket,
+                                  const std::string& metadata_key) {
+  return TicketMessage(channel, thread_ts, ticket, metadata_key, "This thread already has a ticket:",
+                       "This thread already has a ticket:");
+}
+
+std::string TextMessage(const std::string& channel, const std::string& thread_ts, const std::string& text,
+                        const std::string& metadata_key) {
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  BeginMessage(w, channel, thread_ts, text, metadata_key);
+  Key(w, "blocks");
+  w.StartArray();
+  Section(w, EscapeMrkdwn(text));
+  w.EndArray();
+  w.EndObject();
+  return Finish(buffer);
+}
+
+std::string EphemeralMessage(const std::string& channel, const std::string& user, const std::string& thread_ts,
+                             const std::string& text) {
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  w.StartObject();
+  Key(w, "channel");
+  Str(w, channel);
+  Key(w, "user");
+  Str(w, user);
+  if (!thread_ts.empty()) {
+    Key(w, "thread_ts");
+    Str(w, thread_ts);
+  }
+  Key(w, "text");
+  Str(w, TruncateChars(text, 3000));
+  w.EndObject();
+  return Finish(buffer);
+}
+
+std::string RequestForm(const std::string& trigger_id, const std::string& summary, const std::string& description,
+                        const std::string& private_metadata) {
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  w.StartObject();
+  Key(w, "trigger_id");
+  Str(w, trigger_id);
+  Key(w, "view");
+  w.StartObject();
+  Key(w, "type");
+  w.String("modal");
+  Key(w, "callback_id");
+  w.String(bridge::kRequestCallback);
+  Key(w, "private_metadata");
+  Str(w, TruncateChars(private_metadata, 3000));
+  Key(w, "title");
+  Text(w, "plain_text", "Support request", 24);
+  Key(w, "submit");
+  Text(w, "plain_text", "Create", 24);
+  Key(w, "close");
+  Text(w, "plain_text", "Cancel", 24);
+  Key(w, "blocks");
+  w.StartArray();
+
+  w.StartObject();
+  InputBlock(w, "summary", "Summary", false);
+  Key(w, "element");
+  w.StartObject();
+  Key(w, "type");
+  w.String("plain_text_input");
+  Key(w, "action_id");
+  w.String("value");
+  Key(w, "max_length");
+  w.Int(static_cast<int>(bridge::kSummaryMaxChars));
+  if (!summary.empty()) {
+    Key(w, "initial_value");
+    Str(w, TruncateChars(summary, bridge::kSummaryMaxChars));
+  }
+  w.EndObject();
+  w.EndObject();
+
+  w.StartObject();
+  InputBlock(w, "description", "Description", true);
+  Key(w, "element");
+  w.StartObject();
+  Key(w, "type");
+  w.String("plain_text_input");
+  Key(w, "action_id");
+  w.String("value");
+  Key(w, "multiline");
+  w.Bool(true);
+  Key(w, "max_length");
+  w.Int(static_cast<int>(bridge::kDescriptionMaxChars));
+  if (!description.empty()) {
+    Key(w, "initial_value");
+    Str(w, TruncateChars(description, bridge::kDescriptionMaxChars));
+  }
+  w.EndObject();
+  w.EndObject();
+
+  w.StartObject();
+  InputBlock(w, "severity", "Severity", false);
+  Key(w, "element");
+  w.StartObject();
+  Key(w, "type");
+  w.String("static_select");
+  Key(w, "action_id");
+  w.String("value");
+  Key(w, "options");
+  w.StartArray();
+  for (const std::string& severity : bridge::kSeverities) Option(w, severity);
+  w.EndArray();
+  Key(w, "initial_option");
+  Option(w, bridge::kDefaultSeverity);
+  w.EndObject();
+  w.EndObject();
+
+  w.EndArray();
+  w.EndObject();
+  w.EndObject();
+  return Finish(buffer);
+}
+
+std::string FieldErrorResponse(const std::string& block_id, const std::string& message) {
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  w.StartObject();
+  Key(w, "response_action");
+  w.String("errors");
+  Key(w, "errors");
+  w.StartObject();
+  Key(w, block_id.c_str());
+  Str(w, TruncateChars(message, 2000));
+  w.EndObject();
+  w.EndObject();
+  return Finish(buffer);
+}
+
+}  // namespace slack

@@ -1,0 +1,39 @@
+// The bot's messages and form as Block Kit JSON, pure. Every text is cut to
+// Block Kit's limits (slack-facts.md §4) so no call is refused for length,
+// and every message has a plain-text fallback.
+#pragma once
+
+#include <string>
+
+namespace slack {
+
+struct TicketView {
+  std::string key;
+  std::string summary;
+  std::string status;
+  std::string web_url;
+};
+
+// chat.postMessage bodies. `metadata_key` ("" for none) is stored as
+// message metadata {event_type: "slackdesk", event_payload: {key}} so the
+// post can be found again after a crash (conversations.replies).
+std::string PromptMessage(const std::string& channel, const std::string& thread_ts, const std::string& user,
+                          const std::string& button_value, const std::string& metadata_key);
+std::string ConfirmationMessage(const std::string& channel, const std::string& thread_ts, const TicketView& ticket,
+                                const std::string& metadata_key);
+std::string ExistingTicketMessage(const std::string& channel, const std::string& thread_ts, const TicketView& ticket,
+                                  const std::string& metadata_key);
+std::string TextMessage(const std::string& channel, const std::string& thread_ts, const std::string& text,
+                        const std::string& metadata_key);
+// chat.postEphemeral body: visible to `user` only.
+std::string EphemeralMessage(const std::string& channel, const std::string& user, const std::string& thread_ts,
+                             const std::string& text);
+
+// views.open body for the request form.
+std::string RequestForm(const std::string& trigger_id, const std::string& summary, const std::string& description,
+                        const std::string& private_metadata);
+
+// The view_submission ack payload that shows `message` under `block_id`.
+std::string FieldErrorResponse(const std::string& block_id, const std::string& message);
+
+}  // namespace slack

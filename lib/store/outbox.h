@@ -1,0 +1,63 @@
+// The outbox: every side effect (a ticket to create, a Slack post) is an
+// intent committed here before it is carried out, under an idempotency key
+// that makes adding it twice harmless. An intent found "attempted" after a
+// restart may or may not have happened: the runner reconciles it against
+// the remote side before doing it again. Intents of one lane (e.g. one Slack
+// channel) run strictly in order; lanes are independent.
+// Same thread rule as Store.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "store/store.h"
+
+namespace store {
+
+struct Intent {
+  std::string key;      // idempotency key, e.g. "create:V123"
+  std::string kind;     // what to do: "create_ticket", "post_message", …
+  std::string lane;     // ordering lane, e.g. "slack:C123", "helpdesk"
+  std::string payload;  // JSON the runner understands for `kind`
+  long long not_before_ms = 0;
+};
+
+enum class IntentState { kPending = 0, kAttempted = 1, kDone = 2, kFailed = 3 };
+
+struct OutboxItem {
+  long long id = 0;
+  Intent intent;
+  IntentState state = IntentState::kPending;
+  int attempts = 0;
+  long long attempted_at_ms = 0;
+  long long created_at_ms = 0;
+};
+
+class Outbox {
+ public:
+  explicit Outbox(Store& store) : db_(store.Handle()) {}
+
+  // Adds the intent unless its key exists; true when added. Call inside the
+  // caller's transaction when it must commit together with other writes.
+  util::Result<bool> Add(const Intent& intent, long long now_ms);
+  // The first open intent of every lane whose time has come, oldest first.
+  util::Result<std::vector<OutboxItem>> Due(long long now_ms, int limit);
+  // When the next not-yet-due lane head becomes due (0: none waiting).
+  util::Result<long long> NextDueMs();
+  // Marks an intent attempted: committed BEFORE the side effect.
+  util::Status MarkAttempted(long long id, long long now_ms);
+  util::Status MarkDone(long long id, const std::string& result);
+  util::Status MarkFailed(long long id, const std::string& reason);
+  // Puts an intent back to wait until `not_before_ms`; `outcome_unknown`
+  // keeps it attempted so the next try reconciles first.
+  util::Status Reschedule(long long id, long long not_before_ms, bool outcome_unknown);
+  // Open (pending or attempted) intents, for tests and the admin.
+  util::Result<int> OpenCount();
+  // The result of a done intent by key ("" when not done).
+  util::Result<std::string> ResultOf(const std::string& key);
+
+ private:
+  sqlite3* db_;
+};
+
+}  // namespace store

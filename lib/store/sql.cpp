@@ -1,0 +1,84 @@
+#include "store/sql.h"
+
+#include <sqlite3.h>
+
+#include <fmt/format.h>
+
+namespace store {
+
+Statement::Statement(sqlite3* db, const char* sql, const char* operation) : db_(db), operation_(operation) {
+  if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK) {
+    error_ = sqlite3_errmsg(db);
+    sqlite3_finalize(stmt_);
+    stmt_ = nullptr;
+  }
+}
+
+Statement::~Statement() { sqlite3_finalize(stmt_); }
+
+Statement& Statement::Bind(int index, const std::string& text) {
+  if (stmt_) sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+  return *this;
+}
+
+Statement& Statement::Bind(int index, long long value) {
+  if (stmt_) sqlite3_bind_int64(stmt_, index, value);
+  return *this;
+}
+
+bool Statement::Step() {
+  if (!stmt_ || !error_.empty()) return false;
+  int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc != SQLITE_DONE) error_ = sqlite3_errmsg(db_);
+  return false;
+}
+
+util::Status Statement::Run() {
+  while (Step()) {
+  }
+  return Status();
+}
+
+std::string Statement::Text(int column) const {
+  const unsigned char* text = sqlite3_column_text(stmt_, column);
+  if (text == nullptr) return {};
+  return std::string(reinterpret_cast<const char*>(text), static_cast<size_t>(sqlite3_column_bytes(stmt_, column)));
+}
+
+long long Statement::Int(int column) const { return sqlite3_column_int64(stmt_, column); }
+
+util::Status Statement::Status() const {
+  if (error_.empty()) return util::Ok();
+  return util::MakeError(util::ErrorCode::kStorage, fmt::format("store: {}: {}", operation_, error_));
+}
+
+Transaction::Transaction(sqlite3* db, const char* operation) : db_(db), operation_(operation) {
+  if (sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) == SQLITE_OK) {
+    open_ = true;
+  } else {
+    error_ = sqlite3_errmsg(db);
+  }
+}
+
+Transaction::~Transaction() {
+  if (open_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+}
+
+util::Status Transaction::Begun() const {
+  if (open_) return util::Ok();
+  return util::MakeError(util::ErrorCode::kStorage, fmt::format("store: {}: begin: {}", operation_, error_));
+}
+
+util::Status Transaction::Commit() {
+  if (!open_) return Begun();
+  if (sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
+    return util::MakeError(util::ErrorCode::kStorage, fmt::format("store: {}: commit: {}", operation_, sqlite3_errmsg(db_)));
+  }
+  open_ = false;
+  return util::Ok();
+}
+
+int ChangedRows(sqlite3* db) { return sqlite3_changes(db); }
+
+}  // namespace store

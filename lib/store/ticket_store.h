@@ -1,0 +1,59 @@
+// The ticket flow's tables: what a customer wrote when they mentioned the
+// bot (to pre-fill the form) and which Slack thread belongs to which ticket.
+// Same thread rule as Store: only the thread that opened it.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "store/store.h"
+
+namespace store {
+
+struct MentionRecord {
+  std::string channel;
+  std::string thread_ts;
+  std::string mention_ts;
+  std::string user_id;
+  std::string summary;      // the form's pre-filled summary
+  std::string description;  // the form's pre-filled description
+  long long recorded_at_ms = 0;
+};
+
+struct LinkRecord {
+  std::string channel;
+  std::string thread_ts;
+  std::string ticket_key;
+  std::string ticket_id;
+  std::string web_url;
+  std::string summary;
+  std::string status;
+  std::string status_category;
+  std::string confirmation_ts;  // the bot's confirmation message, once posted
+  long long created_at_ms = 0;
+};
+
+class TicketStore {
+ public:
+  // `store` must outlive this object.
+  explicit TicketStore(Store& store) : db_(store.Handle()) {}
+
+  // Keeps the latest mention of a thread (a later mention replaces it).
+  util::Status SaveMention(const MentionRecord& mention);
+  util::Result<std::optional<MentionRecord>> FindMention(const std::string& channel, const std::string& thread_ts);
+
+  // Inserts the link; a thread or ticket already linked is left as it was
+  // (returns false then).
+  util::Result<bool> InsertLink(const LinkRecord& link);
+  util::Result<std::optional<LinkRecord>> FindLinkByThread(const std::string& channel, const std::string& thread_ts);
+  util::Result<std::optional<LinkRecord>> FindLinkByTicket(const std::string& ticket_key);
+  util::Result<std::vector<LinkRecord>> AllLinks();
+  util::Status SetConfirmationTs(const std::string& ticket_key, const std::string& ts);
+  util::Status SetStatus(const std::string& ticket_key, const std::string& status, const std::string& category);
+
+ private:
+  sqlite3* db_;
+};
+
+}  // namespace store
