@@ -7,21 +7,31 @@ CMAKE_FLAGS ?=
 
 DEB_PACKAGES = cmake g++ make pkg-config libwebsocketpp-dev libboost-dev libboost-system-dev \
   libssl-dev rapidjson-dev libcurl4-openssl-dev libsqlite3-dev libfmt-dev catch2 \
-  libexpected-dev libsystemd-dev
+  libexpected-dev libsystemd-dev systemd
+
+# `make package` also needs dpkg-shlibdeps and file (CPack's Depends
+# generation); `make test-package` also needs lintian.
+PKG_BUILD ?= build-package
+PACKAGE_DEB_PACKAGES = dpkg-dev file
+PACKAGE_TEST_DEB_PACKAGES = lintian man-db util-linux adduser
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build test test-asan demo bench clean
+.PHONY: all deps build test test-asan demo bench clean package package-deps test-package
 
 all: build
 
 # Installs only the packages that are missing, so a ready machine skips apt.
-deps:
-	@missing=$$(for p in $(DEB_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+define install_missing
+	@missing=$$(for p in $(1); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing: $$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
+endef
+
+deps:
+	$(call install_missing,$(DEB_PACKAGES))
 
 $(BUILD)/CMakeCache.txt: | deps
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS)
@@ -29,8 +39,10 @@ $(BUILD)/CMakeCache.txt: | deps
 build: deps $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j$(JOBS)
 
+# The `package` label (tests/packaging/package_test.sh installs the .deb on
+# this machine) runs only in `make test-package`.
 test: build
-	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
+	cd $(BUILD) && ctest --output-on-failure -j$(JOBS) -LE '^package$$'
 
 $(ASAN_BUILD)/CMakeCache.txt: | deps
 	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DSANITIZERS=address,undefined $(CMAKE_FLAGS)
@@ -38,7 +50,7 @@ $(ASAN_BUILD)/CMakeCache.txt: | deps
 test-asan: deps $(ASAN_BUILD)/CMakeCache.txt
 	cmake --build $(ASAN_BUILD) -j$(JOBS)
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-	  ctest --output-on-failure -j$(JOBS)
+	  ctest --output-on-failure -j$(JOBS) -LE '^package$$'
 
 demo: build
 	$(BUILD)/tools/slackdesk-sim --demo --daemon $(BUILD)/daemon/slackdesk
@@ -46,5 +58,29 @@ demo: build
 bench: build
 	$(BUILD)/bench/bench_ack --daemon $(BUILD)/daemon/slackdesk
 
+package-deps:
+	$(call install_missing,$(PACKAGE_DEB_PACKAGES))
+
+# The Debian package: a Release build (warnings still errors) with Debian's
+# hardening flags in its own directory, then CPack. Prints the .deb's path.
+package: deps package-deps
+	cmake -S . -B $(PKG_BUILD) -DCMAKE_BUILD_TYPE=Release -DSLACKDESK_BUILD_TESTS=OFF \
+	  -DWARNINGS_AS_ERRORS=ON -DCMAKE_INSTALL_PREFIX=/usr \
+	  -DCMAKE_CXX_FLAGS="$$(DEB_BUILD_MAINT_OPTIONS=hardening=+all dpkg-buildflags --get CPPFLAGS) $$(DEB_BUILD_MAINT_OPTIONS=hardening=+all dpkg-buildflags --get CXXFLAGS) -fno-ident" \
+	  -DCMAKE_EXE_LINKER_FLAGS="$$(DEB_BUILD_MAINT_OPTIONS=hardening=+all dpkg-buildflags --get LDFLAGS)" \
+	  $(CMAKE_FLAGS)
+	cmake --build $(PKG_BUILD) -j$(JOBS)
+	rm -f $(PKG_BUILD)/slackdesk_*.deb
+	cd $(PKG_BUILD) && cpack -G DEB
+	@ls $(CURDIR)/$(PKG_BUILD)/slackdesk_*.deb
+
+# Builds the package, then installs, upgrades and purges it on this machine
+# (root needed) through ctest's `package` label; see tests/packaging/.
+test-package: package
+	$(call install_missing,$(PACKAGE_TEST_DEB_PACKAGES))
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS)
+	cd $(BUILD) && SLACKDESK_DEB="$$(ls $(CURDIR)/$(PKG_BUILD)/slackdesk_*.deb | head -n 1)" \
+	  ctest --output-on-failure -L '^package$$'
+
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(PKG_BUILD)
