@@ -1,0 +1,169 @@
+// A fake Jira Service Management Cloud site for tests, the simulator and
+// benchmarks: the servicedeskapi and platform (/rest/api/2|3) endpoints
+// slackdesk uses, over HTTP on 127.0.0.1 with an ephemeral port, with the
+// real JSON shapes, error bodies and traps (helpdesk-facts.md section A):
+// Basic auth, paged comments with a server-side cap, /search/jql with
+// nextPageToken, quoted JQL dates read in the account's time zone, search
+// results that lag behind writes, 410 for the removed /search, 429 +
+// Retry-After and gateway errors on demand.
+//
+// The server runs on its own thread. Every public method is thread-safe and
+// may be called from the test thread; Wait* methods block until the state
+// changed as asked or the timeout passed (they return false then), so tests
+// synchronise on events, never on sleeps.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace fake {
+
+using Millis = std::chrono::milliseconds;
+
+struct JiraRequest {
+  std::string method;         // "GET", "POST"
+  std::string path;           // path with query, as sent: "/rest/api/3/search/jql"
+  std::string body;           // as sent
+  std::string authorization;  // the Authorization header as sent
+  std::chrono::steady_clock::time_point at;
+};
+
+struct JiraCommentProperty {
+  std::string key;
+  std::string value_json;  // the property's value as compact JSON
+};
+
+struct JiraComment {
+  std::string id;  // numeric string, increasing across all issues
+  std::string body;  // wiki markup / plain text (ADF bodies are stored as their text)
+  bool is_public = true;
+  std::string author_account_id;
+  std::string author_display_name;
+  long long created_ms = 0;
+  std::vector<JiraCommentProperty> properties;
+};
+
+struct JiraIssue {
+  std::string id;  // "10001"
+  std::string key;  // "SUP-1"
+  std::string summary;
+  std::string description;
+  std::string reporter_account_id;
+  std::string request_type_id;
+  std::string status;           // "Waiting for support"
+  std::string status_category;  // "new", "indeterminate" or "done"
+  long long created_ms = 0;
+  long long updated_ms = 0;
+  std::vector<JiraComment> comments;  // oldest first
+};
+
+class FakeJira {
+ public:
+  static constexpr const char* kEmail = "bot@example.com";
+  static constexpr const char* kApiToken = "jira-fake-token";
+  static constexpr const char* kBotAccountId = "5b10a2844c20165700ede21g";
+  static constexpr const char* kBotDisplayName = "slackdesk bot";
+  static constexpr const char* kServiceDeskId = "3";
+  // Differs from the service desk id on purpose: portal URLs must be taken
+  // from _links.web, not built.
+  static constexpr const char* kPortalId = "7";
+  static constexpr const char* kProjectId = "10000";
+  static constexpr const char* kProjectKey = "SUP";
+  static constexpr const char* kRequestTypeId = "10";
+  static constexpr const char* kRequestTypeName = "Get IT help";
+
+  FakeJira();
+  ~FakeJira();
+  FakeJira(const FakeJira&) = delete;
+  FakeJira& operator=(const FakeJira&) = delete;
+
+  int port() const;
+  // The site's base URL: "http://127.0.0.1:<port>" (no trailing slash).
+  std::string base_url() const;
+  // "Basic base64(kEmail:kApiToken)": the header value the fake accepts.
+  static std::string BasicAuthorization();
+
+  // --- Configuration -------------------------------------------------------
+  // The bot account's profile time zone (default "Europe/Berlin", not UTC on
+  // purpose): returned by /myself and used to read quoted JQL dates.
+  // Returns false (and changes nothing) for a zone the fake does not know.
+  bool SetTimeZone(const std::string& zone);
+  // Changes (creations, comments, status changes) become visible to
+  // /search/jql only `lag` after they happen; direct GETs are always fresh.
+  void SetSearchLag(Millis lag);
+  // Shifts the fake's wall clock (created/updated, relative JQL dates) by
+  // `skew`, to simulate a daemon whose clock differs from Jira's.
+  void SetClockSkew(Millis skew);
+  // The server-side cap on `limit` of servicedeskapi comment pages (default 20).
+  void SetCommentPageCap(int cap);
+  // The server-side cap on `maxResults` of /search/jql (default 50, also the
+  // default page size).
+  void SetSearchMaxResults(int cap);
+  // Lets create requests carry `requestFieldValues.<field_id>` (beyond
+  // summary and description) with the given portal label.
+  void AddRequestField(const std::string& field_id, const std::string& label);
+  // Every request answers `status` (default 500) until SetOutage(false).
+  // 502/503/504 come with an HTML body as gateways send them.
+  void SetOutage(bool down, int status = 500);
+  // The next `times` requests whose method equals `method` ("" = any) and
+  // whose path starts with `path_prefix` answer `status`: 429 with
+  // Retry-After (when retry_after_s >= 0), X-RateLimit-Reset and
+  // RateLimit-Reason; 502/503/504 with an HTML body (Retry-After when
+  // given); others with a platform JSON error body. Faults come before the
+  // auth check, as a gateway's do.
+  void FailNext(const std::string& method, const std::string& path_prefix, int status, int retry_after_s = -1,
+                int times = 1);
+
+  // --- Content (as agents and customers would change it in Jira) ------------
+  // Registers a customer of the service desk; returns its accountId ("qm:…").
+  std::string AddCustomer(const std::string& email, const std::string& display_name);
+  // Creates a request as if raised in the portal by `reporter_account_id`
+  // (the bot when empty); returns its key, or "" when the reporter is unknown.
+  std::string CreateRequest(const std::string& summary, const std::string& description,
+                            const std::string& reporter_account_id = {});
+  // Adds a comment by an agent named `author_display_name` (created on first
+  // use, accountType atlassian); internal ones carry the
+  // sd.public.comment {"internal":true} property as in JSM. Bumps `updated`.
+  // Returns the comment id, or "" when there is no such issue.
+  std::string AddAgentComment(const std::string& key, const std::string& author_display_name,
+                              const std::string& body, bool is_public);
+  // Adds a public comment written by a customer in the portal. Returns its
+  // id, or "" when the issue or the account is unknown.
+  std::string AddCustomerComment(const std::string& key, const std::string& account_id, const std::string& body);
+  // Transitions the issue: `category` is "new", "indeterminate" or "done".
+  // Bumps `updated`. Returns false for an unknown issue or category.
+  bool SetStatus(const std::string& key, const std::string& name, const std::string& category);
+  // The fake's wall clock in epoch milliseconds (real time plus the skew).
+  long long NowMs() const;
+
+  // --- Observation ----------------------------------------------------------
+  std::vector<JiraRequest> Requests() const;
+  // Requests with this method ("" = any) whose path starts with `path_prefix`.
+  int CountRequests(const std::string& method, const std::string& path_prefix) const;
+  std::vector<JiraIssue> Issues() const;  // in creation order
+  std::optional<JiraIssue> Issue(const std::string& key) const;
+
+  // --- Waiting --------------------------------------------------------------
+  // Returns when `predicate` holds (it is re-evaluated after every change of
+  // the fake's state, including every request) or false after `timeout`.
+  // `predicate` may call any getter above.
+  bool WaitFor(const std::function<bool()>& predicate, Millis timeout = Millis(10000)) const;
+  bool WaitForRequests(const std::string& method, const std::string& path_prefix, int count,
+                       Millis timeout = Millis(10000)) const;
+  // Returns when every change of `key` so far is visible to /search/jql
+  // (waits out the search lag on the clock), or false after `timeout`.
+  bool WaitForSearchable(const std::string& key, Millis timeout = Millis(10000)) const;
+  // Returns once NowMs() > epoch_ms (a timed wait on the clock, so that two
+  // changes get distinct `updated` values), or false after `timeout`.
+  bool WaitForClockPast(long long epoch_ms, Millis timeout = Millis(10000)) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace fake
