@@ -10,6 +10,10 @@
 
 #include "app/inbox_sink.h"
 #include "app/notify.h"
+#include "app/outbox_runner.h"
+#include "app/side_effects.h"
+#include "app/ticket_flow.h"
+#include "helpdesk/jira/jira_helpdesk.h"
 #include "slack/socket_mode/socket_mode_client.h"
 #include "slack/web_api/web_api_client.h"
 #include "store/store.h"
@@ -36,9 +40,15 @@ class Daemon {
         signals_(io_, SIGTERM, SIGINT, SIGHUP),
         bot_api_(http_, slack::web_api::DefaultWebApiOptions(config.slack_api_url, config.slack_bot_token)),
         app_api_(http_, slack::web_api::DefaultWebApiOptions(config.slack_api_url, config.slack_app_token)),
-        sink_(*store_, [this] { ScheduleInbox(); }),
+        helpdesk_(http_, JiraOptionsFrom(config)),
+        effects_(bot_api_, helpdesk_),
+        flow_(config, *store_, [this](std::string body) { OpenForm(std::move(body)); }),
+        runner_(io_, *store_, flow_, effects_, workers_),
+        sink_(*store_, [this] { ScheduleInbox(); },
+              [this](const slack::socket_mode::Frame& frame) { return flow_.Decide(frame); }),
         socket_(io_, [this](auto done) { OpenConnection(std::move(done)); }, sink_),
-        stop_timer_(io_) {}
+        stop_timer_(io_),
+        inbox_retry_timer_(io_) {}
 
   int Run() {
     WaitForSignal();
@@ -48,6 +58,7 @@ class Daemon {
     io_.run();
     workers_.Shutdown();
     url_worker_.Shutdown();
+    form_worker_.Shutdown();
     return exit_code_;
   }
 
@@ -71,6 +82,7 @@ class Daemon {
     exit_code_ = exit_code;
     NotifyStopping();
     socket_.Stop();
+    runner_.Stop();
     signals_.cancel();
     stop_deadline_ = util::SteadyClock::now() + kStopGrace;
     WaitForSocketsClosed();
@@ -120,9 +132,12 @@ class Daemon {
       asio::post(io_, [this, attempt, response = std::move(response)] {
         if (stopping_) return;
         if (response) {
-          bot_user_id_ = json::GetString(*response, "user_id");
-          util::log::Info("slack: authenticated as {} ({}) in {}", json::GetString(*response, "user"), bot_user_id_,
+          std::string bot_user_id = json::GetString(*response, "user_id");
+          util::log::Info("slack: authenticated as {} ({}) in {}", json::GetString(*response, "user"), bot_user_id,
                           json::GetString(*response, "team"));
+          flow_.SetBotUserId(bot_user_id);
+          ScheduleInbox();
+          runner_.Pump();  // intents left from before a stop or crash
           return;
         }
         if (response.error().code == util::ErrorCode::kAuth) {
@@ -149,23 +164,52 @@ class Daemon {
     });
   }
 
-  // Handles recorded envelopes in arrival order. The flows (mention, form,
-  // sync) plug in here; until then an envelope is logged and marked done.
+  // Handles recorded envelopes in arrival order, each in one transaction
+  // with the intents it produces. Waits until the bot knows its own id.
   void ProcessInbox() {
+    if (stopping_ || !flow_.Ready()) return;
     auto pending = store_->PendingInbox(kInboxBatch);
     if (!pending) {
       util::log::Error("inbox: {}", pending.error().message);
+      RetryInboxLater();
       return;
     }
     for (const store::InboxItem& item : *pending) {
-      util::log::Info("envelope={} kind={} handled", item.envelope_id, item.kind);
-      auto done = store_->MarkInboxDone(item.id);
-      if (!done) {
-        util::log::Error("inbox: {}", done.error().message);
-        return;
+      auto handled = flow_.Handle(item);
+      if (!handled) {
+        util::log::Error("inbox: envelope={}: {}; will try again", item.envelope_id, handled.error().message);
+        RetryInboxLater();
+        break;
       }
     }
     if (pending->size() == static_cast<size_t>(kInboxBatch)) ScheduleInbox();
+    runner_.Pump();
+  }
+
+  void RetryInboxLater() {
+    inbox_retry_timer_.expires_after(util::Millis(1000));
+    inbox_retry_timer_.async_wait([this](const boost::system::error_code& ec) {
+      if (!ec) ScheduleInbox();
+    });
+  }
+
+  // views.open has its own worker: a trigger_id dies 3 s after the click,
+  // so the form must never wait behind posts or helpdesk calls.
+  void OpenForm(std::string body) {
+    form_worker_.Submit([this, body = std::move(body)] {
+      auto opened = bot_api_.Call("views.open", body);
+      if (!opened) util::log::Warn("slack views.open: {}; the customer can press the button again", opened.error().message);
+    });
+  }
+
+  static helpdesk::jira::JiraOptions JiraOptionsFrom(const config::Config& config) {
+    helpdesk::jira::JiraOptions options;
+    options.base_url = config.jira_url;
+    options.email = config.jira_email;
+    options.api_token = config.jira_api_token;
+    options.service_desk_id = config.jira_service_desk_id;
+    options.request_type_id = config.jira_request_type_id;
+    return options;
   }
 
   const config::Config& config_;
@@ -177,11 +221,16 @@ class Daemon {
   WebApiClient app_api_;
   util::WorkerPool workers_{2};
   util::WorkerPool url_worker_{1};
+  util::WorkerPool form_worker_{1};
+  helpdesk::jira::JiraHelpdesk helpdesk_;
+  SideEffects effects_;
+  TicketFlow flow_;
+  OutboxRunner runner_;
   InboxSink sink_;
   slack::socket_mode::SocketModeClient socket_;
   asio::steady_timer stop_timer_;
+  asio::steady_timer inbox_retry_timer_;
   util::TimePoint stop_deadline_;
-  std::string bot_user_id_;
   bool ready_ = false;
   bool stopping_ = false;
   bool inbox_posted_ = false;

@@ -5,8 +5,12 @@
 
 namespace app {
 
-InboxSink::InboxSink(store::Store& store, std::function<void()> on_recorded)
-    : store_(store), on_recorded_(std::move(on_recorded)) {}
+InboxSink::InboxSink(store::Store& store, std::function<void()> on_recorded, Decider decide)
+    : store_(store), on_recorded_(std::move(on_recorded)), decide_(std::move(decide)) {}
+
+slack::socket_mode::AckDecision InboxSink::Decide(const slack::socket_mode::Frame& frame) {
+  return decide_ ? decide_(frame) : slack::socket_mode::AckDecision{};
+}
 
 util::Status InboxSink::Record(const std::vector<slack::socket_mode::Frame>& batch) {
   std::vector<store::InboxEnvelope> envelopes;

@@ -13,15 +13,19 @@ namespace app {
 
 class InboxSink : public slack::socket_mode::EnvelopeSink {
  public:
+  using Decider = std::function<slack::socket_mode::AckDecision(const slack::socket_mode::Frame&)>;
   // `store` must outlive this object; `on_recorded` runs after each acked
-  // batch (the inbox processor's wake-up).
-  InboxSink(store::Store& store, std::function<void()> on_recorded);
+  // batch (the inbox processor's wake-up); `decide` (optional) answers
+  // envelopes whose ack carries a payload.
+  InboxSink(store::Store& store, std::function<void()> on_recorded, Decider decide = {});
+  slack::socket_mode::AckDecision Decide(const slack::socket_mode::Frame& frame) override;
   util::Status Record(const std::vector<slack::socket_mode::Frame>& batch) override;
   void OnRecorded() override;
 
  private:
   store::Store& store_;
   std::function<void()> on_recorded_;
+  Decider decide_;
 };
 
 }  // namespace app

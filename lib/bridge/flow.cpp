@@ -58,7 +58,7 @@ std::string ComposeDescription(const TicketRequest& request, const Requester& re
   std::string thread = permalink.empty() ? fmt::format("channel {}, thread {}", request.thread.channel, request.thread.thread_ts)
                                          : fmt::format("[Open the conversation in Slack|{}]", permalink);
   std::string body = request.description.empty() ? request.summary : request.description;
-  return fmt::format("{}\n\n----\n*Severity:* {}\n*Requested by:* {} via Slack\n*Slack thread:* {}\n_slackdesk reference: {}_",
+  return fmt::format("{}\n\n----\n*Severity:* {}\n*Requested by:* {} via Slack\n*Slack thread:* {}\n*slackdesk reference:* {}",
                      body, request.severity.empty() ? kDefaultSeverity : request.severity, who, thread, marker);
 }
 

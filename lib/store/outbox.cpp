@@ -57,7 +57,11 @@ util::Result<long long> Outbox::NextDueMs() {
 }
 
 util::Status Outbox::MarkAttempted(long long id, long long now_ms) {
-  Statement update(db_, "UPDATE outbox SET state = 1, attempts = attempts + 1, attempted_at_ms = ? WHERE id = ?",
+  // An intent already attempted keeps the time of the attempt whose
+  // outcome is unknown: reconciling it is not a new attempt.
+  Statement update(db_,
+                   "UPDATE outbox SET attempts = attempts + 1, "
+                   "attempted_at_ms = CASE WHEN state = 1 THEN attempted_at_ms ELSE ? END, state = 1 WHERE id = ?",
                    "mark intent attempted");
   return update.Bind(1, now_ms).Bind(2, id).Run();
 }
@@ -72,9 +76,17 @@ util::Status Outbox::MarkFailed(long long id, const std::string& reason) {
   return update.Bind(1, reason).Bind(2, id).Run();
 }
 
-util::Status Outbox::Reschedule(long long id, long long not_before_ms, bool outcome_unknown) {
-  Statement update(db_, "UPDATE outbox SET state = ?, not_before_ms = ? WHERE id = ?", "reschedule intent");
-  return update.Bind(1, outcome_unknown ? 1LL : 0LL).Bind(2, not_before_ms).Bind(3, id).Run();
+util::Status Outbox::Reschedule(long long id, long long not_before_ms, bool outcome_unknown, long long effect_at_ms) {
+  Statement update(db_,
+                   "UPDATE outbox SET state = ?, not_before_ms = ?, "
+                   "attempted_at_ms = CASE WHEN ? > 0 THEN ? ELSE attempted_at_ms END WHERE id = ?",
+                   "reschedule intent");
+  return update.Bind(1, outcome_unknown ? 1LL : 0LL)
+      .Bind(2, not_before_ms)
+      .Bind(3, effect_at_ms)
+      .Bind(4, effect_at_ms)
+      .Bind(5, id)
+      .Run();
 }
 
 util::Result<int> Outbox::OpenCount() {

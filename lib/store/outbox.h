@@ -29,7 +29,7 @@ struct OutboxItem {
   Intent intent;
   IntentState state = IntentState::kPending;
   int attempts = 0;
-  long long attempted_at_ms = 0;
+  long long attempted_at_ms = 0;  // when the side effect was last tried
   long long created_at_ms = 0;
 };
 
@@ -49,8 +49,10 @@ class Outbox {
   util::Status MarkDone(long long id, const std::string& result);
   util::Status MarkFailed(long long id, const std::string& reason);
   // Puts an intent back to wait until `not_before_ms`; `outcome_unknown`
-  // keeps it attempted so the next try reconciles first.
-  util::Status Reschedule(long long id, long long not_before_ms, bool outcome_unknown);
+  // keeps it attempted so the next try reconciles first. `effect_at_ms` > 0
+  // records when the side effect itself was last tried (the start of the
+  // window in which a search may still miss it).
+  util::Status Reschedule(long long id, long long not_before_ms, bool outcome_unknown, long long effect_at_ms = 0);
   // Open (pending or attempted) intents, for tests and the admin.
   util::Result<int> OpenCount();
   // The result of a done intent by key ("" when not done).

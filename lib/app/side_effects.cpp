@@ -1,0 +1,215 @@
+#include "app/side_effects.h"
+
+#include <map>
+
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "bridge/flow.h"
+#include "bridge/text.h"
+#include "util/json_util.h"
+#include "util/log.h"
+
+namespace app {
+namespace {
+
+using json::GetString;
+using slack::web_api::Retry;
+
+rapidjson::Document Parse(const std::string& text) {
+  rapidjson::Document doc;
+  doc.Parse(text.c_str());
+  if (doc.HasParseError() || !doc.IsObject()) doc.SetObject();
+  return doc;
+}
+
+std::string Object(const std::map<std::string, std::string>& fields) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  w.StartObject();
+  for (const auto& [key, value] : fields) {
+    w.Key(key.c_str());
+    w.String(value.c_str(), static_cast<rapidjson::SizeType>(value.size()));
+  }
+  w.EndObject();
+  return buffer.GetString();
+}
+
+// Whether a failed non-idempotent call may still have taken effect.
+bool MayHaveHappened(const util::Error& error) {
+  return !error.not_sent && error.code != util::ErrorCode::kRateLimited;
+}
+
+Outcome FromFailure(const util::Error& error, bool idempotent) {
+  if (!error.IsTransient()) return Outcome::Failed(error);
+  return Outcome::Retry(error, !idempotent && MayHaveHappened(error));
+}
+
+}  // namespace
+
+Outcome Outcome::Retry(util::Error error, bool may_have_happened) {
+  Outcome outcome;
+  outcome.kind = Kind::kRetry;
+  outcome.retry_after_ms = error.retry_after_ms;
+  outcome.error = std::move(error);
+  outcome.outcome_unknown = may_have_happened;
+  return outcome;
+}
+
+std::string TicketToJson(const helpdesk::Ticket& t) {
+  return Object({{"id", t.id}, {"key", t.key}, {"summary", t.summary}, {"status", t.status},
+                 {"status_category", t.status_category}, {"web_url", t.web_url}, {"agent_url", t.agent_url}});
+}
+
+helpdesk::Ticket TicketFromJson(const std::string& text) {
+  rapidjson::Document doc = Parse(text);
+  return helpdesk::Ticket{GetString(doc, "id"),     GetString(doc, "key"),        GetString(doc, "summary"),
+                          GetString(doc, "status"), GetString(doc, "status_category"), GetString(doc, "web_url"),
+                          GetString(doc, "agent_url")};
+}
+
+SideEffects::SideEffects(slack::web_api::WebApiClient& slack, helpdesk::Helpdesk& helpdesk, SideEffectOptions options)
+    : slack_(slack), helpdesk_(helpdesk), options_(options) {}
+
+Outcome SideEffects::Execute(const store::OutboxItem& item, bool reconcile, long long now_ms) {
+  const std::string& kind = item.intent.kind;
+  if (kind == kOfferForm) return OfferForm(item.intent.payload);
+  if (kind == kCreateTicket) return CreateTicket(item.intent.payload, reconcile, item.attempted_at_ms, now_ms);
+  if (kind == kPostMessage) return PostMessage(item.intent.payload, item.intent.key, reconcile);
+  if (kind == kPostEphemeral) return PostEphemeral(item.intent.payload);
+  return Outcome::Failed(util::Error{util::ErrorCode::kInvalidInput, "unknown intent kind '" + kind + "'"});
+}
+
+std::pair<std::string, std::string> SideEffects::LookUpUser(const std::string& user_id) {
+  auto info = slack_.Call("users.info", Object({{"user", user_id}}));
+  if (!info) {
+    util::log::Warn("slack users.info user={}: {}; using the user id as the name", user_id, info.error().message);
+    return {user_id, ""};
+  }
+  const rapidjson::Value* user = json::GetObject(*info, "user");
+  if (user == nullptr) return {user_id, ""};
+  std::string name = GetString(*user, "real_name");
+  std::string email;
+  if (const rapidjson::Value* profile = json::GetObject(*user, "profile")) {
+    if (name.empty()) name = GetString(*profile, "real_name");
+    if (name.empty()) name = GetString(*profile, "display_name");
+    email = GetString(*profile, "email");
+  }
+  return {name.empty() ? user_id : name, email};
+}
+
+Outcome SideEffects::OfferForm(const std::string& payload) {
+  rapidjson::Document doc = Parse(payload);
+  std::string text = GetString(doc, "text");
+  std::map<std::string, std::string> names;
+  for (const std::string& user : bridge::MentionedUsers(text)) {
+    if (user == GetString(doc, "bot_user_id")) continue;
+    names[user] = LookUpUser(user).first;
+  }
+  bridge::FormPrefill prefill = bridge::PrefillFromMention(text, GetString(doc, "bot_user_id"), names);
+  return Outcome::Done(Object({{"summary", prefill.summary}, {"description", prefill.description}}));
+}
+
+Outcome SideEffects::CreateTicket(const std::string& payload, bool reconcile, long long attempted_at_ms,
+                                  long long now_ms) {
+  rapidjson::Document doc = Parse(payload);
+  std::string marker = GetString(doc, "marker");
+  if (reconcile) {
+    auto found = helpdesk_.FindTicketByMarker(marker);
+    if (!found) return Outcome::Retry(found.error(), true);
+    if (*found) {
+      util::log::Info("ticket={} found by its marker {}: created before the interruption, not created again",
+                      (*found)->key, marker);
+      return Outcome::Done(TicketToJson(**found));
+    }
+    if (now_ms - attempted_at_ms < options_.search_lag_window_ms) {
+      // The search index may not show it yet: look again before creating.
+      util::Error wait{util::ErrorCode::kTimeout, "ticket search has not caught up yet (marker " + marker + ")",
+                       2000};
+      return Outcome::Retry(wait, true);
+    }
+  }
+  bridge::TicketRequest request;
+  request.view_id = GetString(doc, "view_id");
+  request.thread = bridge::ThreadRef{GetString(doc, "channel"), GetString(doc, "thread_ts")};
+  request.user_id = GetString(doc, "user");
+  request.summary = GetString(doc, "summary");
+  request.description = GetString(doc, "description");
+  request.severity = GetString(doc, "severity");
+  auto [name, email] = LookUpUser(request.user_id);
+  helpdesk::NewTicket ticket;
+  ticket.summary = request.summary;
+  ticket.marker = marker;
+  if (!email.empty()) {
+    auto customer = helpdesk_.FindCustomer(email);
+    if (customer && *customer) {
+      ticket.on_behalf_of = **customer;
+    } else if (!customer) {
+      util::log::Warn("helpdesk customer lookup for user={}: {}; raising the request as the bot", request.user_id,
+                      customer.error().message);
+    }
+  }
+  std::string permalink;
+  auto link = slack_.Call("chat.getPermalink",
+                          Object({{"channel", request.thread.channel}, {"message_ts", request.thread.thread_ts}}));
+  if (link) permalink = GetString(*link, "permalink");
+  ticket.description = bridge::ComposeDescription(request, bridge::Requester{name, email}, permalink, marker);
+  long long effect_at = now_ms;
+  auto created = helpdesk_.CreateTicket(ticket);
+  if (!created) {
+    Outcome outcome = FromFailure(created.error(), false);
+    outcome.effect_at_ms = effect_at;
+    return outcome;
+  }
+  util::log::Info("ticket={} created for channel={} thread={} user={}{}", created->key, request.thread.channel,
+                  request.thread.thread_ts, request.user_id, ticket.on_behalf_of.empty() ? "" : " (on their behalf)");
+  return Outcome::Done(TicketToJson(*created));
+}
+
+Outcome SideEffects::PostMessage(const std::string& payload, const std::string& key, bool reconcile) {
+  if (reconcile) {
+    rapidjson::Document body = Parse(payload);
+    std::string channel = GetString(body, "channel");
+    std::string thread_ts = GetString(body, "thread_ts");
+    std::string cursor;
+    do {
+      std::string args = "{\"channel\":" + json::Quote(channel) + ",\"ts\":" + json::Quote(thread_ts) +
+                         ",\"include_all_metadata\":true,\"limit\":200" +
+                         (cursor.empty() ? std::string() : ",\"cursor\":" + json::Quote(cursor)) + "}";
+      auto replies = slack_.Call("conversations.replies", args);
+      if (!replies) return Outcome::Retry(replies.error(), true);
+      if (const rapidjson::Value* messages = json::GetArray(*replies, "messages")) {
+        for (const auto& message : messages->GetArray()) {
+          const rapidjson::Value* metadata = json::GetObject(message, "metadata");
+          const rapidjson::Value* event_payload = metadata ? json::GetObject(*metadata, "event_payload") : nullptr;
+          if (event_payload != nullptr && GetString(*event_payload, "key") == key) {
+            util::log::Info("slack post {} found in channel={} thread={}: posted before the interruption", key,
+                            channel, thread_ts);
+            return Outcome::Done(Object({{"ts", GetString(message, "ts")}}));
+          }
+        }
+      }
+      cursor.clear();
+      if (const rapidjson::Value* meta = json::GetObject(*replies, "response_metadata")) {
+        cursor = GetString(*meta, "next_cursor");
+      }
+    } while (!cursor.empty());
+  }
+  auto posted = slack_.Call("chat.postMessage", payload, Retry::kUnsafe);
+  if (!posted) return FromFailure(posted.error(), false);
+  return Outcome::Done(Object({{"ts", GetString(*posted, "ts")}}));
+}
+
+Outcome SideEffects::PostEphemeral(const std::string& payload) {
+  auto posted = slack_.Call("chat.postEphemeral", payload, Retry::kUnsafe);
+  if (!posted) {
+    // An ephemeral message cannot be looked up afterwards: when its outcome
+    // is unknown, showing it at most once beats showing it twice.
+    if (posted.error().IsTransient() && !MayHaveHappened(posted.error())) return Outcome::Retry(posted.error(), false);
+    return Outcome::Failed(posted.error());
+  }
+  return Outcome::Done("{}");
+}
+
+}  // namespace app
