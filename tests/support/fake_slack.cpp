@@ -16,7 +16,7 @@
 #include <websocketpp/config/asio_no_tls.hpp>
 #include <websocketpp/server.hpp>
 
-#include "block_kit.h"
+#include "fake_slack_web_api.h"
 #include "http_util.h"
 
 namespace fake {
@@ -31,40 +31,8 @@ std::string Serialize(const rapidjson::Value& value) {
   return buffer.GetString();
 }
 
-std::string Quote(const std::string& text) {
-  rapidjson::Value value(text.c_str(), static_cast<rapidjson::SizeType>(text.size()));
-  return Serialize(value);
-}
-
-std::string ArgString(const rapidjson::Value& args, const char* key) {
-  if (!args.HasMember(key) || !args[key].IsString()) return {};
-  return args[key].GetString();
-}
-
-// A JSON-typed argument may arrive as JSON (JSON bodies) or as a string
-// holding JSON (form bodies); both are accepted, as Slack does.
-bool ArgJson(const rapidjson::Value& args, const char* key, rapidjson::Document* out) {
-  if (!args.HasMember(key)) return false;
-  const rapidjson::Value& value = args[key];
-  if (value.IsString()) {
-    out->Parse(value.GetString());
-    if (out->HasParseError()) out->SetNull();
-    return true;
-  }
-  out->CopyFrom(value, out->GetAllocator());
-  return true;
-}
-
-struct Reply {
-  int status = 200;
-  std::string body;
-  int retry_after_s = -1;
-  bool html = false;
-};
-
-Reply SlackError(const std::string& error) {
-  return Reply{200, fmt::format(R"({{"ok":false,"error":"{}"}})", error)};
-}
+using detail::Reply;
+using detail::SlackError;
 
 }  // namespace
 
@@ -98,9 +66,8 @@ struct FakeSlack::Impl {
   int max_connections = 10;
   std::vector<Ack> acks;
   std::vector<ApiCall> calls;
-  std::vector<PostedMessage> messages;
   std::map<std::string, std::vector<Failure>> failures;  // method → queue
-  long long next_ts_micros = 100;
+  detail::WebApi api;  // the bot-token methods and their state
   int next_envelope = 1;
 
   void Bump() {
@@ -277,8 +244,9 @@ struct FakeSlack::Impl {
                             R"({{"ok":true,"url":"https://fake.slack.test/","team":"Fake Workspace","user":"slackdesk","team_id":"T0001","user_id":"{}","bot_id":"{}","is_enterprise_install":false}})",
                             kBotUserId, kBotId)};
     }
-    if (call.method == "chat.postMessage" || call.method == "chat.postEphemeral") return PostMessage(call.method, args);
-    return SlackError("unknown_method");
+    Reply reply = api.Handle(call.method, args, call.at);
+    Bump();  // views, messages, edits
+    return reply;
   }
 
   bool ParseArgs(const ApiCall& call, const std::string& resource, rapidjson::Document* args) {
@@ -307,40 +275,6 @@ struct FakeSlack::Impl {
     return Reply{200, fmt::format(R"({{"ok":true,"url":"ws://127.0.0.1:{}/link/?ticket={}&app_id=A0001"}})", port, ticket)};
   }
 
-  Reply PostMessage(const std::string& method, const rapidjson::Value& args) {
-    PostedMessage message;
-    message.method = method;
-    message.channel = ArgString(args, "channel");
-    if (message.channel.empty()) return SlackError("channel_not_found");
-    if (args.HasMember("thread_ts") && !args["thread_ts"].IsString()) return SlackError("invalid_arguments");
-    message.thread_ts = ArgString(args, "thread_ts");
-    message.text = ArgString(args, "text");
-    message.user = ArgString(args, "user");
-    if (method == "chat.postEphemeral" && message.user.empty()) return SlackError("user_not_in_channel");
-    rapidjson::Document blocks;
-    if (ArgJson(args, "blocks", &blocks)) {
-      if (blocks.IsNull()) return SlackError("invalid_blocks_format");
-      std::string problem = ValidateMessageBlocks(blocks);
-      if (!problem.empty()) {
-        return Reply{200, fmt::format(R"({{"ok":false,"error":"invalid_blocks","response_metadata":{{"messages":[{}]}}}})",
-                                      Quote("[ERROR] " + problem))};
-      }
-      message.blocks_json = Serialize(blocks);
-    }
-    if (message.text.empty() && message.blocks_json.empty()) return SlackError("no_text");
-    if (Utf8Length(message.text) > 40000) message.text = message.text.substr(0, 40000);  // Slack truncates
-    rapidjson::Document metadata;
-    if (ArgJson(args, "metadata", &metadata) && !metadata.IsNull()) message.metadata_json = Serialize(metadata);
-    next_ts_micros += 100;
-    message.ts = fmt::format("{}.{:06d}", 1700000000 + next_ts_micros / 1000000, next_ts_micros % 1000000);
-    messages.push_back(message);
-    if (method == "chat.postEphemeral") {
-      return Reply{200, fmt::format(R"({{"ok":true,"message_ts":"{}"}})", message.ts)};
-    }
-    return Reply{200, fmt::format(R"({{"ok":true,"channel":{},"ts":"{}","message":{{"type":"message","text":{},"user":"{}","bot_id":"{}","ts":"{}"}}}})",
-                                  Quote(message.channel), message.ts, Quote(message.text), kBotUserId, kBotId,
-                                  message.ts)};
-  }
 };
 
 FakeSlack::FakeSlack() : impl_(std::make_unique<Impl>()) {
@@ -529,7 +463,75 @@ std::vector<ApiCall> FakeSlack::Calls(const std::string& method) const {
 
 std::vector<PostedMessage> FakeSlack::Messages() const {
   std::lock_guard<std::mutex> lock(impl_->mutex);
-  return impl_->messages;
+  return impl_->api.messages;
+}
+
+std::vector<PostedMessage> FakeSlack::UserMessages() const {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  return impl_->api.user_messages;
+}
+
+std::vector<OpenedView> FakeSlack::Views() const {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  return impl_->api.views;
+}
+
+void FakeSlack::AddUser(const std::string& id, const std::string& real_name, const std::string& display_name,
+                        const std::string& email) {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  impl_->api.AddUser(id, real_name, display_name, email);
+}
+
+void FakeSlack::AddThreadParent(const std::string& channel, const std::string& ts, const std::string& user,
+                                const std::string& text) {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  impl_->api.AddUserMessage(channel, ts, user, text, "");
+  impl_->Bump();
+}
+
+void FakeSlack::SetPostRateLimit(bool on) {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  impl_->api.post_rate_limit = on;
+}
+
+std::string FakeSlack::IssueTriggerId(const std::string& user) {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  return impl_->api.IssueTrigger(user, std::chrono::steady_clock::now());
+}
+
+std::string FakeSlack::PostAsUser(const std::string& channel, const std::string& user, const std::string& text,
+                                  const std::string& thread_ts) {
+  std::string payload;
+  {
+    std::lock_guard<std::mutex> lock(impl_->mutex);
+    const PostedMessage& message = impl_->api.AddUserMessage(channel, "", user, text, thread_ts);
+    payload = impl_->api.MessageEventPayload(message);
+    impl_->Bump();
+  }
+  return SendEnvelope("events_api", payload);
+}
+
+std::string FakeSlack::ClickButton(const std::string& message_ts_or_empty, const std::string& channel,
+                                   const std::string& thread_ts, const std::string& user,
+                                   const std::string& action_id, const std::string& value) {
+  std::string payload;
+  {
+    std::lock_guard<std::mutex> lock(impl_->mutex);
+    payload = impl_->api.ClickPayload(message_ts_or_empty, channel, thread_ts, user, action_id, value,
+                                      std::chrono::steady_clock::now());
+  }
+  return SendEnvelope("interactive", payload);
+}
+
+std::string FakeSlack::SubmitView(const std::string& view_id, const std::string& user,
+                                  const std::string& state_values_json) {
+  std::string payload;
+  {
+    std::lock_guard<std::mutex> lock(impl_->mutex);
+    payload = impl_->api.SubmitPayload(view_id, user, state_values_json, std::chrono::steady_clock::now());
+  }
+  if (payload.empty()) return {};
+  return SendEnvelope("interactive", payload);
 }
 
 bool FakeSlack::WaitFor(const std::function<bool()>& predicate, Millis timeout) const {
@@ -563,6 +565,10 @@ bool FakeSlack::WaitForAck(const std::string& envelope_id, Millis timeout) const
 
 bool FakeSlack::WaitForCalls(const std::string& method, int count, Millis timeout) const {
   return WaitFor([&] { return static_cast<int>(Calls(method).size()) >= count; }, timeout);
+}
+
+bool FakeSlack::WaitForViews(int count, Millis timeout) const {
+  return WaitFor([&] { return static_cast<int>(Views().size()) >= count; }, timeout);
 }
 
 }  // namespace fake

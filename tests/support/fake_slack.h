@@ -35,8 +35,15 @@ struct Ack {
   std::chrono::steady_clock::time_point at;  // when it arrived
 };
 
+// One version of a message that chat.update replaced.
+struct MessageVersion {
+  std::string text;
+  std::string blocks_json;    // "" when none
+  std::string metadata_json;  // "" when none
+};
+
 struct PostedMessage {
-  std::string method;  // chat.postMessage, chat.postEphemeral, chat.update
+  std::string method;  // chat.postMessage, chat.postEphemeral (kept after chat.update)
   std::string channel;
   std::string ts;
   std::string thread_ts;
@@ -44,6 +51,22 @@ struct PostedMessage {
   std::string blocks_json;    // "" when none
   std::string metadata_json;  // "" when none
   std::string user;           // chat.postEphemeral only
+  // chat.update edits this message in place: the versions it replaced,
+  // oldest first (edit_count == history.size()).
+  int edit_count = 0;
+  std::vector<MessageVersion> history;
+};
+
+// A modal opened with views.open.
+struct OpenedView {
+  std::string id;          // "V…"
+  std::string user;        // who owned the trigger_id
+  std::string trigger_id;
+  std::string hash;
+  std::string callback_id;
+  std::string private_metadata;
+  std::string view_json;   // the view object as views.open returned it
+  std::chrono::steady_clock::time_point at;
 };
 
 // A scripted failure for the next call(s) of one Web API method.
@@ -108,7 +131,54 @@ class FakeSlack {
   // The next `times` calls of `method` fail as described.
   void FailNext(const std::string& method, const Failure& failure, int times = 1);
   std::vector<ApiCall> Calls(const std::string& method = {}) const;
+  // Bot messages (chat.postMessage, chat.postEphemeral) as they are now.
   std::vector<PostedMessage> Messages() const;
+  // Modals opened with views.open, in order.
+  std::vector<OpenedView> Views() const;
+
+  // Registers a workspace member for users.info. An empty `email` leaves
+  // profile.email out, as Slack does without users:read.email. The bot user
+  // (kBotUserId) is registered from the start.
+  void AddUser(const std::string& id, const std::string& real_name, const std::string& display_name,
+               const std::string& email);
+  // Records a top-level human message so conversations.replies on
+  // (channel, ts) finds the thread (no event is sent).
+  void AddThreadParent(const std::string& channel, const std::string& ts, const std::string& user,
+                       const std::string& text);
+  // Slack limits posting to about one message per second per channel with
+  // short bursts: when on, a chat.postMessage that would be the 4th accepted
+  // post to one channel within 1 s gets HTTP 429, Retry-After: 1,
+  // {"ok":false,"error":"ratelimited"}. Off by default.
+  void SetPostRateLimit(bool on);
+  // A fresh trigger_id for `user`, as an interaction would deliver it:
+  // views.open accepts it once, within 3 s.
+  std::string IssueTriggerId(const std::string& user);
+
+  // --- Users acting (Socket Mode + Web API state) ---------------------------
+  // A human message: stored for conversations.replies (a reply when
+  // `thread_ts` is set) and delivered as an events_api `message` envelope.
+  // Returns the envelope id ("" when no connection could take it); the
+  // message ts is generated like chat.postMessage's (see UserMessages).
+  std::string PostAsUser(const std::string& channel, const std::string& user, const std::string& text,
+                         const std::string& thread_ts = {});
+  // Human messages from PostAsUser and AddThreadParent, in order (`user` is
+  // the author, `method` is "message").
+  std::vector<PostedMessage> UserMessages() const;
+  // A click on a button of a message: an `interactive` envelope carrying a
+  // block_actions payload (slack-facts.md §2.3) with a freshly issued
+  // trigger_id. With an empty `message_ts_or_empty` the newest bot message
+  // in `channel` (in the thread `thread_ts` when set) that has a button
+  // with `action_id` is clicked. The block_id, button text and message come
+  // from the stored message when it is known. Returns the envelope id.
+  std::string ClickButton(const std::string& message_ts_or_empty, const std::string& channel,
+                          const std::string& thread_ts, const std::string& user, const std::string& action_id,
+                          const std::string& value);
+  // A modal submitted: an `interactive` envelope carrying a view_submission
+  // payload (§2.4) built from the view views.open stored under `view_id`
+  // with `state_values_json` (an object: block_id → action_id → value) as
+  // its state.values. Returns the envelope id, or "" for an unknown view,
+  // JSON that is not an object, or no connection.
+  std::string SubmitView(const std::string& view_id, const std::string& user, const std::string& state_values_json);
 
   // --- Waiting -------------------------------------------------------------
   // Returns when `predicate` holds (it is re-evaluated after every change of
@@ -119,6 +189,7 @@ class FakeSlack {
   bool WaitForHellos(int count, Millis timeout = Millis(10000)) const;
   bool WaitForAck(const std::string& envelope_id, Millis timeout = Millis(10000)) const;
   bool WaitForCalls(const std::string& method, int count, Millis timeout = Millis(10000)) const;
+  bool WaitForViews(int count, Millis timeout = Millis(10000)) const;
 
  private:
   struct Impl;

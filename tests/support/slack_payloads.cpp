@@ -1,8 +1,11 @@
 #include "slack_payloads.h"
 
+#include <algorithm>
 #include <atomic>
+#include <cctype>
 
 #include <fmt/format.h>
+#include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -23,6 +26,27 @@ std::string EventCallback(const std::string& event_json, const std::string& even
       R"({{"token":"deprecated","team_id":"T0001","api_app_id":"A0001","type":"event_callback","event":{},"event_id":"{}","event_time":{},"authorizations":[{{"enterprise_id":null,"team_id":"T0001","user_id":"UBOT0001","is_bot":true,"is_enterprise_install":false}}],"is_ext_shared_channel":false,"context_team_id":"T0001","context_enterprise_id":null}})",
       event_json, event_id, ts.substr(0, ts.find('.')));
 }
+
+std::string Serialize(const rapidjson::Value& value) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  value.Accept(writer);
+  return buffer.GetString();
+}
+
+std::string Lower(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return text;
+}
+
+std::string UserObject(const std::string& id, const std::string& name) {
+  std::string handle = name.empty() ? Lower(id) : name;
+  return fmt::format(R"({{"id":{},"username":{},"name":{},"team_id":"T0001"}})", Quote(id), Quote(handle),
+                     Quote(handle));
+}
+
+std::string NewTriggerId(long n) { return fmt::format("{}.{}.fake{:08x}", 1000000 + n, 2000000 + n, n * 2654435761u); }
 
 void Fill(MessageSpec* spec) {
   long n = g_counter++;
@@ -46,10 +70,57 @@ std::string MessagePayload(const MessageSpec& input) {
   MessageSpec spec = input;
   Fill(&spec);
   std::string thread = spec.thread_ts.empty() ? "" : fmt::format(R"(,"thread_ts":"{}")", spec.thread_ts);
+  if (!spec.thread_ts.empty() && !spec.parent_user_id.empty()) {
+    thread += fmt::format(R"(,"parent_user_id":{})", Quote(spec.parent_user_id));
+  }
   std::string event = fmt::format(
       R"({{"type":"message","channel_type":"channel","user":"{}","text":{},"ts":"{}","channel":"{}","event_ts":"{}"{},"team":"T0001","client_msg_id":"cm-{}"}})",
       spec.user, Quote(spec.text), spec.ts, spec.channel, spec.ts, thread, spec.event_id);
   return EventCallback(event, spec.event_id, spec.ts);
+}
+
+std::string BlockActionsPayload(const BlockActionsSpec& input) {
+  BlockActionsSpec spec = input;
+  long n = g_counter++;
+  if (spec.action_ts.empty()) spec.action_ts = fmt::format("1700002{:03d}.{:06d}", n / 1000 % 1000, n % 1000000);
+  if (spec.trigger_id.empty()) spec.trigger_id = NewTriggerId(n);
+  if (spec.block_id.empty()) spec.block_id = fmt::format("blk{:04d}", n % 10000);
+  if (spec.button_text.empty()) spec.button_text = spec.value.empty() ? spec.action_id : spec.value;
+  rapidjson::Document blocks;
+  blocks.Parse(spec.message_blocks_json.c_str());
+  std::string blocks_json = !blocks.HasParseError() && blocks.IsArray() ? Serialize(blocks) : "[]";
+  std::string thread = spec.thread_ts.empty() ? "" : fmt::format(R"(,"thread_ts":{})", Quote(spec.thread_ts));
+  std::string container = fmt::format(R"({{"type":"message","message_ts":{},"channel_id":{},"is_ephemeral":false{}}})",
+                                      Quote(spec.message_ts), Quote(spec.channel), thread);
+  std::string message = fmt::format(
+      R"({{"type":"message","user":"UBOT0001","bot_id":"BBOT0001","app_id":"A0001","text":{},"ts":{}{},"team":"T0001","blocks":{}}})",
+      Quote(spec.message_text), Quote(spec.message_ts), thread, blocks_json);
+  std::string action = fmt::format(
+      R"({{"type":"button","action_id":{},"block_id":{},"value":{},"text":{{"type":"plain_text","text":{},"emoji":true}},"action_ts":{}}})",
+      Quote(spec.action_id), Quote(spec.block_id), Quote(spec.value), Quote(spec.button_text), Quote(spec.action_ts));
+  return fmt::format(
+      R"({{"type":"block_actions","user":{},"api_app_id":"A0001","token":"fake-verification-token","container":{},"trigger_id":{},"team":{{"id":"T0001","domain":"fake"}},"enterprise":null,"is_enterprise_install":false,"channel":{{"id":{},"name":{}}},"message":{},"state":{{"values":{{}}}},"response_url":"https://hooks.slack.test/actions/T0001/{}/fake-response-{}","actions":[{}]}})",
+      UserObject(spec.user, spec.user_name), container, Quote(spec.trigger_id), Quote(spec.channel),
+      Quote(Lower(spec.channel)), message, 4000000 + n, n, action);
+}
+
+std::string ViewSubmissionPayload(const ViewSubmissionSpec& input) {
+  ViewSubmissionSpec spec = input;
+  long n = g_counter++;
+  if (spec.trigger_id.empty()) spec.trigger_id = NewTriggerId(n);
+  rapidjson::Document view;
+  view.Parse(spec.view_json.c_str());
+  rapidjson::Document values(&view.GetAllocator());
+  values.Parse(spec.state_values_json.c_str());
+  if (view.HasParseError() || !view.IsObject() || values.HasParseError() || !values.IsObject()) return {};
+  auto& alloc = view.GetAllocator();
+  view.RemoveMember("state");
+  rapidjson::Value state(rapidjson::kObjectType);
+  state.AddMember("values", rapidjson::Value(values, alloc), alloc);
+  view.AddMember("state", state, alloc);
+  return fmt::format(
+      R"({{"type":"view_submission","team":{{"id":"T0001","domain":"fake"}},"user":{},"api_app_id":"A0001","token":"fake-verification-token","trigger_id":{},"view":{},"response_urls":[],"is_enterprise_install":false,"enterprise":null}})",
+      UserObject(spec.user, spec.user_name), Quote(spec.trigger_id), Serialize(view));
 }
 
 }  // namespace fake

@@ -1,0 +1,93 @@
+// The fake Slack's Web API methods for the bot token and the state they work
+// on: messages, threads, users, trigger ids and modals. Private to
+// fake_slack*.cpp. Not thread-safe by itself: FakeSlack's mutex guards every
+// call, and nothing here touches websocketpp.
+#pragma once
+
+#include <chrono>
+#include <deque>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <rapidjson/document.h>
+
+#include "fake_slack.h"
+
+namespace fake::detail {
+
+struct Reply {
+  int status = 200;
+  std::string body;
+  int retry_after_s = -1;
+  bool html = false;
+};
+
+// {"ok":false,"error":"<error>"} with HTTP 200.
+Reply SlackError(const std::string& error);
+
+class WebApi {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  WebApi();  // registers the bot user
+
+  // Handles `method` (the token was already checked); unknown methods get
+  // unknown_method.
+  Reply Handle(const std::string& method, const rapidjson::Value& args, Clock::time_point now);
+
+  void AddUser(const std::string& id, const std::string& real_name, const std::string& display_name,
+               const std::string& email, bool is_bot = false);
+  // Stores a human message; `ts` is generated when empty. Returns it.
+  const PostedMessage& AddUserMessage(const std::string& channel, const std::string& ts, const std::string& user,
+                                      const std::string& text, const std::string& thread_ts);
+  std::string IssueTrigger(const std::string& user, Clock::time_point now);
+  // The events_api payload announcing `message` (a human message).
+  std::string MessageEventPayload(const PostedMessage& message) const;
+  // The block_actions payload of a click (see FakeSlack::ClickButton).
+  std::string ClickPayload(const std::string& message_ts, const std::string& channel, const std::string& thread_ts,
+                           const std::string& user, const std::string& action_id, const std::string& value,
+                           Clock::time_point now);
+  // The view_submission payload, or "" for an unknown view or bad values.
+  std::string SubmitPayload(const std::string& view_id, const std::string& user, const std::string& state_values_json,
+                            Clock::time_point now);
+
+  std::vector<PostedMessage> messages;       // bot messages
+  std::vector<PostedMessage> user_messages;  // human messages
+  std::vector<OpenedView> views;
+  bool post_rate_limit = false;
+
+ private:
+  struct User {
+    std::string real_name;
+    std::string display_name;
+    std::string email;
+    bool is_bot = false;
+  };
+  struct Trigger {
+    std::string user;
+    Clock::time_point issued;
+    bool used = false;
+  };
+
+  Reply PostMessage(const std::string& method, const rapidjson::Value& args, Clock::time_point now);
+  Reply ChatUpdate(const rapidjson::Value& args);
+  Reply GetPermalink(const rapidjson::Value& args) const;
+  Reply UsersInfo(const rapidjson::Value& args) const;
+  Reply ConversationsReplies(const rapidjson::Value& args) const;
+  Reply ViewsOpen(const rapidjson::Value& args, Clock::time_point now);
+
+  std::string NextTs();
+  std::string UserName(const std::string& id) const;
+  // The author of the top-level message (channel, ts), or "".
+  std::string ParentUser(const std::string& channel, const std::string& ts) const;
+
+  std::map<std::string, User> users_;
+  std::map<std::string, Trigger> triggers_;
+  std::map<std::string, std::deque<Clock::time_point>> post_times_;  // channel → accepted posts
+  long long next_ts_micros_ = 100;
+  int next_trigger_ = 1;
+  int next_view_ = 1;
+};
+
+}  // namespace fake::detail
