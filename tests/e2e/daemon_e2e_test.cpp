@@ -6,7 +6,10 @@
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
 
+#include <map>
+
 #include "daemon_process.h"
+#include "fake_jira.h"
 #include "fake_slack.h"
 #include "slack_payloads.h"
 #include "store/store.h"
@@ -53,17 +56,23 @@ TEST_CASE("the daemon acks every envelope exactly once and handles each event on
   testing::TempDir dir;
   fake::DaemonProcess daemon(SLACKDESK_BINARY, {"run"}, DaemonEnv(slack, dir));
   REQUIRE(slack.WaitForHellos(1, kStartup));
+  // 60 mentions in 60 channels (Slack paces posts per channel, so one
+  // channel each keeps this quick), every third also as its message twin,
+  // every fifth redelivered.
   std::vector<std::string> ids;
-  for (int i = 0; i < 150; ++i) {
-    std::string ts = fmt::format("1700002000.{:06d}", i);
-    ids.push_back(slack.SendEnvelope("events_api", Mention("issue " + std::to_string(i), ts)));
+  for (int i = 0; i < 60; ++i) {
+    fake::MessageSpec spec;
+    spec.channel = fmt::format("C{:04d}", i);
+    spec.ts = fmt::format("1700002000.{:06d}", i);
+    spec.text = "<@UBOT0001> issue " + std::to_string(i);
+    spec.event_id = fmt::format("EvE2E{:04d}", i);
+    std::string mention = fake::AppMentionPayload(spec);
+    ids.push_back(slack.SendEnvelope("events_api", mention));
     if (i % 3 == 0) {
-      // Slack also sends the mention as a plain message (another event id).
-      fake::MessageSpec twin;
-      twin.text = "<@UBOT0001> issue " + std::to_string(i);
-      twin.ts = ts;
-      ids.push_back(slack.SendEnvelope("events_api", fake::MessagePayload(twin)));
+      spec.event_id = fmt::format("EvTwin{:04d}", i);  // Slack sends the twin with its own event id
+      ids.push_back(slack.SendEnvelope("events_api", fake::MessagePayload(spec)));
     }
+    if (i % 5 == 0) ids.push_back(slack.SendEnvelope("events_api", mention, 1));
   }
   REQUIRE(slack.WaitFor([&] {
     for (const auto& id : ids) {
@@ -72,12 +81,17 @@ TEST_CASE("the daemon acks every envelope exactly once and handles each event on
     return true;
   }));
   CHECK(slack.Acks().size() == ids.size());
-  REQUIRE(daemon.WaitForLog("kind=events_api handled", kStartup) >= 0);
-  REQUIRE(slack.WaitFor([&] { return CountLines(daemon, "kind=events_api handled") == 150; }));
-  CHECK(CountLines(daemon, "is a redelivery") == 50);
+  // Handled once: exactly one Submit request button per mention.
+  REQUIRE(slack.WaitFor([&] { return slack.Calls("chat.postMessage").size() >= 60; }, milliseconds(20000)));
+  std::map<std::string, int> prompts;
+  for (const auto& message : slack.Messages()) ++prompts[message.channel];
+  CHECK(prompts.size() == 60);
+  for (const auto& [channel, count] : prompts) CHECK(count == 1);
+  CHECK(CountLines(daemon, "is a redelivery") == 32);  // 20 twins + 12 retries
   daemon.Signal(SIGTERM);
   CHECK(daemon.Wait(milliseconds(5000)) == 0);
   CHECK(slack.OpenConnections() == 0);
+  CHECK(slack.Messages().size() == 60);
 }
 
 TEST_CASE("an acked envelope survives SIGKILL and its redelivery after restart is recognised", "[e2e]") {
@@ -197,22 +211,37 @@ TEST_CASE("an unusable state folder is a runtime failure with a clear message", 
   CHECK(daemon.WaitForLog("cannot open the state database", milliseconds(1000)) >= 0);
 }
 
-TEST_CASE("check passes against a healthy Slack and fails, exit 1, on a bad token", "[e2e]") {
+TEST_CASE("check passes against a healthy Slack and Jira and fails, exit 1, on a bad token", "[e2e]") {
   fake::FakeSlack slack;
+  fake::FakeJira jira;
   testing::TempDir dir;
   auto env = DaemonEnv(slack, dir);
+  env["SLACKDESK_JIRA_URL"] = jira.base_url();
+  env["SLACKDESK_JIRA_EMAIL"] = fake::FakeJira::kEmail;
+  env["SLACKDESK_JIRA_API_TOKEN"] = fake::FakeJira::kApiToken;
+  env["SLACKDESK_JIRA_SERVICE_DESK_ID"] = fake::FakeJira::kServiceDeskId;
+  env["SLACKDESK_JIRA_REQUEST_TYPE_ID"] = fake::FakeJira::kRequestTypeId;
   {
     fake::DaemonProcess check(SLACKDESK_BINARY, {"check"}, env);
     CHECK(check.Wait(kStartup) == 0);
     CHECK(check.WaitForLog("ok   slack auth.test (slack_bot_token): bot slackdesk (UBOT0001)", milliseconds(1000)) >= 0);
     CHECK(check.WaitForLog("ok   slack apps.connections.open (slack_app_token)", milliseconds(1000)) >= 0);
+    CHECK(check.WaitForLog("ok   jira /rest/api/3/myself", milliseconds(1000)) >= 0);
+    CHECK(check.WaitForLog("ok   jira service desk and request type", milliseconds(1000)) >= 0);
+  }
+  {
+    auto wrong_desk = env;
+    wrong_desk["SLACKDESK_JIRA_REQUEST_TYPE_ID"] = "999";
+    fake::DaemonProcess check(SLACKDESK_BINARY, {"check"}, wrong_desk);
+    CHECK(check.Wait(kStartup) == 1);
+    CHECK(check.WaitForLog("FAIL jira service desk and request type", milliseconds(1000)) >= 0);
   }
   env["SLACKDESK_SLACK_APP_TOKEN"] = "xapp-1-A0001-wrong";
   fake::DaemonProcess check(SLACKDESK_BINARY, {"check"}, env);
   CHECK(check.Wait(kStartup) == 1);
   CHECK(check.WaitForLog("FAIL slack apps.connections.open (slack_app_token): apps.connections.open: invalid_auth",
                          milliseconds(1000)) >= 0);
-  CHECK(slack.Calls("apps.connections.open").size() == 2);
+  CHECK(slack.Calls("apps.connections.open").size() == 3);
 }
 
 TEST_CASE("the version and help options answer and exit 0", "[e2e]") {

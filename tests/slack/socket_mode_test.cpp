@@ -250,12 +250,13 @@ TEST_CASE("link_disabled: keeps retrying with a growing backoff and logs at erro
 TEST_CASE("an abrupt close leads to a fresh apps.connections.open and a new socket", "[socket_mode]") {
   Harness h;
   h.Start();
-  REQUIRE(h.slack.WaitForHellos(1));
+  REQUIRE(h.log.WaitFor("socket mode: connected"));  // the client has taken the hello
   REQUIRE(h.slack.DropConnection());
   REQUIRE(h.slack.WaitForHellos(2));
   CHECK(h.slack.Calls("apps.connections.open").size() == 2);
   auto ids = SendMentions(h.slack, 3);
   CHECK(AllAckedOnce(h.slack, ids));
+  INFO(h.log.Dump());
   CHECK(h.log.Has(util::log::Level::kWarn, "connection lost"));
 }
 

@@ -4,6 +4,8 @@
 
 #include <stdlib.h>
 
+#include <chrono>
+#include <condition_variable>
 #include <future>
 #include <mutex>
 #include <string>
@@ -45,6 +47,7 @@ class LogCapture {
     util::log::SetSink([this](util::log::Level level, const std::string& line) {
       std::lock_guard<std::mutex> lock(mutex_);
       lines_.push_back({level, line});
+      changed_.notify_all();
     });
   }
   ~LogCapture() { util::log::SetSink(nullptr); }
@@ -55,6 +58,22 @@ class LogCapture {
     }
     return false;
   }
+  // Waits until a line containing `text` was logged at any level.
+  bool WaitFor(const std::string& text, std::chrono::milliseconds timeout = std::chrono::milliseconds(10000)) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    return changed_.wait_for(lock, timeout, [&] {
+      for (const auto& entry : lines_) {
+        if (entry.second.find(text) != std::string::npos) return true;
+      }
+      return false;
+    });
+  }
+  // Every line, one per row, for INFO() on a failed check.
+  std::string Dump() const {
+    std::string out;
+    for (const auto& line : All()) out += line + "\n";
+    return out;
+  }
   std::vector<std::string> All() const {
     std::lock_guard<std::mutex> lock(mutex_);
     std::vector<std::string> out;
@@ -64,6 +83,7 @@ class LogCapture {
 
  private:
   mutable std::mutex mutex_;
+  std::condition_variable changed_;
   std::vector<std::pair<util::log::Level, std::string>> lines_;
 };
 

@@ -11,7 +11,10 @@
 
 #include <fmt/format.h>
 
+#include <rapidjson/document.h>
+
 #include "daemon_process.h"
+#include "fake_jira.h"
 #include "fake_slack.h"
 #include "slack_payloads.h"
 
@@ -20,7 +23,7 @@ namespace {
 using std::chrono::milliseconds;
 
 void Say(const std::string& who, const std::string& what) {
-  std::printf("%-9s %s\n", who.c_str(), what.c_str());
+  std::printf("%-10s %s\n", who.c_str(), what.c_str());
   std::fflush(stdout);
 }
 
@@ -29,55 +32,107 @@ bool Check(bool ok, const std::string& failure) {
   return ok;
 }
 
+std::string ViewInput(const rapidjson::Value& view, int block) {
+  const auto& element = view["blocks"][block]["element"];
+  if (element.HasMember("initial_value")) return element["initial_value"].GetString();
+  if (element.HasMember("initial_option")) return element["initial_option"]["value"].GetString();
+  return "";
+}
+
+// The newest bot post in a thread whose text contains `needle`, or "".
+std::string BotPost(const fake::FakeSlack& slack, const std::string& thread_ts, const std::string& needle) {
+  std::string found;
+  for (const auto& m : slack.Messages()) {
+    if (m.thread_ts == thread_ts && m.text.find(needle) != std::string::npos) found = m.text;
+  }
+  return found;
+}
+
 int Demo(const std::string& daemon_path, bool echo_daemon) {
   fake::FakeSlack slack;
+  fake::FakeJira jira;
   char dir_template[] = "/tmp/slackdesk-demo-XXXXXX";
   const char* dir = mkdtemp(dir_template);
   if (dir == nullptr) return 1;
-  Say("sim", fmt::format("fake Slack listening on 127.0.0.1:{} (Socket Mode + Web API)", slack.port()));
+  const std::string channel = "C0SUPPORT";
+  const std::string customer = "U0ADA";
+  slack.AddUser(customer, "Ada Lovelace", "ada", "ada@example.com");
+  jira.AddCustomer("ada@example.com", "Ada Lovelace");
+  Say("sim", fmt::format("simulated Slack on 127.0.0.1:{} and Jira Service Management on 127.0.0.1:{}", slack.port(),
+                         jira.port()));
   fake::DaemonProcess::Env env{
       {"SLACKDESK_SLACK_APP_TOKEN", fake::FakeSlack::kAppToken},
       {"SLACKDESK_SLACK_BOT_TOKEN", fake::FakeSlack::kBotToken},
       {"SLACKDESK_SLACK_API_URL", slack.api_url()},
-      {"SLACKDESK_JIRA_URL", "http://127.0.0.1:9"},
-      {"SLACKDESK_JIRA_EMAIL", "bot@example.com"},
-      {"SLACKDESK_JIRA_API_TOKEN", "demo-jira-token"},
-      {"SLACKDESK_JIRA_SERVICE_DESK_ID", "1"},
-      {"SLACKDESK_JIRA_REQUEST_TYPE_ID", "10"},
+      {"SLACKDESK_JIRA_URL", jira.base_url()},
+      {"SLACKDESK_JIRA_EMAIL", fake::FakeJira::kEmail},
+      {"SLACKDESK_JIRA_API_TOKEN", fake::FakeJira::kApiToken},
+      {"SLACKDESK_JIRA_SERVICE_DESK_ID", fake::FakeJira::kServiceDeskId},
+      {"SLACKDESK_JIRA_REQUEST_TYPE_ID", fake::FakeJira::kRequestTypeId},
       {"SLACKDESK_STATE_DB", std::string(dir) + "/state.db"},
+      {"SLACKDESK_LOG_LEVEL", echo_daemon ? "info" : "warn"},
   };
   fake::DaemonProcess daemon(daemon_path, {"run"}, env, echo_daemon ? "  daemon | " : "");
-  Say("sim", fmt::format("started slackdesk (pid {}) with state in {}/state.db", daemon.pid(), dir));
+  Say("sim", fmt::format("started the real slackdesk daemon (pid {}), state in {}/state.db", daemon.pid(), dir));
   if (!Check(slack.WaitForHellos(1, milliseconds(10000)), "the daemon did not connect")) return 1;
-  Say("slack", "daemon connected over Socket Mode (hello sent)");
+  Say("slack", "slackdesk connected over Socket Mode");
+  std::printf("\n");
 
   fake::MessageSpec mention;
-  mention.text = "<@UBOT0001> the export to CSV fails with error 500 since this morning";
-  std::string payload = fake::AppMentionPayload(mention);
-  std::string envelope = slack.SendEnvelope("events_api", payload);
-  Say("customer", "@slackdesk the export to CSV fails with error 500 since this morning");
-  if (!Check(slack.WaitForAck(envelope, milliseconds(5000)), "no ack")) return 1;
-  Say("slack", fmt::format("envelope {} acked (recorded in SQLite first)", envelope));
+  mention.channel = channel;
+  mention.user = customer;
+  mention.ts = "1700000100.000100";
+  mention.text = "<@UBOT0001> The CSV export fails with error 500\nIt started this morning, for every report I try.";
+  slack.SendEnvelope("events_api", fake::AppMentionPayload(mention));
+  Say("Ada", "@slackdesk The CSV export fails with error 500");
+  Say("", "It started this morning, for every report I try.");
+  if (!Check(slack.WaitFor([&] { return !BotPost(slack, mention.ts, "Submit request").empty(); }, milliseconds(10000)),
+             "no answer to the mention")) {
+    return 1;
+  }
+  Say("slackdesk", "Hi @Ada! I can turn this into a support request.   [ Submit request ]");
 
-  std::string again = slack.SendEnvelope("events_api", payload, 1);
-  if (!Check(slack.WaitForAck(again, milliseconds(5000)), "no ack for the redelivery")) return 1;
-  Say("slack", "redelivered the same event (retry_attempt=1): acked again, handled once");
+  slack.ClickButton("", channel, mention.ts, customer, "slackdesk_open_form", channel + "|" + mention.ts);
+  Say("Ada", "(presses Submit request)");
+  if (!Check(slack.WaitForViews(1, milliseconds(5000)), "the form did not open")) return 1;
+  rapidjson::Document view;
+  view.Parse(slack.Views().back().view_json.c_str());
+  Say("form", "Support request");
+  Say("", "  Summary:     " + ViewInput(view, 0));
+  Say("", "  Description: " + ViewInput(view, 1).substr(0, ViewInput(view, 1).find('\n')) + " ...");
+  Say("", "  Severity:    " + ViewInput(view, 2));
+  std::string state = fmt::format(
+      R"({{"summary":{{"value":{{"type":"plain_text_input","value":"{}"}}}},"description":{{"value":{{"type":"plain_text_input","value":"It started this morning, for every report I try."}}}},"severity":{{"value":{{"type":"static_select","selected_option":{{"text":{{"type":"plain_text","text":"High"}},"value":"High"}}}}}}}})",
+      ViewInput(view, 0));
+  slack.SubmitView(slack.Views().back().id, customer, state);
+  Say("Ada", "(sets Severity to High and presses Create)");
+  if (!Check(jira.WaitFor([&] { return !jira.Issues().empty(); }, milliseconds(10000)), "no ticket in Jira")) return 1;
+  auto issue = jira.Issues().front();
+  Say("jira", fmt::format("{} created: \"{}\", raised on behalf of Ada (reporter {})", issue.key, issue.summary,
+                          issue.reporter_account_id));
+  if (!Check(slack.WaitFor([&] { return !BotPost(slack, mention.ts, "Created").empty(); }, milliseconds(10000)),
+             "no confirmation")) {
+    return 1;
+  }
+  Say("slackdesk", BotPost(slack, mention.ts, "Created"));
+  std::printf("\n");
+
+  Say("sim", "Ada clicks Submit request again: the thread already has its ticket, so no second one.");
+  slack.ClickButton("", channel, mention.ts, customer, "slackdesk_open_form", channel + "|" + mention.ts);
+  Check(slack.WaitForCalls("chat.postEphemeral", 1, milliseconds(5000)), "no answer to the second click");
+  Say("slackdesk", "(only to Ada) " + slack.Messages().back().text);
 
   slack.DropConnection();
-  Say("slack", "dropped the TCP connection without a close frame");
+  Say("sim", "Slack drops the WebSocket without a close frame...");
   if (!Check(slack.WaitForHellos(2, milliseconds(10000)), "no reconnect")) return 1;
-  Say("slack", "daemon reconnected through a fresh apps.connections.open");
-
-  slack.SendDisconnect("refresh_requested");
-  Say("slack", "sent disconnect/refresh_requested");
-  if (!Check(slack.WaitForHellos(3, milliseconds(10000)), "no refresh")) return 1;
-  Say("slack", fmt::format("new connection said hello while the old one was still open ({} open at most)",
-                           slack.MaxSimultaneousOpen()));
+  Say("slack", "...and slackdesk is back within a second, through a fresh apps.connections.open.");
 
   daemon.Signal(SIGTERM);
   int code = daemon.Wait(milliseconds(10000));
-  Say("sim", fmt::format("SIGTERM: slackdesk exited with code {}", code));
-  Say("sim", "The ticket flow (Submit request button, form, Jira ticket) arrives with the seed-flow issue.");
+  std::printf("\n");
+  Say("sim", fmt::format("SIGTERM: slackdesk stopped cleanly (exit code {}). Jira has {} ticket(s).", code,
+                         jira.Issues().size()));
+  Say("sim", "Agents' replies flowing back into the thread come with the two-way sync (next step).");
   std::string cleanup = fmt::format("rm -rf '{}'", dir);
   if (std::system(cleanup.c_str()) != 0) Say("sim", "could not remove the demo state folder");
   return code == 0 ? 0 : 1;
@@ -88,19 +143,20 @@ int Demo(const std::string& daemon_path, bool echo_daemon) {
 int main(int argc, char** argv) {
   std::string daemon_path = "slackdesk";
   bool demo = false;
-  bool quiet = false;
+  bool quiet = true;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "--demo") demo = true;
     else if (arg == "--quiet") quiet = true;
+    else if (arg == "--verbose") quiet = false;
     else if (arg == "--daemon" && i + 1 < argc) daemon_path = argv[++i];
     else {
-      std::fprintf(stderr, "usage: slackdesk-sim --demo [--daemon PATH] [--quiet]\n");
+      std::fprintf(stderr, "usage: slackdesk-sim --demo [--daemon PATH] [--verbose]\n");
       return 2;
     }
   }
   if (!demo) {
-    std::fprintf(stderr, "usage: slackdesk-sim --demo [--daemon PATH] [--quiet]\n");
+    std::fprintf(stderr, "usage: slackdesk-sim --demo [--daemon PATH] [--verbose]\n");
     return 2;
   }
   signal(SIGPIPE, SIG_IGN);
