@@ -362,6 +362,26 @@ TEST_CASE_METHOD(Fixture, "ChangedSince splits many keys into several searches",
   CHECK(Count("POST", "/rest/api/3/search/jql") == 3);
 }
 
+TEST_CASE_METHOD(Fixture, "ChangedSince over many links searches the project once and keeps the linked", "[jira]") {
+  auto options = Options(jira);
+  options.key_list_limit = 3;
+  JiraHelpdesk wide(http, options);
+  std::vector<std::string> keys;
+  for (int i = 0; i < 5; ++i) keys.push_back(Create(fmt::format("T{}", i), fmt::format("sdm{}", i)).key);
+  auto unlinked = Create("Not ours", "sdm9");
+  for (const auto& key : keys) REQUIRE(jira.WaitForSearchable(key));
+  REQUIRE(jira.WaitForSearchable(unlinked.key));
+  auto changes = wide.ChangedSince(0, keys);
+  REQUIRE(changes);
+  CHECK(changes->size() == 5);
+  for (const auto& change : *changes) CHECK(change.key != unlinked.key);
+  CHECK(Count("POST", "/rest/api/3/search/jql") == 1);
+  for (const auto& request : jira.Requests()) {
+    if (request.path != "/rest/api/3/search/jql") continue;
+    CHECK(request.body.find("project = \\\"SUP\\\" AND updated >= 0") != std::string::npos);
+  }
+}
+
 TEST_CASE_METHOD(Fixture, "ChangedSince leaves out keys Jira no longer knows", "[jira]") {
   auto ticket = Create("Still here", "sdm1");
   REQUIRE(jira.WaitForSearchable(ticket.key));

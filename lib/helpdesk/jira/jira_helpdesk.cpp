@@ -314,6 +314,18 @@ util::Result<std::vector<TicketChange>> JiraHelpdesk::ChangedSince(long long sin
     if (seen.insert(Upper(key)).second) valid.push_back(key);
   }
   std::map<std::string, TicketChange> latest;  // by upper-case key
+  if (valid.size() > static_cast<size_t>(options_.key_list_limit)) {
+    auto project_key = ProjectKey();
+    if (!project_key) return tl::make_unexpected(project_key.error());
+    auto changes = SearchChanges(since_ms, {}, ProjectChangedSinceJql(*project_key, since_ms));
+    if (!changes) return tl::make_unexpected(changes.error());
+    for (TicketChange& change : *changes) {
+      if (seen.count(Upper(change.key)) == 0) continue;  // not one of ours
+      auto [it, inserted] = latest.emplace(Upper(change.key), change);
+      if (!inserted && change.updated_ms >= it->second.updated_ms) it->second = std::move(change);
+    }
+    valid.clear();
+  }
   for (size_t begin = 0; begin < valid.size(); begin += static_cast<size_t>(options_.keys_per_search)) {
     size_t end = std::min(valid.size(), begin + static_cast<size_t>(options_.keys_per_search));
     auto changes = SearchChanges(since_ms, std::vector<std::string>(valid.begin() + static_cast<std::ptrdiff_t>(begin),
@@ -334,11 +346,12 @@ util::Result<std::vector<TicketChange>> JiraHelpdesk::ChangedSince(long long sin
   return result;
 }
 
-util::Result<std::vector<TicketChange>> JiraHelpdesk::SearchChanges(long long since_ms, std::vector<std::string> keys) {
+util::Result<std::vector<TicketChange>> JiraHelpdesk::SearchChanges(long long since_ms, std::vector<std::string> keys,
+                                                                   const std::string& fixed_jql) {
   // Jira refuses the whole query when one key no longer exists (deleted,
   // or a typo in the store); each refusal names keys, so this ends.
-  while (!keys.empty()) {
-    const std::string jql = ChangedSinceJql(since_ms, keys);
+  while (!keys.empty() || !fixed_jql.empty()) {
+    const std::string jql = fixed_jql.empty() ? ChangedSinceJql(since_ms, keys) : fixed_jql;
     std::vector<TicketChange> changes;
     std::string token;
     bool restart = false;
@@ -355,7 +368,7 @@ util::Result<std::vector<TicketChange>> JiraHelpdesk::SearchChanges(long long si
       util::http::HttpResponse failed;
       auto response = Send(call, &failed);
       if (!response) {
-        if (failed.status != 400) return tl::make_unexpected(response.error());
+        if (failed.status != 400 || !fixed_jql.empty()) return tl::make_unexpected(response.error());
         std::vector<std::string> unknown = UnknownKeysInSearchError(failed.body);
         std::set<std::string> drop;
         for (const std::string& key : unknown) drop.insert(Upper(key));

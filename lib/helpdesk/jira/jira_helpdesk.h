@@ -47,6 +47,11 @@ struct JiraOptions {
   // ChangedSince splits `keys` into queries of at most this many, so the JQL
   // stays a few kilobytes.
   int keys_per_search = 500;
+  // Above this many linked tickets, ChangedSince searches the whole project
+  // once and keeps the linked ones: the cost then follows the project's
+  // activity, not the number of links (a `key in` list would need one
+  // search per keys_per_search keys).
+  int key_list_limit = 100;
   int search_page_size = 100;  // maxResults asked of /search/jql (Jira may cap it)
   int comment_page_size = 50;  // maxResults asked of the comment list
   int max_pages = 200;         // per paged walk, against a server that never ends
@@ -120,7 +125,8 @@ class JiraHelpdesk : public Helpdesk {
   util::Result<util::http::HttpResponse> Send(const Call& call, util::http::HttpResponse* failed_response = nullptr);
   util::Result<util::http::HttpResponse> Attempt(const Call& call, util::http::HttpResponse* failed_response);
   util::Result<std::string> ProjectKey();
-  util::Result<std::vector<TicketChange>> SearchChanges(long long since_ms, std::vector<std::string> keys);
+  util::Result<std::vector<TicketChange>> SearchChanges(long long since_ms, std::vector<std::string> keys,
+                                                       const std::string& fixed_jql = {});
   // Walks the comment pages newest first; `visit` returns true to stop.
   util::Status WalkComments(const std::string& key, const std::string& operation,
                             const std::function<bool(const Comment&)>& visit);

@@ -448,6 +448,10 @@ std::string MarkerJql(const std::string& project_key, const std::string& marker)
   return fmt::format("project = {} AND text ~ {}", JqlQuote(project_key), JqlQuote(marker));
 }
 
+std::string ProjectChangedSinceJql(const std::string& project_key, long long since_ms) {
+  return fmt::format("project = {} AND updated >= {} ORDER BY updated ASC, key ASC", JqlQuote(project_key), since_ms);
+}
+
 std::string ChangedSinceJql(long long since_ms, const std::vector<std::string>& keys) {
   std::string list;
   for (const std::string& key : keys) {

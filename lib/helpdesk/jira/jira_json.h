@@ -60,6 +60,9 @@ std::string MarkerJql(const std::string& project_key, const std::string& marker)
 // `key in (SUP-1, SUP-2) AND updated >= <since_ms> ORDER BY updated ASC, key ASC`.
 // REQUIRES: every key satisfies IsIssueKey (they are written unquoted).
 std::string ChangedSinceJql(long long since_ms, const std::vector<std::string>& keys);
+// The same over the whole project, for when slackdesk links many tickets:
+// one search whatever the number of links (the caller filters).
+std::string ProjectChangedSinceJql(const std::string& project_key, long long since_ms);
 
 // The comment property names slackdesk reads and writes.
 inline constexpr const char* kMarkerProperty = "slackdesk";
