@@ -12,6 +12,7 @@
 #include "app/notify.h"
 #include "app/outbox_runner.h"
 #include "app/side_effects.h"
+#include "app/sync_poller.h"
 #include "app/ticket_flow.h"
 #include "helpdesk/jira/jira_helpdesk.h"
 #include "slack/socket_mode/socket_mode_client.h"
@@ -44,6 +45,7 @@ class Daemon {
         effects_(bot_api_, helpdesk_),
         flow_(config, *store_, [this](std::string body) { OpenForm(std::move(body)); }),
         runner_(io_, *store_, flow_, effects_, workers_),
+        poller_(io_, *store_, helpdesk_, poll_worker_, SyncOptionsFrom(config), [this] { runner_.Pump(); }),
         sink_(*store_, [this] { ScheduleInbox(); },
               [this](const slack::socket_mode::Frame& frame) { return flow_.Decide(frame); }),
         socket_(io_, [this](auto done) { OpenConnection(std::move(done)); }, sink_),
@@ -53,12 +55,14 @@ class Daemon {
   int Run() {
     WaitForSignal();
     Authenticate(1);
+    IdentifyHelpdesk(1);
     ScheduleInbox();  // envelopes recorded before a crash or stop come first
     socket_.Start([this](const std::string& status) { OnSocketStatus(status); });
     io_.run();
     workers_.Shutdown();
     url_worker_.Shutdown();
     form_worker_.Shutdown();
+    poll_worker_.Shutdown();
     return exit_code_;
   }
 
@@ -83,6 +87,7 @@ class Daemon {
     NotifyStopping();
     socket_.Stop();
     runner_.Stop();
+    poller_.Stop();
     signals_.cancel();
     stop_deadline_ = util::SteadyClock::now() + kStopGrace;
     WaitForSocketsClosed();
@@ -155,6 +160,34 @@ class Daemon {
     });
   }
 
+  // The helpdesk account tells which comments are our own (never relayed
+  // back); the sync starts once it is known.
+  void IdentifyHelpdesk(int attempt) {
+    poll_worker_.Submit([this, attempt] {
+      auto me = helpdesk_.WhoAmI();
+      asio::post(io_, [this, attempt, me = std::move(me)] {
+        if (stopping_) return;
+        if (me) {
+          util::log::Info("jira: signed in as {} ({}); polling every {} s", me->display_name, me->account_id,
+                          config_.poll_interval_seconds);
+          poller_.Start(me->account_id);
+          return;
+        }
+        util::Millis delay = util::BackoffDelay({util::Millis(1000), util::Millis(60000), 2.0}, attempt, util::UnitRandom());
+        if (me.error().code == util::ErrorCode::kAuth) {
+          util::log::Error("jira: the credentials were refused: {}; check jira_email and jira_api_token "
+                           "(retrying in {} ms)", me.error().message, delay.count());
+        } else {
+          util::log::Warn("jira: {}; retrying in {} ms", me.error().message, delay.count());
+        }
+        auto timer = std::make_shared<asio::steady_timer>(io_, delay);
+        timer->async_wait([this, attempt, timer](const boost::system::error_code& ec) {
+          if (!ec && !stopping_) IdentifyHelpdesk(attempt + 1);
+        });
+      });
+    });
+  }
+
   void ScheduleInbox() {
     if (inbox_posted_) return;
     inbox_posted_ = true;
@@ -202,6 +235,12 @@ class Daemon {
     });
   }
 
+  static SyncOptions SyncOptionsFrom(const config::Config& config) {
+    SyncOptions options;
+    options.interval = util::Millis(static_cast<long long>(config.poll_interval_seconds * 1000));
+    return options;
+  }
+
   static helpdesk::jira::JiraOptions JiraOptionsFrom(const config::Config& config) {
     helpdesk::jira::JiraOptions options;
     options.base_url = config.jira_url;
@@ -222,10 +261,12 @@ class Daemon {
   util::WorkerPool workers_{2};
   util::WorkerPool url_worker_{1};
   util::WorkerPool form_worker_{1};
+  util::WorkerPool poll_worker_{1};
   helpdesk::jira::JiraHelpdesk helpdesk_;
   SideEffects effects_;
   TicketFlow flow_;
   OutboxRunner runner_;
+  SyncPoller poller_;
   InboxSink sink_;
   slack::socket_mode::SocketModeClient socket_;
   asio::steady_timer stop_timer_;

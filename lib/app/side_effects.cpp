@@ -7,6 +7,7 @@
 #include <rapidjson/writer.h>
 
 #include "bridge/flow.h"
+#include "bridge/markup.h"
 #include "bridge/text.h"
 #include "util/json_util.h"
 #include "util/log.h"
@@ -46,6 +47,17 @@ Outcome FromFailure(const util::Error& error, bool idempotent) {
   return Outcome::Retry(error, !idempotent && MayHaveHappened(error));
 }
 
+// A failed look-up while reconciling: try again later if it may pass then,
+// but a refusal (a missing scope, a revoked token) will not pass by waiting.
+Outcome FromReconcileFailure(const util::Error& error) {
+  if (!error.IsTransient()) {
+    util::Error failed = error;
+    failed.message = "cannot check whether it already happened: " + error.message;
+    return Outcome::Failed(failed);
+  }
+  return Outcome::Retry(error, true);
+}
+
 }  // namespace
 
 Outcome Outcome::Retry(util::Error error, bool may_have_happened) {
@@ -78,6 +90,8 @@ Outcome SideEffects::Execute(const store::OutboxItem& item, bool reconcile, long
   if (kind == kCreateTicket) return CreateTicket(item.intent.payload, reconcile, item.attempted_at_ms, now_ms);
   if (kind == kPostMessage) return PostMessage(item.intent.payload, item.intent.key, reconcile);
   if (kind == kPostEphemeral) return PostEphemeral(item.intent.payload);
+  if (kind == kUpdateMessage) return UpdateMessage(item.intent.payload);
+  if (kind == kAddComment) return AddComment(item.intent.payload, reconcile);
   return Outcome::Failed(util::Error{util::ErrorCode::kInvalidInput, "unknown intent kind '" + kind + "'"});
 }
 
@@ -117,7 +131,7 @@ Outcome SideEffects::CreateTicket(const std::string& payload, bool reconcile, lo
   std::string marker = GetString(doc, "marker");
   if (reconcile) {
     auto found = helpdesk_.FindTicketByMarker(marker);
-    if (!found) return Outcome::Retry(found.error(), true);
+    if (!found) return FromReconcileFailure(found.error());
     if (*found) {
       util::log::Info("ticket={} found by its marker {}: created before the interruption, not created again",
                       (*found)->key, marker);
@@ -178,7 +192,7 @@ Outcome SideEffects::PostMessage(const std::string& payload, const std::string& 
                          ",\"include_all_metadata\":true,\"limit\":200" +
                          (cursor.empty() ? std::string() : ",\"cursor\":" + json::Quote(cursor)) + "}";
       auto replies = slack_.Call("conversations.replies", args);
-      if (!replies) return Outcome::Retry(replies.error(), true);
+      if (!replies) return FromReconcileFailure(replies.error());
       if (const rapidjson::Value* messages = json::GetArray(*replies, "messages")) {
         for (const auto& message : messages->GetArray()) {
           const rapidjson::Value* metadata = json::GetObject(message, "metadata");
@@ -210,6 +224,48 @@ Outcome SideEffects::PostEphemeral(const std::string& payload) {
     return Outcome::Failed(posted.error());
   }
   return Outcome::Done("{}");
+}
+
+Outcome SideEffects::UpdateMessage(const std::string& payload) {
+  // chat.update sets the message to a state: repeating it is harmless.
+  auto updated = slack_.Call("chat.update", payload, Retry::kSafe);
+  if (!updated) return FromFailure(updated.error(), true);
+  return Outcome::Done("{}");
+}
+
+Outcome SideEffects::AddComment(const std::string& payload, bool reconcile) {
+  rapidjson::Document doc = Parse(payload);
+  std::string key = GetString(doc, "key");
+  std::string marker = GetString(doc, "marker");
+  if (reconcile) {
+    auto found = helpdesk_.FindCommentByMarker(key, marker);
+    if (!found) return FromReconcileFailure(found.error());
+    if (*found) {
+      util::log::Info("ticket={} comment {} found by its marker: added before the interruption", key, (*found)->id);
+      return Outcome::Done(Object({{"id", (*found)->id}}));
+    }
+  }
+  std::string text = GetString(doc, "text");
+  auto [name, email] = LookUpUser(GetString(doc, "user"));
+  std::map<std::string, std::string> names;
+  for (const std::string& user : bridge::MentionedUsers(text)) names[user] = LookUpUser(user).first;
+  std::string who = email.empty() ? "*" + name + "*" : "*" + name + "* (" + email + ")";
+  std::string lead = GetString(doc, "edit") == "true" ? who + " edited their message in Slack:" : who + " wrote in Slack:";
+  std::string body = lead + "\n" + bridge::MrkdwnToWiki(text, names);
+  if (const rapidjson::Value* files = json::GetArray(doc, "files")) {
+    for (const auto& file : files->GetArray()) {
+      std::string file_name = GetString(file, "name");
+      for (char& c : file_name) {
+        if (c == '|' || c == ']' || c == '[') c = '_';
+      }
+      body += "\nAttached in Slack: [" + file_name + "|" + GetString(file, "permalink") + "]";
+    }
+  }
+  auto added = helpdesk_.AddPublicComment(key, body, marker);
+  if (!added) return FromFailure(added.error(), false);
+  util::log::Info("ticket={} comment {} added from channel={} ts={}", key, added->id, GetString(doc, "channel"),
+                  GetString(doc, "ts"));
+  return Outcome::Done(Object({{"id", added->id}}));
 }
 
 }  // namespace app

@@ -20,6 +20,8 @@ inline constexpr const char* kOfferForm = "offer_form";
 inline constexpr const char* kCreateTicket = "create_ticket";
 inline constexpr const char* kPostMessage = "post_message";
 inline constexpr const char* kPostEphemeral = "post_ephemeral";
+inline constexpr const char* kUpdateMessage = "update_message";
+inline constexpr const char* kAddComment = "add_comment";
 
 struct Outcome {
   enum class Kind { kDone, kRetry, kFailed };
@@ -55,6 +57,8 @@ class SideEffects {
   Outcome CreateTicket(const std::string& payload, bool reconcile, long long attempted_at_ms, long long now_ms);
   Outcome PostMessage(const std::string& payload, const std::string& key, bool reconcile);
   Outcome PostEphemeral(const std::string& payload);
+  Outcome UpdateMessage(const std::string& payload);
+  Outcome AddComment(const std::string& payload, bool reconcile);
   // The real name and e-mail of a Slack user ("" when unknown).
   std::pair<std::string, std::string> LookUpUser(const std::string& user_id);
 

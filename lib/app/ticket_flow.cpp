@@ -1,8 +1,13 @@
 #include "app/ticket_flow.h"
 
+#include <cctype>
+
 #include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 
 #include "bridge/flow.h"
+#include "bridge/text.h"
 #include "slack/interactions.h"
 #include "slack/messages.h"
 #include "store/sql.h"
@@ -82,11 +87,61 @@ util::Status TicketFlow::Handle(const store::InboxItem& item) {
   return transaction.Commit();
 }
 
+util::Status TicketFlow::HandleReply(const slack::MessageEvent& message, bool edit) {
+  // Top-level messages are not replies; a thread's parent has ts == thread_ts.
+  if (message.thread_ts.empty() || message.thread_ts == message.ts) return util::Ok();
+  auto link = tickets_.FindLinkByThread(message.channel, message.thread_ts);
+  if (!link) return tl::make_unexpected(link.error());
+  if (!*link) return util::Ok();  // not a ticket's thread
+  std::string id = message.channel + ":" + message.ts + (edit ? ":" + message.edited_ts : "");
+  std::string marker = "slackdesk" + std::string(edit ? "edit" : "msg");
+  for (char c : id) {
+    if (std::isalnum(static_cast<unsigned char>(c))) marker += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  auto field = [&](const char* key, const std::string& value) {
+    w.Key(key);
+    w.String(value.c_str(), static_cast<rapidjson::SizeType>(value.size()));
+  };
+  w.StartObject();
+  field("key", (*link)->ticket_key);
+  field("marker", marker);
+  field("user", message.user);
+  field("text", bridge::StripBotMention(message.text, bot_user_id_));
+  field("channel", message.channel);
+  field("ts", message.ts);
+  field("edit", edit ? "true" : "false");
+  w.Key("files");
+  w.StartArray();
+  for (const auto& file : message.files) {
+    w.StartObject();
+    field("name", file.name);
+    field("permalink", file.permalink);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  util::log::Info("{} in channel={} thread={} by user={} goes to ticket={}", edit ? "edited reply" : "reply",
+                  message.channel, message.thread_ts, message.user, (*link)->ticket_key);
+  // One lane per ticket: its comments arrive in the order they were written.
+  return Add({std::string(edit ? "edit:" : "comment:") + id, kAddComment, "helpdesk:" + (*link)->ticket_key,
+              buffer.GetString()});
+}
+
 util::Status TicketFlow::HandleMessage(const std::string& payload) {
   auto message = slack::ParseMessageEvent(payload);
-  if (!message || !message->bot_id.empty() || !IsUserMessage(*message)) return util::Ok();
+  // The bot's own messages (and any bot's) never go anywhere.
+  if (!message || !message->bot_id.empty() || message->user.empty() || message->user == bot_user_id_) {
+    return util::Ok();
+  }
+  if (message->subtype == "message_changed") {
+    if (message->edited_ts.empty() || message->text == message->previous_text) return util::Ok();
+    return HandleReply(*message, true);
+  }
+  if (!IsUserMessage(*message)) return util::Ok();
   bool mentions_bot = message->type == "app_mention" || message->text.find("<@" + bot_user_id_) != std::string::npos;
-  if (!mentions_bot) return util::Ok();  // thread replies become comments with the sync (next step)
+  if (!mentions_bot) return HandleReply(*message, false);
   std::string thread_ts = message->thread_ts.empty() ? message->ts : message->thread_ts;
   auto link = tickets_.FindLinkByThread(message->channel, thread_ts);
   if (!link) return tl::make_unexpected(link.error());
@@ -103,6 +158,8 @@ util::Status TicketFlow::HandleMessage(const std::string& payload) {
                                           "slackdesk is not enabled in this channel. Please ask in one of the "
                                           "support channels, or ask an admin to add this one.")});
     case bridge::MentionDecision::kShowTicket: {
+      // A mention in the ticket's thread is a reply too: it reaches the ticket.
+      if (auto reply = HandleReply(*message, false); !reply) return reply;
       std::string key = "existing:" + where;
       return Add({key, kPostMessage, SlackLane(message->channel),
                   slack::ExistingTicketMessage(message->channel, thread_ts, View(**link), key)});
@@ -189,7 +246,7 @@ util::Status TicketFlow::OnDone(const store::OutboxItem& item, const std::string
     if (!ticket.key.empty()) {
       auto insert = tickets_.InsertLink(store::LinkRecord{channel, thread_ts, ticket.key, ticket.id, ticket.web_url,
                                                           ticket.summary, ticket.status, ticket.status_category, "",
-                                                          util::WallMillisNow()});
+                                                          util::WallMillisNow(), "", 0});
       if (!insert) return tl::make_unexpected(insert.error());
       inserted = *insert;
     }

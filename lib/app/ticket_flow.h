@@ -11,6 +11,7 @@
 
 #include "app/side_effects.h"
 #include "config/config.h"
+#include "slack/interactions.h"
 #include "slack/socket_mode/socket_mode_client.h"
 #include "store/outbox.h"
 #include "store/store.h"
@@ -43,6 +44,8 @@ class TicketFlow {
 
  private:
   util::Status HandleMessage(const std::string& payload);
+  // A person's reply (or edit) in a linked thread becomes a ticket comment.
+  util::Status HandleReply(const slack::MessageEvent& message, bool edit);
   util::Status HandleInteraction(const std::string& payload, const std::string& envelope_id);
   util::Status Add(const store::Intent& intent);
   util::Status Notice(const std::string& key, const std::string& channel, const std::string& thread_ts,

@@ -29,10 +29,32 @@ std::optional<MessageEvent> ParseMessageEvent(std::string_view payload_json) {
   if (doc.HasParseError()) return std::nullopt;
   const rapidjson::Value* event = GetObject(doc, "event");
   if (event == nullptr) return std::nullopt;
-  MessageEvent message{GetString(*event, "type"), GetString(*event, "subtype"), GetString(*event, "channel"),
-                       GetString(*event, "user"), GetString(*event, "bot_id"), GetString(*event, "text"),
-                       GetString(*event, "ts"), GetString(*event, "thread_ts")};
+  MessageEvent message;
+  message.type = GetString(*event, "type");
+  message.subtype = GetString(*event, "subtype");
+  message.channel = GetString(*event, "channel");
   if (message.type != "app_mention" && message.type != "message") return std::nullopt;
+  // An edit carries the message as it is now under `message`, and as it was
+  // under `previous_message`.
+  const rapidjson::Value* body = event;
+  if (message.subtype == "message_changed") {
+    body = GetObject(*event, "message");
+    if (body == nullptr) return std::nullopt;
+    if (const rapidjson::Value* edited = GetObject(*body, "edited")) message.edited_ts = GetString(*edited, "ts");
+    if (const rapidjson::Value* previous = GetObject(*event, "previous_message")) {
+      message.previous_text = GetString(*previous, "text");
+    }
+  }
+  message.user = GetString(*body, "user");
+  message.bot_id = GetString(*body, "bot_id");
+  message.text = GetString(*body, "text");
+  message.ts = GetString(*body, "ts");
+  message.thread_ts = GetString(*body, "thread_ts");
+  if (const rapidjson::Value* files = json::GetArray(*body, "files")) {
+    for (const auto& file : files->GetArray()) {
+      message.files.push_back(SharedFile{GetString(file, "name"), GetString(file, "permalink")});
+    }
+  }
   return message;
 }
 

@@ -6,8 +6,14 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace slack {
+
+struct SharedFile {
+  std::string name;
+  std::string permalink;
+};
 
 struct MessageEvent {
   std::string type;     // app_mention or message
@@ -18,6 +24,11 @@ struct MessageEvent {
   std::string text;
   std::string ts;
   std::string thread_ts;  // "" when top-level
+  std::vector<SharedFile> files;
+  // message_changed: the fields above describe the message as it is now
+  // (event.message); these say when and what it was before.
+  std::string edited_ts;
+  std::string previous_text;
 };
 
 // From an events_api payload; nullopt when it carries no such event.

@@ -1,5 +1,6 @@
 #include "slack/messages.h"
 
+#include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -165,6 +166,35 @@ std::string ExistingTicketMessage(const std::string& channel, const std::string&
                                   const std::string& metadata_key) {
   return TicketMessage(channel, thread_ts, ticket, metadata_key, "This thread already has a ticket:",
                        "This thread already has a ticket:");
+}
+
+std::string AgentCommentMessage(const std::string& channel, const std::string& thread_ts, const std::string& agent,
+                                const std::string& ticket_key, const std::string& mrkdwn,
+                                const std::string& part_label, const std::string& metadata_key) {
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  std::string who = agent.empty() ? "Support" : agent;
+  BeginMessage(w, channel, thread_ts, who + " (" + ticket_key + "): " + mrkdwn, metadata_key);
+  Key(w, "blocks");
+  w.StartArray();
+  Context(w, ":speech_balloon: *" + EscapeMrkdwn(who) + "* replied on " + EscapeMrkdwn(ticket_key) +
+                 (part_label.empty() ? "" : " " + part_label));
+  Section(w, mrkdwn.empty() ? " " : mrkdwn);
+  w.EndArray();
+  w.EndObject();
+  return Finish(buffer);
+}
+
+std::string ConfirmationUpdate(const std::string& channel, const std::string& ts, const TicketView& ticket) {
+  // The same blocks as the confirmation, addressed by ts instead of thread.
+  rapidjson::Document body;
+  body.Parse(ConfirmationMessage(channel, "", ticket, "").c_str());
+  body.AddMember("ts", rapidjson::Value(ts.c_str(), body.GetAllocator()), body.GetAllocator());
+  body.RemoveMember("unfurl_links");
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  body.Accept(w);
+  return Finish(buffer);
 }
 
 std::string TextMessage(const std::string& channel, const std::string& thread_ts, const std::string& text,

@@ -25,6 +25,15 @@ std::string ExistingTicketMessage(const std::string& channel, const std::string&
                                   const std::string& metadata_key);
 std::string TextMessage(const std::string& channel, const std::string& thread_ts, const std::string& text,
                         const std::string& metadata_key);
+// One part of an agent's public comment relayed into the thread. `mrkdwn`
+// is already converted from wiki markup and at most 3000 characters;
+// `part_label` ("" or "(2/3)") tells the parts of a long comment apart.
+std::string AgentCommentMessage(const std::string& channel, const std::string& thread_ts, const std::string& agent,
+                                const std::string& ticket_key, const std::string& mrkdwn,
+                                const std::string& part_label, const std::string& metadata_key);
+// chat.update body: the confirmation message `ts` with the ticket's status now.
+std::string ConfirmationUpdate(const std::string& channel, const std::string& ts, const TicketView& ticket);
+
 // chat.postEphemeral body: visible to `user` only.
 std::string EphemeralMessage(const std::string& channel, const std::string& user, const std::string& thread_ts,
                              const std::string& text);

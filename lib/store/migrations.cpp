@@ -71,6 +71,18 @@ CREATE TABLE outbox(
 CREATE INDEX outbox_open ON outbox(lane, id) WHERE state < 2;
 )sql";
 
+// Version 3: two-way sync. Each link remembers the newest comment already
+// handled and the ticket's `updated` time last seen; `sync_state` keeps the
+// poll watermark (never ahead of what a search actually returned).
+constexpr const char* kSyncV3 = R"sql(
+ALTER TABLE links ADD COLUMN last_comment_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE links ADD COLUMN last_updated_ms INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE sync_state(
+  name TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& Migrations() {
@@ -78,6 +90,7 @@ const std::vector<Migration>& Migrations() {
   static const std::vector<Migration> kMigrations = {
       {"inbox and dedupe keys", kInboxV1},
       {"mentions, ticket links and the outbox", kTicketFlowV2},
+      {"sync positions and the poll watermark", kSyncV3},
   };
   return kMigrations;
 }

@@ -7,11 +7,11 @@ namespace {
 
 constexpr const char* kLinkColumns =
     "channel, thread_ts, ticket_key, ticket_id, web_url, summary, status, status_category, confirmation_ts, "
-    "created_at_ms";
+    "created_at_ms, last_comment_id, last_updated_ms";
 
 LinkRecord ReadLink(const Statement& row) {
-  return LinkRecord{row.Text(0), row.Text(1), row.Text(2), row.Text(3), row.Text(4),
-                    row.Text(5), row.Text(6), row.Text(7), row.Text(8), row.Int(9)};
+  return LinkRecord{row.Text(0), row.Text(1), row.Text(2), row.Text(3),  row.Text(4),  row.Text(5),
+                    row.Text(6), row.Text(7), row.Text(8), row.Int(9), row.Text(10), row.Int(11)};
 }
 
 util::Result<std::optional<LinkRecord>> FindOneLink(sqlite3* db, const std::string& sql, const char* operation,
@@ -106,6 +106,27 @@ util::Status TicketStore::SetStatus(const std::string& ticket_key, const std::st
                                     const std::string& category) {
   Statement update(db_, "UPDATE links SET status = ?, status_category = ? WHERE ticket_key = ?", "set status");
   return update.Bind(1, status).Bind(2, category).Bind(3, ticket_key).Run();
+}
+
+util::Status TicketStore::SetSyncPosition(const std::string& ticket_key, const std::string& last_comment_id,
+                                          long long last_updated_ms) {
+  Statement update(db_, "UPDATE links SET last_comment_id = ?, last_updated_ms = ? WHERE ticket_key = ?",
+                   "set sync position");
+  return update.Bind(1, last_comment_id).Bind(2, last_updated_ms).Bind(3, ticket_key).Run();
+}
+
+util::Result<std::string> TicketStore::GetState(const std::string& name) {
+  Statement select(db_, "SELECT value FROM sync_state WHERE name = ?", "get sync state");
+  select.Bind(1, name);
+  std::string value;
+  if (select.Step()) value = select.Text(0);
+  if (auto status = select.Status(); !status) return tl::make_unexpected(status.error());
+  return value;
+}
+
+util::Status TicketStore::SetState(const std::string& name, const std::string& value) {
+  Statement upsert(db_, "INSERT OR REPLACE INTO sync_state(name, value) VALUES(?, ?)", "set sync state");
+  return upsert.Bind(1, name).Bind(2, value).Run();
 }
 
 }  // namespace store

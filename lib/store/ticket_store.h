@@ -32,6 +32,8 @@ struct LinkRecord {
   std::string status_category;
   std::string confirmation_ts;  // the bot's confirmation message, once posted
   long long created_at_ms = 0;
+  std::string last_comment_id;  // newest ticket comment already handled ("" none)
+  long long last_updated_ms = 0;  // the ticket's `updated` when last synced
 };
 
 class TicketStore {
@@ -51,6 +53,13 @@ class TicketStore {
   util::Result<std::vector<LinkRecord>> AllLinks();
   util::Status SetConfirmationTs(const std::string& ticket_key, const std::string& ts);
   util::Status SetStatus(const std::string& ticket_key, const std::string& status, const std::string& category);
+  // Records how far the sync has read a ticket.
+  util::Status SetSyncPosition(const std::string& ticket_key, const std::string& last_comment_id,
+                               long long last_updated_ms);
+
+  // Small named values of the sync (the poll watermark); "" when unset.
+  util::Result<std::string> GetState(const std::string& name);
+  util::Status SetState(const std::string& name, const std::string& value);
 
  private:
   sqlite3* db_;

@@ -112,11 +112,11 @@ TEST_CASE("a thread links to one ticket and a ticket to one thread", "[outbox]")
   testing::TempDir dir;
   auto db = OpenStore(dir);
   store::TicketStore tickets(*db);
-  store::LinkRecord link{"C1", "1.2", "SUP-1", "10001", "https://j/p/SUP-1", "Broken", "Open", "new", "", 5};
+  store::LinkRecord link{"C1", "1.2", "SUP-1", "10001", "https://j/p/SUP-1", "Broken", "Open", "new", "", 5, "", 0};
   CHECK(*tickets.InsertLink(link));
   link.ticket_key = "SUP-2";
   CHECK_FALSE(*tickets.InsertLink(link));  // same thread
-  link = {"C1", "9.9", "SUP-1", "10001", "", "", "", "", "", 6};
+  link = {"C1", "9.9", "SUP-1", "10001", "", "", "", "", "", 6, "", 0};
   CHECK_FALSE(*tickets.InsertLink(link));  // same ticket
   auto found = *tickets.FindLinkByThread("C1", "1.2");
   REQUIRE(found);
@@ -127,7 +127,25 @@ TEST_CASE("a thread links to one ticket and a ticket to one thread", "[outbox]")
   CHECK(found->confirmation_ts == "1.3");
   CHECK(found->status_category == "done");
   CHECK(tickets.AllLinks()->size() == 1);
+  REQUIRE(tickets.SetSyncPosition("SUP-1", "10042", 777));
+  found = *tickets.FindLinkByTicket("SUP-1");
+  CHECK(found->last_comment_id == "10042");
+  CHECK(found->last_updated_ms == 777);
   CHECK_FALSE(*tickets.FindLinkByThread("C1", "nope"));
+}
+
+TEST_CASE("named sync values are kept across a reopen", "[outbox]") {
+  testing::TempDir dir;
+  {
+    auto db = OpenStore(dir);
+    store::TicketStore tickets(*db);
+    CHECK(*tickets.GetState("poll_watermark") == "");
+    REQUIRE(tickets.SetState("poll_watermark", "1700000000000"));
+    REQUIRE(tickets.SetState("poll_watermark", "1700000000500"));
+  }
+  auto db = OpenStore(dir);
+  store::TicketStore tickets(*db);
+  CHECK(*tickets.GetState("poll_watermark") == "1700000000500");
 }
 
 TEST_CASE("the latest mention of a thread is kept for the form", "[outbox]") {

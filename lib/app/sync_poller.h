@@ -1,0 +1,84 @@
+// The helpdesk → Slack half of the two-way sync. Every poll_interval: one
+// change search over the linked tickets (paged), then comments only of the
+// tickets whose `updated` moved, read newest first down to the last one
+// already handled. New public comments by others become relay intents
+// (posts in the thread), status changes update the confirmation and, on
+// resolution, post one note; all in one transaction with the tickets' new
+// sync positions. The watermark moves only to the newest `updated` a
+// search actually returned, and each search reaches back `overlap` before
+// it (JQL minute granularity, clock skew, search lag); the per-ticket
+// positions and the outbox's unique keys make the overlap harmless.
+// Loop thread only; the helpdesk calls run on a worker.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "helpdesk/helpdesk.h"
+#include "store/store.h"
+#include "util/clock.h"
+#include "util/worker_pool.h"
+
+namespace app {
+
+struct SyncOptions {
+  util::Duration interval = util::Millis(30000);
+  long long overlap_ms = 5 * 60 * 1000;
+};
+
+class SyncPoller {
+ public:
+  // Everything must outlive this object. `on_intents` runs after a cycle
+  // added intents (the outbox runner's wake-up).
+  SyncPoller(boost::asio::io_context& io, store::Store& store, helpdesk::Helpdesk& helpdesk,
+             util::WorkerPool& workers, SyncOptions options, std::function<void()> on_intents);
+  ~SyncPoller();
+
+  // The helpdesk account slackdesk writes as: its comments never go back.
+  // Polling starts once this is known.
+  void Start(std::string own_account_id);
+  void Stop();
+  void SetInterval(util::Duration interval) { options_.interval = interval; }
+
+  struct TicketActivity {
+    std::string key;
+    long long updated_ms = 0;
+    std::string status;
+    std::string status_category;
+    std::vector<helpdesk::Comment> comments;  // oldest first
+  };
+  struct CycleResult {
+    std::vector<TicketActivity> tickets;
+    long long watermark_ms = 0;  // 0: do not move it
+    std::string error;           // "" when the whole cycle succeeded
+  };
+
+ private:
+  void Schedule(util::Duration delay);
+  void Cycle();
+  void Apply(const CycleResult& result);
+
+  boost::asio::io_context& io_;
+  store::Store& store_;
+  helpdesk::Helpdesk& helpdesk_;
+  util::WorkerPool& workers_;
+  SyncOptions options_;
+  std::function<void()> on_intents_;
+  boost::asio::steady_timer timer_;
+  std::string own_account_id_;
+  bool running_ = false;   // a cycle is on a worker
+  bool stopping_ = false;
+  util::TimePoint cycle_started_;
+  std::shared_ptr<bool> alive_;
+};
+
+// True when Jira comment id `a` is newer than `b` (numeric strings; "" is
+// older than everything).
+bool CommentIdNewer(const std::string& a, const std::string& b);
+
+}  // namespace app

@@ -1,0 +1,167 @@
+// The end-to-end fixture: a fake Slack, a fake Jira and the real daemon,
+// with the customer's side of the conversation (mention, click, submit).
+#pragma once
+
+#include <signal.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+#include <fmt/format.h>
+
+#include "daemon_process.h"
+#include "fake_jira.h"
+#include "fake_slack.h"
+#include "slack_payloads.h"
+#include "test_support.h"
+
+namespace e2e {
+
+using std::chrono::milliseconds;
+
+
+inline constexpr const char* kChannel = "C0SUPPORT";
+inline constexpr const char* kCustomer = "U0CUSTOMER";
+inline constexpr milliseconds kWait{15000};
+
+inline std::string Quote(const std::string& text) {
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out + "\"";
+}
+
+inline std::string StateValues(const std::string& summary, const std::string& description, const std::string& severity) {
+  return fmt::format(
+      R"({{"summary":{{"value":{{"type":"plain_text_input","value":{}}}}},"description":{{"value":{{"type":"plain_text_input","value":{}}}}},"severity":{{"value":{{"type":"static_select","selected_option":{{"text":{{"type":"plain_text","text":"{}"}},"value":"{}"}}}}}}}})",
+      Quote(summary), Quote(description), severity, severity);
+}
+
+class Flow {
+ public:
+  Flow() {
+    slack.AddUser(kCustomer, "Ada Lovelace", "ada", "ada@example.com");
+    customer_account = jira.AddCustomer("ada@example.com", "Ada Lovelace");
+    env = {
+        {"SLACKDESK_SLACK_APP_TOKEN", fake::FakeSlack::kAppToken},
+        {"SLACKDESK_SLACK_BOT_TOKEN", fake::FakeSlack::kBotToken},
+        {"SLACKDESK_SLACK_API_URL", slack.api_url()},
+        {"SLACKDESK_JIRA_URL", jira.base_url()},
+        {"SLACKDESK_JIRA_EMAIL", fake::FakeJira::kEmail},
+        {"SLACKDESK_JIRA_API_TOKEN", fake::FakeJira::kApiToken},
+        {"SLACKDESK_JIRA_SERVICE_DESK_ID", fake::FakeJira::kServiceDeskId},
+        {"SLACKDESK_JIRA_REQUEST_TYPE_ID", fake::FakeJira::kRequestTypeId},
+        {"SLACKDESK_STATE_DB", dir.File("state.db")},
+        {"SLACKDESK_LOG_LEVEL", "debug"},
+    };
+  }
+
+  void Start() {
+    daemon = std::make_unique<fake::DaemonProcess>(SLACKDESK_BINARY, std::vector<std::string>{"run"}, env);
+    ++starts;
+    REQUIRE(slack.WaitForHellos(starts, kWait));
+    REQUIRE(daemon->WaitForLog("authenticated as", kWait) >= 0);
+  }
+
+  void Kill() {
+    daemon->Signal(SIGKILL);
+    REQUIRE(daemon->Wait(kWait) == 128 + SIGKILL);
+    REQUIRE(slack.WaitForOpenConnections(0, kWait));
+  }
+
+  void Stop() {
+    daemon->Signal(SIGTERM);
+    CHECK(daemon->Wait(kWait) == 0);
+  }
+
+  // The customer mentions the bot; returns the mention's ts.
+  std::string Mention(const std::string& text, const std::string& channel = kChannel) {
+    fake::MessageSpec spec;
+    spec.channel = channel;
+    spec.user = kCustomer;
+    spec.text = text;
+    spec.ts = fmt::format("1700004{:03d}.000100", ++mentions);
+    slack.SendEnvelope("events_api", fake::AppMentionPayload(spec));
+    return spec.ts;
+  }
+
+  // Bot posts in a thread whose text or blocks contain `needle`.
+  std::vector<fake::PostedMessage> Posts(const std::string& thread_ts, const std::string& needle) const {
+    std::vector<fake::PostedMessage> found;
+    for (const auto& m : slack.Messages()) {
+      if (m.method == "chat.postMessage" && m.thread_ts == thread_ts &&
+          (m.text.find(needle) != std::string::npos || m.blocks_json.find(needle) != std::string::npos)) {
+        found.push_back(m);
+      }
+    }
+    return found;
+  }
+
+  // The daemon's output so far, for failure messages.
+  std::string Log() const {
+    std::string out;
+    if (daemon) {
+      for (const auto& line : daemon->Lines()) out += line + "\n";
+    }
+    return out;
+  }
+
+  bool WaitForPost(const std::string& thread_ts, const std::string& needle) {
+    bool found = slack.WaitFor([&] { return !Posts(thread_ts, needle).empty(); }, kWait);
+    if (!found) WARN("no post containing '" << needle << "'; the daemon said:\n" << Log());
+    return found;
+  }
+
+  // Clicks Submit request in the thread and returns the opened view's id.
+  std::string OpenForm(const std::string& thread_ts) {
+    size_t before = slack.Views().size();
+    slack.ClickButton("", kChannel, thread_ts, kCustomer, "slackdesk_open_form", std::string(kChannel) + "|" + thread_ts);
+    INFO(Log());
+    REQUIRE(slack.WaitForViews(static_cast<int>(before) + 1, kWait));
+    return slack.Views().back().id;
+  }
+
+  std::string Submit(const std::string& view_id, const std::string& summary = "The export fails",
+                     const std::string& severity = "High") {
+    std::string envelope =
+        slack.SubmitView(view_id, kCustomer, StateValues(summary, "It fails with error 500 since this morning.", severity));
+    REQUIRE(!envelope.empty());
+    REQUIRE(slack.WaitForAck(envelope, kWait));
+    return envelope;
+  }
+
+  // The whole seed flow for one thread; returns the thread's ts once the
+  // confirmation is there (the ticket is the newest in the fake Jira).
+  std::string RaiseTicket(const std::string& text) {
+    std::string ts = Mention("<@UBOT0001> " + text);
+    REQUIRE(WaitForPost(ts, "slackdesk_open_form"));
+    Submit(OpenForm(ts), text);
+    REQUIRE(WaitForPost(ts, "Created"));
+    return ts;
+  }
+
+  // Relayed agent comments in a thread, oldest first.
+  std::vector<fake::PostedMessage> Relays(const std::string& thread_ts) const {
+    return Posts(thread_ts, "replied on");
+  }
+
+  fake::FakeSlack slack;
+  fake::FakeJira jira;
+  testing::TempDir dir;
+  fake::DaemonProcess::Env env;
+  std::unique_ptr<fake::DaemonProcess> daemon;
+  std::string customer_account;
+  int starts = 0;
+  int mentions = 0;
+};
+
+
+}  // namespace e2e

@@ -1,0 +1,196 @@
+// Two-way sync end to end: agents' comments into the thread, customers'
+// replies into the ticket, status in Slack; no leak, no echo, nothing lost
+// or duplicated, also through rate limits, server errors and SIGKILL.
+#include "flow_fixture.h"
+
+using namespace e2e;
+
+namespace {
+
+// poll_interval for these tests; the contract's bound on a comment's trip
+// is 2 x poll_interval + 2 s.
+constexpr double kPollSeconds = 0.5;
+constexpr milliseconds kSyncBound{static_cast<long long>(2 * kPollSeconds * 1000) + 2000};
+
+void FastPolling(Flow& flow) { flow.env["SLACKDESK_POLL_INTERVAL"] = "0.5"; }
+
+// The ticket's comments, oldest first (a copy: the fake hands out snapshots).
+std::vector<fake::JiraComment> Comments(const Flow& flow, const std::string& key) {
+  auto issue = flow.jira.Issue(key);
+  return issue ? issue->comments : std::vector<fake::JiraComment>{};
+}
+
+// An edit of a thread reply, as Slack sends it (message_changed).
+std::string EditPayload(const std::string& channel, const std::string& ts, const std::string& thread_ts,
+                        const std::string& old_text, const std::string& new_text) {
+  return fmt::format(
+      R"({{"type":"event_callback","event_id":"EvEdit{}","event":{{"type":"message","subtype":"message_changed","hidden":true,"channel":"{}","ts":"1700009000.000200","event_ts":"1700009000.000200","message":{{"type":"message","user":"{}","text":{},"ts":"{}","thread_ts":"{}","edited":{{"user":"{}","ts":"1700009000.000100"}}}},"previous_message":{{"type":"message","user":"{}","text":{},"ts":"{}","thread_ts":"{}"}}}}}})",
+      ts, channel, kCustomer, Quote(new_text), ts, thread_ts, kCustomer, kCustomer, Quote(old_text), ts, thread_ts);
+}
+
+}  // namespace
+
+TEST_CASE("an agent's public comment reaches the thread in time and an internal note never does", "[e2e][sync]") {
+  Flow flow;
+  FastPolling(flow);
+  flow.Start();
+  std::string ts = flow.RaiseTicket("VPN drops every hour");
+  flow.jira.AddAgentComment("SUP-1", "Grace Hopper", "Internal: this customer is on the *legacy* plan", false);
+  auto added = std::chrono::steady_clock::now();
+  flow.jira.AddAgentComment("SUP-1", "Grace Hopper", "Could you try *reconnecting* with {{vpn --reset}}?", true);
+  REQUIRE(flow.slack.WaitFor([&] { return !flow.Relays(ts).empty(); }, kSyncBound + milliseconds(1000)));
+  CHECK(std::chrono::steady_clock::now() - added <= kSyncBound);
+  auto relays = flow.Relays(ts);
+  REQUIRE(relays.size() == 1);
+  CHECK(relays[0].blocks_json.find("Grace Hopper") != std::string::npos);
+  CHECK(relays[0].blocks_json.find("*reconnecting*") != std::string::npos);
+  CHECK(relays[0].blocks_json.find("`vpn --reset`") != std::string::npos);
+  for (const auto& message : flow.slack.Messages()) CHECK(message.text.find("legacy") == std::string::npos);
+  flow.Stop();
+}
+
+TEST_CASE("a customer's reply becomes a public comment that names them and never echoes back", "[e2e][sync]") {
+  Flow flow;
+  FastPolling(flow);
+  flow.Start();
+  std::string ts = flow.RaiseTicket("Printer jams");
+  flow.slack.PostAsUser(kChannel, kCustomer, "It still jams on *every* page, see <https://x.test/p|photo>", ts);
+  REQUIRE(flow.jira.WaitFor([&] { return Comments(flow, "SUP-1").size() == 1; }, kWait));
+  auto comment = Comments(flow, "SUP-1")[0];
+  CHECK(comment.is_public);
+  CHECK(comment.author_account_id == fake::FakeJira::kBotAccountId);
+  CHECK(comment.body.find("Ada Lovelace") != std::string::npos);
+  CHECK(comment.body.find("ada@example.com") != std::string::npos);
+  CHECK(comment.body.find("It still jams on *every* page, see [photo|https://x.test/p]") != std::string::npos);
+  // Ignored: a top-level message, a thread without a ticket, and a bot.
+  flow.slack.PostAsUser(kChannel, kCustomer, "unrelated chatter");
+  flow.slack.PostAsUser(kChannel, kCustomer, "another thread", "1700000555.000100");
+  fake::MessageSpec bot;
+  bot.channel = kChannel;
+  bot.user = "U0OTHERBOT";
+  bot.thread_ts = ts;
+  bot.text = "beep from another bot";
+  std::string bot_payload = fake::MessagePayload(bot);
+  bot_payload.insert(bot_payload.find("\"user\""), "\"bot_id\":\"B0OTHER\",");
+  flow.slack.SendEnvelope("events_api", bot_payload);
+  // Sync point: a later reply arrives, so the ignored ones were handled.
+  flow.slack.PostAsUser(kChannel, kCustomer, "second reply", ts);
+  REQUIRE(flow.jira.WaitFor([&] { return Comments(flow, "SUP-1").size() == 2; }, kWait));
+  // Several polls later the daemon's own comments have not come back.
+  int searches = flow.jira.CountRequests("POST", "/rest/api/3/search/jql");
+  REQUIRE(flow.jira.WaitForRequests("POST", "/rest/api/3/search/jql", searches + 3, kWait));
+  CHECK(flow.Relays(ts).empty());
+  CHECK(Comments(flow, "SUP-1").size() == 2);
+  flow.Stop();
+}
+
+TEST_CASE("an edited reply adds a short edited comment", "[e2e][sync]") {
+  Flow flow;
+  FastPolling(flow);
+  flow.Start();
+  std::string ts = flow.RaiseTicket("Laptop is slow");
+  flow.slack.PostAsUser(kChannel, kCustomer, "It takes 5 minutes to boot", ts);
+  REQUIRE(flow.jira.WaitFor([&] { return Comments(flow, "SUP-1").size() == 1; }, kWait));
+  std::string reply_ts = flow.slack.UserMessages().back().ts;
+  flow.slack.SendEnvelope("events_api", EditPayload(kChannel, reply_ts, ts, "It takes 5 minutes to boot",
+                                                    "It takes 15 minutes to boot"));
+  REQUIRE(flow.jira.WaitFor([&] { return Comments(flow, "SUP-1").size() == 2; }, kWait));
+  auto edited = Comments(flow, "SUP-1")[1];
+  CHECK(edited.body.find("edited their message") != std::string::npos);
+  CHECK(edited.body.find("15 minutes") != std::string::npos);
+  flow.Stop();
+}
+
+TEST_CASE("status changes update the confirmation and resolution posts one note", "[e2e][sync]") {
+  Flow flow;
+  FastPolling(flow);
+  flow.Start();
+  std::string ts = flow.RaiseTicket("Cannot log in");
+  flow.jira.SetStatus("SUP-1", "In Progress", "indeterminate");
+  auto confirmation = [&] { return flow.Posts(ts, "Created").at(0); };
+  REQUIRE(flow.slack.WaitFor([&] { return confirmation().text.find("In Progress") != std::string::npos; }, kWait));
+  CHECK(confirmation().edit_count >= 1);
+  flow.jira.SetStatus("SUP-1", "Resolved", "done");
+  REQUIRE(flow.WaitForPost(ts, "is now Resolved"));
+  REQUIRE(flow.slack.WaitFor([&] { return confirmation().text.find("Resolved") != std::string::npos; }, kWait));
+  // A reply after resolution still reaches the ticket, and the note is not repeated.
+  flow.slack.PostAsUser(kChannel, kCustomer, "Still broken for me", ts);
+  REQUIRE(flow.jira.WaitFor([&] { return Comments(flow, "SUP-1").size() == 1; }, kWait));
+  int searches = flow.jira.CountRequests("POST", "/rest/api/3/search/jql");
+  REQUIRE(flow.jira.WaitForRequests("POST", "/rest/api/3/search/jql", searches + 3, kWait));
+  CHECK(flow.Posts(ts, "is now Resolved").size() == 1);
+  flow.Stop();
+}
+
+TEST_CASE("rate limits and server errors on both sides delay the sync and lose nothing", "[e2e][sync]") {
+  Flow flow;
+  FastPolling(flow);
+  flow.Start();
+  std::string ts = flow.RaiseTicket("Storm test");
+  flow.jira.FailNext("POST", "/rest/api/3/search/jql", 429, 1, 2);
+  flow.jira.FailNext("GET", "/rest/api/2/issue/SUP-1/comment", 500, -1, 2);
+  flow.jira.FailNext("POST", "/rest/api/2/issue/SUP-1/comment", 503, -1, 2);
+  flow.slack.FailNext("chat.postMessage", fake::Failure{429, "ratelimited", 1}, 2);
+  flow.slack.FailNext("chat.postMessage", fake::Failure{500, "internal_error"}, 1);
+  for (int i = 1; i <= 3; ++i) flow.jira.AddAgentComment("SUP-1", "Grace Hopper", fmt::format("agent note {}", i), true);
+  for (int i = 1; i <= 3; ++i) flow.slack.PostAsUser(kChannel, kCustomer, fmt::format("customer note {}", i), ts);
+  REQUIRE(flow.slack.WaitFor([&] { return flow.Relays(ts).size() >= 3; }, milliseconds(30000)));
+  REQUIRE(flow.jira.WaitFor([&] { return Comments(flow, "SUP-1").size() >= 6; }, milliseconds(30000)));
+  auto relays = flow.Relays(ts);
+  REQUIRE(relays.size() == 3);
+  for (int i = 0; i < 3; ++i) CHECK(relays[i].text.find(fmt::format("agent note {}", i + 1)) != std::string::npos);
+  std::vector<std::string> customer_notes;
+  for (const auto& c : Comments(flow, "SUP-1")) {
+    if (c.body.find("customer note") != std::string::npos) customer_notes.push_back(c.body);
+  }
+  REQUIRE(customer_notes.size() == 3);
+  for (int i = 0; i < 3; ++i) CHECK(customer_notes[i].find(fmt::format("customer note {}", i + 1)) != std::string::npos);
+  flow.Stop();
+}
+
+TEST_CASE("SIGKILL at every relay boundary delivers each comment once and in order", "[e2e][sync]") {
+  constexpr int kComments = 4;
+  for (int kill_after = 0; kill_after < kComments; ++kill_after) {
+    INFO("killed after " << kill_after << " relayed comments");
+    Flow flow;
+    FastPolling(flow);
+    flow.Start();
+    std::string ts = flow.RaiseTicket("Crash during sync");
+    for (int i = 1; i <= kComments; ++i) {
+      flow.jira.AddAgentComment("SUP-1", "Grace Hopper", fmt::format("step {} of the fix", i), true);
+    }
+    flow.slack.PostAsUser(kChannel, kCustomer, "customer reply during the crash", ts);
+    if (kill_after == 0) {
+      // Killed right after Jira took the customer's comment.
+      REQUIRE(flow.jira.WaitForRequests("POST", "/rest/api/2/issue/SUP-1/comment", 1, kWait));
+    } else {
+      REQUIRE(flow.slack.WaitFor([&] { return static_cast<int>(flow.Relays(ts).size()) >= kill_after; }, kWait));
+    }
+    flow.Kill();
+    flow.Start();
+    REQUIRE(flow.slack.WaitFor([&] { return static_cast<int>(flow.Relays(ts).size()) >= kComments; }, kWait));
+    REQUIRE(flow.jira.WaitFor([&] { return !Comments(flow, "SUP-1").empty(); }, kWait));
+    // Sync point: a fresh comment and a fresh reply make it through, so
+    // anything the restart might still repeat would be there by now.
+    flow.jira.AddAgentComment("SUP-1", "Grace Hopper", "final word", true);
+    flow.slack.PostAsUser(kChannel, kCustomer, "thanks", ts);
+    REQUIRE(flow.slack.WaitFor([&] { return static_cast<int>(flow.Relays(ts).size()) >= kComments + 1; }, kWait));
+    REQUIRE(flow.jira.WaitFor([&] {
+      for (const auto& c : Comments(flow, "SUP-1")) {
+        if (c.body.find("thanks") != std::string::npos) return true;
+      }
+      return false;
+    }, kWait));
+    auto relays = flow.Relays(ts);
+    REQUIRE(relays.size() == kComments + 1);
+    for (int i = 0; i < kComments; ++i) {
+      CHECK(relays[i].text.find(fmt::format("step {} of the fix", i + 1)) != std::string::npos);
+    }
+    int customer_comments = 0;
+    for (const auto& c : Comments(flow, "SUP-1")) {
+      customer_comments += c.body.find("customer reply during the crash") != std::string::npos ? 1 : 0;
+    }
+    CHECK(customer_comments == 1);
+    flow.Stop();
+  }
+}
