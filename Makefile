@@ -57,6 +57,7 @@ demo: build
 
 bench: build
 	$(BUILD)/bench/bench_ack --daemon $(BUILD)/daemon/slackdesk
+	$(BUILD)/bench/bench_poll --daemon $(BUILD)/daemon/slackdesk
 
 package-deps:
 	$(call install_missing,$(PACKAGE_DEB_PACKAGES))

@@ -1,0 +1,157 @@
+// bench_poll: the cost of the helpdesk poll as the number of linked tickets
+// grows, and the sync lag of an agent's comment, through the real daemon
+// against the fake Slack and the fake Jira at poll_interval 1 s. For each
+// size, comments are added to one ticket at a time; each waits for its post
+// in the thread. Prints figures (the 100-ticket run is the baseline of the
+// ratios); asserts nothing.
+#include <signal.h>
+#include <stdlib.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "daemon_process.h"
+#include "fake_jira.h"
+#include "fake_slack.h"
+#include "store/store.h"
+#include "store/ticket_store.h"
+#include "util/clock.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+struct Figures {
+  int tickets = 0;
+  double requests_per_cycle = 0;
+  double cpu_ms_per_cycle = 0;
+  double lag_p50_ms = 0;
+  double lag_p99_ms = 0;
+};
+
+// utime + stime of a process, in milliseconds.
+double CpuMs(int pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+  size_t close = text.rfind(')');
+  if (close == std::string::npos) return 0;
+  std::vector<std::string> fields;
+  size_t at = close + 2;
+  while (at < text.size()) {
+    size_t space = text.find(' ', at);
+    if (space == std::string::npos) space = text.size();
+    fields.push_back(text.substr(at, space - at));
+    at = space + 1;
+  }
+  // Fields after the name start at state (3); utime is 14, stime 15.
+  if (fields.size() < 13) return 0;
+  double ticks = std::atof(fields[11].c_str()) + std::atof(fields[12].c_str());
+  return ticks * 1000.0 / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+int JiraRequests(const fake::FakeJira& jira) {
+  return jira.CountRequests("POST", "/rest/api/3/search/jql") + jira.CountRequests("GET", "/rest/api/2/issue/");
+}
+
+Figures Run(const std::string& daemon_path, int tickets, int comments) {
+  fake::FakeSlack slack;
+  fake::FakeJira jira;
+  char dir_template[] = "/tmp/slackdesk-bench-poll-XXXXXX";
+  std::string dir = mkdtemp(dir_template);
+  {
+    auto store = store::Store::Open(dir + "/state.db");
+    if (!store) std::exit(1);
+    store::TicketStore links(**store);
+    long long now = util::WallMillisNow();
+    for (int i = 0; i < tickets; ++i) {
+      std::string key = jira.CreateRequest(fmt::format("Ticket {}", i), "benchmark");
+      auto issue = jira.Issue(key);
+      (void)links.InsertLink({"C0BENCH", fmt::format("1700000000.{:06d}", i), key, issue->id, "", "Ticket", "Open",
+                              "new", "", now, "", issue->updated_ms});
+    }
+    (void)links.SetState("poll_watermark", std::to_string(now));
+  }
+  fake::DaemonProcess daemon(daemon_path, {"run"},
+                             {{"SLACKDESK_SLACK_APP_TOKEN", fake::FakeSlack::kAppToken},
+                              {"SLACKDESK_SLACK_BOT_TOKEN", fake::FakeSlack::kBotToken},
+                              {"SLACKDESK_SLACK_API_URL", slack.api_url()},
+                              {"SLACKDESK_JIRA_URL", jira.base_url()},
+                              {"SLACKDESK_JIRA_EMAIL", fake::FakeJira::kEmail},
+                              {"SLACKDESK_JIRA_API_TOKEN", fake::FakeJira::kApiToken},
+                              {"SLACKDESK_JIRA_SERVICE_DESK_ID", fake::FakeJira::kServiceDeskId},
+                              {"SLACKDESK_JIRA_REQUEST_TYPE_ID", fake::FakeJira::kRequestTypeId},
+                              {"SLACKDESK_STATE_DB", dir + "/state.db"},
+                              {"SLACKDESK_POLL_INTERVAL", "1"},
+                              {"SLACKDESK_LOG_LEVEL", "warn"}});
+  if (!slack.WaitForHellos(1, milliseconds(15000))) std::exit(1);
+  // Let the first cycle (which reads the overlap) pass.
+  int searches = jira.CountRequests("POST", "/rest/api/3/search/jql");
+  jira.WaitForRequests("POST", "/rest/api/3/search/jql", searches + 2, milliseconds(15000));
+
+  int requests_before = JiraRequests(jira);
+  int searches_before = jira.CountRequests("POST", "/rest/api/3/search/jql");
+  double cpu_before = CpuMs(daemon.pid());
+  std::vector<double> lags;
+  for (int i = 0; i < comments; ++i) {
+    std::string key = fmt::format("{}-{}", fake::FakeJira::kProjectKey, 1 + (i * 7919) % tickets);
+    std::string text = fmt::format("benchmark comment {}", i);
+    auto added = Clock::now();
+    jira.AddAgentComment(key, "Grace Hopper", text, true);
+    bool posted = slack.WaitFor([&] {
+      for (const auto& m : slack.Messages()) {
+        if (m.text.find(text) != std::string::npos) return true;
+      }
+      return false;
+    }, milliseconds(15000));
+    if (!posted) std::fprintf(stderr, "bench_poll: comment %d never arrived\n", i);
+    lags.push_back(std::chrono::duration<double, std::milli>(Clock::now() - added).count());
+  }
+  int cycles = jira.CountRequests("POST", "/rest/api/3/search/jql") - searches_before;
+  double cpu = CpuMs(daemon.pid()) - cpu_before;
+  int requests = JiraRequests(jira) - requests_before;
+  daemon.Signal(SIGTERM);
+  daemon.Wait(milliseconds(10000));
+  std::string cleanup = "rm -rf '" + dir + "'";
+  if (std::system(cleanup.c_str()) != 0) std::fprintf(stderr, "bench_poll: could not remove %s\n", dir.c_str());
+  std::sort(lags.begin(), lags.end());
+  Figures f;
+  f.tickets = tickets;
+  f.requests_per_cycle = cycles > 0 ? static_cast<double>(requests) / cycles : 0;
+  f.cpu_ms_per_cycle = cycles > 0 ? cpu / cycles : 0;
+  f.lag_p50_ms = lags[lags.size() / 2];
+  f.lag_p99_ms = lags[std::min(lags.size() - 1, lags.size() * 99 / 100)];
+  return f;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string daemon_path = "slackdesk";
+  int comments = 10;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    std::string arg = argv[i];
+    if (arg == "--daemon") daemon_path = argv[i + 1];
+    else if (arg == "--comments") comments = std::atoi(argv[i + 1]);
+  }
+  signal(SIGPIPE, SIG_IGN);
+  std::vector<Figures> runs;
+  for (int tickets : {100, 1000, 10000}) runs.push_back(Run(daemon_path, tickets, comments));
+  const Figures& base = runs.front();
+  auto ratio = [](double a, double b) { return b > 0 ? a / b : 0.0; };
+  std::printf("helpdesk poll benchmark: poll_interval 1 s, one ticket changed per cycle, %d comments per size\n",
+              comments);
+  std::printf("%-16s %14s %14s %14s %14s %16s\n", "linked tickets", "requests/cycle", "CPU ms/cycle",
+              "lag p50 (ms)", "lag p99 (ms)", "CPU vs 100");
+  for (const Figures& f : runs) {
+    std::printf("%-16d %14.2f %14.2f %14.0f %14.0f %16.2f\n", f.tickets, f.requests_per_cycle, f.cpu_ms_per_cycle,
+                f.lag_p50_ms, f.lag_p99_ms, ratio(f.cpu_ms_per_cycle, base.cpu_ms_per_cycle));
+  }
+  std::printf("(requests: /search/jql + comment reads; CPU: the daemon's user+system time over the window)\n");
+  return 0;
+}
