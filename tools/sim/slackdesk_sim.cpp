@@ -71,6 +71,7 @@ int Demo(const std::string& daemon_path, bool echo_daemon) {
       {"SLACKDESK_JIRA_REQUEST_TYPE_ID", fake::FakeJira::kRequestTypeId},
       {"SLACKDESK_STATE_DB", std::string(dir) + "/state.db"},
       {"SLACKDESK_LOG_LEVEL", echo_daemon ? "info" : "warn"},
+      {"SLACKDESK_POLL_INTERVAL", "1"},
   };
   fake::DaemonProcess daemon(daemon_path, {"run"}, env, echo_daemon ? "  daemon | " : "");
   Say("sim", fmt::format("started the real slackdesk daemon (pid {}), state in {}/state.db", daemon.pid(), dir));
@@ -121,6 +122,35 @@ int Demo(const std::string& daemon_path, bool echo_daemon) {
   slack.ClickButton("", channel, mention.ts, customer, "slackdesk_open_form", channel + "|" + mention.ts);
   Check(slack.WaitForCalls("chat.postEphemeral", 1, milliseconds(5000)), "no answer to the second click");
   Say("slackdesk", "(only to Ada) " + slack.Messages().back().text);
+  std::printf("\n");
+
+  jira.AddAgentComment(issue.key, "Grace Hopper", "Internal: the CSV worker times out on large reports.", false);
+  jira.AddAgentComment(issue.key, "Grace Hopper",
+                       "Thanks Ada! While we fix it, *Export v2* in the report menu works: it avoids the timeout.",
+                       true);
+  Say("jira", "Grace adds an internal note (stays in Jira) and a public reply on " + issue.key);
+  if (!Check(slack.WaitFor([&] { return !BotPost(slack, mention.ts, "Grace Hopper").empty(); }, milliseconds(10000)),
+             "the agent's reply did not reach the thread")) {
+    return 1;
+  }
+  Say("slackdesk", BotPost(slack, mention.ts, "Grace Hopper"));
+  slack.PostAsUser(channel, customer, "Export v2 works, thank you! The old one still fails though.", mention.ts);
+  Say("Ada", "Export v2 works, thank you! The old one still fails though.");
+  if (!Check(jira.WaitFor([&] { return jira.Issue(issue.key)->comments.size() >= 3; }, milliseconds(10000)),
+             "the reply did not reach the ticket")) {
+    return 1;
+  }
+  std::string comment = jira.Issue(issue.key)->comments.back().body;
+  Say("jira", "comment on " + issue.key + ": " + comment.substr(0, comment.find('\n')) + " " +
+                  comment.substr(comment.find('\n') + 1));
+  jira.SetStatus(issue.key, "Resolved", "done");
+  Say("jira", "Grace resolves " + issue.key);
+  if (!Check(slack.WaitFor([&] { return !BotPost(slack, mention.ts, "is now Resolved").empty(); }, milliseconds(10000)),
+             "no resolution note")) {
+    return 1;
+  }
+  Say("slackdesk", BotPost(slack, mention.ts, "is now Resolved"));
+  std::printf("\n");
 
   slack.DropConnection();
   Say("sim", "Slack drops the WebSocket without a close frame...");
@@ -132,7 +162,6 @@ int Demo(const std::string& daemon_path, bool echo_daemon) {
   std::printf("\n");
   Say("sim", fmt::format("SIGTERM: slackdesk stopped cleanly (exit code {}). Jira has {} ticket(s).", code,
                          jira.Issues().size()));
-  Say("sim", "Agents' replies flowing back into the thread come with the two-way sync (next step).");
   std::string cleanup = fmt::format("rm -rf '{}'", dir);
   if (std::system(cleanup.c_str()) != 0) Say("sim", "could not remove the demo state folder");
   return code == 0 ? 0 : 1;
