@@ -10,6 +10,8 @@
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <random>
+#include <thread>
 #include <string>
 #include <vector>
 
@@ -69,6 +71,11 @@ Figures Run(const std::string& daemon_path, int tickets, int comments) {
     if (!store) std::exit(1);
     store::TicketStore links(**store);
     long long now = util::WallMillisNow();
+    // An established installation: the tickets were created and last
+    // touched well before the poll's overlap window (5 min), as they would
+    // be after the first hours of running. Created "now", they would all
+    // come back in every cycle's overlap.
+    jira.SetClockSkew(milliseconds(-2 * 3600 * 1000));
     for (int i = 0; i < tickets; ++i) {
       std::string key = jira.CreateRequest(fmt::format("Ticket {}", i), "benchmark");
       auto issue = jira.Issue(key);
@@ -76,6 +83,7 @@ Figures Run(const std::string& daemon_path, int tickets, int comments) {
                               "new", "", now, "", issue->updated_ms});
     }
     (void)links.SetState("poll_watermark", std::to_string(now));
+    jira.SetClockSkew(milliseconds(0));
   }
   fake::DaemonProcess daemon(daemon_path, {"run"},
                              {{"SLACKDESK_SLACK_APP_TOKEN", fake::FakeSlack::kAppToken},
@@ -95,10 +103,15 @@ Figures Run(const std::string& daemon_path, int tickets, int comments) {
   jira.WaitForRequests("POST", "/rest/api/3/search/jql", searches + 2, milliseconds(15000));
 
   int requests_before = JiraRequests(jira);
+  size_t trace_from = jira.Requests().size();
   int searches_before = jira.CountRequests("POST", "/rest/api/3/search/jql");
   double cpu_before = CpuMs(daemon.pid());
   std::vector<double> lags;
+  std::mt19937 random(12345);
   for (int i = 0; i < comments; ++i) {
+    // A random phase against the poll cycle, as real comments arrive; this
+    // is a benchmark's pacing, not a test's synchronisation.
+    std::this_thread::sleep_for(milliseconds(std::uniform_int_distribution<int>(0, 999)(random)));
     std::string key = fmt::format("{}-{}", fake::FakeJira::kProjectKey, 1 + (i * 7919) % tickets);
     std::string text = fmt::format("benchmark comment {}", i);
     auto added = Clock::now();
@@ -113,6 +126,12 @@ Figures Run(const std::string& daemon_path, int tickets, int comments) {
     lags.push_back(std::chrono::duration<double, std::milli>(Clock::now() - added).count());
   }
   int cycles = jira.CountRequests("POST", "/rest/api/3/search/jql") - searches_before;
+  if (std::getenv("BENCH_POLL_TRACE") != nullptr) {
+    auto all = jira.Requests();
+    for (size_t i = static_cast<size_t>(trace_from); i < all.size(); ++i) {
+      std::fprintf(stderr, "%s %s %s\n", all[i].method.c_str(), all[i].path.c_str(), all[i].body.substr(0, 120).c_str());
+    }
+  }
   double cpu = CpuMs(daemon.pid()) - cpu_before;
   int requests = JiraRequests(jira) - requests_before;
   daemon.Signal(SIGTERM);

@@ -53,6 +53,7 @@ class Daemon {
         inbox_retry_timer_(io_) {}
 
   int Run() {
+    flow_.SetOnLinkAdded([this] { poller_.OnLinkAdded(); });
     WaitForSignal();
     Authenticate(1);
     IdentifyHelpdesk(1);

@@ -21,17 +21,10 @@ constexpr const char* kWatermark = "poll_watermark";
 // little room.
 constexpr size_t kRelayChunk = 2900;
 
-struct Snapshot {
-  std::string last_comment_id;
-  long long last_updated_ms = 0;
-};
-
 // Runs on a worker: the search, then the comments of what changed.
-SyncPoller::CycleResult Poll(helpdesk::Helpdesk& helpdesk, const std::map<std::string, Snapshot>& links,
-                             long long watermark_ms, long long overlap_ms) {
+SyncPoller::CycleResult Poll(helpdesk::Helpdesk& helpdesk, const std::map<std::string, SyncPoller::Position>& links,
+                             const std::vector<std::string>& keys, long long watermark_ms, long long overlap_ms) {
   SyncPoller::CycleResult result;
-  std::vector<std::string> keys;
-  for (const auto& [key, snapshot] : links) keys.push_back(key);
   auto changes = helpdesk.ChangedSince(std::max(0LL, watermark_ms - overlap_ms), keys);
   if (!changes) {
     result.error = changes.error().message;
@@ -101,32 +94,49 @@ void SyncPoller::Schedule(util::Duration delay) {
   });
 }
 
+bool SyncPoller::LoadLinks() {
+  store::TicketStore tickets(store_);
+  auto links = tickets.AllLinks();
+  if (!links) {
+    util::log::Error("sync: {}", links.error().message);
+    return false;
+  }
+  links_.clear();
+  oldest_link_ms_ = links->empty() ? 0 : links->front().created_at_ms;
+  for (const auto& link : *links) {
+    links_[link.ticket_key] = Position{link.last_comment_id, link.last_updated_ms};
+    oldest_link_ms_ = std::min(oldest_link_ms_, link.created_at_ms);
+  }
+  keys_.clear();
+  for (const auto& [key, position] : links_) keys_.push_back(key);
+  links_stale_ = false;
+  return true;
+}
+
 void SyncPoller::Cycle() {
   if (stopping_ || running_) return;
   cycle_started_ = util::SteadyClock::now();
+  if (links_stale_ && !LoadLinks()) {
+    Schedule(options_.interval);
+    return;
+  }
   store::TicketStore tickets(store_);
-  auto links = tickets.AllLinks();
   auto watermark_text = tickets.GetState(kWatermark);
-  if (!links || !watermark_text) {
-    util::log::Error("sync: {}", !links ? links.error().message : watermark_text.error().message);
+  if (!watermark_text) {
+    util::log::Error("sync: {}", watermark_text.error().message);
     Schedule(options_.interval);
     return;
   }
-  if (links->empty()) {
+  if (links_.empty()) {
     Schedule(options_.interval);
     return;
-  }
-  std::map<std::string, Snapshot> snapshot;
-  long long oldest_link = links->front().created_at_ms;
-  for (const auto& link : *links) {
-    snapshot[link.ticket_key] = Snapshot{link.last_comment_id, link.last_updated_ms};
-    oldest_link = std::min(oldest_link, link.created_at_ms);
   }
   // No watermark yet: nothing can have changed before the first link.
-  long long watermark = watermark_text->empty() ? oldest_link : std::atoll(watermark_text->c_str());
+  long long watermark = watermark_text->empty() ? oldest_link_ms_ : std::atoll(watermark_text->c_str());
   running_ = true;
-  workers_.Submit([this, snapshot = std::move(snapshot), watermark, alive = alive_] {
-    CycleResult result = Poll(helpdesk_, snapshot, watermark, options_.overlap_ms);
+  // links_ and keys_ stay untouched until this cycle's Apply.
+  workers_.Submit([this, watermark, alive = alive_] {
+    CycleResult result = Poll(helpdesk_, links_, keys_, watermark, options_.overlap_ms);
     boost::asio::post(io_, [this, result = std::move(result), alive] {
       if (!*alive || stopping_) return;
       running_ = false;
@@ -163,6 +173,7 @@ void SyncPoller::Apply(const CycleResult& result) {
     }
     if (!*found) continue;
     const store::LinkRecord& link = **found;
+    if (links_.count(ticket.key) == 0) continue;
     std::string lane = "slack:" + link.channel;
     std::string last_id = link.last_comment_id;
     for (const helpdesk::Comment& comment : ticket.comments) {
@@ -202,11 +213,13 @@ void SyncPoller::Apply(const CycleResult& result) {
       }
     }
     if (status) status = tickets.SetSyncPosition(ticket.key, last_id, ticket.updated_ms);
+    links_[ticket.key] = Position{last_id, ticket.updated_ms};
   }
   if (status && result.watermark_ms > 0) status = tickets.SetState(kWatermark, std::to_string(result.watermark_ms));
   if (status) status = transaction.Commit();
   if (!status) {
     util::log::Error("sync: could not record the poll: {}; it will be read again", status.error().message);
+    links_stale_ = true;  // the positions above were not kept
     return;
   }
   if (added && on_intents_) on_intents_();

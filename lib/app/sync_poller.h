@@ -12,6 +12,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -44,6 +45,15 @@ class SyncPoller {
   void Start(std::string own_account_id);
   void Stop();
   void SetInterval(util::Duration interval) { options_.interval = interval; }
+  // A ticket was linked: the in-memory list of links is read again before
+  // the next cycle (reading 10,000 links every cycle would make the poll's
+  // cost grow with the number of links).
+  void OnLinkAdded() { links_stale_ = true; }
+
+  struct Position {
+    std::string last_comment_id;
+    long long last_updated_ms = 0;
+  };
 
   struct TicketActivity {
     std::string key;
@@ -62,6 +72,7 @@ class SyncPoller {
   void Schedule(util::Duration delay);
   void Cycle();
   void Apply(const CycleResult& result);
+  bool LoadLinks();
 
   boost::asio::io_context& io_;
   store::Store& store_;
@@ -74,6 +85,12 @@ class SyncPoller {
   bool running_ = false;   // a cycle is on a worker
   bool stopping_ = false;
   util::TimePoint cycle_started_;
+  // The linked tickets and how far each was read. A worker reads it during
+  // a cycle; the loop changes it only between cycles (running_ is false).
+  std::map<std::string, Position> links_;
+  std::vector<std::string> keys_;  // the keys of links_
+  long long oldest_link_ms_ = 0;
+  bool links_stale_ = true;
   std::shared_ptr<bool> alive_;
 };
 

@@ -249,6 +249,7 @@ util::Status TicketFlow::OnDone(const store::OutboxItem& item, const std::string
                                                           util::WallMillisNow(), "", 0});
       if (!insert) return tl::make_unexpected(insert.error());
       inserted = *insert;
+      if (inserted && on_link_added_) on_link_added_();
     }
     auto link = tickets_.FindLinkByThread(channel, thread_ts);
     if (!link) return tl::make_unexpected(link.error());

@@ -26,6 +26,8 @@ class TicketFlow {
   TicketFlow(const config::Config& config, store::Store& store, std::function<void(std::string)> open_form);
 
   void SetBotUserId(std::string bot_user_id) { bot_user_id_ = std::move(bot_user_id); }
+  // Called when a thread gets its ticket (the sync's list of links changed).
+  void SetOnLinkAdded(std::function<void()> on_link_added) { on_link_added_ = std::move(on_link_added); }
   // Envelopes are handled only once the bot knows who it is.
   bool Ready() const { return !bot_user_id_.empty(); }
 
@@ -57,6 +59,7 @@ class TicketFlow {
   store::Outbox outbox_;
   std::function<void(std::string)> open_form_;
   std::string bot_user_id_;
+  std::function<void()> on_link_added_;
 };
 
 }  // namespace app
