@@ -74,7 +74,7 @@ int Main(int argc, char** argv) {
   util::http::GlobalInit();
   std::string origin = config_path ? *config_path : std::string("environment only (no config file)");
   if (command == "check") return RunCheck(*config, origin, stdout);
-  return RunDaemon(*config);
+  return RunDaemon(*config, config_path);
 }
 
 }  // namespace app

@@ -7,6 +7,8 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "app/inbox_sink.h"
 #include "app/notify.h"
@@ -21,6 +23,7 @@
 #include "util/http/curl_http_client.h"
 #include "util/json_util.h"
 #include "util/log.h"
+#include "util/cancellation.h"
 #include "util/worker_pool.h"
 
 namespace app {
@@ -35,26 +38,30 @@ constexpr int kInboxBatch = 100;
 
 class Daemon {
  public:
-  Daemon(const config::Config& config, std::unique_ptr<store::Store> store)
+  Daemon(const config::Config& config, std::optional<std::string> config_path, std::unique_ptr<store::Store> store)
       : config_(config),
+        config_path_(std::move(config_path)),
         store_(std::move(store)),
         signals_(io_, SIGTERM, SIGINT, SIGHUP),
-        bot_api_(http_, slack::web_api::DefaultWebApiOptions(config.slack_api_url, config.slack_bot_token)),
-        app_api_(http_, slack::web_api::DefaultWebApiOptions(config.slack_api_url, config.slack_app_token)),
-        helpdesk_(http_, JiraOptionsFrom(config)),
+        http_(&cancel_),
+        bot_api_(http_, SlackOptions(config.slack_bot_token)),
+        app_api_(http_, SlackOptions(config.slack_app_token)),
+        helpdesk_(http_, JiraOptionsFrom(config, cancel_)),
         effects_(bot_api_, helpdesk_),
-        flow_(config, *store_, [this](std::string body) { OpenForm(std::move(body)); }),
+        flow_(config_, *store_, [this](std::string body) { OpenForm(std::move(body)); }),
         runner_(io_, *store_, flow_, effects_, workers_),
         poller_(io_, *store_, helpdesk_, poll_worker_, SyncOptionsFrom(config), [this] { runner_.Pump(); }),
         sink_(*store_, [this] { ScheduleInbox(); },
               [this](const slack::socket_mode::Frame& frame) { return flow_.Decide(frame); }),
         socket_(io_, [this](auto done) { OpenConnection(std::move(done)); }, sink_),
         stop_timer_(io_),
-        inbox_retry_timer_(io_) {}
+        inbox_retry_timer_(io_),
+        watchdog_timer_(io_) {}
 
   int Run() {
     flow_.SetOnLinkAdded([this] { poller_.OnLinkAdded(); });
     WaitForSignal();
+    StartWatchdog(WatchdogPingInterval());
     Authenticate(1);
     IdentifyHelpdesk(1);
     ScheduleInbox();  // envelopes recorded before a crash or stop come first
@@ -72,7 +79,7 @@ class Daemon {
     signals_.async_wait([this](const boost::system::error_code& ec, int signal) {
       if (ec) return;
       if (signal == SIGHUP) {
-        util::log::Info("SIGHUP: configuration reload is not supported yet; restart to apply changes");
+        Reload();
         WaitForSignal();
         return;
       }
@@ -95,14 +102,70 @@ class Daemon {
   }
 
   // Polls until every WebSocket finished its close handshake (or the grace
-  // period ran out), then leaves the loop.
+  // period ran out), then cancels what workers still do and leaves the
+  // loop. Work cut short stays attempted in the outbox and is reconciled at
+  // the next start.
   void WaitForSocketsClosed() {
     if (socket_.LiveConnections() == 0 || util::SteadyClock::now() >= stop_deadline_) {
+      cancel_.Cancel();
       io_.stop();
       return;
     }
     stop_timer_.expires_after(util::Millis(20));
     stop_timer_.async_wait([this](const boost::system::error_code&) { WaitForSocketsClosed(); });
+  }
+
+  // SIGHUP: what can change while running is applied; the rest is named.
+  void Reload() {
+    auto fresh = config::LoadConfig(config::SystemLoadOptions(config_path_));
+    if (!fresh) {
+      util::log::Error("SIGHUP: the configuration is invalid, keeping the running one: {}",
+                       util::log::Redact(fresh.error().message));
+      return;
+    }
+    config_.log_level = fresh->log_level;
+    config_.allowed_channels = fresh->allowed_channels;
+    if (fresh->poll_interval_seconds != config_.poll_interval_seconds) {
+      config_.poll_interval_seconds = fresh->poll_interval_seconds;
+      poller_.SetInterval(SyncOptionsFrom(config_).interval);
+    }
+    std::vector<std::string> needs_restart;
+    if (fresh->slack_app_token != config_.slack_app_token) needs_restart.push_back("slack_app_token");
+    if (fresh->slack_bot_token != config_.slack_bot_token) needs_restart.push_back("slack_bot_token");
+    if (fresh->slack_api_url != config_.slack_api_url) needs_restart.push_back("slack_api_url");
+    if (fresh->helpdesk != config_.helpdesk) needs_restart.push_back("helpdesk");
+    if (fresh->jira_url != config_.jira_url) needs_restart.push_back("jira_url");
+    if (fresh->jira_email != config_.jira_email) needs_restart.push_back("jira_email");
+    if (fresh->jira_api_token != config_.jira_api_token) needs_restart.push_back("jira_api_token");
+    if (fresh->jira_service_desk_id != config_.jira_service_desk_id) needs_restart.push_back("jira_service_desk_id");
+    if (fresh->jira_request_type_id != config_.jira_request_type_id) needs_restart.push_back("jira_request_type_id");
+    if (fresh->state_db != config_.state_db) needs_restart.push_back("state_db");
+    for (const std::string& secret : fresh->Secrets()) util::log::AddSecret(secret);
+    util::log::Info("SIGHUP: configuration reloaded (log_level={}, allowed_channels={}, poll_interval={} s)",
+                    util::log::LevelName(config_.log_level),
+                    config_.allowed_channels.empty() ? std::string("all") : fmt::format("{}", fmt::join(config_.allowed_channels, ",")),
+                    config_.poll_interval_seconds);
+    if (!needs_restart.empty()) {
+      util::log::Warn("SIGHUP: {} changed; restart slackdesk to apply (the running values stay in use)",
+                      fmt::join(needs_restart, ", "));
+    }
+    // Last, so the lines above still show when the new level is quieter.
+    util::log::SetLevel(config_.log_level);
+  }
+
+  void StartWatchdog(util::Duration interval) {
+    if (interval.count() == 0) return;
+    NotifyWatchdog();
+    watchdog_timer_.expires_after(interval);
+    watchdog_timer_.async_wait([this, interval](const boost::system::error_code& ec) {
+      if (!ec) StartWatchdog(interval);
+    });
+  }
+
+  slack::web_api::WebApiOptions SlackOptions(const std::string& token) {
+    auto options = slack::web_api::DefaultWebApiOptions(config_.slack_api_url, token);
+    options.sleep = [this](util::Duration duration) { cancel_.SleepFor(duration); };
+    return options;
   }
 
   void OnSocketStatus(const std::string& status) {
@@ -242,8 +305,9 @@ class Daemon {
     return options;
   }
 
-  static helpdesk::jira::JiraOptions JiraOptionsFrom(const config::Config& config) {
+  static helpdesk::jira::JiraOptions JiraOptionsFrom(const config::Config& config, util::Cancellation& cancel) {
     helpdesk::jira::JiraOptions options;
+    options.sleep = [&cancel](util::Duration duration) { cancel.SleepFor(duration); };
     options.base_url = config.jira_url;
     options.email = config.jira_email;
     options.api_token = config.jira_api_token;
@@ -252,10 +316,12 @@ class Daemon {
     return options;
   }
 
-  const config::Config& config_;
+  config::Config config_;  // a copy: SIGHUP changes parts of it
+  std::optional<std::string> config_path_;
   std::unique_ptr<store::Store> store_;
   asio::io_context io_;
   asio::signal_set signals_;
+  util::Cancellation cancel_;
   util::http::CurlHttpClient http_;
   WebApiClient bot_api_;
   WebApiClient app_api_;
@@ -272,6 +338,7 @@ class Daemon {
   slack::socket_mode::SocketModeClient socket_;
   asio::steady_timer stop_timer_;
   asio::steady_timer inbox_retry_timer_;
+  asio::steady_timer watchdog_timer_;
   util::TimePoint stop_deadline_;
   bool ready_ = false;
   bool stopping_ = false;
@@ -281,7 +348,7 @@ class Daemon {
 
 }  // namespace
 
-int RunDaemon(const config::Config& config) {
+int RunDaemon(const config::Config& config, const std::optional<std::string>& config_path) {
   auto store = store::Store::Open(config.state_db);
   if (!store) {
     util::log::Error("cannot open the state database: {}", store.error().message);
@@ -289,7 +356,7 @@ int RunDaemon(const config::Config& config) {
   }
   util::log::Info("slackdesk {} starting (state {}, schema v{})", SLACKDESK_VERSION, config.state_db,
                   (*store)->SchemaVersion());
-  Daemon daemon(config, std::move(*store));
+  Daemon daemon(config, config_path, std::move(*store));
   return daemon.Run();
 }
 

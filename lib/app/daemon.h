@@ -4,12 +4,17 @@
 // blocking HTTP runs on worker threads whose results are posted back.
 #pragma once
 
+#include <optional>
+#include <string>
+
 #include "config/config.h"
 
 namespace app {
 
 // Runs the daemon until SIGTERM or SIGINT. Returns the exit code: 0 after a
 // clean stop, 1 on a runtime failure (store unusable, bot token refused).
-int RunDaemon(const config::Config& config);
+// SIGHUP reads `config_path` (nullopt: the environment only) again and
+// applies what can change while running.
+int RunDaemon(const config::Config& config, const std::optional<std::string>& config_path);
 
 }  // namespace app

@@ -44,6 +44,13 @@ bool MayHaveBeenSent(CURLcode code) {
            code == CURLE_PEER_FAILED_VERIFICATION);
 }
 
+// libcurl asks about once a second (and on every chunk): a non-zero answer
+// aborts the transfer.
+int AbortWhenCancelled(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  const auto* cancel = static_cast<const Cancellation*>(user);
+  return cancel != nullptr && cancel->Cancelled() ? 1 : 0;
+}
+
 // URL without its query string: queries may carry tickets or tokens.
 std::string UrlForLog(const std::string& url) { return url.substr(0, url.find('?')); }
 
@@ -94,6 +101,16 @@ Result<HttpResponse> CurlHttpClient::Send(const HttpRequest& request) {
   curl_easy_setopt(h, CURLOPT_WRITEDATA, &response.body);
   curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, CollectHeader);
   curl_easy_setopt(h, CURLOPT_HEADERDATA, &response.headers);
+  if (cancel_ != nullptr) {
+    if (cancel_->Cancelled()) {
+      Error error{ErrorCode::kNetwork, fmt::format("{} {}: cancelled (shutting down)", request.method, UrlForLog(request.url))};
+      error.not_sent = true;
+      return tl::make_unexpected(std::move(error));
+    }
+    curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, AbortWhenCancelled);
+    curl_easy_setopt(h, CURLOPT_XFERINFODATA, cancel_);
+    curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+  }
   if (request.method == "POST" || request.method == "PUT") {
     curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body.c_str());
     curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
@@ -102,6 +119,10 @@ Result<HttpResponse> CurlHttpClient::Send(const HttpRequest& request) {
     curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, request.method.c_str());
   }
   CURLcode code = curl_easy_perform(h);
+  if (code == CURLE_ABORTED_BY_CALLBACK) {
+    return MakeError(ErrorCode::kNetwork,
+                     fmt::format("{} {}: cancelled (shutting down)", request.method, UrlForLog(request.url)));
+  }
   if (code == CURLE_OPERATION_TIMEDOUT) {
     return MakeError(ErrorCode::kTimeout,
                      fmt::format("{} {}: timed out after {} ms", request.method,

@@ -1,0 +1,146 @@
+// Running as a service: the systemd notify protocol (READY=1 after the
+// first hello, STATUS=, WATCHDOG=1, STOPPING=1) over a real $NOTIFY_SOCKET,
+// SIGHUP reload, and a SIGTERM that is not held up by a long Retry-After.
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <fstream>
+
+#include "flow_fixture.h"
+
+using namespace e2e;
+
+namespace {
+
+// The receiving end of $NOTIFY_SOCKET, as systemd holds it.
+class NotifySocket {
+ public:
+  explicit NotifySocket(const std::string& path) : path_(path) {
+    fd_ = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    path.copy(address.sun_path, sizeof(address.sun_path) - 1);
+    REQUIRE(bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0);
+  }
+  ~NotifySocket() { close(fd_); }
+
+  // Collects datagrams until one contains `text`; false after `timeout`.
+  bool WaitFor(const std::string& text, milliseconds timeout) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (true) {
+      for (const auto& message : messages) {
+        if (message.find(text) != std::string::npos) return true;
+      }
+      auto left = std::chrono::duration_cast<milliseconds>(deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0) return false;
+      pollfd wait{fd_, POLLIN, 0};
+      if (poll(&wait, 1, static_cast<int>(left.count())) <= 0) continue;
+      char buffer[4096];
+      ssize_t n = recv(fd_, buffer, sizeof buffer, 0);
+      if (n > 0) messages.emplace_back(buffer, static_cast<size_t>(n));
+    }
+  }
+  int Count(const std::string& text) const {
+    int count = 0;
+    for (const auto& message : messages) count += message.find(text) != std::string::npos ? 1 : 0;
+    return count;
+  }
+
+  std::vector<std::string> messages;
+
+ private:
+  std::string path_;
+  int fd_ = -1;
+};
+
+void WriteConfig(const std::string& path, const Flow& flow, const std::string& extra) {
+  std::ofstream file(path);
+  file << "# written by the test\n";
+  for (const auto& [name, value] : flow.env) {
+    // SLACKDESK_SLACK_APP_TOKEN -> slack_app_token
+    std::string key = name.substr(std::string("SLACKDESK_").size());
+    for (char& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    file << key << " = " << value << "\n";
+  }
+  file << extra;
+}
+
+}  // namespace
+
+TEST_CASE("systemd hears READY after the hello, STATUS, WATCHDOG pings and STOPPING", "[e2e][service]") {
+  Flow flow;
+  NotifySocket notify(flow.dir.File("notify.sock"));
+  flow.env["NOTIFY_SOCKET"] = flow.dir.File("notify.sock");
+  flow.env["WATCHDOG_USEC"] = "400000";  // pings every 200 ms
+  flow.slack.SetSendHello(false);
+  flow.daemon = std::make_unique<fake::DaemonProcess>(SLACKDESK_BINARY, std::vector<std::string>{"run"}, flow.env);
+  REQUIRE(notify.WaitFor("STATUS=Slack: connecting", kWait));
+  REQUIRE(flow.slack.WaitFor([&] { return flow.slack.ConnectionsAccepted() >= 1; }, kWait));
+  CHECK(notify.Count("READY=1") == 0);  // no hello yet, so not ready
+  flow.slack.SetSendHello(true);
+  REQUIRE(notify.WaitFor("READY=1", kWait));
+  REQUIRE(notify.WaitFor("STATUS=Slack: connected", kWait));
+  REQUIRE(notify.WaitFor("WATCHDOG=1", kWait));
+  int pings = notify.Count("WATCHDOG=1");
+  REQUIRE(notify.WaitFor("WATCHDOG=1", kWait));
+  CHECK(notify.Count("WATCHDOG=1") >= pings);
+  flow.daemon->Signal(SIGTERM);
+  REQUIRE(notify.WaitFor("STOPPING=1", kWait));
+  CHECK(flow.daemon->Wait(kWait) == 0);
+}
+
+TEST_CASE("SIGHUP applies allowed_channels and log_level without a restart and names what needs one",
+          "[e2e][service]") {
+  Flow flow;
+  std::string config = flow.dir.File("slackdesk.conf");
+  flow.env["SLACKDESK_LOG_LEVEL"] = "info";
+  WriteConfig(config, flow, "allowed_channels = C0SUPPORT\n");
+  flow.daemon = std::make_unique<fake::DaemonProcess>(SLACKDESK_BINARY,
+                                                      std::vector<std::string>{"run", "--config", config},
+                                                      fake::DaemonProcess::Env{});
+  REQUIRE(flow.slack.WaitForHellos(1, kWait));
+  REQUIRE(flow.daemon->WaitForLog("authenticated as", kWait) >= 0);
+  flow.Mention("<@UBOT0001> hello from elsewhere", "C0ELSEWHERE");
+  REQUIRE(flow.slack.WaitForCalls("chat.postEphemeral", 1, kWait));
+
+  auto env = flow.env;
+  flow.env["SLACKDESK_JIRA_URL"] = "http://127.0.0.1:1";  // needs a restart
+  flow.env["SLACKDESK_LOG_LEVEL"] = "debug";
+  WriteConfig(config, flow, "allowed_channels = C0SUPPORT, C0ELSEWHERE\n");
+  flow.env = env;
+  flow.daemon->Signal(SIGHUP);
+  int reloaded = flow.daemon->WaitForLog(
+      "SIGHUP: configuration reloaded (log_level=debug, allowed_channels=C0SUPPORT,C0ELSEWHERE", kWait);
+  REQUIRE(reloaded >= 0);
+  auto lines = flow.daemon->Lines();
+  for (int i = 0; i < reloaded; ++i) CHECK(lines[static_cast<size_t>(i)].find("Z debug ") == std::string::npos);
+  CHECK(flow.daemon->WaitForLog("SIGHUP: jira_url changed; restart slackdesk to apply", kWait) >= 0);
+  std::string ts = flow.Mention("<@UBOT0001> and now?", "C0ELSEWHERE");
+  REQUIRE(flow.slack.WaitFor([&] {
+    for (const auto& m : flow.slack.Messages()) {
+      if (m.channel == "C0ELSEWHERE" && m.thread_ts == ts && m.blocks_json.find("slackdesk_open_form") != std::string::npos) return true;
+    }
+    return false;
+  }, kWait));
+  CHECK(flow.daemon->WaitForLog("Z debug envelope=", kWait, static_cast<size_t>(reloaded)) >= 0);  // debug after it
+  // An invalid file is refused and the running configuration kept.
+  std::ofstream(config) << "poll_interval = soon\n";
+  flow.daemon->Signal(SIGHUP);
+  REQUIRE(flow.daemon->WaitForLog("SIGHUP: the configuration is invalid, keeping the running one", kWait) >= 0);
+  flow.daemon->Signal(SIGTERM);
+  CHECK(flow.daemon->Wait(kWait) == 0);
+}
+
+TEST_CASE("SIGTERM is not held up by a long Retry-After on a worker", "[e2e][service]") {
+  Flow flow;
+  flow.slack.FailNext("auth.test", fake::Failure{429, "ratelimited", 60});
+  flow.daemon = std::make_unique<fake::DaemonProcess>(SLACKDESK_BINARY, std::vector<std::string>{"run"}, flow.env);
+  REQUIRE(flow.slack.WaitForHellos(1, kWait));
+  REQUIRE(flow.daemon->WaitForLog("rate limited, Retry-After 60 s", kWait) >= 0);
+  auto stop = std::chrono::steady_clock::now();
+  flow.daemon->Signal(SIGTERM);
+  CHECK(flow.daemon->Wait(milliseconds(10000)) == 0);
+  CHECK(std::chrono::steady_clock::now() - stop < milliseconds(5000));
+}
