@@ -1,5 +1,7 @@
 #include "config/config.h"
 
+#include <arpa/inet.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
@@ -225,6 +227,13 @@ const KeySpec kKeys[] = {
        }
        return std::nullopt;
      }},
+    {"metrics_listen", false, false, "",
+     [](std::string_view v, Config* c) -> std::optional<std::string> {
+       auto address = ParseListenAddress(v);
+       if (!address) return address.error().message;
+       c->metrics_listen = std::string(v);
+       return std::nullopt;
+     }},
 };
 
 const KeySpec* FindKey(std::string_view name) {
@@ -352,6 +361,43 @@ util::Result<std::optional<Raw>> ResolveSecret(const KeySpec& spec, const Resolv
 }
 
 }  // namespace
+
+util::Result<ListenAddress> ParseListenAddress(std::string_view value) {
+  auto bad = [value] {
+    return MakeError(ErrorCode::kConfig,
+                     "must be host:port with an IPv4 address, [IPv6 address] or localhost and a port "
+                     "1-65535, e.g. 127.0.0.1:9464 (got " + Echo(value) + ")");
+  };
+  size_t colon = value.rfind(':');
+  if (colon == std::string_view::npos) return bad();
+  std::string_view host = value.substr(0, colon);
+  std::string_view port_text = value.substr(colon + 1);
+  // from_chars alone would take "+1" or " 1"; a port is digits only.
+  if (port_text.empty() || port_text.size() > 5 ||
+      !std::all_of(port_text.begin(), port_text.end(), [](char ch) { return ch >= '0' && ch <= '9'; })) {
+    return bad();
+  }
+  unsigned port = 0;
+  std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+  if (port < 1 || port > 65535) return bad();
+  ListenAddress address;
+  address.port = static_cast<unsigned short>(port);
+  // Numeric addresses only: the endpoint binds where it is told, and a host
+  // name would make that depend on DNS at start-up.
+  unsigned char buffer[16];
+  if (host == "localhost") {
+    address.host = "127.0.0.1";
+  } else if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    std::string inner(host.substr(1, host.size() - 2));
+    if (inet_pton(AF_INET6, inner.c_str(), buffer) != 1) return bad();
+    address.host = inner;
+  } else {
+    std::string plain(host);
+    if (inet_pton(AF_INET, plain.c_str(), buffer) != 1) return bad();
+    address.host = plain;
+  }
+  return address;
+}
 
 bool Config::IsChannelAllowed(std::string_view channel) const {
   if (allowed_channels.empty()) return true;

@@ -31,12 +31,25 @@ struct Config {
   double poll_interval_seconds = 30;            // >= 0.2
   std::vector<std::string> allowed_channels;    // empty: every channel the bot is in
   util::log::Level log_level = util::log::Level::kInfo;
+  std::string metrics_listen;                   // "host:port" of /metrics; empty: off
 
   // True when channel is allowed (empty list allows all).
   bool IsChannelAllowed(std::string_view channel) const;
   // The secret values, for util::log::AddSecret.
   std::vector<std::string> Secrets() const;
 };
+
+// Where the metrics endpoint listens: a numeric address and a port.
+struct ListenAddress {
+  std::string host;  // "127.0.0.1", "::1" (no brackets); localhost becomes 127.0.0.1
+  unsigned short port = 0;
+};
+
+// Pure: parses "host:port" as metrics_listen takes it. The host is an IPv4
+// address, an IPv6 address in brackets ("[::1]:9464") or `localhost`; the
+// port is a number 1..65535. On failure the message says what was expected
+// (without the key; LoadConfig adds it).
+util::Result<ListenAddress> ParseListenAddress(std::string_view value);
 
 // One `key = value` line of a config file.
 struct Entry {

@@ -199,6 +199,7 @@ TEST_CASE("defaults apply to every optional key", "[config]") {
   CHECK(config.poll_interval_seconds == 30);
   CHECK(config.allowed_channels.empty());
   CHECK(config.log_level == util::log::Level::kInfo);
+  CHECK(config.metrics_listen.empty());
 }
 
 TEST_CASE("every key is read from the file", "[config]") {
@@ -794,6 +795,40 @@ TEST_CASE("SystemLoadOptions reports a directory given as a secret file", "[conf
   util::Result<std::string> result = options.read_file(dir.path());
   REQUIRE_FALSE(result.has_value());
   CHECK(result.error().message == std::strerror(EISDIR));
+}
+
+TEST_CASE("metrics_listen accepts IPv4 and bracketed IPv6 and localhost with a port", "[config]") {
+  auto [text, host, port] = GENERATE(table<std::string, std::string, int>({
+      {"127.0.0.1:9464", "127.0.0.1", 9464},
+      {"0.0.0.0:1", "0.0.0.0", 1},
+      {"[::1]:65535", "::1", 65535},
+      {"localhost:9464", "127.0.0.1", 9464},
+  }));
+  FakeSystem system;
+  Config config = Loaded(system.Load(RequiredLines() + "metrics_listen = " + text + "\n"));
+  CHECK(config.metrics_listen == text);
+  auto address = ParseListenAddress(config.metrics_listen);
+  REQUIRE(address.has_value());
+  CHECK(address->host == host);
+  CHECK(address->port == port);
+}
+
+TEST_CASE("metrics_listen from the environment beats the file", "[config]") {
+  FakeSystem system;
+  system.env["SLACKDESK_METRICS_LISTEN"] = "127.0.0.1:9000";
+  CHECK(Loaded(system.Load(RequiredLines() + "metrics_listen = 127.0.0.1:9464\n")).metrics_listen ==
+        "127.0.0.1:9000");
+}
+
+TEST_CASE("metrics_listen rejects a missing port or port 0 or a bad host naming the key", "[config]") {
+  std::string bad = GENERATE(as<std::string>(), "127.0.0.1", "127.0.0.1:", "127.0.0.1:0", "127.0.0.1:65536",
+                             "127.0.0.1:+80", "127.0.0.1:80x", "example.com:9464", "256.1.1.1:9464", ":9464",
+                             "::1:9464", "[::1]", "[nonsense]:9464", "garbage");
+  FakeSystem system;
+  std::string message = ErrorOf(system.Load(RequiredLines() + "metrics_listen = " + bad + "\n"));
+  CHECK(message == std::string(kPath) +
+                       ":8: metrics_listen: must be host:port with an IPv4 address, [IPv6 address] or localhost "
+                       "and a port 1-65535, e.g. 127.0.0.1:9464 (got '" + bad + "')");
 }
 
 }  // namespace
