@@ -17,6 +17,7 @@
 
 #include <fmt/format.h>
 
+#include "daemon_env.h"
 #include "daemon_process.h"
 #include "fake_jira.h"
 #include "fake_slack.h"
@@ -85,18 +86,10 @@ Figures Run(const std::string& daemon_path, int tickets, int comments) {
     (void)links.SetState("poll_watermark", std::to_string(now));
     jira.SetClockSkew(milliseconds(0));
   }
-  fake::DaemonProcess daemon(daemon_path, {"run"},
-                             {{"SLACKDESK_SLACK_APP_TOKEN", fake::FakeSlack::kAppToken},
-                              {"SLACKDESK_SLACK_BOT_TOKEN", fake::FakeSlack::kBotToken},
-                              {"SLACKDESK_SLACK_API_URL", slack.api_url()},
-                              {"SLACKDESK_JIRA_URL", jira.base_url()},
-                              {"SLACKDESK_JIRA_EMAIL", fake::FakeJira::kEmail},
-                              {"SLACKDESK_JIRA_API_TOKEN", fake::FakeJira::kApiToken},
-                              {"SLACKDESK_JIRA_SERVICE_DESK_ID", fake::FakeJira::kServiceDeskId},
-                              {"SLACKDESK_JIRA_REQUEST_TYPE_ID", fake::FakeJira::kRequestTypeId},
-                              {"SLACKDESK_STATE_DB", dir + "/state.db"},
-                              {"SLACKDESK_POLL_INTERVAL", "1"},
-                              {"SLACKDESK_LOG_LEVEL", "warn"}});
+  auto env = fake::DaemonEnv(slack, jira, dir + "/state.db");
+  env["SLACKDESK_POLL_INTERVAL"] = "1";
+  env["SLACKDESK_LOG_LEVEL"] = "warn";
+  fake::DaemonProcess daemon(daemon_path, {"run"}, env);
   if (!slack.WaitForHellos(1, milliseconds(15000))) std::exit(1);
   // Let the first cycle (which reads the overlap) pass.
   int searches = jira.CountRequests("POST", "/rest/api/3/search/jql");

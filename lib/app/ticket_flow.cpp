@@ -27,11 +27,18 @@ bool IsUserMessage(const slack::MessageEvent& m) {
   return m.subtype.empty() || m.subtype == "file_share" || m.subtype == "thread_broadcast";
 }
 
-std::string Field(const std::string& payload, const char* key) {
-  rapidjson::Document doc;
-  doc.Parse(payload.c_str());
-  return doc.HasParseError() ? std::string() : GetString(doc, key);
-}
+// The string fields of an intent's payload or result, parsed once.
+class Fields {
+ public:
+  explicit Fields(const std::string& json) {
+    doc_.Parse(json.c_str());
+    if (doc_.HasParseError() || !doc_.IsObject()) doc_.SetObject();
+  }
+  std::string operator[](const char* key) const { return GetString(doc_, key); }
+
+ private:
+  rapidjson::Document doc_;
+};
 
 std::string JsonObject(std::initializer_list<std::pair<const char*, std::string>> fields) {
   std::string out = "{";
@@ -219,28 +226,30 @@ util::Status TicketFlow::HandleInteraction(const std::string& payload, const std
 
 std::optional<Outcome> TicketFlow::Precheck(const store::OutboxItem& item) {
   if (item.intent.kind != kCreateTicket) return std::nullopt;
-  auto link = tickets_.FindLinkByThread(Field(item.intent.payload, "channel"), Field(item.intent.payload, "thread_ts"));
+  Fields payload(item.intent.payload);
+  auto link = tickets_.FindLinkByThread(payload["channel"], payload["thread_ts"]);
   if (!link || !*link) return std::nullopt;
   // Already linked: no second ticket; OnDone answers with the existing one.
   return Outcome::Done("{}");
 }
 
 util::Status TicketFlow::OnDone(const store::OutboxItem& item, const std::string& result) {
-  const std::string& payload = item.intent.payload;
-  std::string channel = Field(payload, "channel");
+  Fields payload(item.intent.payload);
+  Fields outcome(result);
+  std::string channel = payload["channel"];
   if (item.intent.kind == kOfferForm) {
-    std::string thread_ts = Field(payload, "thread_ts");
-    std::string user = Field(payload, "user");
-    store::MentionRecord mention{channel, thread_ts, Field(payload, "ts"), user, Field(result, "summary"),
-                                 Field(result, "description"), util::WallMillisNow()};
+    std::string thread_ts = payload["thread_ts"];
+    std::string user = payload["user"];
+    store::MentionRecord mention{channel, thread_ts, payload["ts"], user, outcome["summary"],
+                                 outcome["description"], util::WallMillisNow()};
     if (auto saved = tickets_.SaveMention(mention); !saved) return saved;
     std::string key = "prompt:" + channel + ":" + mention.mention_ts;
     return Add({key, kPostMessage, SlackLane(channel),
                 slack::PromptMessage(channel, thread_ts, user, bridge::EncodeThread({channel, thread_ts}), key)});
   }
   if (item.intent.kind == kCreateTicket) {
-    std::string thread_ts = Field(payload, "thread_ts");
-    std::string view_id = Field(payload, "view_id");
+    std::string thread_ts = payload["thread_ts"];
+    std::string view_id = payload["view_id"];
     helpdesk::Ticket ticket = TicketFromJson(result);
     bool inserted = false;
     if (!ticket.key.empty()) {
@@ -260,9 +269,9 @@ util::Status TicketFlow::OnDone(const store::OutboxItem& item, const std::string
     return Add({key, kPostMessage, SlackLane(channel), body});
   }
   if (item.intent.kind == kPostMessage && item.intent.key.rfind("confirm:", 0) == 0) {
-    auto link = tickets_.FindLinkByThread(channel, Field(payload, "thread_ts"));
+    auto link = tickets_.FindLinkByThread(channel, payload["thread_ts"]);
     if (!link) return tl::make_unexpected(link.error());
-    if (*link) return tickets_.SetConfirmationTs((*link)->ticket_key, Field(result, "ts"));
+    if (*link) return tickets_.SetConfirmationTs((*link)->ticket_key, outcome["ts"]);
   }
   return util::Ok();
 }
@@ -270,8 +279,8 @@ util::Status TicketFlow::OnDone(const store::OutboxItem& item, const std::string
 util::Status TicketFlow::OnRetry(const store::OutboxItem& item, const Outcome& outcome) {
   if (item.intent.kind != kCreateTicket) return util::Ok();
   // Tell the customer once that the request is safe and waiting.
-  const std::string& payload = item.intent.payload;
-  return Notice("queued:" + Field(payload, "view_id"), Field(payload, "channel"), Field(payload, "thread_ts"),
+  Fields payload(item.intent.payload);
+  return Notice("queued:" + payload["view_id"], payload["channel"], payload["thread_ts"],
                 ":hourglass_flowing_sand: The helpdesk is not answering right now (" +
                     std::string(util::ErrorCodeName(outcome.error.code)) +
                     "). Your request is saved and queued; I'll post the ticket here as soon as it is created.");
@@ -279,8 +288,8 @@ util::Status TicketFlow::OnRetry(const store::OutboxItem& item, const Outcome& o
 
 util::Status TicketFlow::OnFailed(const store::OutboxItem& item, const util::Error& error) {
   if (item.intent.kind != kCreateTicket) return util::Ok();
-  const std::string& payload = item.intent.payload;
-  return Notice("failed:" + Field(payload, "view_id"), Field(payload, "channel"), Field(payload, "thread_ts"),
+  Fields payload(item.intent.payload);
+  return Notice("failed:" + payload["view_id"], payload["channel"], payload["thread_ts"],
                 ":warning: Sorry, the helpdesk refused this request: " + error.message +
                     ". Please check the details and press Submit request again, or contact support directly.");
 }

@@ -112,6 +112,31 @@ void InputBlock(Writer& w, const char* block_id, const char* label, bool optiona
   Text(w, "plain_text", label, 2000);
 }
 
+// An input block holding a plain_text_input whose action_id is "value".
+void TextInput(Writer& w, const char* block_id, const char* label, bool optional, bool multiline, size_t max_chars,
+               const std::string& initial) {
+  w.StartObject();
+  InputBlock(w, block_id, label, optional);
+  Key(w, "element");
+  w.StartObject();
+  Key(w, "type");
+  w.String("plain_text_input");
+  Key(w, "action_id");
+  w.String("value");
+  if (multiline) {
+    Key(w, "multiline");
+    w.Bool(true);
+  }
+  Key(w, "max_length");
+  w.Int(static_cast<int>(max_chars));
+  if (!initial.empty()) {
+    Key(w, "initial_value");
+    Str(w, TruncateChars(initial, max_chars));
+  }
+  w.EndObject();
+  w.EndObject();
+}
+
 void Option(Writer& w, const std::string& name) {
   w.StartObject();
   Key(w, "text");
@@ -253,41 +278,8 @@ std::string RequestForm(const std::string& trigger_id, const std::string& summar
   Key(w, "blocks");
   w.StartArray();
 
-  w.StartObject();
-  InputBlock(w, "summary", "Summary", false);
-  Key(w, "element");
-  w.StartObject();
-  Key(w, "type");
-  w.String("plain_text_input");
-  Key(w, "action_id");
-  w.String("value");
-  Key(w, "max_length");
-  w.Int(static_cast<int>(bridge::kSummaryMaxChars));
-  if (!summary.empty()) {
-    Key(w, "initial_value");
-    Str(w, TruncateChars(summary, bridge::kSummaryMaxChars));
-  }
-  w.EndObject();
-  w.EndObject();
-
-  w.StartObject();
-  InputBlock(w, "description", "Description", true);
-  Key(w, "element");
-  w.StartObject();
-  Key(w, "type");
-  w.String("plain_text_input");
-  Key(w, "action_id");
-  w.String("value");
-  Key(w, "multiline");
-  w.Bool(true);
-  Key(w, "max_length");
-  w.Int(static_cast<int>(bridge::kDescriptionMaxChars));
-  if (!description.empty()) {
-    Key(w, "initial_value");
-    Str(w, TruncateChars(description, bridge::kDescriptionMaxChars));
-  }
-  w.EndObject();
-  w.EndObject();
+  TextInput(w, "summary", "Summary", false, false, bridge::kSummaryMaxChars, summary);
+  TextInput(w, "description", "Description", true, true, bridge::kDescriptionMaxChars, description);
 
   w.StartObject();
   InputBlock(w, "severity", "Severity", false);

@@ -11,6 +11,7 @@
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
 
+#include "daemon_env.h"
 #include "daemon_process.h"
 #include "fake_jira.h"
 #include "fake_slack.h"
@@ -50,18 +51,8 @@ class Flow {
   Flow() {
     slack.AddUser(kCustomer, "Ada Lovelace", "ada", "ada@example.com");
     customer_account = jira.AddCustomer("ada@example.com", "Ada Lovelace");
-    env = {
-        {"SLACKDESK_SLACK_APP_TOKEN", fake::FakeSlack::kAppToken},
-        {"SLACKDESK_SLACK_BOT_TOKEN", fake::FakeSlack::kBotToken},
-        {"SLACKDESK_SLACK_API_URL", slack.api_url()},
-        {"SLACKDESK_JIRA_URL", jira.base_url()},
-        {"SLACKDESK_JIRA_EMAIL", fake::FakeJira::kEmail},
-        {"SLACKDESK_JIRA_API_TOKEN", fake::FakeJira::kApiToken},
-        {"SLACKDESK_JIRA_SERVICE_DESK_ID", fake::FakeJira::kServiceDeskId},
-        {"SLACKDESK_JIRA_REQUEST_TYPE_ID", fake::FakeJira::kRequestTypeId},
-        {"SLACKDESK_STATE_DB", dir.File("state.db")},
-        {"SLACKDESK_LOG_LEVEL", "debug"},
-    };
+    env = fake::DaemonEnv(slack, jira, dir.File("state.db"));
+    env["SLACKDESK_LOG_LEVEL"] = "debug";
   }
 
   void Start() {

@@ -13,6 +13,7 @@
 
 #include <rapidjson/document.h>
 
+#include "daemon_env.h"
 #include "daemon_process.h"
 #include "fake_jira.h"
 #include "fake_slack.h"
@@ -60,19 +61,9 @@ int Demo(const std::string& daemon_path, bool echo_daemon) {
   jira.AddCustomer("ada@example.com", "Ada Lovelace");
   Say("sim", fmt::format("simulated Slack on 127.0.0.1:{} and Jira Service Management on 127.0.0.1:{}", slack.port(),
                          jira.port()));
-  fake::DaemonProcess::Env env{
-      {"SLACKDESK_SLACK_APP_TOKEN", fake::FakeSlack::kAppToken},
-      {"SLACKDESK_SLACK_BOT_TOKEN", fake::FakeSlack::kBotToken},
-      {"SLACKDESK_SLACK_API_URL", slack.api_url()},
-      {"SLACKDESK_JIRA_URL", jira.base_url()},
-      {"SLACKDESK_JIRA_EMAIL", fake::FakeJira::kEmail},
-      {"SLACKDESK_JIRA_API_TOKEN", fake::FakeJira::kApiToken},
-      {"SLACKDESK_JIRA_SERVICE_DESK_ID", fake::FakeJira::kServiceDeskId},
-      {"SLACKDESK_JIRA_REQUEST_TYPE_ID", fake::FakeJira::kRequestTypeId},
-      {"SLACKDESK_STATE_DB", std::string(dir) + "/state.db"},
-      {"SLACKDESK_LOG_LEVEL", echo_daemon ? "info" : "warn"},
-      {"SLACKDESK_POLL_INTERVAL", "1"},
-  };
+  fake::DaemonProcess::Env env = fake::DaemonEnv(slack, jira, std::string(dir) + "/state.db");
+  env["SLACKDESK_LOG_LEVEL"] = echo_daemon ? "info" : "warn";
+  env["SLACKDESK_POLL_INTERVAL"] = "1";
   fake::DaemonProcess daemon(daemon_path, {"run"}, env, echo_daemon ? "  daemon | " : "");
   Say("sim", fmt::format("started the real slackdesk daemon (pid {}), state in {}/state.db", daemon.pid(), dir));
   if (!Check(slack.WaitForHellos(1, milliseconds(10000)), "the daemon did not connect")) return 1;
