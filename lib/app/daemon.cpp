@@ -11,6 +11,7 @@
 #include <fmt/ranges.h>
 
 #include "app/inbox_sink.h"
+#include "app/metrics_server.h"
 #include "app/notify.h"
 #include "app/outbox_runner.h"
 #include "app/side_effects.h"
@@ -24,6 +25,7 @@
 #include "util/json_util.h"
 #include "util/log.h"
 #include "util/cancellation.h"
+#include "util/metrics.h"
 #include "util/worker_pool.h"
 
 namespace app {
@@ -42,6 +44,7 @@ class Daemon {
       : config_(config),
         config_path_(std::move(config_path)),
         store_(std::move(store)),
+        metrics_on_(!config.metrics_listen.empty()),
         signals_(io_, SIGTERM, SIGINT, SIGHUP),
         http_(&cancel_),
         bot_api_(http_, SlackOptions(config.slack_bot_token)),
@@ -49,17 +52,23 @@ class Daemon {
         helpdesk_(http_, JiraOptionsFrom(config, cancel_)),
         effects_(bot_api_, helpdesk_),
         flow_(config_, *store_, [this](std::string body) { OpenForm(std::move(body)); }),
-        runner_(io_, *store_, flow_, effects_, workers_),
-        poller_(io_, *store_, helpdesk_, poll_worker_, SyncOptionsFrom(config), [this] { runner_.Pump(); }),
+        runner_(io_, *store_, flow_, effects_, workers_, MetricsOrNull()),
+        poller_(io_, *store_, helpdesk_, poll_worker_, SyncOptionsFrom(config), [this] { runner_.Pump(); },
+                MetricsOrNull()),
         sink_(*store_, [this] { ScheduleInbox(); },
-              [this](const slack::socket_mode::Frame& frame) { return flow_.Decide(frame); }),
-        socket_(io_, [this](auto done) { OpenConnection(std::move(done)); }, sink_),
+              [this](const slack::socket_mode::Frame& frame) { return flow_.Decide(frame); }, MetricsOrNull()),
+        socket_(io_, [this](auto done) { OpenConnection(std::move(done)); }, sink_, SocketOptions()),
+        metrics_server_(io_, metrics_),
         stop_timer_(io_),
         inbox_retry_timer_(io_),
         watchdog_timer_(io_) {}
 
   int Run() {
     flow_.SetOnLinkAdded([this] { poller_.OnLinkAdded(); });
+    if (metrics_on_) {
+      poller_.SetOnRelay([this](const std::string& key, long long created_ms) { runner_.NoteRelay(key, created_ms); });
+    }
+    StartMetrics();
     WaitForSignal();
     StartWatchdog(WatchdogPingInterval());
     Authenticate(1);
@@ -96,6 +105,7 @@ class Daemon {
     socket_.Stop();
     runner_.Stop();
     poller_.Stop();
+    metrics_server_.Stop();
     signals_.cancel();
     stop_deadline_ = util::SteadyClock::now() + kStopGrace;
     WaitForSocketsClosed();
@@ -140,6 +150,7 @@ class Daemon {
     if (fresh->jira_service_desk_id != config_.jira_service_desk_id) needs_restart.push_back("jira_service_desk_id");
     if (fresh->jira_request_type_id != config_.jira_request_type_id) needs_restart.push_back("jira_request_type_id");
     if (fresh->state_db != config_.state_db) needs_restart.push_back("state_db");
+    if (fresh->metrics_listen != config_.metrics_listen) needs_restart.push_back("metrics_listen");
     for (const std::string& secret : fresh->Secrets()) util::log::AddSecret(secret);
     util::log::Info("SIGHUP: configuration reloaded (log_level={}, allowed_channels={}, poll_interval={} s)",
                     util::log::LevelName(config_.log_level),
@@ -151,6 +162,27 @@ class Daemon {
     }
     // Last, so the lines above still show when the new level is quieter.
     util::log::SetLevel(config_.log_level);
+  }
+
+  // Metrics are an aid, not the service: when the address cannot be bound
+  // the daemon logs it and keeps bridging without them.
+  void StartMetrics() {
+    if (!metrics_on_) return;
+    auto address = config::ParseListenAddress(config_.metrics_listen);  // validated at load
+    util::Status started = address ? metrics_server_.Start(*address) : util::Status(tl::make_unexpected(address.error()));
+    if (!started) {
+      util::log::Error("metrics: {}; running without the metrics endpoint (metrics_listen)", started.error().message);
+      return;
+    }
+    util::log::Info("metrics: serving http://{}/metrics", config_.metrics_listen);
+  }
+
+  util::Metrics* MetricsOrNull() { return metrics_on_ ? &metrics_ : nullptr; }
+
+  slack::socket_mode::SocketModeOptions SocketOptions() {
+    slack::socket_mode::SocketModeOptions options;
+    options.metrics = MetricsOrNull();
+    return options;
   }
 
   void StartWatchdog(util::Duration interval) {
@@ -319,6 +351,9 @@ class Daemon {
   config::Config config_;  // a copy: SIGHUP changes parts of it
   std::optional<std::string> config_path_;
   std::unique_ptr<store::Store> store_;
+  // First, so every component that records into it is destroyed before it.
+  util::Metrics metrics_;
+  bool metrics_on_;
   asio::io_context io_;
   asio::signal_set signals_;
   util::Cancellation cancel_;
@@ -336,6 +371,7 @@ class Daemon {
   SyncPoller poller_;
   InboxSink sink_;
   slack::socket_mode::SocketModeClient socket_;
+  MetricsServer metrics_server_;
   asio::steady_timer stop_timer_;
   asio::steady_timer inbox_retry_timer_;
   asio::steady_timer watchdog_timer_;

@@ -1,7 +1,9 @@
 // The composition root of `slackdesk run`: owns the event loop, the store,
 // the Slack clients and the worker threads, and wires them together. One
 // thread runs the io_context; the store and all flow state live there;
-// blocking HTTP runs on worker threads whose results are posted back.
+// blocking HTTP runs on worker threads whose results are posted back. With
+// metrics_listen set it owns the util::Metrics the components record into
+// and serves it at /metrics on the same loop.
 #pragma once
 
 #include <optional>

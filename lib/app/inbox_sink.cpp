@@ -5,8 +5,12 @@
 
 namespace app {
 
-InboxSink::InboxSink(store::Store& store, std::function<void()> on_recorded, Decider decide)
-    : store_(store), on_recorded_(std::move(on_recorded)), decide_(std::move(decide)) {}
+InboxSink::InboxSink(store::Store& store, std::function<void()> on_recorded, Decider decide, util::Metrics* metrics)
+    : store_(store), on_recorded_(std::move(on_recorded)), decide_(std::move(decide)) {
+  if (metrics != nullptr) {
+    duplicates_ = &metrics->GetCounter("envelopes_duplicate", "Socket Mode envelopes recognised as redeliveries.");
+  }
+}
 
 slack::socket_mode::AckDecision InboxSink::Decide(const slack::socket_mode::Frame& frame) {
   return decide_ ? decide_(frame) : slack::socket_mode::AckDecision{};
@@ -26,6 +30,7 @@ util::Status InboxSink::Record(const std::vector<slack::socket_mode::Frame>& bat
     if ((*fresh)[i]) {
       util::log::Debug("envelope={} recorded: {}", frame.envelope_id, frame.summary);
     } else {
+      if (duplicates_ != nullptr) duplicates_->Inc();
       util::log::Info("envelope={} is a redelivery (retry_attempt={}{}{}): acked again, not handled twice: {}",
                       frame.envelope_id, frame.retry_attempt, frame.retry_reason.empty() ? "" : ", reason=",
                       frame.retry_reason, frame.summary);

@@ -1,13 +1,15 @@
 // The Socket Mode envelope sink backed by the store's inbox: an envelope is
 // committed to SQLite before it is acked, and a redelivery (same envelope,
 // event, message or interaction) is recognised by its dedupe keys and acked
-// again without being recorded twice.
+// again without being recorded twice (and counted, with metrics, as
+// slackdesk_envelopes_duplicate_total).
 #pragma once
 
 #include <functional>
 
 #include "slack/socket_mode/socket_mode_client.h"
 #include "store/store.h"
+#include "util/metrics.h"
 
 namespace app {
 
@@ -16,8 +18,10 @@ class InboxSink : public slack::socket_mode::EnvelopeSink {
   using Decider = std::function<slack::socket_mode::AckDecision(const slack::socket_mode::Frame&)>;
   // `store` must outlive this object; `on_recorded` runs after each acked
   // batch (the inbox processor's wake-up); `decide` (optional) answers
-  // envelopes whose ack carries a payload.
-  InboxSink(store::Store& store, std::function<void()> on_recorded, Decider decide = {});
+  // envelopes whose ack carries a payload; `metrics` (optional) must
+  // outlive this object.
+  InboxSink(store::Store& store, std::function<void()> on_recorded, Decider decide = {},
+            util::Metrics* metrics = nullptr);
   slack::socket_mode::AckDecision Decide(const slack::socket_mode::Frame& frame) override;
   util::Status Record(const std::vector<slack::socket_mode::Frame>& batch) override;
   void OnRecorded() override;
@@ -26,6 +30,7 @@ class InboxSink : public slack::socket_mode::EnvelopeSink {
   store::Store& store_;
   std::function<void()> on_recorded_;
   Decider decide_;
+  util::Counter* duplicates_ = nullptr;  // null when metrics are off
 };
 
 }  // namespace app

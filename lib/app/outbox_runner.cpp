@@ -11,11 +11,18 @@ namespace {
 
 constexpr int kBatch = 32;
 const util::BackoffPolicy kRetryBackoff{util::Millis(1000), util::Millis(300000), 2.0};
+constexpr const char* kCommentsHelp = "Comments synced between Slack threads and helpdesk tickets, by direction.";
+constexpr const char* kLagHelp = "Seconds from a helpdesk comment's creation to its post in the Slack thread.";
+constexpr const char* kPendingHelp = "Open side effects (outbox intents pending or attempted).";
+// The lag includes the poll interval (30 s by default) and Jira's clock.
+const std::vector<double> kLagBuckets{1, 2.5, 5, 10, 20, 30, 45, 60, 120, 300, 600};
+
+bool StartsWith(const std::string& text, const char* prefix) { return text.rfind(prefix, 0) == 0; }
 
 }  // namespace
 
 OutboxRunner::OutboxRunner(boost::asio::io_context& io, store::Store& store, TicketFlow& flow, SideEffects& effects,
-                           util::WorkerPool& workers)
+                           util::WorkerPool& workers, util::Metrics* metrics)
     : io_(io),
       store_(store),
       outbox_(store),
@@ -23,7 +30,17 @@ OutboxRunner::OutboxRunner(boost::asio::io_context& io, store::Store& store, Tic
       effects_(effects),
       workers_(workers),
       timer_(io),
-      alive_(std::make_shared<bool>(true)) {}
+      alive_(std::make_shared<bool>(true)),
+      metrics_(metrics) {
+  if (metrics_ != nullptr) {
+    // Shown from the start, at 0.
+    metrics_->GetCounter("tickets_created", "Helpdesk tickets created from Slack threads.");
+    metrics_->GetCounter("comments_synced", kCommentsHelp, {{"direction", "to_slack"}});
+    metrics_->GetCounter("comments_synced", kCommentsHelp, {{"direction", "to_helpdesk"}});
+    metrics_->GetHistogram("sync_lag_seconds", kLagHelp, kLagBuckets);
+    metrics_->GetGauge("pending_side_effects", kPendingHelp);
+  }
+}
 
 OutboxRunner::~OutboxRunner() { *alive_ = false; }
 
@@ -43,7 +60,7 @@ void OutboxRunner::Pump() {
   for (const store::OutboxItem& item : *due) {
     if (in_flight_.count(item.id) > 0) continue;
     if (auto shortcut = flow_.Precheck(item)) {
-      Apply(item, *shortcut);
+      Apply(item, *shortcut, false);
       continue;
     }
     bool reconcile = item.state == store::IntentState::kAttempted;
@@ -57,12 +74,22 @@ void OutboxRunner::Pump() {
       boost::asio::post(io_, [this, item, outcome, alive] {
         if (!*alive || stopping_) return;
         in_flight_.erase(item.id);
-        Apply(item, outcome);
+        Apply(item, outcome, true);
         Pump();
       });
     });
   }
+  if (metrics_ != nullptr) {
+    // After every pump, so a scrape sees the backlog within one loop turn.
+    if (auto open = outbox_.OpenCount()) {
+      metrics_->GetGauge("pending_side_effects", kPendingHelp).Set(*open);
+    }
+  }
   ArmTimer();
+}
+
+void OutboxRunner::NoteRelay(const std::string& key, long long comment_created_ms) {
+  if (metrics_ != nullptr && comment_created_ms > 0) relay_created_ms_[key] = comment_created_ms;
 }
 
 void OutboxRunner::ArmTimer() {
@@ -76,7 +103,7 @@ void OutboxRunner::ArmTimer() {
   });
 }
 
-void OutboxRunner::Apply(const store::OutboxItem& item, const Outcome& outcome) {
+void OutboxRunner::Apply(const store::OutboxItem& item, const Outcome& outcome, bool executed) {
   store::Transaction transaction(store_.Handle(), "record intent outcome");
   util::Status status = transaction.Begun();
   long long now = util::WallMillisNow();
@@ -106,6 +133,38 @@ void OutboxRunner::Apply(const store::OutboxItem& item, const Outcome& outcome) 
   if (!status) {
     // Not recorded: the intent stays attempted and is reconciled later.
     util::log::Error("outbox: could not record the outcome of {}: {}", item.intent.key, status.error().message);
+    return;
+  }
+  // Only once recorded: an unrecorded success is reconciled and seen again.
+  if (metrics_ != nullptr) Count(item, outcome, executed);
+}
+
+void OutboxRunner::Count(const store::OutboxItem& item, const Outcome& outcome, bool executed) {
+  const std::string& kind = item.intent.kind;
+  const std::string& key = item.intent.key;
+  if (outcome.kind != Outcome::Kind::kDone) {
+    bool helpdesk = kind == kCreateTicket || kind == kAddComment;
+    util::CountError(metrics_, helpdesk ? "helpdesk" : "slack", outcome.error.code);
+    if (outcome.kind == Outcome::Kind::kFailed) relay_created_ms_.erase(key);
+    return;
+  }
+  // A Precheck shortcut (the thread already had its ticket) created nothing.
+  if (kind == kCreateTicket && executed) {
+    metrics_->GetCounter("tickets_created", "Helpdesk tickets created from Slack threads.").Inc();
+  } else if (kind == kAddComment && StartsWith(key, "comment:")) {  // edits ("edit:") are not new comments
+    metrics_->GetCounter("comments_synced", kCommentsHelp, {{"direction", "to_helpdesk"}}).Inc();
+  } else if (kind == kPostMessage && StartsWith(key, "relay:")) {
+    // A long comment is posted in parts relay:<ticket>:<comment>:<part>;
+    // it counts once, by its first part.
+    if (key.size() >= 2 && key.compare(key.size() - 2, 2, ":0") == 0) {
+      metrics_->GetCounter("comments_synced", kCommentsHelp, {{"direction", "to_slack"}}).Inc();
+    }
+    auto created = relay_created_ms_.find(key);
+    if (created != relay_created_ms_.end()) {
+      double lag = static_cast<double>(util::WallMillisNow() - created->second) / 1000.0;
+      metrics_->GetHistogram("sync_lag_seconds", kLagHelp, kLagBuckets).Observe(std::max(0.0, lag));
+      relay_created_ms_.erase(created);
+    }
   }
 }
 

@@ -64,7 +64,8 @@ bool CommentIdNewer(const std::string& a, const std::string& b) {
 }
 
 SyncPoller::SyncPoller(boost::asio::io_context& io, store::Store& store, helpdesk::Helpdesk& helpdesk,
-                       util::WorkerPool& workers, SyncOptions options, std::function<void()> on_intents)
+                       util::WorkerPool& workers, SyncOptions options, std::function<void()> on_intents,
+                       util::Metrics* metrics)
     : io_(io),
       store_(store),
       helpdesk_(helpdesk),
@@ -72,7 +73,12 @@ SyncPoller::SyncPoller(boost::asio::io_context& io, store::Store& store, helpdes
       options_(options),
       on_intents_(std::move(on_intents)),
       timer_(io),
-      alive_(std::make_shared<bool>(true)) {}
+      alive_(std::make_shared<bool>(true)) {
+  if (metrics != nullptr) {
+    last_poll_ = &metrics->GetGauge("last_successful_poll_timestamp_seconds",
+                                    "Unix time of the last complete helpdesk poll (0: none yet).");
+  }
+}
 
 SyncPoller::~SyncPoller() { *alive_ = false; }
 
@@ -128,6 +134,8 @@ void SyncPoller::Cycle() {
     return;
   }
   if (links_.empty()) {
+    // Nothing to read is a complete poll: the gauge says the sync is alive.
+    if (last_poll_ != nullptr) last_poll_->Set(static_cast<double>(util::WallMillisNow()) / 1000.0);
     Schedule(options_.interval);
     return;
   }
@@ -158,11 +166,15 @@ void SyncPoller::Apply(const CycleResult& result) {
   util::Status status = transaction.Begun();
   long long now = util::WallMillisNow();
   bool added = false;
+  std::vector<std::pair<std::string, long long>> relays;  // told to on_relay_ once committed
+  // True when the intent is new (not one an overlapping poll added before).
   auto add = [&](const store::Intent& intent) {
-    if (!status) return;
+    if (!status) return false;
     auto inserted = outbox.Add(intent, now);
     if (!inserted) status = tl::make_unexpected(inserted.error());
-    added = added || (inserted && *inserted);
+    bool fresh = inserted && *inserted;
+    added = added || fresh;
+    return fresh;
   };
   for (const TicketActivity& ticket : result.tickets) {
     if (!status) break;
@@ -188,9 +200,10 @@ void SyncPoller::Apply(const CycleResult& result) {
       for (size_t i = 0; i < parts.size(); ++i) {
         std::string key = fmt::format("relay:{}:{}:{}", ticket.key, comment.id, i);
         std::string label = parts.size() > 1 ? fmt::format("({}/{})", i + 1, parts.size()) : "";
-        add({key, kPostMessage, lane,
-             slack::AgentCommentMessage(link.channel, link.thread_ts, comment.author_name, ticket.key, parts[i],
-                                        label, key)});
+        bool fresh = add({key, kPostMessage, lane,
+                          slack::AgentCommentMessage(link.channel, link.thread_ts, comment.author_name, ticket.key,
+                                                     parts[i], label, key)});
+        if (fresh && i == 0) relays.emplace_back(key, comment.created_ms);
       }
       util::log::Info("ticket={} comment {} by {} goes to channel={} thread={}", ticket.key, comment.id,
                       comment.author_name, link.channel, link.thread_ts);
@@ -221,6 +234,12 @@ void SyncPoller::Apply(const CycleResult& result) {
     util::log::Error("sync: could not record the poll: {}; it will be read again", status.error().message);
     links_stale_ = true;  // the positions above were not kept
     return;
+  }
+  if (result.error.empty() && last_poll_ != nullptr) {
+    last_poll_->Set(static_cast<double>(util::WallMillisNow()) / 1000.0);
+  }
+  if (on_relay_) {
+    for (const auto& [key, created_ms] : relays) on_relay_(key, created_ms);
   }
   if (added && on_intents_) on_intents_();
 }

@@ -8,7 +8,8 @@
 // search actually returned, and each search reaches back `overlap` before
 // it (JQL minute granularity, clock skew, search lag); the per-ticket
 // positions and the outbox's unique keys make the overlap harmless.
-// Loop thread only; the helpdesk calls run on a worker.
+// Loop thread only; the helpdesk calls run on a worker. With metrics it
+// keeps the time of the last complete poll.
 #pragma once
 
 #include <functional>
@@ -23,6 +24,7 @@
 #include "helpdesk/helpdesk.h"
 #include "store/store.h"
 #include "util/clock.h"
+#include "util/metrics.h"
 #include "util/worker_pool.h"
 
 namespace app {
@@ -35,9 +37,10 @@ struct SyncOptions {
 class SyncPoller {
  public:
   // Everything must outlive this object. `on_intents` runs after a cycle
-  // added intents (the outbox runner's wake-up).
+  // added intents (the outbox runner's wake-up). `metrics` may be null (off).
   SyncPoller(boost::asio::io_context& io, store::Store& store, helpdesk::Helpdesk& helpdesk,
-             util::WorkerPool& workers, SyncOptions options, std::function<void()> on_intents);
+             util::WorkerPool& workers, SyncOptions options, std::function<void()> on_intents,
+             util::Metrics* metrics = nullptr);
   ~SyncPoller();
 
   // The helpdesk account slackdesk writes as: its comments never go back.
@@ -49,6 +52,11 @@ class SyncPoller {
   // the next cycle (reading 10,000 links every cycle would make the poll's
   // cost grow with the number of links).
   void OnLinkAdded() { links_stale_ = true; }
+  // Hears each committed relay of a comment (the key of its first part and
+  // the comment's creation time), for the sync lag metric.
+  void SetOnRelay(std::function<void(const std::string& key, long long created_ms)> on_relay) {
+    on_relay_ = std::move(on_relay);
+  }
 
   struct Position {
     std::string last_comment_id;
@@ -92,6 +100,8 @@ class SyncPoller {
   long long oldest_link_ms_ = 0;
   bool links_stale_ = true;
   std::shared_ptr<bool> alive_;
+  std::function<void(const std::string&, long long)> on_relay_;
+  util::Gauge* last_poll_ = nullptr;  // null when metrics are off
 };
 
 // True when Jira comment id `a` is newer than `b` (numeric strings; "" is

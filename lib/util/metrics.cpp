@@ -177,4 +177,11 @@ std::string Metrics::Render() const {
   return out;
 }
 
+void CountError(Metrics* metrics, const std::string& system, ErrorCode code) {
+  if (metrics == nullptr) return;
+  metrics->GetCounter("errors", "Failed Slack and helpdesk calls, by system and kind of error.",
+                      {{"system", system}, {"kind", ErrorCodeName(code)}})
+      .Inc();
+}
+
 }  // namespace util

@@ -12,6 +12,8 @@
 #include <utility>
 #include <vector>
 
+#include "util/error.h"
+
 namespace util {
 
 // Label names and values of one series, in the order they are rendered.
@@ -89,5 +91,11 @@ class Metrics {
   mutable std::mutex mutex_;
   std::vector<std::unique_ptr<Family>> families_;
 };
+
+// Counts one failed call as slackdesk_errors_total{system, kind}: `system`
+// is "slack" or "helpdesk", the kind is ErrorCodeName(code). Does nothing
+// when `metrics` is null (metrics off). Takes the registry's mutex: for
+// failures, not for the hot path.
+void CountError(Metrics* metrics, const std::string& system, ErrorCode code);
 
 }  // namespace util

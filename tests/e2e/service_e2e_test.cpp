@@ -1,6 +1,9 @@
 // Running as a service: the systemd notify protocol (READY=1 after the
 // first hello, STATUS=, WATCHDOG=1, STOPPING=1) over a real $NOTIFY_SOCKET,
-// SIGHUP reload, and a SIGTERM that is not held up by a long Retry-After.
+// SIGHUP reload, a SIGTERM that is not held up by a long Retry-After, and
+// the /metrics endpoint.
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -9,6 +12,7 @@
 #include <fstream>
 
 #include "flow_fixture.h"
+#include "util/http/curl_http_client.h"
 
 using namespace e2e;
 
@@ -143,4 +147,82 @@ TEST_CASE("SIGTERM is not held up by a long Retry-After on a worker", "[e2e][ser
   flow.daemon->Signal(SIGTERM);
   CHECK(flow.daemon->Wait(milliseconds(10000)) == 0);
   CHECK(std::chrono::steady_clock::now() - stop < milliseconds(5000));
+}
+
+namespace {
+
+// libcurl's rule: global init once, before threads (the fakes start some).
+const bool kCurlReady = [] {
+  util::http::GlobalInit();
+  return true;
+}();
+
+// A port nobody listens on right now: bind port 0, read it, close.
+int FreePort() {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  REQUIRE(fd >= 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0);
+  socklen_t size = sizeof(address);
+  REQUIRE(getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size) == 0);
+  close(fd);
+  return ntohs(address.sin_port);
+}
+
+util::http::HttpResponse Get(const std::string& url) {
+  REQUIRE(kCurlReady);
+  util::http::CurlHttpClient client;
+  util::http::HttpRequest request;
+  request.url = url;
+  request.timeout = milliseconds(5000);
+  auto response = client.Send(request);
+  INFO((response ? std::string() : response.error().message));
+  REQUIRE(response.has_value());
+  return *response;
+}
+
+// The value of the sample line `series` (name and labels exactly), or -1.
+double Sample(const std::string& text, const std::string& series) {
+  size_t at = text.find("\n" + series + " ");
+  if (at == std::string::npos) return -1;
+  return std::stod(text.substr(at + series.size() + 2));
+}
+
+}  // namespace
+
+TEST_CASE("metrics_listen serves Prometheus metrics of a ticket flow at /metrics and 404 elsewhere",
+          "[e2e][service][metrics]") {
+  Flow flow;
+  std::string base = fmt::format("http://127.0.0.1:{}", FreePort());
+  flow.env["SLACKDESK_METRICS_LISTEN"] = base.substr(std::string("http://").size());
+  flow.Start();
+  REQUIRE(flow.daemon->WaitForLog("metrics: serving " + base + "/metrics", kWait) >= 0);
+  flow.RaiseTicket("The export fails");
+
+  util::http::HttpResponse response = Get(base + "/metrics");
+  CHECK(response.status == 200);
+  CHECK(response.Header("content-type") == "text/plain; version=0.0.4; charset=utf-8");
+  const std::string text = "\n" + response.body;
+  INFO(response.body);
+  double received = Sample(text, "slackdesk_envelopes_received_total");
+  CHECK(received >= 3);  // the mention, the click, the submission
+  CHECK(Sample(text, "slackdesk_envelopes_acked_total") == received);
+  CHECK(Sample(text, "slackdesk_tickets_created_total") == 1);
+  CHECK(Sample(text, "slackdesk_ack_latency_seconds_count") >= 3);
+  CHECK(Sample(text, "slackdesk_ack_latency_seconds_bucket{le=\"+Inf\"}") >= 3);
+  CHECK(Sample(text, "slackdesk_pending_side_effects") >= 0);
+  CHECK(Sample(text, "slackdesk_socket_reconnects_total{reason=\"dropped\"}") == 0);
+  CHECK(text.find("# TYPE slackdesk_ack_latency_seconds histogram\n") != std::string::npos);
+  CHECK(text.find("# TYPE slackdesk_envelopes_received_total counter\n") != std::string::npos);
+  CHECK(text.find("# TYPE slackdesk_last_successful_poll_timestamp_seconds gauge\n") != std::string::npos);
+
+  CHECK(Get(base + "/").status == 404);
+  CHECK(Get(base + "/metricsx").status == 404);
+  util::http::CurlHttpClient client;
+  auto post = client.Send(util::http::HttpRequest{"POST", base + "/metrics", {}, "x", milliseconds(5000)});
+  REQUIRE(post.has_value());
+  CHECK(post->status == 405);
+  flow.Stop();
 }

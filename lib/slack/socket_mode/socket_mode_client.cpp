@@ -8,6 +8,15 @@
 #include "util/log.h"
 
 namespace slack::socket_mode {
+namespace {
+
+// The reasons a reconnect is counted under; a disconnect reason Slack may
+// add later is counted as "other" so the label set stays bounded.
+const char* const kReconnectReasons[] = {"refresh_requested", "warning", "link_disabled", "too_many_websockets",
+                                         "dropped", "silent", "no_hello", "connect_failed", "other"};
+constexpr const char* kReconnectHelp = "Socket Mode reconnects, by what caused them.";
+
+}  // namespace
 
 AckDecision EnvelopeSink::Decide(const Frame&) { return {}; }
 
@@ -26,6 +35,22 @@ SocketModeClient::SocketModeClient(boost::asio::io_context& io, UrlOpener opener
   handlers.on_pong = [this](ConnectionId id) { OnPong(id); };
   handlers.on_closed = [this](ConnectionId id, std::string reason) { OnClosed(id, reason); };
   ws_ = std::make_unique<WebSocketClient>(io, std::move(handlers));
+  if (util::Metrics* metrics = options_.metrics) {
+    received_ = &metrics->GetCounter("envelopes_received", "Socket Mode envelopes received.");
+    acked_ = &metrics->GetCounter("envelopes_acked", "Socket Mode envelopes acked.");
+    ack_latency_ = &metrics->GetHistogram("ack_latency_seconds",
+                                          "Seconds from an envelope's arrival to its ack being written.",
+                                          {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1});
+    // Every reason is shown from the start (at 0), so rate() works at once.
+    for (const char* reason : kReconnectReasons) metrics->GetCounter("socket_reconnects", kReconnectHelp, {{"reason", reason}});
+  }
+}
+
+void SocketModeClient::CountReconnect(const std::string& reason) {
+  if (options_.metrics == nullptr) return;
+  bool known = false;
+  for (const char* candidate : kReconnectReasons) known = known || reason == candidate;
+  options_.metrics->GetCounter("socket_reconnects", kReconnectHelp, {{"reason", known ? reason : "other"}}).Inc();
 }
 
 SocketModeClient::~SocketModeClient() { *alive_ = false; }
@@ -91,8 +116,11 @@ void SocketModeClient::OnUrl(util::Result<std::string> url) {
       return;
     }
     url = tl::make_unexpected(id.error());
+  } else {
+    util::CountError(options_.metrics, "slack", url.error().code);
   }
   connect_pending_ = false;
+  CountReconnect("connect_failed");
   const util::Error& error = url.error();
   util::Millis delay = std::max(NextBackoff(), util::Millis(error.retry_after_ms));
   if (error.code == util::ErrorCode::kAuth) {
@@ -118,7 +146,8 @@ void SocketModeClient::OnPong(ConnectionId id) {
 void SocketModeClient::OnMessage(ConnectionId id, std::string text) {
   auto it = connections_.find(id);
   if (it == connections_.end()) return;
-  it->second.last_inbound = util::SteadyClock::now();
+  util::TimePoint arrived = util::SteadyClock::now();
+  it->second.last_inbound = arrived;
   Frame frame = ParseFrame(text);
   switch (frame.kind) {
     case FrameKind::kHello:
@@ -128,7 +157,7 @@ void SocketModeClient::OnMessage(ConnectionId id, std::string text) {
       OnDisconnect(id, frame);
       return;
     case FrameKind::kEnvelope:
-      OnEnvelope(id, std::move(frame));
+      OnEnvelope(id, std::move(frame), arrived);
       return;
     case FrameKind::kMalformed:
     case FrameKind::kUnknown:
@@ -139,7 +168,7 @@ void SocketModeClient::OnMessage(ConnectionId id, std::string text) {
       if (!frame.envelope_id.empty()) {
         frame.type = frame.kind == FrameKind::kMalformed ? "malformed" : "unknown";
         frame.payload_json = json::Quote(text);
-        OnEnvelope(id, std::move(frame));
+        OnEnvelope(id, std::move(frame), arrived);
       }
       return;
   }
@@ -186,6 +215,7 @@ void SocketModeClient::OnDisconnect(ConnectionId id, const Frame& frame) {
   DisconnectAction action = ActionForDisconnect(frame.reason);
   if (id == active_ && action == DisconnectAction::kReplaceKeepingOld) {
     util::log::Info("socket mode: Slack asked to reconnect ({}); opening a new connection first", frame.reason);
+    if (!connect_pending_) CountReconnect(frame.reason);
     ScheduleConnect(util::Millis(0), frame.reason);
     return;
   }
@@ -197,6 +227,7 @@ void SocketModeClient::OnDisconnect(ConnectionId id, const Frame& frame) {
   }
   if (id == active_) active_ = 0;
   ws_->Close(id, frame.reason);
+  CountReconnect(frame.reason);
   util::Millis delay = NextBackoff();
   if (action == DisconnectAction::kCloseThenReconnectLoudly) {
     util::log::Error("socket mode: Slack disabled Socket Mode for this app ({}); "
@@ -208,15 +239,15 @@ void SocketModeClient::OnDisconnect(ConnectionId id, const Frame& frame) {
   ScheduleConnect(delay, frame.reason);
 }
 
-void SocketModeClient::OnEnvelope(ConnectionId id, Frame frame) {
+void SocketModeClient::OnEnvelope(ConnectionId id, Frame frame, util::TimePoint arrived) {
+  if (received_ != nullptr) received_->Inc();
   AckDecision decision = sink_.Decide(frame);
   if (!decision.record) {
     // Validation answered in the ack; there is nothing to keep.
-    auto sent = ws_->Send(id, AckFrame(frame.envelope_id, decision.payload_json));
-    if (!sent) util::log::Warn("socket mode: ack of envelope={} failed: {}", frame.envelope_id, sent.error().message);
+    Ack(id, frame.envelope_id, decision.payload_json, arrived);
     return;
   }
-  batch_.push_back(Pending{id, std::move(frame), std::move(decision.payload_json)});
+  batch_.push_back(Pending{id, std::move(frame), std::move(decision.payload_json), arrived});
   // Group commit: envelopes that arrive together (already queued on the
   // loop) share one transaction; the flush runs right after them.
   if (!flush_posted_) {
@@ -242,14 +273,24 @@ void SocketModeClient::Flush() {
                      recorded.error().message);
     return;
   }
-  for (const Pending& pending : batch) {
-    auto sent = ws_->Send(pending.connection, AckFrame(pending.frame.envelope_id, pending.ack_payload));
-    if (!sent) {
-      util::log::Warn("socket mode: ack of envelope={} failed ({}); it is recorded, and a redelivery will be "
-                      "recognised", pending.frame.envelope_id, sent.error().message);
-    }
-  }
+  for (const Pending& pending : batch) Ack(pending.connection, pending.frame.envelope_id, pending.ack_payload, pending.arrived);
   sink_.OnRecorded();
+}
+
+void SocketModeClient::Ack(ConnectionId id, const std::string& envelope_id, const std::string& payload,
+                           util::TimePoint arrived) {
+  auto sent = ws_->Send(id, AckFrame(envelope_id, payload));
+  if (!sent) {
+    // A recorded envelope's redelivery is recognised; an unrecorded one
+    // (an invalid form) is simply judged again.
+    util::log::Warn("socket mode: ack of envelope={} failed ({}); Slack will redeliver it", envelope_id,
+                    sent.error().message);
+    return;
+  }
+  if (acked_ != nullptr) acked_->Inc();
+  if (ack_latency_ != nullptr) {
+    ack_latency_->Observe(std::chrono::duration<double>(util::SteadyClock::now() - arrived).count());
+  }
 }
 
 void SocketModeClient::OnClosed(ConnectionId id, const std::string& reason) {
@@ -262,6 +303,7 @@ void SocketModeClient::OnClosed(ConnectionId id, const std::string& reason) {
   if (id == connecting_) {
     connecting_ = 0;
     connect_pending_ = false;
+    if (!connection.reconnect_counted) CountReconnect("connect_failed");
     util::Millis delay = NextBackoff();
     util::log::Warn("socket mode: connection attempt failed: {}; retrying in {} ms", reason, delay.count());
     Status("reconnecting");
@@ -279,6 +321,7 @@ void SocketModeClient::OnClosed(ConnectionId id, const std::string& reason) {
     util::log::Info("socket mode: connection {} closed ({}); its replacement is on the way", id, reason);
     return;
   }
+  if (!connection.reconnect_counted) CountReconnect("dropped");
   util::Millis delay = NextBackoff();
   util::log::Warn("socket mode: connection lost: {}; reconnecting in {} ms", reason, delay.count());
   ScheduleConnect(delay, "connection lost");
@@ -316,6 +359,13 @@ void SocketModeClient::Tick() {
     }
   }
   for (ConnectionId id : dead) {
+    Connection& connection = connections_[id];
+    // Counted here, where the reason is known; OnClosed then does not count
+    // the same reconnect as "dropped".
+    if ((id == active_ && !connect_pending_) || id == connecting_) {
+      CountReconnect(connection.hello ? "silent" : "no_hello");
+      connection.reconnect_counted = true;
+    }
     util::log::Warn("socket mode: connection {} silent for {} ms (no {}); dropping it", id,
                     std::chrono::duration_cast<util::Millis>(options_.liveness.dead_after).count(),
                     connections_[id].hello ? "frame, no pong" : "hello");

@@ -7,6 +7,8 @@
 // exponential backoff (<= 1 s first, 30 s cap, jitter) and never more than
 // one attempt at a time; on refresh the new socket says hello before the old
 // one is closed. Runs on the io_context thread; call it from there only.
+// With SocketModeOptions::metrics it counts envelopes, acks (and their
+// latency from frame arrival) and reconnects by reason.
 #pragma once
 
 #include <functional>
@@ -23,6 +25,7 @@
 #include "slack/socket_mode/websocket_client.h"
 #include "util/backoff.h"
 #include "util/error.h"
+#include "util/metrics.h"
 
 namespace slack::socket_mode {
 
@@ -61,6 +64,9 @@ struct SocketModeOptions {
   // After a replacement said hello, the old socket stays open this long so
   // envelopes already in flight on it still arrive and get their acks.
   util::Duration drain = util::Millis(2000);
+  // Where to count envelopes, acks and reconnects; nullptr: not counted.
+  // Must outlive the client.
+  util::Metrics* metrics = nullptr;
 };
 
 class SocketModeClient {
@@ -86,11 +92,13 @@ class SocketModeClient {
     util::TimePoint last_inbound;
     util::TimePoint last_ping;
     bool hello = false;
+    bool reconnect_counted = false;  // Tick already counted why it was dropped
   };
   struct Pending {
     ConnectionId connection;
     Frame frame;
     std::string ack_payload;
+    util::TimePoint arrived;
   };
 
   void ScheduleConnect(util::Millis delay, const std::string& why);
@@ -102,7 +110,10 @@ class SocketModeClient {
   void OnClosed(ConnectionId id, const std::string& reason);
   void OnHello(ConnectionId id, const Frame& frame);
   void OnDisconnect(ConnectionId id, const Frame& frame);
-  void OnEnvelope(ConnectionId id, Frame frame);
+  void OnEnvelope(ConnectionId id, Frame frame, util::TimePoint arrived);
+  // Sends the ack of one envelope and counts it.
+  void Ack(ConnectionId id, const std::string& envelope_id, const std::string& payload, util::TimePoint arrived);
+  void CountReconnect(const std::string& reason);
   void Flush();
   void Tick();
   void CloseAfterDrain(ConnectionId id);
@@ -128,6 +139,11 @@ class SocketModeClient {
   std::vector<Pending> batch_;     // envelopes waiting for the group commit
   bool flush_posted_ = false;
   std::shared_ptr<bool> alive_;    // lets late callbacks see this object is gone
+  // Looked up once so the per-envelope path only touches atomics; all
+  // null when metrics are off.
+  util::Counter* received_ = nullptr;
+  util::Counter* acked_ = nullptr;
+  util::Histogram* ack_latency_ = nullptr;
 };
 
 }  // namespace slack::socket_mode
