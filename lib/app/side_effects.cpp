@@ -261,6 +261,13 @@ Outcome SideEffects::AddComment(const std::string& payload, bool reconcile) {
       body += "\nAttached in Slack: [" + file_name + "|" + GetString(file, "permalink") + "]";
     }
   }
+  // Jira refuses comments over 32,767 characters; Slack allows 40,000. Cut,
+  // and say where the rest is, rather than lose the reply to a 400.
+  constexpr size_t kMaxCommentChars = 32000;
+  if (bridge::CharCount(body) > kMaxCommentChars) {
+    body = bridge::TruncateChars(body, kMaxCommentChars) +
+           "\n_(shortened: the full message is in the Slack thread)_";
+  }
   auto added = helpdesk_.AddPublicComment(key, body, marker);
   if (!added) return FromFailure(added.error(), false);
   util::log::Info("ticket={} comment {} added from channel={} ts={}", key, added->id, GetString(doc, "channel"),

@@ -84,6 +84,20 @@ TEST_CASE("a customer's reply becomes a public comment that names them and never
   flow.Stop();
 }
 
+TEST_CASE("a reply longer than Jira allows is shortened and still arrives", "[e2e][sync]") {
+  Flow flow;
+  FastPolling(flow);
+  flow.Start();
+  std::string ts = flow.RaiseTicket("Log dump");
+  std::string huge(39000, 'x');  // Slack allows 40,000 characters, Jira 32,767
+  flow.slack.PostAsUser(kChannel, kCustomer, huge, ts);
+  REQUIRE(flow.jira.WaitFor([&] { return Comments(flow, "SUP-1").size() == 1; }, kWait));
+  auto comment = Comments(flow, "SUP-1")[0];
+  CHECK(comment.body.size() <= 32767);
+  CHECK(comment.body.find("shortened: the full message is in the Slack thread") != std::string::npos);
+  flow.Stop();
+}
+
 TEST_CASE("an edited reply adds a short edited comment", "[e2e][sync]") {
   Flow flow;
   FastPolling(flow);

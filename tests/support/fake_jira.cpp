@@ -992,6 +992,10 @@ struct FakeJira::Impl {
     if (body.find_first_not_of(" \t\r\n") == std::string::npos) {
       return PlatformError(400, {}, {{"comment", "Comment body can not be empty!"}});
     }
+    // Jira's text fields hold at most 32,767 characters.
+    if (Utf8Length(body) > 32767) {
+      return PlatformError(400, {}, {{"comment", "The entered text is too long. It exceeds the allowed limit of 32,767 characters."}});
+    }
     std::vector<JiraCommentProperty> properties;
     bool is_public = true;  // platform comments are public unless marked internal
     if (doc.HasMember("properties")) {
