@@ -61,7 +61,8 @@ class Daemon {
         metrics_server_(io_, metrics_),
         stop_timer_(io_),
         inbox_retry_timer_(io_),
-        watchdog_timer_(io_) {}
+        watchdog_timer_(io_),
+        prune_timer_(io_) {}
 
   int Run() {
     flow_.SetOnLinkAdded([this] { poller_.OnLinkAdded(); });
@@ -71,6 +72,7 @@ class Daemon {
     StartMetrics();
     WaitForSignal();
     StartWatchdog(WatchdogPingInterval());
+    Prune();
     Authenticate(1);
     IdentifyHelpdesk(1);
     ScheduleInbox();  // envelopes recorded before a crash or stop come first
@@ -183,6 +185,25 @@ class Daemon {
     slack::socket_mode::SocketModeOptions options;
     options.metrics = MetricsOrNull();
     return options;
+  }
+
+  // Keeps the state file from growing forever: dedupe keys must outlive
+  // Slack's retries (delayed events come back for up to 24 h), finished
+  // intents only the overlap of the poll (minutes); both are kept far
+  // longer than that. Hourly.
+  void Prune() {
+    long long now = util::WallMillisNow();
+    auto inbox = store_->PruneInbox(now - 48LL * 3600 * 1000);
+    auto intents = store::Outbox(*store_).PruneFinished(now - 14LL * 24 * 3600 * 1000);
+    if (!inbox || !intents) {
+      util::log::Error("store: pruning old rows failed: {}", !inbox ? inbox.error().message : intents.error().message);
+    } else if (*inbox + *intents > 0) {
+      util::log::Info("store: pruned {} old inbox rows and dedupe keys, {} finished intents", *inbox, *intents);
+    }
+    prune_timer_.expires_after(std::chrono::hours(1));
+    prune_timer_.async_wait([this](const boost::system::error_code& ec) {
+      if (!ec && !stopping_) Prune();
+    });
   }
 
   void StartWatchdog(util::Duration interval) {
@@ -375,6 +396,7 @@ class Daemon {
   asio::steady_timer stop_timer_;
   asio::steady_timer inbox_retry_timer_;
   asio::steady_timer watchdog_timer_;
+  asio::steady_timer prune_timer_;
   util::TimePoint stop_deadline_;
   bool ready_ = false;
   bool stopping_ = false;

@@ -97,6 +97,13 @@ util::Result<int> Outbox::OpenCount() {
   return count;
 }
 
+util::Result<int> Outbox::PruneFinished(long long cutoff_ms) {
+  Statement remove(db_, "DELETE FROM outbox WHERE state >= 2 AND created_at_ms < ?", "prune intents");
+  auto status = remove.Bind(1, cutoff_ms).Run();
+  if (!status) return tl::make_unexpected(status.error());
+  return ChangedRows(db_);
+}
+
 util::Result<std::string> Outbox::ResultOf(const std::string& key) {
   Statement select(db_, "SELECT result FROM outbox WHERE key = ? AND state = 2", "intent result");
   select.Bind(1, key);

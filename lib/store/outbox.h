@@ -55,6 +55,9 @@ class Outbox {
   util::Status Reschedule(long long id, long long not_before_ms, bool outcome_unknown, long long effect_at_ms = 0);
   // Open (pending or attempted) intents, for tests and the admin.
   util::Result<int> OpenCount();
+  // Deletes done and failed intents created before `cutoff_ms`; returns how
+  // many. Open intents are never deleted.
+  util::Result<int> PruneFinished(long long cutoff_ms);
   // The result of a done intent by key ("" when not done).
   util::Result<std::string> ResultOf(const std::string& key);
 

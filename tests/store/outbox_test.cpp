@@ -90,6 +90,24 @@ TEST_CASE("failed and done intents leave the queue and keep their result", "[out
   CHECK(*outbox.ResultOf("y") == "");
 }
 
+TEST_CASE("pruning removes old finished intents and never open ones", "[outbox]") {
+  testing::TempDir dir;
+  auto db = OpenStore(dir);
+  store::Outbox outbox(*db);
+  REQUIRE(outbox.Add({"old-done", "k", "a", "{}", 0}, 100));
+  REQUIRE(outbox.Add({"old-open", "k", "b", "{}", 0}, 100));
+  REQUIRE(outbox.Add({"new-done", "k", "c", "{}", 0}, 5000));
+  auto due = outbox.Due(10000, 10);
+  REQUIRE(due);
+  for (const auto& item : *due) {
+    if (item.intent.key != "old-open") REQUIRE(outbox.MarkDone(item.id, "{}"));
+  }
+  CHECK(*outbox.PruneFinished(1000) == 1);
+  CHECK(*outbox.OpenCount() == 1);
+  CHECK(*outbox.ResultOf("new-done") == "{}");
+  CHECK(*outbox.Add({"old-done", "k", "a", "{}", 0}, 20000));  // gone, so its key is free again
+}
+
 TEST_CASE("a transaction that is not committed leaves nothing behind", "[outbox]") {
   testing::TempDir dir;
   auto db = OpenStore(dir);
