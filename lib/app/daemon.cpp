@@ -324,13 +324,12 @@ class Daemon {
       RetryInboxLater();
       return;
     }
-    for (const store::InboxItem& item : *pending) {
-      auto handled = flow_.Handle(item);
-      if (!handled) {
-        util::log::Error("inbox: envelope={}: {}; will try again", item.envelope_id, handled.error().message);
-        RetryInboxLater();
-        break;
-      }
+    auto handled = flow_.Handle(*pending);
+    if (!handled) {
+      util::log::Error("inbox: {} envelope(s) from envelope={}: {}; will try again", pending->size(),
+                       pending->empty() ? "" : pending->front().envelope_id, handled.error().message);
+      RetryInboxLater();
+      return;
     }
     if (pending->size() == static_cast<size_t>(kInboxBatch)) ScheduleInbox();
     runner_.Pump();

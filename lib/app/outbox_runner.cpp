@@ -57,25 +57,37 @@ void OutboxRunner::Pump() {
     util::log::Error("outbox: {}", due.error().message);
     return;
   }
-  for (const store::OutboxItem& item : *due) {
-    if (in_flight_.count(item.id) > 0) continue;
-    if (auto shortcut = flow_.Precheck(item)) {
-      Apply(item, *shortcut, false);
-      continue;
+  // Every intent about to run is marked attempted in one commit, before any
+  // of them leaves the process.
+  std::vector<std::pair<store::OutboxItem, bool>> starting;  // item, reconcile
+  std::vector<Finished> settled;  // no need to run
+  {
+    store::Transaction transaction(store_.Handle(), "mark intents attempted");
+    util::Status status = transaction.Begun();
+    for (const store::OutboxItem& item : *due) {
+      if (!status) break;
+      if (in_flight_.count(item.id) > 0) continue;
+      if (auto shortcut = flow_.Precheck(item)) {
+        settled.push_back(Finished{item, *shortcut, false});
+        continue;
+      }
+      status = outbox_.MarkAttempted(item.id, now);
+      starting.emplace_back(item, item.state == store::IntentState::kAttempted);
     }
-    bool reconcile = item.state == store::IntentState::kAttempted;
-    if (auto marked = outbox_.MarkAttempted(item.id, now); !marked) {
-      util::log::Error("outbox: {}", marked.error().message);
+    if (status) status = transaction.Commit();
+    if (!status) {
+      util::log::Error("outbox: {}", status.error().message);
       return;
     }
+  }
+  Apply(settled);
+  for (const auto& [item, reconcile] : starting) {
     in_flight_.insert(item.id);
-    workers_.Submit([this, item, reconcile, alive = alive_] {
+    workers_.Submit([this, item = item, reconcile = reconcile, alive = alive_] {
       Outcome outcome = effects_.Execute(item, reconcile, util::WallMillisNow());
       boost::asio::post(io_, [this, item, outcome, alive] {
         if (!*alive || stopping_) return;
-        in_flight_.erase(item.id);
-        Apply(item, outcome, true);
-        Pump();
+        Finish(Finished{item, outcome, true});
       });
     });
   }
@@ -103,13 +115,13 @@ void OutboxRunner::ArmTimer() {
   });
 }
 
-void OutboxRunner::Apply(const store::OutboxItem& item, const Outcome& outcome, bool executed) {
-  store::Transaction transaction(store_.Handle(), "record intent outcome");
-  util::Status status = transaction.Begun();
-  long long now = util::WallMillisNow();
+util::Status OutboxRunner::Record(const Finished& finished, long long now) {
+  const store::OutboxItem& item = finished.item;
+  const Outcome& outcome = finished.outcome;
+  util::Status status = util::Ok();
   switch (outcome.kind) {
     case Outcome::Kind::kDone:
-      if (status) status = outbox_.MarkDone(item.id, outcome.result_json);
+      status = outbox_.MarkDone(item.id, outcome.result_json);
       if (status) status = flow_.OnDone(item, outcome.result_json);
       if (status) util::log::Debug("intent {} done", item.intent.key);
       break;
@@ -117,26 +129,57 @@ void OutboxRunner::Apply(const store::OutboxItem& item, const Outcome& outcome, 
       int attempts = item.attempts + 1;
       long long delay = std::max<long long>(util::BackoffDelay(kRetryBackoff, attempts, util::UnitRandom()).count(),
                                             outcome.retry_after_ms);
-      if (status) status = outbox_.Reschedule(item.id, now + delay, outcome.outcome_unknown, outcome.effect_at_ms);
+      status = outbox_.Reschedule(item.id, now + delay, outcome.outcome_unknown, outcome.effect_at_ms);
       if (status) status = flow_.OnRetry(item, outcome);
       util::log::Warn("intent {} (attempt {}): {}; retrying in {} ms{}", item.intent.key, attempts,
                       outcome.error.message, delay, outcome.outcome_unknown ? ", reconciling first" : "");
       break;
     }
     case Outcome::Kind::kFailed:
-      if (status) status = outbox_.MarkFailed(item.id, outcome.error.message);
+      status = outbox_.MarkFailed(item.id, outcome.error.message);
       if (status) status = flow_.OnFailed(item, outcome.error);
       util::log::Error("intent {} failed for good: {}", item.intent.key, outcome.error.message);
       break;
   }
+  return status;
+}
+
+void OutboxRunner::Apply(const std::vector<Finished>& batch) {
+  if (batch.empty()) return;
+  // One commit for the outcomes that came back together: each commit waits
+  // for the disk, and the acks of arriving envelopes wait behind it.
+  store::Transaction transaction(store_.Handle(), "record intent outcomes");
+  util::Status status = transaction.Begun();
+  long long now = util::WallMillisNow();
+  for (const Finished& finished : batch) {
+    if (status) status = Record(finished, now);
+  }
   if (status) status = transaction.Commit();
   if (!status) {
-    // Not recorded: the intent stays attempted and is reconciled later.
-    util::log::Error("outbox: could not record the outcome of {}: {}", item.intent.key, status.error().message);
+    // Not recorded: the intents stay attempted and are reconciled later.
+    util::log::Error("outbox: could not record the outcome of {} intent(s), first {}: {}", batch.size(),
+                     batch.front().item.intent.key, status.error().message);
     return;
   }
   // Only once recorded: an unrecorded success is reconciled and seen again.
-  if (metrics_ != nullptr) Count(item, outcome, executed);
+  if (metrics_ != nullptr) {
+    for (const Finished& finished : batch) Count(finished.item, finished.outcome, finished.executed);
+  }
+}
+
+void OutboxRunner::Finish(Finished finished) {
+  in_flight_.erase(finished.item.id);
+  finished_.push_back(std::move(finished));
+  if (flush_posted_) return;
+  flush_posted_ = true;
+  boost::asio::post(io_, [this, alive = alive_] {
+    if (!*alive || stopping_) return;
+    flush_posted_ = false;
+    std::vector<Finished> batch = std::move(finished_);
+    finished_.clear();
+    Apply(batch);
+    Pump();
+  });
 }
 
 void OutboxRunner::Count(const store::OutboxItem& item, const Outcome& outcome, bool executed) {

@@ -43,7 +43,17 @@ class OutboxRunner {
 
  private:
   // `executed`: the outcome came from a side effect, not from Precheck.
-  void Apply(const store::OutboxItem& item, const Outcome& outcome, bool executed);
+  struct Finished {
+    store::OutboxItem item;
+    Outcome outcome;
+    bool executed = true;  // false: settled by Precheck without running
+  };
+  // Records outcomes and their follow-ups, all in one transaction.
+  void Apply(const std::vector<Finished>& batch);
+  util::Status Record(const Finished& finished, long long now);
+  // Queues an outcome from a worker; outcomes queued together are recorded
+  // together, right after the loop's current work.
+  void Finish(Finished finished);
   void Count(const store::OutboxItem& item, const Outcome& outcome, bool executed);
   void ArmTimer();
 
@@ -55,6 +65,8 @@ class OutboxRunner {
   util::WorkerPool& workers_;
   boost::asio::steady_timer timer_;
   std::set<long long> in_flight_;
+  std::vector<Finished> finished_;  // outcomes waiting for their commit
+  bool flush_posted_ = false;
   bool stopping_ = false;
   std::shared_ptr<bool> alive_;
   util::Metrics* metrics_;

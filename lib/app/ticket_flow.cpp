@@ -78,19 +78,23 @@ util::Status TicketFlow::Notice(const std::string& key, const std::string& chann
   return Add({key, kPostMessage, SlackLane(channel), slack::TextMessage(channel, thread_ts, text, key)});
 }
 
-util::Status TicketFlow::Handle(const store::InboxItem& item) {
-  store::Transaction transaction(store_.Handle(), "handle envelope");
+util::Status TicketFlow::Handle(const std::vector<store::InboxItem>& items) {
+  // One commit for the batch: each commit waits for the disk, and the acks
+  // of envelopes still arriving wait behind it on this thread.
+  store::Transaction transaction(store_.Handle(), "handle envelopes");
   if (auto begun = transaction.Begun(); !begun) return begun;
-  util::Status handled = util::Ok();
-  if (item.kind == "events_api") {
-    handled = HandleMessage(item.payload_json);
-  } else if (item.kind == "interactive") {
-    handled = HandleInteraction(item.payload_json, item.envelope_id);
-  } else {
-    util::log::Info("envelope={} kind={} is not something slackdesk acts on; skipped", item.envelope_id, item.kind);
+  for (const store::InboxItem& item : items) {
+    util::Status handled = util::Ok();
+    if (item.kind == "events_api") {
+      handled = HandleMessage(item.payload_json);
+    } else if (item.kind == "interactive") {
+      handled = HandleInteraction(item.payload_json, item.envelope_id);
+    } else {
+      util::log::Info("envelope={} kind={} is not something slackdesk acts on; skipped", item.envelope_id, item.kind);
+    }
+    if (!handled) return handled;
+    if (auto done = store_.MarkInboxDone(item.id); !done) return done;
   }
-  if (!handled) return handled;
-  if (auto done = store_.MarkInboxDone(item.id); !done) return done;
   return transaction.Commit();
 }
 

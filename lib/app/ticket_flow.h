@@ -33,8 +33,9 @@ class TicketFlow {
 
   // Before the ack: an invalid form is answered in the ack and not kept.
   slack::socket_mode::AckDecision Decide(const slack::socket_mode::Frame& frame) const;
-  // Handles one recorded envelope and marks it done, in one transaction.
-  util::Status Handle(const store::InboxItem& item);
+  // Handles recorded envelopes in order and marks them done, all in one
+  // transaction (on an error nothing of the batch is kept; it is retried).
+  util::Status Handle(const std::vector<store::InboxItem>& items);
 
   // Before an intent runs: an outcome that makes running it unnecessary
   // (a thread that got its ticket meanwhile is not given a second one).
