@@ -96,8 +96,17 @@ Outcome SideEffects::Execute(const store::OutboxItem& item, bool reconcile, long
 }
 
 std::pair<std::string, std::string> SideEffects::LookUpUser(const std::string& user_id) {
+  util::TimePoint now = util::SteadyClock::now();
+  {
+    std::lock_guard<std::mutex> lock(users_mutex_);
+    auto known = users_.find(user_id);
+    if (known != users_.end() && now - known->second.fetched < options_.user_cache_ttl) {
+      return {known->second.name, known->second.email};
+    }
+  }
   auto info = slack_.Call("users.info", Object({{"user", user_id}}));
   if (!info) {
+    // Not cached: the next use asks again.
     util::log::Warn("slack users.info user={}: {}; using the user id as the name", user_id, info.error().message);
     return {user_id, ""};
   }
@@ -110,7 +119,10 @@ std::pair<std::string, std::string> SideEffects::LookUpUser(const std::string& u
     if (name.empty()) name = GetString(*profile, "display_name");
     email = GetString(*profile, "email");
   }
-  return {name.empty() ? user_id : name, email};
+  if (name.empty()) name = user_id;
+  std::lock_guard<std::mutex> lock(users_mutex_);
+  users_[user_id] = KnownUser{name, email, now};
+  return {name, email};
 }
 
 Outcome SideEffects::OfferForm(const std::string& payload) {

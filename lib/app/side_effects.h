@@ -6,6 +6,8 @@
 // not is it carried out again.
 #pragma once
 
+#include <map>
+#include <mutex>
 #include <string>
 
 #include "helpdesk/helpdesk.h"
@@ -43,6 +45,9 @@ struct SideEffectOptions {
   // search index lags writes): within this window after an attempt, "not
   // found" means "look again later", not "create again".
   long long search_lag_window_ms = 30000;
+  // How long a Slack user's name and e-mail are reused before users.info is
+  // asked again (every reply and ticket needs them; people rarely rename).
+  util::Duration user_cache_ttl = util::Millis(15 * 60 * 1000);
 };
 
 class SideEffects {
@@ -59,12 +64,19 @@ class SideEffects {
   Outcome PostEphemeral(const std::string& payload);
   Outcome UpdateMessage(const std::string& payload);
   Outcome AddComment(const std::string& payload, bool reconcile);
-  // The real name and e-mail of a Slack user ("" when unknown).
+  // The real name and e-mail of a Slack user ("" when unknown); cached.
   std::pair<std::string, std::string> LookUpUser(const std::string& user_id);
 
   slack::web_api::WebApiClient& slack_;
   helpdesk::Helpdesk& helpdesk_;
   SideEffectOptions options_;
+  struct KnownUser {
+    std::string name;
+    std::string email;
+    util::TimePoint fetched;
+  };
+  std::mutex users_mutex_;                   // workers share the cache
+  std::map<std::string, KnownUser> users_;  // guarded by users_mutex_
 };
 
 // The ticket as a JSON result / back.

@@ -76,6 +76,12 @@ TEST_CASE("a customer's reply becomes a public comment that names them and never
   // Sync point: a later reply arrives, so the ignored ones were handled.
   flow.slack.PostAsUser(kChannel, kCustomer, "second reply", ts);
   REQUIRE(flow.jira.WaitFor([&] { return Comments(flow, "SUP-1").size() == 2; }, kWait));
+  // The customer's name came from users.info once, not once per reply.
+  int lookups = 0;
+  for (const auto& call : flow.slack.Calls("users.info")) {
+    lookups += call.body.find(kCustomer) != std::string::npos ? 1 : 0;
+  }
+  CHECK(lookups == 1);
   // Several polls later the daemon's own comments have not come back.
   int searches = flow.jira.CountRequests("POST", "/rest/api/3/search/jql");
   REQUIRE(flow.jira.WaitForRequests("POST", "/rest/api/3/search/jql", searches + 3, kWait));
