@@ -155,23 +155,26 @@ std::string UnescapeWiki(std::string_view text) {
   return out;
 }
 
-// Inside <url|label> Slack ends the URL at '|' and the token at '>'.
-std::string SlackSafeUrl(std::string_view url) {
+// Percent-encodes each character of `url` that is in `reserved`; the rest
+// stays as it is. URLs from either side keep working; only the characters
+// that would end the link token are changed.
+std::string PercentEncode(std::string_view url, std::string_view reserved) {
+  static const char kHex[] = "0123456789ABCDEF";
   std::string out;
   for (char c : TrimView(url)) {
-    if (c == '<')
-      out += "%3C";
-    else if (c == '>')
-      out += "%3E";
-    else if (c == '|')
-      out += "%7C";
-    else if (c == ' ')
-      out += "%20";
-    else
+    if (reserved.find(c) == std::string_view::npos) {
       out += c;
+      continue;
+    }
+    out += '%';
+    out += kHex[(static_cast<unsigned char>(c) >> 4) & 0xF];
+    out += kHex[static_cast<unsigned char>(c) & 0xF];
   }
   return out;
 }
+
+// Inside <url|label> Slack ends the URL at '|' and the token at '>'.
+std::string SlackSafeUrl(std::string_view url) { return PercentEncode(url, "<>| "); }
 
 void AppendMrkdwnChar(char c, std::string& out) {
   if (c == '&')
@@ -626,22 +629,7 @@ std::string SlackPlainText(std::string_view text, const Names& user_names) {
 }
 
 // Inside [label|url] Jira ends the URL at ']' and the label at '|'.
-std::string WikiSafeUrl(std::string_view url) {
-  std::string out;
-  for (char c : TrimView(url)) {
-    if (c == '[')
-      out += "%5B";
-    else if (c == ']')
-      out += "%5D";
-    else if (c == '|')
-      out += "%7C";
-    else if (c == ' ')
-      out += "%20";
-    else
-      out += c;
-  }
-  return out;
-}
+std::string WikiSafeUrl(std::string_view url) { return PercentEncode(url, "[]| "); }
 
 // One Slack line (or the text of a bullet or quote) to wiki.
 class MrkdwnInline {
