@@ -1,6 +1,9 @@
-// The helpdesk as slackdesk needs it, behind one interface so backends
-// (Jira Service Management first, Zendesk later) plug in without touching
-// the flow. Implementations are blocking (they run on worker threads) and
+// The helpdesk as slackdesk needs it, in neutral terms: tickets, comments as
+// bridge::RichText, a small status enum plus the helpdesk's own label, and
+// opaque ids and cursors. Each backend (lib/helpdesk/jira first) renders and
+// parses its own markup, keeps its own reconciliation and search-lag
+// policy, and is built by MakeHelpdesk (factory.h) from the config.
+// Implementations are blocking (they run on worker threads) and
 // thread-safe. Every method that talks to the helpdesk returns a Result;
 // transient failures (network, 5xx, 429) come back as transient errors
 // after the implementation's own bounded retries, with retry_after_ms set
@@ -11,25 +14,42 @@
 #include <string>
 #include <vector>
 
+#include "bridge/rich_text.h"
 #include "util/error.h"
 
 namespace helpdesk {
 
-// Who the helpdesk says we are (the account whose comments must never be
-// relayed back to Slack).
+// Who the helpdesk says we are: the account whose comments must never be
+// relayed back to Slack.
 struct Identity {
-  std::string account_id;
+  std::string id;  // opaque to everything but the backend
   std::string display_name;
   std::string email;
   std::string time_zone;
 };
 
+// Where a ticket is in its life, as the bridge needs to know it.
+enum class StatusCategory {
+  kUnknown,     // the helpdesk did not say
+  kNew,         // raised, nobody on it yet
+  kInProgress,  // being worked on, or waiting
+  kDone,        // resolved, closed, cancelled
+};
+
+struct TicketStatus {
+  StatusCategory category = StatusCategory::kUnknown;
+  std::string label;  // the helpdesk's own name: "Waiting for support"
+
+  bool operator==(const TicketStatus& other) const { return category == other.category && label == other.label; }
+  bool operator!=(const TicketStatus& other) const { return !(*this == other); }
+};
+
 struct NewTicket {
-  std::string summary;      // <= 255 characters (the caller truncates)
-  std::string description;  // wiki markup; carries `marker` somewhere
-  // A unique token placed in the description so a ticket created just
-  // before a crash can be found again (helpdesk-facts.md A1: no idempotency
-  // key on JSM create).
+  std::string summary;            // <= 255 characters (the core truncates)
+  bridge::RichText description;   // the backend renders it in its markup
+  // A unique token (letters and digits) the backend stores with the ticket
+  // so a ticket created just before a crash can be found again
+  // (FindCreatedTicket).
   std::string marker;
   // The customer's account, when the helpdesk knows them (FindCustomer);
   // empty: raised by the bot's own account.
@@ -38,67 +58,82 @@ struct NewTicket {
 
 struct Ticket {
   std::string id;
-  std::string key;              // "SUP-12"
+  std::string key;  // what people call it: "SUP-12"
   std::string summary;
-  std::string status;           // workflow name: "Waiting for support"
-  std::string status_category;  // "new", "indeterminate", "done", "undefined"
-  std::string web_url;          // the customer portal link (_links.web)
-  std::string agent_url;        // the agent view (/browse/KEY)
+  TicketStatus status;
+  std::string web_url;    // where the customer sees it
+  std::string agent_url;  // where an agent works on it
 };
 
 struct Comment {
-  std::string id;  // numeric string, increasing over time
-  std::string author_account_id;
+  std::string id;  // opaque
+  std::string author_id;
   std::string author_name;
-  std::string body;  // wiki markup
-  bool is_public = false;
+  bridge::RichText body;
+  bool is_public = false;  // false: an internal note, never shown in Slack
   long long created_ms = 0;
-  // The idempotency marker the comment carries (a comment property), if
-  // slackdesk wrote it.
-  std::string marker;
+  bool written_by_slackdesk = false;  // carries a slackdesk marker
 };
 
 // A ticket that changed, as the change search reports it.
 struct TicketChange {
   std::string key;
   long long updated_ms = 0;
-  std::string status;
-  std::string status_category;
+  TicketStatus status;
+};
+
+// How far the comments of a ticket have been read. Opaque: only the backend
+// that made it reads it; "" is the start.
+using CommentCursor = std::string;
+
+struct CommentPage {
+  std::vector<Comment> comments;  // oldest first, all after the cursor asked for
+  CommentCursor next;             // the cursor after the last of them
+};
+
+// One line of `slackdesk check`: what was checked (naming the config keys
+// involved), whether it passed, and the detail.
+struct CheckLine {
+  bool ok = false;
+  std::string what;
+  std::string detail;
 };
 
 class Helpdesk {
  public:
   virtual ~Helpdesk() = default;
 
+  // The backend's name in logs: "jira".
+  virtual std::string Name() const = 0;
   virtual util::Result<Identity> WhoAmI() = 0;
-  // Confirms the configured service desk and request type exist; returns a
-  // short description for `slackdesk check` ("service desk SUP (Support),
-  // request type 'Get IT help'").
-  virtual util::Result<std::string> DescribeTarget() = 0;
+  // What `slackdesk check` prints for this helpdesk: credentials, then the
+  // configured target (stopping at the first failure that makes the rest
+  // meaningless).
+  virtual std::vector<CheckLine> Check() = 0;
   // The customer account for an e-mail address, or nullopt when the
   // helpdesk does not know it.
   virtual util::Result<std::optional<std::string>> FindCustomer(const std::string& email) = 0;
   // Creates the ticket. Not idempotent: on a failure whose outcome is
-  // unknown, call FindTicketByMarker before trying again.
+  // unknown, call FindCreatedTicket before trying again.
   virtual util::Result<Ticket> CreateTicket(const NewTicket& ticket) = 0;
-  // The ticket whose description carries `marker`, if the search finds one.
-  // Search lags writes by seconds: "not found" right after a create means
-  // little (the caller retries for a bounded time).
-  virtual util::Result<std::optional<Ticket>> FindTicketByMarker(const std::string& marker) = 0;
-  virtual util::Result<Ticket> GetTicket(const std::string& key) = 0;
+  // After a create whose outcome is unknown (last tried at
+  // `attempted_at_ms`, now `now_ms`, both wall clock): the ticket carrying
+  // `marker` if it exists; nullopt when it certainly was not created (safe
+  // to create); a transient error (retry_after_ms set) while the helpdesk
+  // cannot tell yet, e.g. its search index lags its writes.
+  virtual util::Result<std::optional<Ticket>> FindCreatedTicket(const std::string& marker, long long attempted_at_ms,
+                                                                long long now_ms) = 0;
 
   // --- two-way sync ---------------------------------------------------------
   // Tickets among `keys` updated at or after `since_ms` (epoch ms), oldest
-  // first, in as few requests as the helpdesk allows (one search, paged).
+  // first, in as few requests as the helpdesk allows.
   virtual util::Result<std::vector<TicketChange>> ChangedSince(long long since_ms,
                                                              const std::vector<std::string>& keys) = 0;
-  // Comments of `key`, newest first, stopping once `stop_after_id` (a
-  // comment already seen; "" for none) is reached; public and internal
-  // alike, flagged.
-  virtual util::Result<std::vector<Comment>> CommentsNewerThan(const std::string& key,
-                                                             const std::string& stop_after_id) = 0;
-  // Adds a public comment carrying `marker` as a comment property.
-  virtual util::Result<Comment> AddPublicComment(const std::string& key, const std::string& body,
+  // The comments of `key` after `cursor`, public and internal alike.
+  virtual util::Result<CommentPage> CommentsAfter(const std::string& key, const CommentCursor& cursor) = 0;
+  // Adds a public comment carrying `marker` (found again by
+  // FindCommentByMarker). Not idempotent.
+  virtual util::Result<Comment> AddPublicComment(const std::string& key, const bridge::RichText& body,
                                                  const std::string& marker) = 0;
   // The comment of `key` carrying `marker`, if any (reconciliation).
   virtual util::Result<std::optional<Comment>> FindCommentByMarker(const std::string& key,

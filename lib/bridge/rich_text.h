@@ -1,0 +1,101 @@
+// The neutral rich text that crosses the bridge: what a Slack message, a
+// helpdesk comment or a ticket description says, without either side's
+// markup. Slack mrkdwn is read and written in lib/slack (mrkdwn.h), Jira
+// wiki markup in lib/helpdesk/jira (wiki.h); the core composes and inspects
+// only this. Plain values, pure; no escaping happens here: each renderer
+// escapes for its own markup, so text typed by someone never becomes markup
+// on the other side.
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace bridge {
+
+// Emphasis on a run of text; combined as bits.
+enum Mark : unsigned {
+  kNoMark = 0,
+  kBold = 1,
+  kItalic = 2,
+  kStrike = 4,
+  kCode = 8,  // inline monospace
+};
+
+struct Inline {
+  enum class Kind {
+    kText,         // `text` as typed, shown as it is
+    kLink,         // `target` is the URL, `text` the label ("" shows the URL)
+    kUserMention,  // `target` is the person's id on the side it came from, `text` their name ("" unknown)
+    kChannel,      // `target` is the channel id, `text` its name ("" unknown)
+    kBroadcast,    // @here / @channel / @everyone / a user group: `text` is what it is called, shown inert
+    kLineBreak,    // a hard line break inside a block
+  };
+  Kind kind = Kind::kText;
+  std::string text;
+  std::string target;
+  unsigned marks = kNoMark;
+
+  bool operator==(const Inline& other) const {
+    return kind == other.kind && text == other.text && target == other.target && marks == other.marks;
+  }
+  bool operator!=(const Inline& other) const { return !(*this == other); }
+};
+
+struct Block {
+  enum class Kind {
+    kParagraph,     // `inlines`
+    kHeading,       // `inlines`, `level` 1..6
+    kQuote,         // `inlines`
+    kBulletItem,    // `inlines`, `level` 1.. (nesting depth)
+    kNumberedItem,  // `inlines`, `level` 1..
+    kCode,          // `verbatim`: shown exactly, never interpreted
+    kRule,          // a horizontal line
+    kTableRow,      // `cells`; `header` for a heading row
+  };
+  Kind kind = Kind::kParagraph;
+  std::vector<Inline> inlines;
+  std::string verbatim;
+  std::vector<std::vector<Inline>> cells;
+  int level = 0;
+  bool header = false;
+
+  bool operator==(const Block& other) const {
+    return kind == other.kind && inlines == other.inlines && verbatim == other.verbatim && cells == other.cells &&
+           level == other.level && header == other.header;
+  }
+  bool operator!=(const Block& other) const { return !(*this == other); }
+};
+
+struct RichText {
+  std::vector<Block> blocks;
+
+  bool empty() const { return blocks.empty(); }
+  bool operator==(const RichText& other) const { return blocks == other.blocks; }
+  bool operator!=(const RichText& other) const { return !(*this == other); }
+};
+
+// Builders, for the core and for tests.
+Inline Text(std::string text, unsigned marks = kNoMark);
+Inline Link(std::string url, std::string label);
+Inline UserMention(std::string id, std::string name = "");
+Inline LineBreak();
+Block Paragraph(std::vector<Inline> inlines);
+Block Rule();
+// `text` as paragraphs of plain text: one per line, empty lines dropped.
+RichText PlainText(std::string_view text);
+
+// Appends `more`'s blocks to `to`.
+void Append(RichText& to, const RichText& more);
+
+// The ids of the people mentioned, in order of first appearance.
+std::vector<std::string> MentionedUserIds(const RichText& text);
+// Gives each mention whose id is in `names` that name.
+void NameMentions(RichText& text, const std::map<std::string, std::string>& names);
+
+// The words without any markup (mentions as "@name", links as their label
+// and URL), blocks separated by newlines: for logs, search and counting.
+std::string ToPlainString(const RichText& text);
+
+}  // namespace bridge
