@@ -1,0 +1,25 @@
+// Slack mrkdwn (as the Events API delivers message text, with &amp; &lt;
+// &gt;) to and from the neutral bridge::RichText. Pure.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "bridge/rich_text.h"
+
+namespace slack {
+
+// A message's text as neutral rich text: emphasis, `code`, ``` blocks
+// (verbatim), > quotes, <url|label> links, <@U1> mentions (UserMention
+// with the id, and the name when the token carries one), <#C1|name>
+// channels, <!here>/<!channel>/<!everyone>/<!subteam^…> (kBroadcast),
+// bullets; entities decoded. Never fails. Linear in the input size.
+bridge::RichText ParseMrkdwn(std::string_view mrkdwn);
+
+// Rich text as mrkdwn for a section block or a `text` fallback. & < > in
+// text become entities, so no kText run becomes a live mention, broadcast
+// or link; mentions render as "@name" text (never a live <@U…>, which
+// would notify: contract behaviour 9); code blocks stay verbatim.
+std::string RenderMrkdwn(const bridge::RichText& text);
+
+}  // namespace slack
