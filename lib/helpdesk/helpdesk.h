@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "bridge/rich_text.h"
+#include "bridge/ticket.h"
 #include "util/error.h"
 
 namespace helpdesk {
@@ -28,21 +29,9 @@ struct Identity {
   std::string time_zone;
 };
 
-// Where a ticket is in its life, as the bridge needs to know it.
-enum class StatusCategory {
-  kUnknown,     // the helpdesk did not say
-  kNew,         // raised, nobody on it yet
-  kInProgress,  // being worked on, or waiting
-  kDone,        // resolved, closed, cancelled
-};
-
-struct TicketStatus {
-  StatusCategory category = StatusCategory::kUnknown;
-  std::string label;  // the helpdesk's own name: "Waiting for support"
-
-  bool operator==(const TicketStatus& other) const { return category == other.category && label == other.label; }
-  bool operator!=(const TicketStatus& other) const { return !(*this == other); }
-};
+// The core's status types: a small enum plus the helpdesk's own label.
+using StatusCategory = bridge::StatusCategory;
+using TicketStatus = bridge::TicketStatus;
 
 struct NewTicket {
   std::string summary;            // <= 255 characters (the core truncates)
