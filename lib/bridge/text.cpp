@@ -154,4 +154,13 @@ std::string EscapeMrkdwn(std::string_view text) {
   return out;
 }
 
+std::string CollapseSpaces(std::string_view text) {
+  std::string collapsed;
+  for (char c : text) {
+    if (c == ' ' && !collapsed.empty() && collapsed.back() == ' ') continue;
+    collapsed += c;
+  }
+  return Trim(collapsed);
+}
+
 }  // namespace bridge

@@ -31,4 +31,8 @@ std::vector<std::string> MentionedUsers(std::string_view text);
 // Escapes text for Slack mrkdwn: & < > become entities.
 std::string EscapeMrkdwn(std::string_view text);
 
+// Runs of spaces collapsed to one, then trimmed: what is left where a
+// mention was taken out of a sentence.
+std::string CollapseSpaces(std::string_view text);
+
 }  // namespace bridge
