@@ -1,0 +1,54 @@
+#include "bridge/actions.h"
+
+#include "bridge/overloaded.h"
+
+namespace bridge {
+
+const std::string& KeyOf(const Effect& effect) {
+  return std::visit([](const auto& e) -> const std::string& { return e.key; }, effect);
+}
+
+std::string LaneOf(const Effect& effect) {
+  return std::visit(Overloaded{
+                        [](const PrepareForm& e) { return "slack:" + e.thread.channel; },
+                        [](const PostMessage& e) { return "slack:" + e.thread.channel; },
+                        [](const PostEphemeral& e) { return "slack:" + e.channel; },
+                        [](const UpdateConfirmation& e) { return "slack:" + e.channel; },
+                        [](const CreateTicket& e) { return "create:" + e.thread.channel + ":" + e.thread.thread_ts; },
+                        [](const AddComment& e) { return "helpdesk:" + e.ticket_key; },
+                    },
+                    effect);
+}
+
+bool IsEffect(const Action& action) {
+  return std::visit(Overloaded{
+                        [](const PrepareForm&) { return true; },
+                        [](const PostMessage&) { return true; },
+                        [](const PostEphemeral&) { return true; },
+                        [](const UpdateConfirmation&) { return true; },
+                        [](const CreateTicket&) { return true; },
+                        [](const AddComment&) { return true; },
+                        [](const auto&) { return false; },
+                    },
+                    action);
+}
+
+Effect ToEffect(const Action& action) {
+  return std::visit(Overloaded{
+                        [](const PrepareForm& e) { return Effect{e}; },
+                        [](const PostMessage& e) { return Effect{e}; },
+                        [](const PostEphemeral& e) { return Effect{e}; },
+                        [](const UpdateConfirmation& e) { return Effect{e}; },
+                        [](const CreateTicket& e) { return Effect{e}; },
+                        [](const AddComment& e) { return Effect{e}; },
+                        // REQUIRES: IsEffect(action); an empty post is never carried out.
+                        [](const auto&) { return Effect{PostMessage{}}; },
+                    },
+                    action);
+}
+
+Action ToAction(const Effect& effect) {
+  return std::visit([](const auto& e) { return Action{e}; }, effect);
+}
+
+}  // namespace bridge

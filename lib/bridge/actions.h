@@ -1,0 +1,220 @@
+// What the core decides to do: records to keep (applied by app in the same
+// transaction as the event), a form to open at once, and side effects
+// (committed to the outbox as intents, carried out exactly once by the
+// Slack and helpdesk adapters, their outcomes coming back as events).
+// Every side effect carries its idempotency key; the core derives it from
+// what caused the effect, so the same cause never makes two effects.
+#pragma once
+
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "bridge/rich_text.h"
+#include "bridge/ticket.h"
+
+namespace bridge {
+
+// ---- what a post in a thread says -----------------------------------------
+
+// The reply to a mention: the Submit request button.
+struct PromptContent {
+  std::string user;          // who mentioned the bot (greeted by name)
+  std::string button_value;  // EncodeThread(thread)
+  bool operator==(const PromptContent& o) const { return user == o.user && button_value == o.button_value; }
+};
+// "Ticket X was created", kept up to date with the ticket's status.
+struct ConfirmationContent {
+  TicketView ticket;
+  bool operator==(const ConfirmationContent& o) const { return ticket == o.ticket; }
+};
+// "This thread already has a ticket: X".
+struct ExistingTicketContent {
+  TicketView ticket;
+  bool operator==(const ExistingTicketContent& o) const { return ticket == o.ticket; }
+};
+// A short note from the bot; `text` is the bot's own sentence, with any
+// outside words in it escaped by the renderer like all text.
+struct NoticeContent {
+  std::string text;
+  bool operator==(const NoticeContent& o) const { return text == o.text; }
+};
+// An agent's public comment, relayed; the Slack adapter splits a long one
+// into several posts.
+struct AgentCommentContent {
+  std::string agent;
+  std::string ticket_key;
+  RichText body;
+  long long comment_created_ms = 0;  // for the sync-lag metric
+  bool operator==(const AgentCommentContent& o) const {
+    return agent == o.agent && ticket_key == o.ticket_key && body == o.body &&
+           comment_created_ms == o.comment_created_ms;
+  }
+};
+
+using PostContent =
+    std::variant<PromptContent, ConfirmationContent, ExistingTicketContent, NoticeContent, AgentCommentContent>;
+
+// ---- side effects (outbox intents) -----------------------------------------
+
+// Works out the form's pre-filled values (names of mentioned people need
+// Slack look-ups); its outcome is FormPrepared.
+struct PrepareForm {
+  std::string key;
+  ThreadRef thread;
+  std::string mention_ts;
+  std::string user;
+  RichText text;  // the mention as written
+  std::string bot_user_id;
+  bool operator==(const PrepareForm& o) const {
+    return key == o.key && thread == o.thread && mention_ts == o.mention_ts && user == o.user && text == o.text &&
+           bot_user_id == o.bot_user_id;
+  }
+};
+
+struct PostMessage {
+  std::string key;
+  ThreadRef thread;
+  PostContent content;
+  bool operator==(const PostMessage& o) const { return key == o.key && thread == o.thread && content == o.content; }
+};
+
+// Visible to `user` only; cannot be found again afterwards, so it is shown
+// at most once rather than at least once.
+struct PostEphemeral {
+  std::string key;
+  std::string channel;
+  std::string user;
+  std::string thread_ts;  // "" outside a thread
+  std::string text;
+  bool operator==(const PostEphemeral& o) const {
+    return key == o.key && channel == o.channel && user == o.user && thread_ts == o.thread_ts && text == o.text;
+  }
+};
+
+// Sets the confirmation message `ts` to show the ticket as it is now.
+struct UpdateConfirmation {
+  std::string key;
+  std::string channel;
+  std::string ts;
+  TicketView ticket;
+  bool operator==(const UpdateConfirmation& o) const {
+    return key == o.key && channel == o.channel && ts == o.ts && ticket == o.ticket;
+  }
+};
+
+// Raises a ticket from a submitted form.
+struct CreateTicket {
+  std::string key;
+  ThreadRef thread;
+  std::string view_id;
+  std::string user;
+  std::string summary;
+  std::string description;
+  std::string severity;
+  std::string marker;  // TicketMarker(view_id): finds it again after a crash
+  bool operator==(const CreateTicket& o) const {
+    return key == o.key && thread == o.thread && view_id == o.view_id && user == o.user && summary == o.summary &&
+           description == o.description && severity == o.severity && marker == o.marker;
+  }
+};
+
+// A Slack reply (or its edit) as a public comment on the ticket.
+struct AddComment {
+  std::string key;
+  std::string ticket_key;
+  std::string marker;  // finds the comment again after a crash
+  std::string user;    // the Slack author, named in the comment
+  RichText text;       // without the bot's mention
+  std::vector<std::pair<std::string, std::string>> files;  // name, permalink
+  std::string channel;
+  std::string ts;
+  bool edit = false;
+  bool operator==(const AddComment& o) const {
+    return key == o.key && ticket_key == o.ticket_key && marker == o.marker && user == o.user && text == o.text &&
+           files == o.files && channel == o.channel && ts == o.ts && edit == o.edit;
+  }
+};
+
+using Effect = std::variant<PrepareForm, PostMessage, PostEphemeral, UpdateConfirmation, CreateTicket, AddComment>;
+
+// The idempotency key of any effect.
+const std::string& KeyOf(const Effect& effect);
+// Effects of one lane run strictly in order; lanes run side by side. Posts
+// go by channel (Slack paces each channel), comments by ticket (they
+// arrive in the order written), a create by thread (a second form of the
+// thread then sees the first one's ticket).
+std::string LaneOf(const Effect& effect);
+
+// ---- records and immediate actions -----------------------------------------
+
+// Keeps what a mention's form is pre-filled with (a later mention of the
+// thread replaces it).
+struct SaveMention {
+  ThreadRef thread;
+  std::string mention_ts;
+  std::string user;
+  std::string summary;
+  std::string description;
+  bool operator==(const SaveMention& o) const {
+    return thread == o.thread && mention_ts == o.mention_ts && user == o.user && summary == o.summary &&
+           description == o.description;
+  }
+};
+
+// Links the thread to its new ticket.
+struct LinkThread {
+  TicketLink link;
+  bool operator==(const LinkThread& o) const { return link == o.link; }
+};
+
+struct RecordConfirmation {
+  std::string ticket_key;
+  std::string ts;
+  bool operator==(const RecordConfirmation& o) const { return ticket_key == o.ticket_key && ts == o.ts; }
+};
+
+struct RecordStatus {
+  std::string ticket_key;
+  TicketStatus status;
+  bool operator==(const RecordStatus& o) const { return ticket_key == o.ticket_key && status == o.status; }
+};
+
+// How far the sync has read the ticket.
+struct RecordSyncPosition {
+  std::string ticket_key;
+  std::string comment_cursor;
+  long long updated_ms = 0;
+  bool operator==(const RecordSyncPosition& o) const {
+    return ticket_key == o.ticket_key && comment_cursor == o.comment_cursor && updated_ms == o.updated_ms;
+  }
+};
+
+// Opens the request form now: a trigger_id dies 3 s after the click, so
+// this never waits in the outbox.
+struct OpenForm {
+  std::string trigger_id;
+  ThreadRef thread;
+  std::string summary;
+  std::string description;
+  bool operator==(const OpenForm& o) const {
+    return trigger_id == o.trigger_id && thread == o.thread && summary == o.summary && description == o.description;
+  }
+};
+
+// Input that leads nowhere but deserves a line in the log (the core itself
+// does not log).
+struct Note {
+  std::string text;
+  bool operator==(const Note& o) const { return text == o.text; }
+};
+
+using Action = std::variant<Note, SaveMention, LinkThread, RecordConfirmation, RecordStatus, RecordSyncPosition, OpenForm,
+                            PrepareForm, PostMessage, PostEphemeral, UpdateConfirmation, CreateTicket, AddComment>;
+
+// The action as an Effect when it is one.
+bool IsEffect(const Action& action);
+Effect ToEffect(const Action& action);  // REQUIRES: IsEffect(action)
+Action ToAction(const Effect& effect);
+
+}  // namespace bridge

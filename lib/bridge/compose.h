@@ -1,0 +1,34 @@
+// What the bridge writes into the helpdesk, composed as neutral rich text
+// (each backend renders it in its own markup, escaping whatever came from
+// outside): the ticket raised from a form, and the comment made of a Slack
+// reply. Pure.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "bridge/actions.h"
+#include "bridge/rich_text.h"
+
+namespace bridge {
+
+// The Slack user behind a request or a reply.
+struct Requester {
+  std::string name;   // Slack real name (or the user id when unknown)
+  std::string email;  // "" when Slack does not share it
+};
+
+// The ticket's description: what the user typed, then the severity, who
+// asked, the link back to the Slack thread (`permalink`, "" when unknown)
+// and the marker.
+RichText ComposeTicketDescription(const CreateTicket& request, const Requester& requester, std::string_view permalink);
+
+// The comment for a Slack reply: who wrote (or edited) it, the text (with
+// mentioned people's names already filled in), and the files shared with it.
+RichText ComposeComment(const AddComment& reply, const Requester& author);
+
+// Typed text as rich text: a blank line starts a new paragraph, a single
+// newline is a line break.
+RichText TypedText(std::string_view text);
+
+}  // namespace bridge

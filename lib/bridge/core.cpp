@@ -1,0 +1,219 @@
+#include "bridge/core.h"
+
+#include <fmt/format.h>
+
+#include "bridge/form.h"
+#include "bridge/overloaded.h"
+
+namespace bridge {
+namespace {
+
+using Actions = std::vector<Action>;
+
+constexpr const char* kNotEnabled =
+    "slackdesk is not enabled in this channel. Please ask in one of the support channels, or ask an admin to add "
+    "this one.";
+
+// The thread a message belongs to: its parent's ts, or its own at the top.
+ThreadRef ThreadOf(const MessageReceived& message) {
+  return ThreadRef{message.channel, message.thread_ts.empty() ? message.ts : message.thread_ts};
+}
+
+// Subtypes that carry a person's words; the rest is housekeeping.
+bool IsPersonsMessage(const std::string& subtype) {
+  return subtype.empty() || subtype == "file_share" || subtype == "thread_broadcast";
+}
+
+// A person's reply (or edit) in a linked thread becomes a ticket comment.
+Actions Reply(const MessageReceived& message, bool edit, const Facts& facts) {
+  // Top-level messages are not replies; a thread's parent has ts == thread_ts.
+  if (message.thread_ts.empty() || message.thread_ts == message.ts || !facts.link) return {};
+  std::string id = message.channel + ":" + message.ts + (edit ? ":" + message.edited_ts : "");
+  AddComment comment;
+  comment.key = (edit ? "edit:" : "comment:") + id;
+  comment.ticket_key = facts.link->ticket_key;
+  comment.marker = Marker(edit ? "slackdeskedit" : "slackdeskmsg", id);
+  comment.user = message.user;
+  comment.text = WithoutMentionOf(message.text, facts.bot_user_id);
+  for (const SharedFile& file : message.files) comment.files.emplace_back(file.name, file.permalink);
+  comment.channel = message.channel;
+  comment.ts = message.ts;
+  comment.edit = edit;
+  return {comment};
+}
+
+Actions OnMessage(const MessageReceived& message, const Facts& facts) {
+  // The bot's own messages (and any bot's) never go anywhere.
+  if (!message.bot_id.empty() || message.user.empty() || message.user == facts.bot_user_id) return {};
+  if (message.subtype == "message_changed") {
+    if (message.edited_ts.empty() || message.text == message.previous_text) return {};
+    return Reply(message, true, facts);
+  }
+  if (!IsPersonsMessage(message.subtype)) return {};
+  if (!message.app_mention && !Mentions(message.text, facts.bot_user_id)) return Reply(message, false, facts);
+
+  ThreadRef thread = ThreadOf(message);
+  std::string where = message.channel + ":" + message.ts;
+  if (!facts.channel_allowed) {
+    // Only the author is told: the channel is not one slackdesk serves.
+    return {PostEphemeral{"notenabled:" + where, message.channel, message.user, message.thread_ts, kNotEnabled}};
+  }
+  if (facts.link) {
+    // A mention in the ticket's thread is a reply too: it reaches the ticket.
+    Actions actions = Reply(message, false, facts);
+    actions.push_back(PostMessage{"existing:" + where, thread, ExistingTicketContent{facts.link->View()}});
+    return actions;
+  }
+  return {PrepareForm{"offer:" + where, thread, message.ts, message.user, message.text, facts.bot_user_id}};
+}
+
+Actions OnClick(const ButtonClicked& click, const Facts& facts) {
+  if (click.action_id != kOpenFormAction) return {};
+  auto thread = DecodeThread(click.value);
+  if (!thread) return {Note{fmt::format("envelope={}: button value '{}' names no thread; ignored", click.envelope_id,
+                                        click.value)}};
+  if (facts.link) {
+    return {PostEphemeral{"click:" + click.envelope_id, thread->channel, click.user, thread->thread_ts,
+                          "This thread already has a ticket: " + facts.link->ticket_key + " " + facts.link->web_url}};
+  }
+  SavedMention mention = facts.mention.value_or(SavedMention{});
+  return {OpenForm{click.trigger_id, *thread, mention.summary, mention.description}};
+}
+
+Actions OnSubmit(const FormSubmitted& form) {
+  if (form.callback_id != kRequestCallback) return {};
+  auto thread = DecodeThread(form.private_metadata);
+  if (!thread || !ValidateSummary(form.summary).empty()) {
+    return {Note{fmt::format("envelope={}: form view={} without a thread or summary; ignored", form.envelope_id,
+                             form.view_id)}};
+  }
+  return {CreateTicket{"create:" + form.view_id, *thread, form.view_id, form.user, form.summary, form.description,
+                       form.severity.empty() ? kDefaultSeverity : form.severity, TicketMarker(form.view_id)}};
+}
+
+Actions OnPrepared(const FormPrepared& prepared) {
+  const PrepareForm& request = prepared.request;
+  return {SaveMention{request.thread, request.mention_ts, request.user, prepared.summary, prepared.description},
+          PostMessage{"prompt:" + request.thread.channel + ":" + request.mention_ts, request.thread,
+                      PromptContent{request.user, EncodeThread(request.thread)}}};
+}
+
+Actions OnCreated(const TicketCreated& created, const Facts& facts) {
+  const CreateTicket& request = created.request;
+  if (facts.link) {
+    // The thread had its ticket already (a second form, a double click):
+    // no second link; the customer is shown the one it has.
+    return {PostMessage{"existing:" + request.view_id, request.thread, ExistingTicketContent{facts.link->View()}}};
+  }
+  if (!created.ticket) return {};
+  TicketLink link = *created.ticket;
+  link.thread = request.thread;
+  return {LinkThread{link},
+          PostMessage{"confirm:" + request.view_id, request.thread, ConfirmationContent{link.View()}}};
+}
+
+Actions OnPosted(const MessagePosted& posted) {
+  if (const auto* confirmation = std::get_if<ConfirmationContent>(&posted.post.content)) {
+    return {RecordConfirmation{confirmation->ticket.key, posted.ts}};
+  }
+  return {};
+}
+
+Actions OnRetrying(const EffectRetrying& retrying) {
+  const auto* create = std::get_if<CreateTicket>(&retrying.effect);
+  if (create == nullptr) return {};
+  // Tell the customer once (one key per form) that the request is safe.
+  return {PostMessage{"queued:" + create->view_id, create->thread,
+                      NoticeContent{":hourglass_flowing_sand: The helpdesk is not answering right now (" +
+                                    retrying.reason +
+                                    "). Your request is saved and queued; I'll post the ticket here as soon as it is "
+                                    "created."}}};
+}
+
+Actions OnFailed(const EffectFailed& failed) {
+  const auto* create = std::get_if<CreateTicket>(&failed.effect);
+  if (create == nullptr) return {};
+  return {PostMessage{"failed:" + create->view_id, create->thread,
+                      NoticeContent{":warning: Sorry, the helpdesk refused this request: " + failed.message +
+                                    ". Please check the details and press Submit request again, or contact support "
+                                    "directly."}}};
+}
+
+Actions OnActivity(const TicketActivity& activity, const Facts& facts) {
+  if (!facts.link) return {};
+  const TicketLink& link = *facts.link;
+  Actions actions;
+  for (const HelpdeskComment& comment : activity.comments) {
+    // Ours never come back (no echo); internal notes never reach Slack.
+    if (comment.author_id == facts.helpdesk_account_id || comment.written_by_slackdesk) continue;
+    if (!comment.is_public) continue;
+    actions.push_back(PostMessage{"relay:" + activity.ticket_key + ":" + comment.id, link.thread,
+                                  AgentCommentContent{comment.author_name, activity.ticket_key, comment.body,
+                                                      comment.created_ms}});
+  }
+  if (!activity.status.label.empty() && activity.status.label != link.status.label) {
+    actions.push_back(RecordStatus{activity.ticket_key, activity.status});
+    TicketView view = link.View();
+    view.status = activity.status.label;
+    std::string at = fmt::format("{}:{}", activity.ticket_key, activity.updated_ms);
+    if (!link.confirmation_ts.empty()) {
+      actions.push_back(UpdateConfirmation{"status:" + at, link.thread.channel, link.confirmation_ts, view});
+    }
+    if (activity.status.category == StatusCategory::kDone && link.status.category != StatusCategory::kDone) {
+      actions.push_back(PostMessage{"resolved:" + at, link.thread,
+                                    NoticeContent{activity.ticket_key + " is now " + activity.status.label +
+                                                  ". If something is still wrong, just reply here: replies still "
+                                                  "reach the ticket."}});
+    }
+  }
+  actions.push_back(RecordSyncPosition{activity.ticket_key, activity.next_cursor, activity.updated_ms});
+  return actions;
+}
+
+}  // namespace
+
+FactsQuery NeededFacts(const Event& event) {
+  return std::visit(Overloaded{
+                        [](const MessageReceived& e) { return FactsQuery{ThreadOf(e), "", false, e.channel}; },
+                        [](const ButtonClicked& e) { return FactsQuery{DecodeThread(e.value), "", true, ""}; },
+                        [](const TicketCreated& e) { return FactsQuery{e.request.thread, "", false, ""}; },
+                        [](const TicketActivity& e) { return FactsQuery{std::nullopt, e.ticket_key, false, ""}; },
+                        [](const auto&) { return FactsQuery{}; },
+                    },
+                    event);
+}
+
+std::vector<Action> Handle(const Event& event, const Facts& facts) {
+  return std::visit(Overloaded{
+                        [&](const MessageReceived& e) { return OnMessage(e, facts); },
+                        [&](const ButtonClicked& e) { return OnClick(e, facts); },
+                        [&](const FormSubmitted& e) { return OnSubmit(e); },
+                        [&](const FormPrepared& e) { return OnPrepared(e); },
+                        [&](const TicketCreated& e) { return OnCreated(e, facts); },
+                        [&](const MessagePosted& e) { return OnPosted(e); },
+                        [&](const EffectRetrying& e) { return OnRetrying(e); },
+                        [&](const EffectFailed& e) { return OnFailed(e); },
+                        [&](const TicketActivity& e) { return OnActivity(e, facts); },
+                    },
+                    event);
+}
+
+FactsQuery NeededFacts(const Effect& effect) {
+  if (const auto* create = std::get_if<CreateTicket>(&effect)) return FactsQuery{create->thread, "", false, ""};
+  return FactsQuery{};
+}
+
+std::optional<Event> Precheck(const Effect& effect, const Facts& facts) {
+  const auto* create = std::get_if<CreateTicket>(&effect);
+  if (create == nullptr || !facts.link) return std::nullopt;
+  return Event{TicketCreated{*create, std::nullopt}};
+}
+
+std::optional<FieldError> ValidateForm(const FormSubmitted& form) {
+  if (form.callback_id != kRequestCallback) return std::nullopt;
+  std::string problem = ValidateSummary(form.summary);
+  if (problem.empty()) return std::nullopt;  // a bare ack closes the form
+  return FieldError{kSummaryBlock, problem};
+}
+
+}  // namespace bridge

@@ -1,0 +1,71 @@
+// The pure core: every decision of the bridge, as events in and actions out.
+//
+//   FactsQuery query = NeededFacts(event);   // app: what to load
+//   Facts facts = ...;                        // app: loads it from the store
+//   std::vector<Action> actions = Handle(event, facts);
+//   // app: applies records, commits effects to the outbox, opens forms
+//
+// No I/O, no clock (the time is a fact), no globals: the same event and
+// facts always give the same actions. Includes only the standard library,
+// fmt and lib/bridge.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "bridge/actions.h"
+#include "bridge/events.h"
+#include "bridge/ticket.h"
+
+namespace bridge {
+
+// What the form was pre-filled with when the thread's mention was handled.
+struct SavedMention {
+  std::string summary;
+  std::string description;
+  bool operator==(const SavedMention& o) const { return summary == o.summary && description == o.description; }
+};
+
+// What Handle needs to know besides the event, loaded by app before the call.
+struct Facts {
+  std::string bot_user_id;          // auth.test's user_id: the bot's own messages
+  std::string helpdesk_account_id;  // the helpdesk account slackdesk writes as
+  bool channel_allowed = true;      // the event's channel is in allowed_channels
+  std::optional<TicketLink> link;   // the link of the event's thread, or of its ticket
+  std::optional<SavedMention> mention;  // the saved mention of the event's thread
+};
+
+// Which facts an event needs: the link of `thread` (or of `ticket_key`),
+// the saved mention of `thread`, and whether `channel` is allowed.
+struct FactsQuery {
+  std::optional<ThreadRef> thread;
+  std::string ticket_key;  // "" unless the event is about a ticket
+  bool mention = false;
+  std::string channel;  // "" when no channel policy applies
+};
+
+FactsQuery NeededFacts(const Event& event);
+
+// The decisions for one event, in the order they are to be applied.
+std::vector<Action> Handle(const Event& event, const Facts& facts);
+
+// Before an effect runs: the event that settles it without running, when
+// running it is no longer needed (a form of a thread that got its ticket
+// meanwhile gets that ticket, not a second one). Uses NeededFacts of the
+// effect's thread.
+std::optional<Event> Precheck(const Effect& effect, const Facts& facts);
+FactsQuery NeededFacts(const Effect& effect);
+
+// A form error shown under one input, answered in the view_submission ack.
+struct FieldError {
+  std::string block_id;
+  std::string message;
+  bool operator==(const FieldError& o) const { return block_id == o.block_id && message == o.message; }
+};
+
+// Checked before the ack: nullopt when the submission may go ahead (or is
+// not ours to check).
+std::optional<FieldError> ValidateForm(const FormSubmitted& form);
+
+}  // namespace bridge
