@@ -1,20 +1,12 @@
 // Helpdesk over Jira Service Management Cloud's REST APIs (servicedeskapi
 // for requests and customers, the platform API for search and comments),
-// through util::http with Basic auth. Thread-safe: worker threads call it
-// concurrently; a call blocks its thread while it waits or retries.
-//
-// Rate limits and failures (helpdesk-facts.md A5):
-//  - a 429 (or a 5xx with Retry-After) blocks every call of this helpdesk
-//    until Retry-After has elapsed (5 s when absent): Jira's burst limits are
-//    per site, so one throttled call means all of them are;
-//  - reads (GET, /search/jql) repeat 5xx, timeouts and network failures
-//    with backoff, up to max_attempts;
-//  - writes (create request, add comment) are not idempotent: they repeat
-//    only a 429 and failures where the request was certainly not sent, and
-//    otherwise return the transient error so the caller can reconcile with
-//    FindTicketByMarker / FindCommentByMarker before trying again.
-// Errors name the operation and the ticket: "jira comment SUP-12: HTTP 500".
-// The token and the Authorization header are never logged.
+// through JiraTransport (jira_transport.h: Basic auth, retries, the
+// rate-limit block). Bodies are Jira wiki markup on the wire and
+// bridge::RichText at the interface (wiki.h). Thread-safe: worker threads
+// call it concurrently; a call blocks its thread while it waits or retries.
+// Writes (create request, add comment) are not repeated after an unknown
+// outcome: the caller reconciles with FindCreatedTicket /
+// FindCommentByMarker.
 #pragma once
 
 #include <functional>
@@ -23,66 +15,55 @@
 #include <vector>
 
 #include "helpdesk/helpdesk.h"
-#include "util/backoff.h"
-#include "util/clock.h"
+#include "helpdesk/jira/jira_json.h"
+#include "helpdesk/jira/jira_transport.h"
 #include "util/http/http_client.h"
 
 namespace helpdesk::jira {
 
-struct JiraOptions {
-  std::string base_url;  // "https://example.atlassian.net"; a trailing '/' is dropped
-  std::string email;     // the agent account the API token belongs to
-  std::string api_token;
-  std::string service_desk_id;  // "3"
-  std::string request_type_id;  // "10"
-  int max_attempts = 4;         // per call, for transient failures
-  util::BackoffPolicy backoff{util::Millis(500), util::Millis(10000), 2.0};
-  util::Duration timeout = util::Millis(30000);  // per HTTP request
-  // The pause after a 429 without a usable Retry-After.
-  util::Millis default_retry_after{5000};
-  // A call that would have to wait longer than this for a rate-limit block
-  // fails at once with kRateLimited (retry_after_ms set) instead of pinning
-  // its worker thread.
-  util::Duration max_rate_limit_wait = util::Millis(60000);
-  // ChangedSince splits `keys` into queries of at most this many, so the JQL
-  // stays a few kilobytes.
-  int keys_per_search = 500;
-  // Above this many linked tickets, ChangedSince searches the whole project
-  // once and keeps the linked ones: the cost then follows the project's
-  // activity, not the number of links (a `key in` list would need one
-  // search per keys_per_search keys).
-  int key_list_limit = 100;
-  int search_page_size = 100;  // maxResults asked of /search/jql (Jira may cap it)
-  int comment_page_size = 50;  // maxResults asked of the comment list
-  int max_pages = 200;         // per paged walk, against a server that never ends
-  // Time and waiting, injectable for tests; default: steady clock, sleep.
-  std::function<util::TimePoint()> now;
-  std::function<void(util::Duration)> sleep;
-};
+// Jira refuses comments over 32,767 characters; Slack allows 40,000.
+// AddPublicComment cuts a longer body to this many characters (code points)
+// and appends kShortenedNote, rather than lose the reply to a 400.
+inline constexpr size_t kMaxCommentChars = 32000;
+inline constexpr const char* kShortenedNote = "\n_(shortened: the full message is in the Slack thread)_";
 
 class JiraHelpdesk : public Helpdesk {
  public:
   // `http` must outlive this object.
   JiraHelpdesk(util::http::HttpClient& http, JiraOptions options);
 
-  // GET /rest/api/3/myself.
+  // "jira".
+  std::string Name() const override;
+  // GET /rest/api/3/myself; Identity.id is the accountId.
   util::Result<Identity> WhoAmI() override;
-  // GET servicedesk/{id} and servicedesk/{id}/requesttype/{id}; a 404 is
-  // kRemoteRejected naming the wrong setting ("jira_request_type_id 10 not
-  // found in service desk 3").
-  util::Result<std::string> DescribeTarget() override;
+  // What `slackdesk check` prints for Jira:
+  //   "jira /rest/api/3/myself (jira_email, jira_api_token)":
+  //       "<display name> <<email>>, time zone <zone>", or the error;
+  //   then, only when that passed, "jira service desk and request type":
+  //       "service desk SUP (Support), request type 'Get IT help'", or the
+  //       error, naming the wrong setting on a 404 ("jira_request_type_id 10
+  //       not found in service desk 3 (…)").
+  // Details are redacted (util::log::Redact) as the old printer did.
+  std::vector<CheckLine> Check() override;
   // GET servicedesk/{id}/customer?query=<email> (experimental API): the
   // customer whose e-mail equals `email`, ignoring case.
   util::Result<std::optional<std::string>> FindCustomer(const std::string& email) override;
-  // POST /rest/servicedeskapi/request. Not repeated after an unknown outcome.
+  // POST /rest/servicedeskapi/request with the description rendered as wiki
+  // markup. The marker is what FindCreatedTicket searches for: when the
+  // rendered description does not mention it already, a last line
+  // "*slackdesk reference:* <marker>" carries it. Not repeated after an
+  // unknown outcome.
   util::Result<Ticket> CreateTicket(const NewTicket& ticket) override;
   // /search/jql for `text ~ marker` in the desk's project (its key is read
   // once from the service desk and cached), then GET request/{key} for each
   // hit until one whose fields really carry `marker` (full-text search is
-  // fuzzy). Markers of letters and digits match exactly.
-  util::Result<std::optional<Ticket>> FindTicketByMarker(const std::string& marker) override;
-  // GET /rest/servicedeskapi/request/{key}.
-  util::Result<Ticket> GetTicket(const std::string& key) override;
+  // fuzzy). Not found while now_ms - attempted_at_ms <
+  // search_lag_window_ms: a kTimeout error with retry_after_ms 2000 ("ticket
+  // search has not caught up yet (marker X)"); not found after: nullopt.
+  util::Result<std::optional<Ticket>> FindCreatedTicket(const std::string& marker, long long attempted_at_ms,
+                                                        long long now_ms) override;
+  // GET /rest/servicedeskapi/request/{key}. Not part of Helpdesk.
+  util::Result<Ticket> GetTicket(const std::string& key);
   // One paged /search/jql per at most keys_per_search keys: `key in (…) AND
   // updated >= since_ms ORDER BY updated ASC, key ASC`. No request for no
   // keys. Keys that are not issue keys, and keys Jira says no longer exist
@@ -93,50 +74,44 @@ class JiraHelpdesk : public Helpdesk {
   // another past the page boundary, so callers keep a lookback window.
   util::Result<std::vector<TicketChange>> ChangedSince(long long since_ms,
                                                        const std::vector<std::string>& keys) override;
-  // GET /rest/api/2/issue/{key}/comment?orderBy=-created&expand=properties,
-  // paged until `stop_after_id` (exclusive) or the end; each id once. If
-  // `stop_after_id` was deleted the whole history comes back (the caller
-  // dedupes by id).
-  util::Result<std::vector<Comment>> CommentsNewerThan(const std::string& key,
-                                                       const std::string& stop_after_id) override;
-  // POST /rest/api/2/issue/{key}/comment with the sd.public.comment
-  // {"internal":false} and slackdesk {"marker"} properties. Not repeated
-  // after an unknown outcome.
-  util::Result<Comment> AddPublicComment(const std::string& key, const std::string& body,
+  // The cursor is the id of the last comment handled ("" = none). GET
+  // /rest/api/2/issue/{key}/comment?orderBy=-created&expand=properties,
+  // paged until the cursor's comment or the end; returns the comments whose
+  // ids are numerically greater than the cursor, oldest first, bodies parsed
+  // from wiki markup, written_by_slackdesk when they carry the slackdesk
+  // marker property. `next` is the greatest id seen (the cursor when none).
+  // If the cursor's comment was deleted the whole history is read (and
+  // filtered by id).
+  util::Result<CommentPage> CommentsAfter(const std::string& key, const CommentCursor& cursor) override;
+  // POST /rest/api/2/issue/{key}/comment with the body rendered as wiki
+  // markup (cut to kMaxCommentChars plus kShortenedNote when longer), the
+  // sd.public.comment {"internal":false} and slackdesk {"marker"}
+  // properties. Not repeated after an unknown outcome.
+  util::Result<Comment> AddPublicComment(const std::string& key, const bridge::RichText& body,
                                          const std::string& marker) override;
   // Pages the comments newest first for the slackdesk property `marker`.
   util::Result<std::optional<Comment>> FindCommentByMarker(const std::string& key, const std::string& marker) override;
 
  private:
-  enum class Retry { kSafe, kUnsafe };
-  struct Call {
-    std::string operation;  // "jira comment SUP-12": the prefix of every error
-    std::string method = "GET";
-    std::string path;  // from "/rest/…", query included
-    std::string body;
-    bool experimental = false;  // X-ExperimentalApi: opt-in
-    Retry retry = Retry::kSafe;
-  };
-
-  // Sends `call` with retries; returns the response for any 2xx, a typed
-  // error otherwise. `failed_response`, when set, receives the final non-2xx
-  // answer (status 0 after a transport failure), for callers that read more
-  // than the message: the status of a 404, the keys a refused search names.
-  util::Result<util::http::HttpResponse> Send(const Call& call, util::http::HttpResponse* failed_response = nullptr);
-  util::Result<util::http::HttpResponse> Attempt(const Call& call, util::http::HttpResponse* failed_response);
+  // The project key of the service desk, read once and cached.
   util::Result<std::string> ProjectKey();
+  // The service desk and request type, described for Check().
+  util::Result<std::string> DescribeTarget();
+  util::Result<std::optional<Ticket>> FindTicketByMarker(const std::string& marker);
   util::Result<std::vector<TicketChange>> SearchChanges(long long since_ms, std::vector<std::string> keys,
                                                        const std::string& fixed_jql = {});
   // Walks the comment pages newest first; `visit` returns true to stop.
   util::Status WalkComments(const std::string& key, const std::string& operation,
-                            const std::function<bool(const Comment&)>& visit);
+                            const std::function<bool(const WireComment&)>& visit);
 
-  util::http::HttpClient& http_;
-  JiraOptions options_;
-  std::string authorization_;  // "Basic …"
+  const JiraOptions options_;
+  JiraTransport transport_;
   std::mutex mutex_;
-  util::TimePoint blocked_until_;  // guarded by mutex_: no request before it
-  std::string project_key_;        // guarded by mutex_: cached from the service desk
+  std::string project_key_;  // guarded by mutex_: cached from the service desk
 };
+
+// A comment as the interface carries it: the body parsed from wiki markup,
+// written_by_slackdesk when it carries a marker.
+Comment ToComment(const WireComment& wire);
 
 }  // namespace helpdesk::jira

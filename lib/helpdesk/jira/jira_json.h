@@ -1,8 +1,9 @@
 // The Jira Service Management wire format, pure: request bodies and JQL
-// built from values, response bodies mapped to helpdesk structs, Jira's
-// dates and error bodies read. No I/O and no clock, so every function is
-// tested from literal strings (helpdesk-facts.md section A has the shapes).
-// Any thread.
+// built from values, response bodies mapped to helpdesk structs (comment
+// bodies stay wiki markup here; wiki.h reads them). No I/O and no clock, so
+// every function is tested from literal strings (helpdesk-facts.md section A
+// has the shapes). Any thread. The small text formats (encodings, dates,
+// error messages) are in jira_encoding.h.
 #pragma once
 
 #include <optional>
@@ -11,46 +12,20 @@
 #include <vector>
 
 #include "helpdesk/helpdesk.h"
+#include "helpdesk/jira/jira_encoding.h"
 #include "util/error.h"
 
 namespace helpdesk::jira {
 
-// --- Encoding -----------------------------------------------------------------
-std::string Base64Encode(std::string_view data);
-// Percent-encodes everything but RFC 3986 unreserved characters, so the
-// result is safe as a query value or a path segment.
-std::string UrlEncode(std::string_view text);
-// `text` as a JQL string literal: double-quoted, with '"' and '\' escaped.
-std::string JqlQuote(std::string_view text);
-// True for an issue key as Jira makes them: a project key (a letter, then
-// letters, digits or '_') , '-', a number. "SUP-12".
-bool IsIssueKey(std::string_view text);
-
-// --- Dates --------------------------------------------------------------------
-// Epoch milliseconds of a Jira timestamp: "2026-11-24T12:34:56.789+0100"
-// (platform API, DateDTO.jira), "2026-11-24T12:34:56+0100" (DateDTO.iso8601),
-// also "+01:00" and "Z" offsets. nullopt when `text` is none of these.
-std::optional<long long> ParseJiraTime(std::string_view text);
-
-// --- Errors -------------------------------------------------------------------
-// The human message of an error body: servicedeskapi `errorMessage`, else
-// platform `errorMessages` and `errors` {field: message} joined with "; ",
-// else, for a gateway's HTML page, its <title> (or its text), shortened.
-// "" when the body says nothing usable.
-std::string ErrorMessageFromBody(std::string_view body);
-// The keys a /search/jql 400 names as unknown or invalid ("An issue with key
-// 'SUP-9' does not exist for field 'key'."), so the search can be repeated
-// without them. Empty when the error is about something else.
-std::vector<std::string> UnknownKeysInSearchError(std::string_view body);
-
 // --- Request bodies and JQL ---------------------------------------------------
-// POST /rest/servicedeskapi/request. raiseOnBehalfOf only when
-// `ticket.on_behalf_of` is set.
+// POST /rest/servicedeskapi/request; `description` is wiki markup.
+// raiseOnBehalfOf only when `on_behalf_of` is set.
 std::string CreateRequestBody(const std::string& service_desk_id, const std::string& request_type_id,
-                              const NewTicket& ticket);
+                              const std::string& summary, const std::string& description,
+                              const std::string& on_behalf_of);
 // POST /rest/api/2/issue/{key}/comment: public on the portal (the
 // sd.public.comment property says internal:false) and tagged with the
-// `slackdesk` property {"marker": marker}.
+// `slackdesk` property {"marker": marker}. `body` is wiki markup.
 std::string AddCommentBody(const std::string& body, const std::string& marker);
 // POST /rest/api/3/search/jql. `next_page_token` only when not empty.
 std::string SearchBody(const std::string& jql, const std::vector<std::string>& fields, int max_results,
@@ -67,6 +42,13 @@ std::string ProjectChangedSinceJql(const std::string& project_key, long long sin
 // The comment property names slackdesk reads and writes.
 inline constexpr const char* kMarkerProperty = "slackdesk";
 inline constexpr const char* kInternalProperty = "sd.public.comment";
+
+// --- Statuses -----------------------------------------------------------------
+// Jira's status category key ("new", "indeterminate", "done", any case) as
+// the neutral category; anything else ("undefined", "") is kUnknown.
+StatusCategory CategoryFromKey(std::string_view key);
+// A status as Jira names it (`name` becomes the label).
+TicketStatus StatusFromJira(std::string name, std::string_view category_key);
 
 // --- Response bodies ----------------------------------------------------------
 // Each returns kServerError when the body is not the JSON object expected
@@ -101,7 +83,8 @@ util::Result<CustomerPage> ParseCustomerPage(std::string_view body);
 
 // A servicedeskapi CustomerRequestDTO (create response, GET request/{key}).
 // The summary comes from the requestFieldValues array (the response's shape,
-// unlike create's map), else the top-level `summary`.
+// unlike create's map), else the top-level `summary`; the status from
+// currentStatus (its statusCategory is upper case there: "NEW").
 util::Result<Ticket> ParseRequest(std::string_view body);
 // Whether a request's summary or any requestFieldValues value contains
 // `marker` as a whole word (not inside a longer run of letters, digits, '-'
@@ -114,27 +97,37 @@ struct SearchPage {
     std::string id;
     std::string key;
     std::optional<long long> updated_ms;  // nullopt when absent or unreadable
-    std::string status;
-    std::string status_category;  // statusCategory.key, lower case
+    TicketStatus status;                  // from status.name and status.statusCategory.key
   };
   std::vector<Issue> issues;
   std::string next_page_token;  // "" on the last page
 };
 util::Result<SearchPage> ParseSearchPage(std::string_view body);
 
+// A platform comment as Jira sends it. is_public is `jsdPublic`; when a
+// site omits it, the sd.public.comment property decides, and without either
+// the comment is public, which is what JSM does with comments created
+// through the platform API (helpdesk-facts.md A2). `marker` is the
+// `slackdesk` property's "marker", when the page was fetched with
+// expand=properties.
+struct WireComment {
+  std::string id;  // numeric string, increasing over time (CommentIdNewer)
+  std::string author_account_id;
+  std::string author_name;
+  std::string body;  // wiki markup
+  bool is_public = false;
+  long long created_ms = 0;
+  std::string marker;
+};
+
 // One page of GET /rest/api/2/issue/{key}/comment (PageOfComments).
-struct CommentPage {
-  std::vector<Comment> comments;
+struct WireCommentPage {
+  std::vector<WireComment> comments;
   long long start_at = 0;
   long long total = 0;
 };
-// A platform comment: is_public is `jsdPublic`; when a site omits it, the
-// sd.public.comment property decides, and without either the comment is
-// public, which is what JSM does with comments created through the platform
-// API (helpdesk-facts.md A2). `marker` is the `slackdesk` property's
-// "marker", when the page was fetched with expand=properties.
-util::Result<CommentPage> ParseCommentPage(std::string_view body);
+util::Result<WireCommentPage> ParseCommentPage(std::string_view body);
 // A single platform comment (the POST comment response).
-util::Result<Comment> ParseComment(std::string_view body);
+util::Result<WireComment> ParseComment(std::string_view body);
 
 }  // namespace helpdesk::jira

@@ -1,0 +1,34 @@
+#include "helpdesk/factory.h"
+
+#include <fmt/format.h>
+
+#include "helpdesk/jira/jira_helpdesk.h"
+
+namespace helpdesk {
+namespace {
+
+std::unique_ptr<Helpdesk> MakeJira(const config::Config& config, util::http::HttpClient& http,
+                                   const HelpdeskTuning& tuning) {
+  jira::JiraOptions options;
+  options.base_url = config.jira_url;
+  options.email = config.jira_email;
+  options.api_token = config.jira_api_token;
+  options.service_desk_id = config.jira_service_desk_id;
+  options.request_type_id = config.jira_request_type_id;
+  options.max_attempts = tuning.max_attempts;
+  options.timeout = tuning.timeout;
+  options.sleep = tuning.sleep;
+  return std::make_unique<jira::JiraHelpdesk>(http, std::move(options));
+}
+
+}  // namespace
+
+util::Result<std::unique_ptr<Helpdesk>> MakeHelpdesk(const config::Config& config, util::http::HttpClient& http,
+                                                     const HelpdeskTuning& tuning) {
+  // One line per backend.
+  if (config.helpdesk == "jira") return MakeJira(config, http, tuning);
+  return util::MakeError(util::ErrorCode::kConfig,
+                         fmt::format("helpdesk: must be jira (got '{}')", config.helpdesk));
+}
+
+}  // namespace helpdesk
