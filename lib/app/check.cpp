@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "helpdesk/jira/jira_helpdesk.h"
+#include "helpdesk/factory.h"
 #include "slack/web_api/web_api_client.h"
 #include "util/http/curl_http_client.h"
 #include "util/json_util.h"
@@ -52,29 +52,18 @@ int RunCheck(const config::Config& config, const std::string& config_origin, std
          open ? "the reply has no url" : open.error().message);
   }
 
-  helpdesk::jira::JiraOptions jira;
-  jira.base_url = config.jira_url;
-  jira.email = config.jira_email;
-  jira.api_token = config.jira_api_token;
-  jira.service_desk_id = config.jira_service_desk_id;
-  jira.request_type_id = config.jira_request_type_id;
-  jira.max_attempts = 2;
-  jira.timeout = util::Millis(15000);
-  helpdesk::jira::JiraHelpdesk helpdesk(http, jira);
-  auto me = helpdesk.WhoAmI();
-  if (me) {
-    Line(out, true, "jira /rest/api/3/myself (jira_email, jira_api_token)",
-         fmt::format("{} <{}>, time zone {}", me->display_name, me->email, me->time_zone));
-    auto target = helpdesk.DescribeTarget();
-    if (target) {
-      Line(out, true, "jira service desk and request type", *target);
-    } else {
-      all_ok = false;
-      Line(out, false, "jira service desk and request type", target.error().message);
-    }
-  } else {
+  helpdesk::HelpdeskTuning tuning;
+  tuning.max_attempts = 2;
+  tuning.timeout = util::Millis(15000);
+  auto helpdesk = helpdesk::MakeHelpdesk(config, http, tuning);
+  if (!helpdesk) {
     all_ok = false;
-    Line(out, false, "jira /rest/api/3/myself (jira_email, jira_api_token)", me.error().message);
+    Line(out, false, "helpdesk", helpdesk.error().message);
+  } else {
+    for (const helpdesk::CheckLine& line : (*helpdesk)->Check()) {
+      all_ok = all_ok && line.ok;
+      Line(out, line.ok, line.what, line.detail);
+    }
   }
   return all_ok ? 0 : 1;
 }

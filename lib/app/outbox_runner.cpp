@@ -2,6 +2,7 @@
 
 #include <boost/asio/post.hpp>
 
+#include "app/effect_codec.h"
 #include "store/sql.h"
 #include "util/clock.h"
 #include "util/log.h"
@@ -11,22 +12,21 @@ namespace {
 
 constexpr int kBatch = 32;
 const util::BackoffPolicy kRetryBackoff{util::Millis(1000), util::Millis(300000), 2.0};
+constexpr const char* kCreatedHelp = "Helpdesk tickets created from Slack threads.";
 constexpr const char* kCommentsHelp = "Comments synced between Slack threads and helpdesk tickets, by direction.";
 constexpr const char* kLagHelp = "Seconds from a helpdesk comment's creation to its post in the Slack thread.";
 constexpr const char* kPendingHelp = "Open side effects (outbox intents pending or attempted).";
 // The lag includes the poll interval (30 s by default) and Jira's clock.
 const std::vector<double> kLagBuckets{1, 2.5, 5, 10, 20, 30, 45, 60, 120, 300, 600};
 
-bool StartsWith(const std::string& text, const char* prefix) { return text.rfind(prefix, 0) == 0; }
-
 }  // namespace
 
-OutboxRunner::OutboxRunner(boost::asio::io_context& io, store::Store& store, TicketFlow& flow, SideEffects& effects,
+OutboxRunner::OutboxRunner(boost::asio::io_context& io, store::Store& store, Dispatcher& dispatcher, Effects& effects,
                            util::WorkerPool& workers, util::Metrics* metrics)
     : io_(io),
       store_(store),
       outbox_(store),
-      flow_(flow),
+      dispatcher_(dispatcher),
       effects_(effects),
       workers_(workers),
       timer_(io),
@@ -34,7 +34,7 @@ OutboxRunner::OutboxRunner(boost::asio::io_context& io, store::Store& store, Tic
       metrics_(metrics) {
   if (metrics_ != nullptr) {
     // Shown from the start, at 0.
-    metrics_->GetCounter("tickets_created", "Helpdesk tickets created from Slack threads.");
+    metrics_->GetCounter("tickets_created", kCreatedHelp);
     metrics_->GetCounter("comments_synced", kCommentsHelp, {{"direction", "to_slack"}});
     metrics_->GetCounter("comments_synced", kCommentsHelp, {{"direction", "to_helpdesk"}});
     metrics_->GetHistogram("sync_lag_seconds", kLagHelp, kLagBuckets);
@@ -50,6 +50,22 @@ void OutboxRunner::Stop() {
 }
 
 void OutboxRunner::Pump() {
+  // Recording outcomes wakes the runner again (Apply → the dispatcher's
+  // follow-ups → Pump): a nested pump would see intents this one marked but
+  // has not handed out yet, and run them twice. It runs once more instead.
+  if (pumping_) {
+    pump_again_ = true;
+    return;
+  }
+  pumping_ = true;
+  do {
+    pump_again_ = false;
+    PumpOnce();
+  } while (pump_again_ && !stopping_);
+  pumping_ = false;
+}
+
+void OutboxRunner::PumpOnce() {
   if (stopping_) return;
   long long now = util::WallMillisNow();
   auto due = outbox_.Due(now, kBatch);
@@ -59,7 +75,7 @@ void OutboxRunner::Pump() {
   }
   // Every intent about to run is marked attempted in one commit, before any
   // of them leaves the process.
-  std::vector<std::pair<store::OutboxItem, bool>> starting;  // item, reconcile
+  std::vector<Finished> starting;
   std::vector<Finished> settled;  // no need to run
   {
     store::Transaction transaction(store_.Handle(), "mark intents attempted");
@@ -67,12 +83,25 @@ void OutboxRunner::Pump() {
     for (const store::OutboxItem& item : *due) {
       if (!status) break;
       if (in_flight_.count(item.id) > 0) continue;
-      if (auto shortcut = flow_.Precheck(item)) {
-        settled.push_back(Finished{item, *shortcut, false});
+      std::optional<bridge::Effect> effect = DecodeEffect(item.intent);
+      if (!effect) {
+        // Written by an older slackdesk, or damaged: not something to guess at.
+        util::log::Error("intent {} (kind {}) cannot be read by this version; it is set aside as failed",
+                         item.intent.key, item.intent.kind);
+        status = outbox_.MarkFailed(item.id, "unreadable intent");
+        continue;
+      }
+      auto shortcut = dispatcher_.Precheck(*effect);
+      if (!shortcut) {
+        status = tl::make_unexpected(shortcut.error());
+        break;
+      }
+      if (*shortcut) {
+        settled.push_back(Finished{item, *effect, Outcome::Done(**shortcut), false});
         continue;
       }
       status = outbox_.MarkAttempted(item.id, now);
-      starting.emplace_back(item, item.state == store::IntentState::kAttempted);
+      starting.push_back(Finished{item, *effect, Outcome{}, true});
     }
     if (status) status = transaction.Commit();
     if (!status) {
@@ -80,28 +109,25 @@ void OutboxRunner::Pump() {
       return;
     }
   }
+  for (const Finished& run : starting) in_flight_.insert(run.item.id);
   Apply(settled);
-  for (const auto& [item, reconcile] : starting) {
-    in_flight_.insert(item.id);
-    workers_.Submit([this, item = item, reconcile = reconcile, alive = alive_] {
-      Outcome outcome = effects_.Execute(item, reconcile, util::WallMillisNow());
-      boost::asio::post(io_, [this, item, outcome, alive] {
+  for (Finished& run : starting) {
+    Attempt attempt{run.item.state == store::IntentState::kAttempted, run.item.attempted_at_ms, 0};
+    workers_.Submit([this, run = std::move(run), attempt, alive = alive_]() mutable {
+      Attempt now_attempt = attempt;
+      now_attempt.now_ms = util::WallMillisNow();
+      run.outcome = effects_.Execute(run.effect, now_attempt);
+      boost::asio::post(io_, [this, run = std::move(run), alive]() mutable {
         if (!*alive || stopping_) return;
-        Finish(Finished{item, outcome, true});
+        Finish(std::move(run));
       });
     });
   }
   if (metrics_ != nullptr) {
     // After every pump, so a scrape sees the backlog within one loop turn.
-    if (auto open = outbox_.OpenCount()) {
-      metrics_->GetGauge("pending_side_effects", kPendingHelp).Set(*open);
-    }
+    if (auto open = outbox_.OpenCount()) metrics_->GetGauge("pending_side_effects", kPendingHelp).Set(*open);
   }
   ArmTimer();
-}
-
-void OutboxRunner::NoteRelay(const std::string& key, long long comment_created_ms) {
-  if (metrics_ != nullptr && comment_created_ms > 0) relay_created_ms_[key] = comment_created_ms;
 }
 
 void OutboxRunner::ArmTimer() {
@@ -118,30 +144,33 @@ void OutboxRunner::ArmTimer() {
 util::Status OutboxRunner::Record(const Finished& finished, long long now) {
   const store::OutboxItem& item = finished.item;
   const Outcome& outcome = finished.outcome;
-  util::Status status = util::Ok();
   switch (outcome.kind) {
-    case Outcome::Kind::kDone:
-      status = outbox_.MarkDone(item.id, outcome.result_json);
-      if (status) status = flow_.OnDone(item, outcome.result_json);
+    case Outcome::Kind::kDone: {
+      util::Status status = outbox_.MarkDone(item.id, outcome.result_json);
+      if (status && outcome.event) status = dispatcher_.Dispatch(*outcome.event, now);
       if (status) util::log::Debug("intent {} done", item.intent.key);
-      break;
+      return status;
+    }
     case Outcome::Kind::kRetry: {
       int attempts = item.attempts + 1;
       long long delay = std::max<long long>(util::BackoffDelay(kRetryBackoff, attempts, util::UnitRandom()).count(),
                                             outcome.retry_after_ms);
-      status = outbox_.Reschedule(item.id, now + delay, outcome.outcome_unknown, outcome.effect_at_ms);
-      if (status) status = flow_.OnRetry(item, outcome);
+      util::Status status = outbox_.Reschedule(item.id, now + delay, outcome.outcome_unknown, outcome.effect_at_ms);
+      if (status) {
+        status = dispatcher_.Dispatch(bridge::EffectRetrying{finished.effect, util::ErrorCodeName(outcome.error.code)}, now);
+      }
       util::log::Warn("intent {} (attempt {}): {}; retrying in {} ms{}", item.intent.key, attempts,
                       outcome.error.message, delay, outcome.outcome_unknown ? ", reconciling first" : "");
-      break;
+      return status;
     }
-    case Outcome::Kind::kFailed:
-      status = outbox_.MarkFailed(item.id, outcome.error.message);
-      if (status) status = flow_.OnFailed(item, outcome.error);
+    case Outcome::Kind::kFailed: {
+      util::Status status = outbox_.MarkFailed(item.id, outcome.error.message);
+      if (status) status = dispatcher_.Dispatch(bridge::EffectFailed{finished.effect, outcome.error.message}, now);
       util::log::Error("intent {} failed for good: {}", item.intent.key, outcome.error.message);
-      break;
+      return status;
+    }
   }
-  return status;
+  return util::Ok();
 }
 
 void OutboxRunner::Apply(const std::vector<Finished>& batch) {
@@ -157,13 +186,15 @@ void OutboxRunner::Apply(const std::vector<Finished>& batch) {
   if (status) status = transaction.Commit();
   if (!status) {
     // Not recorded: the intents stay attempted and are reconciled later.
+    dispatcher_.RolledBack();
     util::log::Error("outbox: could not record the outcome of {} intent(s), first {}: {}", batch.size(),
                      batch.front().item.intent.key, status.error().message);
     return;
   }
+  dispatcher_.Committed();
   // Only once recorded: an unrecorded success is reconciled and seen again.
   if (metrics_ != nullptr) {
-    for (const Finished& finished : batch) Count(finished.item, finished.outcome, finished.executed);
+    for (const Finished& finished : batch) Count(finished);
   }
 }
 
@@ -182,31 +213,25 @@ void OutboxRunner::Finish(Finished finished) {
   });
 }
 
-void OutboxRunner::Count(const store::OutboxItem& item, const Outcome& outcome, bool executed) {
-  const std::string& kind = item.intent.kind;
-  const std::string& key = item.intent.key;
+void OutboxRunner::Count(const Finished& finished) {
+  const Outcome& outcome = finished.outcome;
   if (outcome.kind != Outcome::Kind::kDone) {
-    bool helpdesk = kind == kCreateTicket || kind == kAddComment;
-    util::CountError(metrics_, helpdesk ? "helpdesk" : "slack", outcome.error.code);
-    if (outcome.kind == Outcome::Kind::kFailed) relay_created_ms_.erase(key);
+    util::CountError(metrics_, SystemName(SystemOf(finished.effect)), outcome.error.code);
     return;
   }
   // A Precheck shortcut (the thread already had its ticket) created nothing.
-  if (kind == kCreateTicket && executed) {
-    metrics_->GetCounter("tickets_created", "Helpdesk tickets created from Slack threads.").Inc();
-  } else if (kind == kAddComment && StartsWith(key, "comment:")) {  // edits ("edit:") are not new comments
-    metrics_->GetCounter("comments_synced", kCommentsHelp, {{"direction", "to_helpdesk"}}).Inc();
-  } else if (kind == kPostMessage && StartsWith(key, "relay:")) {
-    // A long comment is posted in parts relay:<ticket>:<comment>:<part>;
-    // it counts once, by its first part.
-    if (key.size() >= 2 && key.compare(key.size() - 2, 2, ":0") == 0) {
+  if (std::holds_alternative<bridge::CreateTicket>(finished.effect) && finished.executed) {
+    metrics_->GetCounter("tickets_created", kCreatedHelp).Inc();
+  } else if (const auto* comment = std::get_if<bridge::AddComment>(&finished.effect)) {
+    // An edit is not a new comment.
+    if (!comment->edit) metrics_->GetCounter("comments_synced", kCommentsHelp, {{"direction", "to_helpdesk"}}).Inc();
+  } else if (const auto* post = std::get_if<bridge::PostMessage>(&finished.effect)) {
+    if (const auto* relay = std::get_if<bridge::AgentCommentContent>(&post->content)) {
       metrics_->GetCounter("comments_synced", kCommentsHelp, {{"direction", "to_slack"}}).Inc();
-    }
-    auto created = relay_created_ms_.find(key);
-    if (created != relay_created_ms_.end()) {
-      double lag = static_cast<double>(util::WallMillisNow() - created->second) / 1000.0;
-      metrics_->GetHistogram("sync_lag_seconds", kLagHelp, kLagBuckets).Observe(std::max(0.0, lag));
-      relay_created_ms_.erase(created);
+      if (relay->comment_created_ms > 0) {
+        double lag = static_cast<double>(util::WallMillisNow() - relay->comment_created_ms) / 1000.0;
+        metrics_->GetHistogram("sync_lag_seconds", kLagHelp, kLagBuckets).Observe(std::max(0.0, lag));
+      }
     }
   }
 }

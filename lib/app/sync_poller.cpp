@@ -1,14 +1,7 @@
 #include "app/sync_poller.h"
 
-#include <map>
-
 #include <boost/asio/post.hpp>
-#include <fmt/format.h>
 
-#include "app/side_effects.h"
-#include "bridge/markup.h"
-#include "slack/messages.h"
-#include "store/outbox.h"
 #include "store/sql.h"
 #include "store/ticket_store.h"
 #include "util/log.h"
@@ -17,13 +10,18 @@ namespace app {
 namespace {
 
 constexpr const char* kWatermark = "poll_watermark";
-// A section block holds 3000 characters; the part label and escapes need a
-// little room.
-constexpr size_t kRelayChunk = 2900;
 
-// Runs on a worker: the search, then the comments of what changed.
-SyncPoller::CycleResult Poll(helpdesk::Helpdesk& helpdesk, const std::map<std::string, SyncPoller::Position>& links,
-                             const std::vector<std::string>& keys, long long watermark_ms, long long overlap_ms) {
+bridge::HelpdeskComment ToCoreComment(const helpdesk::Comment& c) {
+  return bridge::HelpdeskComment{c.id, c.author_id, c.author_name, c.body, c.is_public, c.written_by_slackdesk,
+                                 c.created_ms};
+}
+
+}  // namespace
+
+SyncPoller::CycleResult PollHelpdesk(helpdesk::Helpdesk& helpdesk,
+                                     const std::map<std::string, SyncPoller::Position>& links,
+                                     const std::vector<std::string>& keys, long long watermark_ms,
+                                     long long overlap_ms) {
   SyncPoller::CycleResult result;
   auto changes = helpdesk.ChangedSince(std::max(0LL, watermark_ms - overlap_ms), keys);
   if (!changes) {
@@ -40,15 +38,15 @@ SyncPoller::CycleResult Poll(helpdesk::Helpdesk& helpdesk, const std::map<std::s
       newest = std::max(newest, change.updated_ms);
       continue;
     }
-    auto comments = helpdesk.CommentsNewerThan(change.key, link->second.last_comment_id);
-    if (!comments) {
+    auto page = helpdesk.CommentsAfter(change.key, link->second.cursor);
+    if (!page) {
       // This ticket stays unread; the watermark must not pass it.
-      result.error = comments.error().message;
+      result.error = page.error().message;
       complete = false;
       continue;
     }
-    SyncPoller::TicketActivity activity{change.key, change.updated_ms, change.status, change.status_category,
-                                        std::vector<helpdesk::Comment>(comments->rbegin(), comments->rend())};
+    bridge::TicketActivity activity{change.key, change.updated_ms, change.status, {}, page->next};
+    for (const helpdesk::Comment& comment : page->comments) activity.comments.push_back(ToCoreComment(comment));
     result.tickets.push_back(std::move(activity));
     newest = std::max(newest, change.updated_ms);
   }
@@ -56,22 +54,15 @@ SyncPoller::CycleResult Poll(helpdesk::Helpdesk& helpdesk, const std::map<std::s
   return result;
 }
 
-}  // namespace
-
-bool CommentIdNewer(const std::string& a, const std::string& b) {
-  if (a.size() != b.size()) return a.size() > b.size();
-  return a > b;
-}
-
-SyncPoller::SyncPoller(boost::asio::io_context& io, store::Store& store, helpdesk::Helpdesk& helpdesk,
-                       util::WorkerPool& workers, SyncOptions options, std::function<void()> on_intents,
+SyncPoller::SyncPoller(boost::asio::io_context& io, store::Store& store, Dispatcher& dispatcher,
+                       helpdesk::Helpdesk& helpdesk, util::WorkerPool& workers, SyncOptions options,
                        util::Metrics* metrics)
     : io_(io),
       store_(store),
+      dispatcher_(dispatcher),
       helpdesk_(helpdesk),
       workers_(workers),
       options_(options),
-      on_intents_(std::move(on_intents)),
       timer_(io),
       alive_(std::make_shared<bool>(true)) {
   if (metrics != nullptr) {
@@ -82,10 +73,7 @@ SyncPoller::SyncPoller(boost::asio::io_context& io, store::Store& store, helpdes
 
 SyncPoller::~SyncPoller() { *alive_ = false; }
 
-void SyncPoller::Start(std::string own_account_id) {
-  own_account_id_ = std::move(own_account_id);
-  Schedule(util::Millis(0));
-}
+void SyncPoller::Start() { Schedule(util::Millis(0)); }
 
 void SyncPoller::Stop() {
   stopping_ = true;
@@ -126,8 +114,7 @@ void SyncPoller::Cycle() {
     Schedule(options_.interval);
     return;
   }
-  store::TicketStore tickets(store_);
-  auto watermark_text = tickets.GetState(kWatermark);
+  auto watermark_text = store::TicketStore(store_).GetState(kWatermark);
   if (!watermark_text) {
     util::log::Error("sync: {}", watermark_text.error().message);
     Schedule(options_.interval);
@@ -144,7 +131,7 @@ void SyncPoller::Cycle() {
   running_ = true;
   // links_ and keys_ stay untouched until this cycle's Apply.
   workers_.Submit([this, watermark, alive = alive_] {
-    CycleResult result = Poll(helpdesk_, links_, keys_, watermark, options_.overlap_ms);
+    CycleResult result = PollHelpdesk(helpdesk_, links_, keys_, watermark, options_.overlap_ms);
     boost::asio::post(io_, [this, result = std::move(result), alive] {
       if (!*alive || stopping_) return;
       running_ = false;
@@ -160,88 +147,29 @@ void SyncPoller::Apply(const CycleResult& result) {
     // Nothing is lost: positions and the watermark stay where they were.
     util::log::Warn("sync: helpdesk poll incomplete: {}; trying again next cycle", result.error);
   }
-  store::TicketStore tickets(store_);
-  store::Outbox outbox(store_);
   store::Transaction transaction(store_.Handle(), "apply poll");
   util::Status status = transaction.Begun();
   long long now = util::WallMillisNow();
-  bool added = false;
-  std::vector<std::pair<std::string, long long>> relays;  // told to on_relay_ once committed
-  // True when the intent is new (not one an overlapping poll added before).
-  auto add = [&](const store::Intent& intent) {
-    if (!status) return false;
-    auto inserted = outbox.Add(intent, now);
-    if (!inserted) status = tl::make_unexpected(inserted.error());
-    bool fresh = inserted && *inserted;
-    added = added || fresh;
-    return fresh;
-  };
-  for (const TicketActivity& ticket : result.tickets) {
+  for (const bridge::TicketActivity& activity : result.tickets) {
     if (!status) break;
-    auto found = tickets.FindLinkByTicket(ticket.key);
-    if (!found) {
-      status = tl::make_unexpected(found.error());
-      break;
-    }
-    if (!*found) continue;
-    const store::LinkRecord& link = **found;
-    if (links_.count(ticket.key) == 0) continue;
-    std::string lane = "slack:" + link.channel;
-    std::string last_id = link.last_comment_id;
-    for (const helpdesk::Comment& comment : ticket.comments) {
-      if (CommentIdNewer(comment.id, last_id)) last_id = comment.id;
-      if (!CommentIdNewer(comment.id, link.last_comment_id)) continue;  // handled in an earlier cycle
-      if (comment.author_account_id == own_account_id_ || !comment.marker.empty()) continue;  // ours: no echo
-      if (!comment.is_public) {
-        util::log::Debug("ticket={} comment {} is internal: not shown in Slack", ticket.key, comment.id);
-        continue;
-      }
-      std::vector<std::string> parts = bridge::SplitForSlack(bridge::WikiToMrkdwn(comment.body, {}), kRelayChunk);
-      for (size_t i = 0; i < parts.size(); ++i) {
-        std::string key = fmt::format("relay:{}:{}:{}", ticket.key, comment.id, i);
-        std::string label = parts.size() > 1 ? fmt::format("({}/{})", i + 1, parts.size()) : "";
-        bool fresh = add({key, kPostMessage, lane,
-                          slack::AgentCommentMessage(link.channel, link.thread_ts, comment.author_name, ticket.key,
-                                                     parts[i], label, key)});
-        if (fresh && i == 0) relays.emplace_back(key, comment.created_ms);
-      }
-      util::log::Info("ticket={} comment {} by {} goes to channel={} thread={}", ticket.key, comment.id,
-                      comment.author_name, link.channel, link.thread_ts);
-    }
-    if (!ticket.status.empty() && ticket.status != link.status) {
-      util::log::Info("ticket={} status {} -> {}", ticket.key, link.status, ticket.status);
-      if (status) status = tickets.SetStatus(ticket.key, ticket.status, ticket.status_category);
-      slack::TicketView view{link.ticket_key, link.summary, ticket.status, link.web_url};
-      if (!link.confirmation_ts.empty()) {
-        add({fmt::format("status:{}:{}", ticket.key, ticket.updated_ms), kUpdateMessage, lane,
-             slack::ConfirmationUpdate(link.channel, link.confirmation_ts, view)});
-      }
-      if (ticket.status_category == "done" && link.status_category != "done") {
-        std::string key = fmt::format("resolved:{}:{}", ticket.key, ticket.updated_ms);
-        add({key, kPostMessage, lane,
-             slack::TextMessage(link.channel, link.thread_ts,
-                                ticket.key + " is now " + ticket.status +
-                                    ". If something is still wrong, just reply here: replies still reach the ticket.",
-                                key)});
-      }
-    }
-    if (status) status = tickets.SetSyncPosition(ticket.key, last_id, ticket.updated_ms);
-    links_[ticket.key] = Position{last_id, ticket.updated_ms};
+    if (links_.count(activity.ticket_key) == 0) continue;
+    status = dispatcher_.Dispatch(activity, now);
+    links_[activity.ticket_key] = Position{activity.next_cursor, activity.updated_ms};
   }
-  if (status && result.watermark_ms > 0) status = tickets.SetState(kWatermark, std::to_string(result.watermark_ms));
+  if (status && result.watermark_ms > 0) {
+    status = store::TicketStore(store_).SetState(kWatermark, std::to_string(result.watermark_ms));
+  }
   if (status) status = transaction.Commit();
   if (!status) {
+    dispatcher_.RolledBack();
     util::log::Error("sync: could not record the poll: {}; it will be read again", status.error().message);
     links_stale_ = true;  // the positions above were not kept
     return;
   }
+  dispatcher_.Committed();
   if (result.error.empty() && last_poll_ != nullptr) {
     last_poll_->Set(static_cast<double>(util::WallMillisNow()) / 1000.0);
   }
-  if (on_relay_) {
-    for (const auto& [key, created_ms] : relays) on_relay_(key, created_ms);
-  }
-  if (added && on_intents_) on_intents_();
 }
 
 }  // namespace app

@@ -4,7 +4,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-#include "bridge/flow.h"
+#include "bridge/form.h"
 #include "bridge/text.h"
 
 namespace slack {

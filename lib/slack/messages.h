@@ -5,14 +5,11 @@
 
 #include <string>
 
+#include "bridge/ticket.h"
+
 namespace slack {
 
-struct TicketView {
-  std::string key;
-  std::string summary;
-  std::string status;
-  std::string web_url;
-};
+using TicketView = bridge::TicketView;
 
 // chat.postMessage bodies. `metadata_key` ("" for none) is stored as
 // message metadata {event_type: "slackdesk", event_payload: {key}} so the

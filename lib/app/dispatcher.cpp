@@ -1,0 +1,107 @@
+#include "app/dispatcher.h"
+
+#include "app/effect_codec.h"
+#include "app/links.h"
+#include "bridge/overloaded.h"
+#include "util/log.h"
+
+namespace app {
+
+using bridge::Overloaded;
+
+Dispatcher::Dispatcher(store::Store& store, std::function<bool(std::string_view)> channel_allowed)
+    : tickets_(store), outbox_(store), channel_allowed_(std::move(channel_allowed)) {}
+
+util::Result<bridge::Facts> Dispatcher::LoadFacts(const bridge::FactsQuery& query) {
+  bridge::Facts facts;
+  facts.bot_user_id = bot_user_id_;
+  facts.helpdesk_account_id = helpdesk_account_id_;
+  facts.channel_allowed = query.channel.empty() || channel_allowed_(query.channel);
+  util::Result<std::optional<store::LinkRecord>> link = std::optional<store::LinkRecord>();
+  if (query.thread) {
+    link = tickets_.FindLinkByThread(query.thread->channel, query.thread->thread_ts);
+  } else if (!query.ticket_key.empty()) {
+    link = tickets_.FindLinkByTicket(query.ticket_key);
+  }
+  if (!link) return tl::make_unexpected(link.error());
+  if (*link) facts.link = ToLink(**link);
+  if (query.mention && query.thread) {
+    auto mention = tickets_.FindMention(query.thread->channel, query.thread->thread_ts);
+    if (!mention) return tl::make_unexpected(mention.error());
+    if (*mention) facts.mention = bridge::SavedMention{(*mention)->summary, (*mention)->description};
+  }
+  return facts;
+}
+
+util::Status Dispatcher::Dispatch(const bridge::Event& event, long long now_ms) {
+  auto facts = LoadFacts(bridge::NeededFacts(event));
+  if (!facts) return tl::make_unexpected(facts.error());
+  for (const bridge::Action& action : bridge::Handle(event, *facts)) {
+    if (auto applied = Apply(action, now_ms); !applied) return applied;
+  }
+  return util::Ok();
+}
+
+util::Result<std::optional<bridge::Event>> Dispatcher::Precheck(const bridge::Effect& effect) {
+  bridge::FactsQuery query = bridge::NeededFacts(effect);
+  if (!query.thread && query.ticket_key.empty()) return std::optional<bridge::Event>();
+  auto facts = LoadFacts(query);
+  if (!facts) return tl::make_unexpected(facts.error());
+  return bridge::Precheck(effect, *facts);
+}
+
+util::Status Dispatcher::Apply(const bridge::Action& action, long long now_ms) {
+  if (bridge::IsEffect(action)) {
+    bridge::Effect effect = bridge::ToEffect(action);
+    auto added = outbox_.Add(EncodeEffect(effect), now_ms);
+    if (!added) return tl::make_unexpected(added.error());
+    if (*added) {
+      util::log::Info("to do: {}", DescribeEffect(effect));
+      follow_ups_.intents_added = true;
+    }
+    return util::Ok();
+  }
+  return std::visit(
+      Overloaded{
+          [&](const bridge::Note& note) {
+            util::log::Warn("{}", note.text);
+            return util::Ok();
+          },
+          [&](const bridge::SaveMention& m) {
+            return tickets_.SaveMention(store::MentionRecord{m.thread.channel, m.thread.thread_ts, m.mention_ts, m.user,
+                                                             m.summary, m.description, now_ms});
+          },
+          [&](const bridge::LinkThread& l) -> util::Status {
+            auto inserted = tickets_.InsertLink(ToRecord(l.link, now_ms));
+            if (!inserted) return tl::make_unexpected(inserted.error());
+            if (*inserted) {
+              util::log::Info("channel={} thread={} is linked to ticket={}", l.link.thread.channel,
+                              l.link.thread.thread_ts, l.link.ticket_key);
+              follow_ups_.links_added = true;
+            }
+            return util::Ok();
+          },
+          [&](const bridge::RecordConfirmation& c) { return tickets_.SetConfirmationTs(c.ticket_key, c.ts); },
+          [&](const bridge::RecordStatus& s) {
+            util::log::Info("ticket={} status is now {}", s.ticket_key, s.status.label);
+            return tickets_.SetStatus(s.ticket_key, s.status.label, CategoryName(s.status.category));
+          },
+          [&](const bridge::RecordSyncPosition& p) {
+            return tickets_.SetSyncPosition(p.ticket_key, p.comment_cursor, p.updated_ms);
+          },
+          [&](const bridge::OpenForm& form) {
+            follow_ups_.forms.push_back(form);
+            return util::Ok();
+          },
+          [&](const auto&) { return util::Ok(); },  // effects: above
+      },
+      action);
+}
+
+void Dispatcher::Committed() {
+  FollowUps taken = std::move(follow_ups_);
+  follow_ups_ = FollowUps{};
+  if (handler_) handler_(std::move(taken));
+}
+
+}  // namespace app

@@ -1,0 +1,299 @@
+#include "app/effect_codec.h"
+
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "app/rich_text_json.h"
+#include "bridge/overloaded.h"
+
+namespace app {
+namespace {
+
+using bridge::Overloaded;
+
+// Kinds as stored in the outbox's `kind` column.
+constexpr const char* kPrepareForm = "prepare_form";
+constexpr const char* kPostMessage = "post_message";
+constexpr const char* kPostEphemeral = "post_ephemeral";
+constexpr const char* kUpdateConfirmation = "update_confirmation";
+constexpr const char* kCreateTicket = "create_ticket";
+constexpr const char* kAddComment = "add_comment";
+
+// A JSON object written field by field.
+class ObjectWriter {
+ public:
+  ObjectWriter() : writer_(buffer_) { writer_.StartObject(); }
+  ObjectWriter& Str(const char* key, const std::string& value) {
+    writer_.Key(key);
+    writer_.String(value.c_str(), static_cast<rapidjson::SizeType>(value.size()));
+    return *this;
+  }
+  ObjectWriter& Int(const char* key, long long value) {
+    writer_.Key(key);
+    writer_.Int64(value);
+    return *this;
+  }
+  ObjectWriter& Bool(const char* key, bool value) {
+    writer_.Key(key);
+    writer_.Bool(value);
+    return *this;
+  }
+  // `json` must be one valid JSON value.
+  ObjectWriter& Raw(const char* key, const std::string& json) {
+    writer_.Key(key);
+    writer_.RawValue(json.c_str(), json.size(), rapidjson::kObjectType);
+    return *this;
+  }
+  // [{"name": …, "permalink": …}, …]
+  ObjectWriter& Files(const std::vector<std::pair<std::string, std::string>>& files) {
+    writer_.Key("files");
+    writer_.StartArray();
+    for (const auto& [name, permalink] : files) {
+      writer_.StartObject();
+      Str("name", name).Str("permalink", permalink);
+      writer_.EndObject();
+    }
+    writer_.EndArray();
+    return *this;
+  }
+  ObjectWriter& Thread(const bridge::ThreadRef& thread) { return Str("channel", thread.channel).Str("thread_ts", thread.thread_ts); }
+  ObjectWriter& View(const bridge::TicketView& view) {
+    return Str("ticket_key", view.key).Str("summary", view.summary).Str("status", view.status).Str("web_url", view.web_url);
+  }
+  std::string Done() {
+    writer_.EndObject();
+    return buffer_.GetString();
+  }
+
+ private:
+  rapidjson::StringBuffer buffer_;
+  rapidjson::Writer<rapidjson::StringBuffer> writer_;
+};
+
+// Reads fields of one object; any missing or ill-typed field makes ok() false.
+class FieldReader {
+ public:
+  explicit FieldReader(const rapidjson::Value& object) : object_(object) {}
+  std::string Str(const char* key) {
+    auto it = object_.FindMember(key);
+    if (it == object_.MemberEnd() || !it->value.IsString()) return Fail();
+    return std::string(it->value.GetString(), it->value.GetStringLength());
+  }
+  long long Int(const char* key) {
+    auto it = object_.FindMember(key);
+    if (it == object_.MemberEnd() || !it->value.IsInt64()) return Fail(), 0;
+    return it->value.GetInt64();
+  }
+  bool Bool(const char* key) {
+    auto it = object_.FindMember(key);
+    if (it == object_.MemberEnd() || !it->value.IsBool()) return Fail(), false;
+    return it->value.GetBool();
+  }
+  bridge::RichText Rich(const char* key) {
+    auto it = object_.FindMember(key);
+    std::optional<bridge::RichText> text;
+    if (it != object_.MemberEnd()) text = RichTextFromJson(it->value);
+    if (!text) return Fail(), bridge::RichText{};
+    return *text;
+  }
+  const rapidjson::Value* Array(const char* key) {
+    auto it = object_.FindMember(key);
+    if (it == object_.MemberEnd() || !it->value.IsArray()) return Fail(), nullptr;
+    return &it->value;
+  }
+  bridge::ThreadRef Thread() { return bridge::ThreadRef{Str("channel"), Str("thread_ts")}; }
+  bridge::TicketView View() { return bridge::TicketView{Str("ticket_key"), Str("summary"), Str("status"), Str("web_url")}; }
+  bool ok() const { return ok_; }
+
+ private:
+  std::string Fail() {
+    ok_ = false;
+    return {};
+  }
+  const rapidjson::Value& object_;
+  bool ok_ = true;
+};
+
+std::string EncodeContent(const bridge::PostContent& content) {
+  return std::visit(
+      Overloaded{
+          [](const bridge::PromptContent& c) {
+            return ObjectWriter().Str("type", "prompt").Str("user", c.user).Str("button_value", c.button_value).Done();
+          },
+          [](const bridge::ConfirmationContent& c) { return ObjectWriter().Str("type", "confirmation").View(c.ticket).Done(); },
+          [](const bridge::ExistingTicketContent& c) { return ObjectWriter().Str("type", "existing").View(c.ticket).Done(); },
+          [](const bridge::NoticeContent& c) { return ObjectWriter().Str("type", "notice").Str("text", c.text).Done(); },
+          [](const bridge::AgentCommentContent& c) {
+            return ObjectWriter()
+                .Str("type", "agent_comment")
+                .Str("agent", c.agent)
+                .Str("ticket_key", c.ticket_key)
+                .Raw("body", RichTextToJson(c.body))
+                .Int("created_ms", c.comment_created_ms)
+                .Done();
+          },
+      },
+      content);
+}
+
+std::optional<bridge::PostContent> DecodeContent(const rapidjson::Value& value) {
+  if (!value.IsObject()) return std::nullopt;
+  FieldReader r(value);
+  std::string type = r.Str("type");
+  std::optional<bridge::PostContent> content;
+  if (type == "prompt") {
+    content = bridge::PromptContent{r.Str("user"), r.Str("button_value")};
+  } else if (type == "confirmation") {
+    content = bridge::ConfirmationContent{r.View()};
+  } else if (type == "existing") {
+    content = bridge::ExistingTicketContent{r.View()};
+  } else if (type == "notice") {
+    content = bridge::NoticeContent{r.Str("text")};
+  } else if (type == "agent_comment") {
+    content = bridge::AgentCommentContent{r.Str("agent"), r.Str("ticket_key"), r.Rich("body"), r.Int("created_ms")};
+  }
+  if (!r.ok()) return std::nullopt;
+  return content;
+}
+
+std::string EncodePayload(const bridge::Effect& effect) {
+  return std::visit(
+      Overloaded{
+          [](const bridge::PrepareForm& e) {
+            return ObjectWriter()
+                .Thread(e.thread)
+                .Str("mention_ts", e.mention_ts)
+                .Str("user", e.user)
+                .Raw("text", RichTextToJson(e.text))
+                .Str("bot_user_id", e.bot_user_id)
+                .Done();
+          },
+          [](const bridge::PostMessage& e) { return ObjectWriter().Thread(e.thread).Raw("content", EncodeContent(e.content)).Done(); },
+          [](const bridge::PostEphemeral& e) {
+            return ObjectWriter()
+                .Str("channel", e.channel)
+                .Str("user", e.user)
+                .Str("thread_ts", e.thread_ts)
+                .Str("text", e.text)
+                .Done();
+          },
+          [](const bridge::UpdateConfirmation& e) {
+            return ObjectWriter().Str("channel", e.channel).Str("ts", e.ts).View(e.ticket).Done();
+          },
+          [](const bridge::CreateTicket& e) {
+            return ObjectWriter()
+                .Thread(e.thread)
+                .Str("view_id", e.view_id)
+                .Str("user", e.user)
+                .Str("summary", e.summary)
+                .Str("description", e.description)
+                .Str("severity", e.severity)
+                .Str("marker", e.marker)
+                .Done();
+          },
+          [](const bridge::AddComment& e) {
+            return ObjectWriter()
+                .Str("ticket_key", e.ticket_key)
+                .Str("marker", e.marker)
+                .Str("user", e.user)
+                .Raw("text", RichTextToJson(e.text))
+                .Files(e.files)
+                .Str("channel", e.channel)
+                .Str("ts", e.ts)
+                .Bool("edit", e.edit)
+                .Done();
+          },
+      },
+      effect);
+}
+
+const char* KindOf(const bridge::Effect& effect) {
+  return std::visit(Overloaded{
+                        [](const bridge::PrepareForm&) { return kPrepareForm; },
+                        [](const bridge::PostMessage&) { return kPostMessage; },
+                        [](const bridge::PostEphemeral&) { return kPostEphemeral; },
+                        [](const bridge::UpdateConfirmation&) { return kUpdateConfirmation; },
+                        [](const bridge::CreateTicket&) { return kCreateTicket; },
+                        [](const bridge::AddComment&) { return kAddComment; },
+                    },
+                    effect);
+}
+
+std::optional<bridge::Effect> DecodePayload(const std::string& kind, const std::string& key,
+                                            const rapidjson::Value& payload) {
+  FieldReader r(payload);
+  std::optional<bridge::Effect> effect;
+  if (kind == kPrepareForm) {
+    bridge::PrepareForm e{key, r.Thread(), r.Str("mention_ts"), r.Str("user"), r.Rich("text"), r.Str("bot_user_id")};
+    effect = e;
+  } else if (kind == kPostMessage) {
+    bridge::ThreadRef thread = r.Thread();
+    auto content = payload.HasMember("content") ? DecodeContent(payload["content"]) : std::nullopt;
+    if (!content) return std::nullopt;
+    effect = bridge::PostMessage{key, thread, *content};
+  } else if (kind == kPostEphemeral) {
+    effect = bridge::PostEphemeral{key, r.Str("channel"), r.Str("user"), r.Str("thread_ts"), r.Str("text")};
+  } else if (kind == kUpdateConfirmation) {
+    effect = bridge::UpdateConfirmation{key, r.Str("channel"), r.Str("ts"), r.View()};
+  } else if (kind == kCreateTicket) {
+    bridge::CreateTicket e{key,          r.Thread(),         r.Str("view_id"),  r.Str("user"),
+                           r.Str("summary"), r.Str("description"), r.Str("severity"), r.Str("marker")};
+    effect = e;
+  } else if (kind == kAddComment) {
+    bridge::AddComment e;
+    e.key = key;
+    e.ticket_key = r.Str("ticket_key");
+    e.marker = r.Str("marker");
+    e.user = r.Str("user");
+    e.text = r.Rich("text");
+    e.channel = r.Str("channel");
+    e.ts = r.Str("ts");
+    e.edit = r.Bool("edit");
+    if (const rapidjson::Value* files = r.Array("files")) {
+      for (const auto& file : files->GetArray()) {
+        if (!file.IsObject()) return std::nullopt;
+        FieldReader f(file);
+        std::string name = f.Str("name");
+        std::string permalink = f.Str("permalink");
+        if (!f.ok()) return std::nullopt;
+        e.files.emplace_back(name, permalink);
+      }
+    }
+    effect = e;
+  }
+  if (!r.ok()) return std::nullopt;
+  return effect;
+}
+
+}  // namespace
+
+store::Intent EncodeEffect(const bridge::Effect& effect) {
+  return store::Intent{bridge::KeyOf(effect), KindOf(effect), bridge::LaneOf(effect), EncodePayload(effect)};
+}
+
+std::optional<bridge::Effect> DecodeEffect(const store::Intent& intent) {
+  rapidjson::Document doc;
+  doc.Parse(intent.payload.c_str(), intent.payload.size());
+  if (doc.HasParseError() || !doc.IsObject()) return std::nullopt;
+  return DecodePayload(intent.kind, intent.key, doc);
+}
+
+std::string DescribeEffect(const bridge::Effect& effect) {
+  return std::visit(Overloaded{
+                        [](const bridge::PrepareForm& e) { return "prepare the form " + e.key; },
+                        [](const bridge::PostMessage& e) {
+                          return "post " + e.key + " in channel=" + e.thread.channel + " thread=" + e.thread.thread_ts;
+                        },
+                        [](const bridge::PostEphemeral& e) { return "tell user=" + e.user + " " + e.key; },
+                        [](const bridge::UpdateConfirmation& e) { return "update the confirmation " + e.key; },
+                        [](const bridge::CreateTicket& e) {
+                          return "create the ticket of form view=" + e.view_id + " for channel=" + e.thread.channel +
+                                 " thread=" + e.thread.thread_ts;
+                        },
+                        [](const bridge::AddComment& e) { return "comment " + e.key + " on ticket=" + e.ticket_key; },
+                    },
+                    effect);
+}
+
+}  // namespace app

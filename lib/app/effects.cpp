@@ -1,0 +1,30 @@
+#include "app/effects.h"
+
+#include "bridge/overloaded.h"
+
+namespace app {
+
+System SystemOf(const bridge::Effect& effect) {
+  if (std::holds_alternative<bridge::CreateTicket>(effect) || std::holds_alternative<bridge::AddComment>(effect)) {
+    return System::kHelpdesk;
+  }
+  return System::kSlack;
+}
+
+const char* SystemName(System system) { return system == System::kHelpdesk ? "helpdesk" : "slack"; }
+
+Outcome AdapterEffects::Execute(const bridge::Effect& effect, const Attempt& attempt) {
+  return std::visit(bridge::Overloaded{
+                        [&](const bridge::PrepareForm& e) { return slack_.Run(e); },
+                        [&](const bridge::PostMessage& e) { return slack_.Run(e, attempt.reconcile); },
+                        [&](const bridge::PostEphemeral& e) { return slack_.Run(e); },
+                        [&](const bridge::UpdateConfirmation& e) { return slack_.Run(e); },
+                        [&](const bridge::CreateTicket& e) {
+                          return helpdesk_.Run(e, attempt.reconcile, attempt.attempted_at_ms, attempt.now_ms);
+                        },
+                        [&](const bridge::AddComment& e) { return helpdesk_.Run(e, attempt.reconcile); },
+                    },
+                    effect);
+}
+
+}  // namespace app

@@ -1,0 +1,91 @@
+#include "app/helpdesk_effects.h"
+
+#include "util/json_util.h"
+#include "util/log.h"
+
+namespace app {
+namespace {
+
+std::string TicketResult(const helpdesk::Ticket& ticket) {
+  return "{\"key\":" + json::Quote(ticket.key) + ",\"id\":" + json::Quote(ticket.id) + "}";
+}
+
+Outcome Created(const bridge::CreateTicket& effect, const helpdesk::Ticket& ticket) {
+  bridge::TicketLink link = LinkOf(ticket);
+  link.thread = effect.thread;
+  return Outcome::Done(bridge::TicketCreated{effect, link}, TicketResult(ticket));
+}
+
+}  // namespace
+
+bridge::TicketLink LinkOf(const helpdesk::Ticket& ticket) {
+  bridge::TicketLink link;
+  link.ticket_key = ticket.key;
+  link.ticket_id = ticket.id;
+  link.web_url = ticket.web_url;
+  link.summary = ticket.summary;
+  link.status = ticket.status;
+  return link;
+}
+
+HelpdeskEffects::HelpdeskEffects(helpdesk::Helpdesk& helpdesk, SlackDirectory& directory)
+    : helpdesk_(helpdesk), directory_(directory) {}
+
+Outcome HelpdeskEffects::Run(const bridge::CreateTicket& effect, bool reconcile, long long attempted_at_ms,
+                             long long now_ms) {
+  if (reconcile) {
+    auto found = helpdesk_.FindCreatedTicket(effect.marker, attempted_at_ms, now_ms);
+    if (!found) return Outcome::FromReconcileFailure(found.error());
+    if (*found) {
+      util::log::Info("ticket={} found by its marker {}: created before the interruption, not created again",
+                      (*found)->key, effect.marker);
+      return Created(effect, **found);
+    }
+  }
+  bridge::Requester requester = directory_.LookUp(effect.user);
+  helpdesk::NewTicket ticket;
+  ticket.summary = effect.summary;
+  ticket.marker = effect.marker;
+  if (!requester.email.empty()) {
+    auto customer = helpdesk_.FindCustomer(requester.email);
+    if (customer && *customer) {
+      ticket.on_behalf_of = **customer;
+    } else if (!customer) {
+      util::log::Warn("helpdesk customer lookup for user={}: {}; raising the request as the bot", effect.user,
+                      customer.error().message);
+    }
+  }
+  ticket.description = bridge::ComposeTicketDescription(effect, requester, directory_.Permalink(effect.thread));
+  long long effect_at = now_ms;
+  auto created = helpdesk_.CreateTicket(ticket);
+  if (!created) {
+    Outcome outcome = Outcome::FromFailure(created.error(), false);
+    outcome.effect_at_ms = effect_at;
+    return outcome;
+  }
+  util::log::Info("ticket={} created for channel={} thread={} user={}{}", created->key, effect.thread.channel,
+                  effect.thread.thread_ts, effect.user, ticket.on_behalf_of.empty() ? "" : " (on their behalf)");
+  return Created(effect, *created);
+}
+
+Outcome HelpdeskEffects::Run(const bridge::AddComment& effect, bool reconcile) {
+  if (reconcile) {
+    auto found = helpdesk_.FindCommentByMarker(effect.ticket_key, effect.marker);
+    if (!found) return Outcome::FromReconcileFailure(found.error());
+    if (*found) {
+      util::log::Info("ticket={} comment {} found by its marker: added before the interruption", effect.ticket_key,
+                      (*found)->id);
+      return Outcome::Done(std::nullopt, "{\"id\":" + json::Quote((*found)->id) + "}");
+    }
+  }
+  bridge::AddComment named = effect;
+  bridge::NameMentions(named.text, directory_.NamesOf(bridge::MentionedUserIds(named.text)));
+  bridge::RichText body = bridge::ComposeComment(named, directory_.LookUp(effect.user));
+  auto added = helpdesk_.AddPublicComment(effect.ticket_key, body, effect.marker);
+  if (!added) return Outcome::FromFailure(added.error(), false);
+  util::log::Info("ticket={} comment {} added from channel={} ts={}", effect.ticket_key, added->id, effect.channel,
+                  effect.ts);
+  return Outcome::Done(std::nullopt, "{\"id\":" + json::Quote(added->id) + "}");
+}
+
+}  // namespace app

@@ -1,0 +1,35 @@
+// The daemon's chores on the loop: pruning the state file hourly (dedupe
+// keys must outlive Slack's retries, which come back for up to 24 h;
+// finished intents only the poll's overlap, minutes; both are kept far
+// longer) and the systemd watchdog's keep-alive. Loop thread only.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "store/store.h"
+#include "util/clock.h"
+
+namespace app {
+
+class Housekeeping {
+ public:
+  // Both must outlive this object.
+  Housekeeping(boost::asio::io_context& io, store::Store& store);
+
+  // Prunes now and every hour; pings the watchdog every `watchdog_interval`
+  // (zero: no watchdog).
+  void Start(util::Duration watchdog_interval);
+  void Stop();
+
+ private:
+  void Prune();
+  void PingWatchdog(util::Duration interval);
+
+  store::Store& store_;
+  boost::asio::steady_timer prune_timer_;
+  boost::asio::steady_timer watchdog_timer_;
+  bool stopping_ = false;
+};
+
+}  // namespace app

@@ -1,0 +1,89 @@
+#include "app/inbox_processor.h"
+
+#include <boost/asio/post.hpp>
+
+#include "slack/messages.h"
+#include "slack/to_event.h"
+#include "store/sql.h"
+#include "util/clock.h"
+#include "util/log.h"
+
+namespace app {
+namespace {
+
+constexpr int kBatch = 100;
+
+}  // namespace
+
+slack::socket_mode::AckDecision DecideAck(const slack::socket_mode::Frame& frame) {
+  if (frame.type != "interactive") return {};
+  auto form = slack::ToFormSubmitted(frame.payload_json, frame.envelope_id);
+  if (!form) return {};
+  auto error = bridge::ValidateForm(*form);
+  if (!error) return {};
+  return slack::socket_mode::AckDecision{false, slack::FieldErrorResponse(error->block_id, error->message)};
+}
+
+InboxProcessor::InboxProcessor(boost::asio::io_context& io, store::Store& store, Dispatcher& dispatcher)
+    : io_(io), store_(store), dispatcher_(dispatcher), retry_timer_(io), alive_(std::make_shared<bool>(true)) {}
+
+InboxProcessor::~InboxProcessor() { *alive_ = false; }
+
+void InboxProcessor::Schedule() {
+  if (posted_) return;
+  posted_ = true;
+  boost::asio::post(io_, [this, alive = alive_] {
+    if (!*alive) return;
+    posted_ = false;
+    Process();
+  });
+}
+
+void InboxProcessor::Process() {
+  if (stopping_ || !dispatcher_.Ready()) return;
+  auto pending = store_.PendingInbox(kBatch);
+  if (!pending) {
+    util::log::Error("inbox: {}", pending.error().message);
+    RetryLater();
+    return;
+  }
+  if (pending->empty()) return;
+  auto handled = Handle(*pending);
+  if (!handled) {
+    dispatcher_.RolledBack();
+    util::log::Error("inbox: {} envelope(s) from envelope={}: {}; will try again", pending->size(),
+                     pending->front().envelope_id, handled.error().message);
+    RetryLater();
+    return;
+  }
+  dispatcher_.Committed();
+  if (pending->size() == static_cast<size_t>(kBatch)) Schedule();
+}
+
+util::Status InboxProcessor::Handle(const std::vector<store::InboxItem>& items) {
+  // One commit for the batch: each commit waits for the disk, and the acks
+  // of envelopes still arriving wait behind it on this thread.
+  store::Transaction transaction(store_.Handle(), "handle envelopes");
+  if (auto begun = transaction.Begun(); !begun) return begun;
+  long long now = util::WallMillisNow();
+  for (const store::InboxItem& item : items) {
+    if (auto event = slack::ToEvent(item.kind, item.payload_json, item.envelope_id)) {
+      if (auto dispatched = dispatcher_.Dispatch(*event, now); !dispatched) return dispatched;
+    } else if (item.kind != "events_api" && item.kind != "interactive") {
+      util::log::Info("envelope={} kind={} is not something slackdesk acts on; skipped", item.envelope_id, item.kind);
+    } else {
+      util::log::Debug("envelope={}: no event slackdesk acts on; skipped", item.envelope_id);
+    }
+    if (auto done = store_.MarkInboxDone(item.id); !done) return done;
+  }
+  return transaction.Commit();
+}
+
+void InboxProcessor::RetryLater() {
+  retry_timer_.expires_after(util::Millis(1000));
+  retry_timer_.async_wait([this, alive = alive_](const boost::system::error_code& ec) {
+    if (*alive && !ec) Schedule();
+  });
+}
+
+}  // namespace app

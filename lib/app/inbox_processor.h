@@ -1,0 +1,48 @@
+// Turns recorded envelopes into the core's events, in arrival order: each
+// batch is dispatched and marked handled in one transaction (on an error
+// nothing of the batch is kept; it is tried again a second later). Slack
+// events wait until the bot knows who it is. Also answers, before the ack,
+// the envelopes whose ack carries the answer (a form with errors). Loop
+// thread only.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "app/dispatcher.h"
+#include "slack/socket_mode/socket_mode_client.h"
+#include "store/store.h"
+
+namespace app {
+
+class InboxProcessor {
+ public:
+  // Everything must outlive this object.
+  InboxProcessor(boost::asio::io_context& io, store::Store& store, Dispatcher& dispatcher);
+  ~InboxProcessor();
+
+  // Handles what is pending soon (once per loop turn however often asked).
+  void Schedule();
+  void Stop() { stopping_ = true; }
+
+ private:
+  void Process();
+  util::Status Handle(const std::vector<store::InboxItem>& items);
+  void RetryLater();
+
+  boost::asio::io_context& io_;
+  store::Store& store_;
+  Dispatcher& dispatcher_;
+  boost::asio::steady_timer retry_timer_;
+  bool posted_ = false;
+  bool stopping_ = false;
+  std::shared_ptr<bool> alive_;
+};
+
+// Before the ack: an invalid form is answered in the ack and not kept.
+slack::socket_mode::AckDecision DecideAck(const slack::socket_mode::Frame& frame);
+
+}  // namespace app

@@ -1,0 +1,41 @@
+// What carrying out one side effect came to: done (with the event the core
+// hears about it, if any), to be retried (and whether it may already have
+// happened, so the next try reconciles first), or failed for good.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "bridge/events.h"
+#include "util/error.h"
+
+namespace app {
+
+struct Outcome {
+  enum class Kind { kDone, kRetry, kFailed };
+  Kind kind = Kind::kDone;
+  std::optional<bridge::Event> event;  // kDone: what follows from it (nullopt: nothing)
+  std::string result_json = "{}";      // kDone: kept with the intent, for the admin
+  util::Error error{util::ErrorCode::kNetwork, ""};  // kRetry / kFailed
+  bool outcome_unknown = false;  // kRetry: the effect may have happened
+  long long retry_after_ms = 0;  // kRetry: not before this much time
+  long long effect_at_ms = 0;    // kRetry: when the side effect itself was tried (0: it was not)
+
+  static Outcome Done(std::optional<bridge::Event> event = std::nullopt, std::string result_json = "{}");
+  static Outcome Failed(util::Error error);
+  // A transient failure; `may_have_happened` asks for a reconcile first.
+  static Outcome Retry(util::Error error, bool may_have_happened);
+
+  // After a failed call: retried when transient (reconciled first unless
+  // the call was idempotent or certainly did not happen), else failed.
+  static Outcome FromFailure(const util::Error& error, bool idempotent);
+  // After a failed look-up while reconciling: retried later if it may pass
+  // then; a refusal (a missing scope, a revoked token) will not pass by
+  // waiting.
+  static Outcome FromReconcileFailure(const util::Error& error);
+};
+
+// Whether a failed non-idempotent call may still have taken effect.
+bool MayHaveHappened(const util::Error& error);
+
+}  // namespace app
