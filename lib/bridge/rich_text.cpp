@@ -46,12 +46,13 @@ void Append(RichText& to, const RichText& more) { to.blocks.insert(to.blocks.end
 
 namespace {
 
-template <class Visit>
-void ForEachInline(RichText& text, Visit visit) {
-  for (Block& block : text.blocks) {
-    for (Inline& span : block.inlines) visit(span);
+// Every inline of `text`, in order; `Text` is RichText or const RichText.
+template <class Text, class Visit>
+void ForEachInline(Text& text, Visit visit) {
+  for (auto& block : text.blocks) {
+    for (auto& span : block.inlines) visit(span);
     for (auto& cell : block.cells) {
-      for (Inline& span : cell) visit(span);
+      for (auto& span : cell) visit(span);
     }
   }
 }
@@ -84,7 +85,7 @@ std::string InlinesToPlain(const std::vector<Inline>& inlines) {
 
 std::vector<std::string> MentionedUserIds(const RichText& text) {
   std::vector<std::string> ids;
-  ForEachInline(const_cast<RichText&>(text), [&](const Inline& span) {
+  ForEachInline(text, [&](const Inline& span) {
     if (span.kind == Inline::Kind::kUserMention && std::find(ids.begin(), ids.end(), span.target) == ids.end()) {
       ids.push_back(span.target);
     }
@@ -102,19 +103,241 @@ void NameMentions(RichText& text, const std::map<std::string, std::string>& name
 
 std::string ToPlainString(const RichText& text) {
   std::string out;
-  for (const Block& block : text.blocks) {
-    if (!out.empty()) out += '\n';
-    if (block.kind == Block::Kind::kCode) {
-      out += block.verbatim;
-    } else if (block.kind == Block::Kind::kRule) {
-      out += "----";
-    } else if (block.kind == Block::Kind::kTableRow) {
-      for (size_t i = 0; i < block.cells.size(); ++i) out += (i ? " | " : "") + InlinesToPlain(block.cells[i]);
-    } else {
-      out += InlinesToPlain(block.inlines);
+  markup::ListNumbering numbering;
+  for (size_t b = 0; b < text.blocks.size(); ++b) {
+    const Block& block = text.blocks[b];
+    if (b > 0) out += '\n';
+    int number = numbering.Next(block);
+    switch (block.kind) {
+      case Block::Kind::kCode:
+        out += block.verbatim;
+        break;
+      case Block::Kind::kRule:
+        out += "----";
+        break;
+      case Block::Kind::kTableRow:
+        for (size_t i = 0; i < block.cells.size(); ++i) out += (i ? " | " : "") + InlinesToPlain(block.cells[i]);
+        break;
+      case Block::Kind::kBulletItem:
+      case Block::Kind::kNumberedItem:
+        out += markup::ListItemPrefix(block, number) + InlinesToPlain(block.inlines);
+        break;
+      case Block::Kind::kQuote:
+        if (!block.inlines.empty()) out += "> " + InlinesToPlain(block.inlines);
+        break;
+      case Block::Kind::kParagraph:
+      case Block::Kind::kHeading:
+        out += InlinesToPlain(block.inlines);
+        break;
     }
   }
   return out;
 }
 
 }  // namespace bridge
+
+namespace bridge::markup {
+
+std::string ListItemPrefix(const Block& item, int number) {
+  std::string prefix(4 * static_cast<size_t>(std::max(item.level - 1, 0)), ' ');
+  if (item.kind == Block::Kind::kNumberedItem) {
+    prefix += std::to_string(number) + ".";
+  } else {
+    prefix += item.level <= 1 ? "\xE2\x80\xA2" : "\xE2\x97\xA6";  // • and ◦
+  }
+  return prefix + " ";
+}
+
+int ListNumbering::Next(const Block& block) {
+  bool numbered = block.kind == Block::Kind::kNumberedItem;
+  if (!numbered && block.kind != Block::Kind::kBulletItem) {
+    numbers_.clear();
+    return 0;
+  }
+  size_t depth = static_cast<size_t>(std::max(block.level, 1));
+  numbers_.resize(depth, 0);
+  if (!numbered) {
+    numbers_[depth - 1] = 0;
+    return 0;
+  }
+  return ++numbers_[depth - 1];
+}
+
+MarkNesting::Change MarkNesting::To(unsigned marks) {
+  Change change;
+  // Everything above the outermost mark that has to go is closed.
+  size_t keep = 0;
+  while (keep < open_.size() && (marks & open_[keep]) != 0) ++keep;
+  while (open_.size() > keep) {
+    change.close.push_back(open_.back());
+    open_.pop_back();
+  }
+  for (Mark mark : {kBold, kItalic, kStrike, kCode}) {
+    if ((marks & mark) == 0 || std::find(open_.begin(), open_.end(), mark) != open_.end()) continue;
+    change.open.push_back(mark);
+    open_.push_back(mark);
+  }
+  return change;
+}
+
+bool ShowsNothing(const Block& block) {
+  switch (block.kind) {
+    case Block::Kind::kParagraph:
+    case Block::Kind::kQuote:
+    case Block::Kind::kHeading:
+      return block.inlines.empty();
+    case Block::Kind::kTableRow:
+      return block.cells.empty();
+    default:
+      return false;
+  }
+}
+
+void LineAssembler::Add(Block block) { line_.push_back(std::move(block)); }
+
+void LineAssembler::NewLine() {
+  EndLine();
+  any_line_ = true;
+}
+
+void LineAssembler::AddLines(std::string_view segment, bool at_line_start,
+                             const std::function<Block(std::string_view line, bool line_start)>& parse) {
+  size_t start = 0;
+  for (bool first = true;; first = false) {
+    size_t newline = segment.find('\n', start);
+    std::string_view line = segment.substr(start, newline == std::string_view::npos ? newline : newline - start);
+    Add(parse(line, !first || at_line_start));
+    if (newline == std::string_view::npos) break;
+    NewLine();
+    start = newline + 1;
+  }
+}
+
+bool LineAssembler::LineEmpty() const { return std::all_of(line_.begin(), line_.end(), ShowsNothing); }
+
+void LineAssembler::EndLine() {
+  bool has_code = std::any_of(line_.begin(), line_.end(), [](const Block& b) { return b.kind == Block::Kind::kCode; });
+  if (line_.size() > 1 || has_code) {
+    line_.erase(std::remove_if(line_.begin(), line_.end(), ShowsNothing), line_.end());
+  }
+  if (line_.empty()) line_.push_back(Block{});
+  // Without a code block a line holds one block; pieces of one line beyond
+  // that (which the parsers do not produce) would each take a line.
+  for (Block& block : line_) out_.blocks.push_back(std::move(block));
+  line_.clear();
+}
+
+RichText LineAssembler::Finish() {
+  if (any_line_ || !line_.empty()) EndLine();
+  any_line_ = false;
+  return std::move(out_);
+}
+
+void InlineCollector::Char(char c, unsigned marks) {
+  if (marks != pending_marks_) Flush();
+  pending_marks_ = marks;
+  pending_ += c;
+}
+
+void InlineCollector::Add(Inline span, unsigned marks) {
+  if (span.kind == Inline::Kind::kText) {
+    for (char c : span.text) Char(c, span.marks | marks);
+    return;
+  }
+  Flush();
+  span.marks |= marks;
+  if (span.kind != Inline::Kind::kText || !span.text.empty()) out_.push_back(std::move(span));
+}
+
+std::vector<Inline> InlineCollector::Take() {
+  Flush();
+  return std::move(out_);
+}
+
+void InlineCollector::Flush() {
+  if (!pending_.empty()) out_.push_back(Text(std::move(pending_), pending_marks_));
+  pending_.clear();
+}
+
+bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+
+bool IsWordChar(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || static_cast<unsigned char>(c) >= 0x80;
+}
+
+namespace {
+
+char At(std::string_view text, size_t i) { return i < text.size() ? text[i] : ' '; }
+char Before(std::string_view text, size_t i) { return i == 0 ? ' ' : text[i - 1]; }
+
+}  // namespace
+
+bool CanOpen(std::string_view text, size_t i) {
+  char marker = text[i];
+  char prev = Before(text, i);
+  char next = At(text, i + 1);
+  return !IsWordChar(prev) && prev != marker && !IsSpace(next) && next != marker;
+}
+
+bool CanClose(std::string_view text, size_t i) {
+  char marker = text[i];
+  char prev = Before(text, i);
+  char next = At(text, i + 1);
+  return i > 0 && !IsSpace(prev) && prev != marker && !IsWordChar(next) && next != marker;
+}
+
+size_t NextMatch::From(size_t from) {
+  constexpr size_t kNpos = std::string_view::npos;
+  if (searched_ && from >= from_ && (found_ == kNpos || found_ >= from)) return found_;
+  searched_ = true;
+  from_ = from;
+  found_ = kNpos;
+  for (size_t i = from; i < text_.size(); ++i) {
+    if (match_(text_, i, arg_)) {
+      found_ = i;
+      break;
+    }
+  }
+  return found_;
+}
+
+NextMatch Needle(std::string_view text, std::string_view needle) {
+  return NextMatch(text, needle, [](std::string_view t, size_t i, std::string_view n) { return t.compare(i, n.size(), n) == 0; });
+}
+
+NextMatch Closer(std::string_view text, std::string_view marker) {
+  return NextMatch(text, marker, [](std::string_view t, size_t i, std::string_view m) { return t[i] == m[0] && CanClose(t, i); });
+}
+
+std::string NormalizeNewlines(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\r') {
+      if (i + 1 < text.size() && text[i + 1] == '\n') continue;
+      out += '\n';
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
+std::string PercentEncode(std::string_view url, std::string_view reserved) {
+  static const char kHex[] = "0123456789ABCDEF";
+  while (!url.empty() && IsSpace(url.front())) url.remove_prefix(1);
+  while (!url.empty() && IsSpace(url.back())) url.remove_suffix(1);
+  std::string out;
+  for (char c : url) {
+    if (reserved.find(c) == std::string_view::npos) {
+      out += c;
+      continue;
+    }
+    out += '%';
+    out += kHex[(static_cast<unsigned char>(c) >> 4) & 0xF];
+    out += kHex[static_cast<unsigned char>(c) & 0xF];
+  }
+  return out;
+}
+
+}  // namespace bridge::markup

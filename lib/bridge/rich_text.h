@@ -7,6 +7,7 @@
 // on the other side.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -43,16 +44,20 @@ struct Inline {
   bool operator!=(const Inline& other) const { return !(*this == other); }
 };
 
+// One line of a message or comment. The markups are line-based, so a block
+// is a line as it is shown (a paragraph's kLineBreaks break it further), and
+// blocks follow each other line by line; a kParagraph with no inlines is a
+// blank line, kept where it was typed.
 struct Block {
   enum class Kind {
-    kParagraph,     // `inlines`
+    kParagraph,     // `inlines`; none: a blank line
     kHeading,       // `inlines`, `level` 1..6
-    kQuote,         // `inlines`
+    kQuote,         // `inlines` (a quoted list item or heading is quoted text: "• item", bold)
     kBulletItem,    // `inlines`, `level` 1.. (nesting depth)
     kNumberedItem,  // `inlines`, `level` 1..
-    kCode,          // `verbatim`: shown exactly, never interpreted
+    kCode,          // `verbatim`: shown exactly, never interpreted; stands on its own line(s)
     kRule,          // a horizontal line
-    kTableRow,      // `cells`; `header` for a heading row
+    kTableRow,      // `cells`; `header` for a heading row (a single heading cell is bold)
   };
   Kind kind = Kind::kParagraph;
   std::vector<Inline> inlines;
@@ -95,7 +100,139 @@ std::vector<std::string> MentionedUserIds(const RichText& text);
 void NameMentions(RichText& text, const std::map<std::string, std::string>& names);
 
 // The words without any markup (mentions as "@name", links as their label
-// and URL), blocks separated by newlines: for logs, search and counting.
+// and URL), blocks separated by newlines: for logs, search, counting and
+// pre-filling forms. A blank line stays a blank line; list items keep their
+// bullet or number ("• ", "1. ", indented per level), quotes their "> ".
 std::string ToPlainString(const RichText& text);
+
+// ---------------------------------------------------------------------------
+// For the markup adapters (lib/slack/mrkdwn, lib/helpdesk/jira/wiki): the
+// pieces both sides share, so the two markups keep the same rules.
+namespace markup {
+
+// How a list item is shown as text: four spaces per level below the first,
+// then "•" (first level) or "◦", or the item's `number` and ".", then a
+// space. `number` comes from ListNumbering.
+std::string ListItemPrefix(const Block& item, int number);
+
+// The running numbers of numbered items: each numbered item counts on from
+// the previous item of its level in the same list; a bullet at that level
+// restarts it, and any block that is not a list item ends the list.
+class ListNumbering {
+ public:
+  // The number `block` shows (0 unless a kNumberedItem); call it for the
+  // blocks in order.
+  int Next(const Block& block);
+  void Reset() { numbers_.clear(); }
+
+ private:
+  std::vector<int> numbers_;
+};
+
+// How emphasis nests when runs are written one after another: To(marks)
+// says which markers to close (innermost first) and which to open (in
+// kBold, kItalic, kStrike, kCode order, so code is innermost) to go from the
+// marks in force to `marks`. Closing a mark that has others open inside it
+// closes those too and reopens the ones still wanted.
+class MarkNesting {
+ public:
+  struct Change {
+    std::vector<Mark> close;
+    std::vector<Mark> open;
+  };
+  Change To(unsigned marks);
+
+ private:
+  std::vector<Mark> open_;
+};
+
+// Builds RichText line by line, as a line-based parser reads its source:
+// Add() puts a block on the current line, NewLine() ends it. A line holding
+// a code block and other blocks gives each its own line, and blocks that
+// show nothing are dropped from such a line; a line left with nothing is a
+// blank line. Nothing added and no NewLine() gives no blocks.
+class LineAssembler {
+ public:
+  void Add(Block block);
+  void NewLine();
+  // Each line of `segment` through `parse` (given the line and whether it
+  // starts a line: the first one continues the current line unless
+  // `at_line_start`), with NewLine() at each '\n'.
+  void AddLines(std::string_view segment, bool at_line_start,
+                const std::function<Block(std::string_view line, bool line_start)>& parse);
+  // True when the current line shows nothing yet.
+  bool LineEmpty() const;
+  // True when nothing shown has been added and no line ended.
+  bool Empty() const { return !any_line_ && LineEmpty(); }
+  RichText Finish();
+
+ private:
+  void EndLine();
+
+  RichText out_;
+  std::vector<Block> line_;
+  bool any_line_ = false;
+};
+
+// Collects a line's inlines as a parser finds them: characters typed as
+// text join into one kText run per stretch of equal marks.
+class InlineCollector {
+ public:
+  void Char(char c, unsigned marks);
+  // `span` with `marks` added; a kText joins the run (an empty one is dropped).
+  void Add(Inline span, unsigned marks);
+  std::vector<Inline> Take();
+
+ private:
+  void Flush();
+
+  std::vector<Inline> out_;
+  std::string pending_;
+  unsigned pending_marks_ = kNoMark;
+};
+
+// True when `block` shows nothing (an empty paragraph, quote, heading or row).
+bool ShowsNothing(const Block& block);
+
+// Both markups' emphasis rule: a marker opens after a non-word character and
+// before a non-space, and closes after a non-space and before a non-word
+// character; a doubled marker is neither. This keeps "well-known", "5 - 3",
+// "snake_case" and "2*3*4" text. Beyond either end of `text` reads as a
+// space. Bytes of multi-byte UTF-8 characters count as letters.
+bool IsSpace(char c);
+bool IsWordChar(char c);
+bool CanOpen(std::string_view text, size_t i);
+bool CanClose(std::string_view text, size_t i);
+
+// The next position at or after `from` where `match` holds. Callers scan
+// forwards only, so the previous answer is reused and each byte is examined
+// at most once per finder: 50 000 unclosed '{' or '*' stay linear.
+class NextMatch {
+ public:
+  using Match = bool (*)(std::string_view text, size_t i, std::string_view arg);
+  NextMatch(std::string_view text, std::string_view arg, Match match) : text_(text), arg_(arg), match_(match) {}
+  size_t From(size_t from);
+
+ private:
+  std::string_view text_;
+  std::string_view arg_;
+  Match match_;
+  bool searched_ = false;
+  size_t from_ = 0;
+  size_t found_ = std::string_view::npos;
+};
+// Finds `needle`.
+NextMatch Needle(std::string_view text, std::string_view needle);
+// Finds `marker` where it can close emphasis.
+NextMatch Closer(std::string_view text, std::string_view marker);
+
+// `text` with "\r\n" and lone "\r" as "\n".
+std::string NormalizeNewlines(std::string_view text);
+
+// `url` trimmed, each character in `reserved` percent-encoded: the URL
+// still works and cannot end the link token early.
+std::string PercentEncode(std::string_view url, std::string_view reserved);
+
+}  // namespace markup
 
 }  // namespace bridge
