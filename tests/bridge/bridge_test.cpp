@@ -4,27 +4,31 @@
 #include <rapidjson/document.h>
 
 #include "block_kit.h"
-#include "bridge/flow.h"
+#include "bridge/compose.h"
+#include "bridge/form.h"
 #include "bridge/text.h"
+#include "helpdesk/jira/wiki.h"
+#include "slack/mrkdwn.h"
 #include "slack/interactions.h"
 #include "slack/messages.h"
 #include "slack_payloads.h"
 
 using namespace bridge;
 
-TEST_CASE("a mention is answered by the form, the ticket, or a private note", "[bridge]") {
-  CHECK(DecideMention("U1", "UBOT", true, false) == MentionDecision::kOfferForm);
-  CHECK(DecideMention("U1", "UBOT", true, true) == MentionDecision::kShowTicket);
-  CHECK(DecideMention("U1", "UBOT", false, false) == MentionDecision::kNotEnabled);
-  CHECK(DecideMention("UBOT", "UBOT", true, false) == MentionDecision::kIgnore);
-  CHECK(DecideMention("", "UBOT", true, false) == MentionDecision::kIgnore);
+// The mention as Slack's parser reads it, with the names SlackEffects
+// looks up filled in.
+RichText Mentioned(const std::string& mrkdwn, const std::map<std::string, std::string>& names) {
+  RichText text = slack::ParseMrkdwn(mrkdwn);
+  NameMentions(text, names);
+  return text;
 }
 
 TEST_CASE("the form is pre-filled from the mention with readable names", "[bridge]") {
   std::map<std::string, std::string> names{{"U2", "Ada Lovelace"}};
   auto prefill = PrefillFromMention(
-      "<@UBOT> export fails for <@U2> in <#C9|finance> &amp; <https://x.test/a|the report>\nsecond line <!here>",
-      "UBOT", names);
+      Mentioned("<@UBOT> export fails for <@U2> in <#C9|finance> &amp; <https://x.test/a|the report>\nsecond line <!here>",
+                names),
+      "UBOT");
   CHECK(prefill.summary == "export fails for @Ada Lovelace in #finance & the report (https://x.test/a)");
   CHECK(prefill.description ==
         "export fails for @Ada Lovelace in #finance & the report (https://x.test/a)\nsecond line @here");
@@ -32,10 +36,10 @@ TEST_CASE("the form is pre-filled from the mention with readable names", "[bridg
 
 TEST_CASE("the summary takes the first non-empty line and at most 255 characters", "[bridge]") {
   std::string long_line(300, 'a');
-  auto prefill = PrefillFromMention("<@UBOT|slackdesk>\n\n  " + long_line + "\nmore", "UBOT", {});
+  auto prefill = PrefillFromMention(Mentioned("<@UBOT|slackdesk>\n\n  " + long_line + "\nmore", {}), "UBOT");
   CHECK(CharCount(prefill.summary) == 255);
   CHECK(prefill.summary.substr(prefill.summary.size() - 3) == "\xE2\x80\xA6");
-  CHECK(CharCount(PrefillFromMention(std::string(4000, 'b'), "UBOT", {}).description) == 3000);
+  CHECK(CharCount(PrefillFromMention(Mentioned(std::string(4000, 'b'), {}), "UBOT").description) == 3000);
 }
 
 TEST_CASE("truncation never splits a character", "[bridge]") {
@@ -65,13 +69,26 @@ TEST_CASE("the ticket marker is one searchable token", "[bridge]") {
 }
 
 TEST_CASE("the description carries the text, severity, requester, link and marker", "[bridge]") {
-  TicketRequest request{"V1", {"C1", "1.2"}, "U1", "Printer on fire", "It is really on fire.", "High"};
-  std::string description = ComposeDescription(request, Requester{"Ada Lovelace", "ada@example.com"},
-                                               "https://fake.slack.test/archives/C1/p12", "slackdeskrefv1");
-  CHECK(description ==
+  CreateTicket request{"create:V1", {"C1", "1.2"}, "V1", "U1", "Printer on fire", "It is really on fire.", "High",
+                       "slackdeskrefv1"};
+  RichText description = ComposeTicketDescription(request, Requester{"Ada Lovelace", "ada@example.com"},
+                                                  "https://fake.slack.test/archives/C1/p12");
+  CHECK(helpdesk::jira::RenderWiki(description) ==
         "It is really on fire.\n\n----\n*Severity:* High\n*Requested by:* Ada Lovelace (ada@example.com) via Slack\n"
         "*Slack thread:* [Open the conversation in Slack|https://fake.slack.test/archives/C1/p12]\n"
         "*slackdesk reference:* slackdeskrefv1");
+}
+
+TEST_CASE("a reply's comment names its author and lists its files", "[bridge]") {
+  AddComment reply;
+  reply.text = RichText{{Paragraph({Text("still broken")})}};
+  reply.files = {{"log.txt", "https://files.test/log.txt"}};
+  RichText comment = ComposeComment(reply, Requester{"Ada Lovelace", "ada@example.com"});
+  CHECK(comment == RichText{{Paragraph({Text("Ada Lovelace", kBold), Text(" (ada@example.com)"), Text(" wrote in Slack:")}),
+                             Paragraph({Text("still broken")}),
+                             Paragraph({Text("Attached in Slack: "), Link("https://files.test/log.txt", "log.txt")})}});
+  reply.edit = true;
+  CHECK(ToPlainString(ComposeComment(reply, Requester{"Ada", ""})).rfind("Ada edited their message in Slack:", 0) == 0);
 }
 
 TEST_CASE("the prompt, the form and the confirmation respect Block Kit's limits", "[bridge]") {

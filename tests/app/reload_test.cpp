@@ -1,0 +1,37 @@
+// SIGHUP's decision, pure: what applies now and what needs a restart.
+#include <catch2/catch.hpp>
+
+#include "app/reload.h"
+
+TEST_CASE("a reload applies the log level, the channels and the poll interval", "[app][reload]") {
+  config::Config running;
+  running.allowed_channels = {"C1"};
+  config::Config fresh = running;
+  fresh.log_level = util::log::Level::kDebug;
+  fresh.allowed_channels = {"C1", "C2"};
+  fresh.poll_interval_seconds = 5;
+  app::ReloadPlan plan = app::PlanReload(running, fresh);
+  CHECK(plan.next.log_level == util::log::Level::kDebug);
+  CHECK(plan.next.allowed_channels == std::vector<std::string>{"C1", "C2"});
+  CHECK(plan.next.poll_interval_seconds == 5);
+  CHECK(plan.poll_interval_changed);
+  CHECK(plan.needs_restart.empty());
+}
+
+TEST_CASE("a reload names every setting that needs a restart and keeps its running value", "[app][reload]") {
+  config::Config running;
+  running.jira_url = "https://a.test";
+  running.slack_bot_token = "xoxb-1";
+  running.metrics_listen = "";
+  config::Config fresh = running;
+  fresh.jira_url = "https://b.test";
+  fresh.slack_bot_token = "xoxb-2";
+  fresh.metrics_listen = "127.0.0.1:9464";
+  fresh.state_db = "/elsewhere.db";
+  app::ReloadPlan plan = app::PlanReload(running, fresh);
+  CHECK(plan.needs_restart ==
+        std::vector<std::string>{"slack_bot_token", "jira_url", "state_db", "metrics_listen"});
+  CHECK(plan.next.jira_url == "https://a.test");
+  CHECK(plan.next.slack_bot_token == "xoxb-1");
+  CHECK_FALSE(plan.poll_interval_changed);
+}

@@ -1,0 +1,305 @@
+// The core's decisions as tables: event and facts in, actions out, one row
+// per rule of contract.md's behaviours 1-6, 8 and 9 (7, the socket's
+// lifecycle, is not the core's). Every row names the rule it states.
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "bridge/core.h"
+#include "bridge/form.h"
+#include "core_printers.h"
+
+using namespace bridge;
+
+namespace {
+
+constexpr const char* kBot = "UBOT";
+
+struct Row {
+  const char* rule;
+  Event event;
+  Facts facts;
+  std::vector<Action> expected;
+};
+
+Facts Known(std::optional<TicketLink> link = std::nullopt, bool allowed = true) {
+  Facts facts;
+  facts.bot_user_id = kBot;
+  facts.helpdesk_account_id = "agent-bot";
+  facts.channel_allowed = allowed;
+  facts.link = std::move(link);
+  return facts;
+}
+
+TicketLink Linked(std::string status = "Waiting for support", StatusCategory category = StatusCategory::kNew,
+                  std::string confirmation_ts = "1.9") {
+  TicketLink link;
+  link.thread = {"C1", "1.1"};
+  link.ticket_key = "HD-7";
+  link.ticket_id = "10007";
+  link.web_url = "https://help.test/HD-7";
+  link.summary = "Printer on fire";
+  link.status = {category, std::move(status)};
+  link.confirmation_ts = std::move(confirmation_ts);
+  link.comment_cursor = "c1";
+  return link;
+}
+
+RichText Said(std::vector<Inline> inlines) { return RichText{{Paragraph(std::move(inlines))}}; }
+
+MessageReceived Message(std::string ts, std::string thread_ts, RichText text, bool app_mention = false) {
+  MessageReceived m;
+  m.app_mention = app_mention;
+  m.channel = "C1";
+  m.user = "U1";
+  m.ts = std::move(ts);
+  m.thread_ts = std::move(thread_ts);
+  m.text = std::move(text);
+  return m;
+}
+
+MessageReceived With(MessageReceived m, void (*change)(MessageReceived&)) {
+  change(m);
+  return m;
+}
+
+const RichText kMention = Said({UserMention(kBot), Text(" the printer is on fire")});
+const RichText kReply = Said({Text("still broken")});
+
+AddComment Comment(std::string key, std::string ts, RichText text, bool edit = false, std::string edited = "") {
+  AddComment c;
+  c.key = std::move(key);
+  c.ticket_key = "HD-7";
+  std::string id = "C1:" + ts + (edit ? ":" + edited : "");
+  c.marker = Marker(edit ? "slackdeskedit" : "slackdeskmsg", id);
+  c.user = "U1";
+  c.text = std::move(text);
+  c.channel = "C1";
+  c.ts = std::move(ts);
+  c.edit = edit;
+  return c;
+}
+
+CreateTicket Create() {
+  return CreateTicket{"create:V1", {"C1", "1.1"}, "V1", "U1", "Printer on fire", "It smokes.", "High",
+                      TicketMarker("V1")};
+}
+
+HelpdeskComment AgentSays(std::string id, bool is_public = true, std::string author = "agent-1") {
+  return HelpdeskComment{std::move(id), std::move(author), "Grace Hopper", Said({Text("Try turning it off")}),
+                         is_public, false, 1700000000000};
+}
+
+TicketActivity Activity(std::vector<HelpdeskComment> comments, TicketStatus status = {StatusCategory::kNew,
+                                                                                      "Waiting for support"}) {
+  return TicketActivity{"HD-7", 1700000001000, std::move(status), std::move(comments), "c9"};
+}
+
+void Check(const std::vector<Row>& rows) {
+  for (const Row& row : rows) {
+    INFO(row.rule);
+    CHECK(Handle(row.event, row.facts) == row.expected);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("behaviour 1: a mention is answered with the Submit request button", "[bridge][core]") {
+  PrepareForm prepare{"offer:C1:1.1", {"C1", "1.1"}, "1.1", "U1", kMention, kBot};
+  PrepareForm in_thread{"offer:C1:1.5", {"C1", "1.1"}, "1.5", "U1", kMention, kBot};
+  Check({
+      {"an app_mention at the top starts its own thread", Message("1.1", "", kMention, true), Known(), {prepare}},
+      {"a mention inside a thread answers in that thread", Message("1.5", "1.1", kMention, true), Known(),
+       {in_thread}},
+      {"a plain message that mentions the bot counts as a mention", Message("1.1", "", kMention), Known(), {prepare}},
+      {"outside allowed_channels only the author is told", Message("1.1", "", kMention, true),
+       Known(std::nullopt, false),
+       {PostEphemeral{"notenabled:C1:1.1", "C1", "U1", "",
+                      "slackdesk is not enabled in this channel. Please ask in one of the support channels, or ask "
+                      "an admin to add this one."}}},
+      {"a mention in a linked thread is a reply, and is shown the ticket", Message("1.5", "1.1", kMention, true),
+       Known(Linked()),
+       {Comment("comment:C1:1.5", "1.5", Said({Text("the printer is on fire")})),
+        PostMessage{"existing:C1:1.5", {"C1", "1.1"}, ExistingTicketContent{Linked().View()}}}},
+  });
+  FormPrepared prepared{prepare, "the printer is on fire", "the printer is on fire"};
+  CHECK(Handle(prepared, Known()) ==
+        std::vector<Action>{SaveMention{{"C1", "1.1"}, "1.1", "U1", "the printer is on fire", "the printer is on fire"},
+                            PostMessage{"prompt:C1:1.1", {"C1", "1.1"}, PromptContent{"U1", "C1|1.1"}}});
+}
+
+TEST_CASE("behaviour 2: the button opens the form pre-filled from the mention", "[bridge][core]") {
+  ButtonClicked click{"E1", "U1", kOpenFormAction, "C1|1.1", "trigger-1"};
+  Facts with_mention = Known();
+  with_mention.mention = SavedMention{"Printer on fire", "Printer on fire\nsince this morning"};
+  Check({
+      {"the form carries the thread and the saved pre-fill", click, with_mention,
+       {OpenForm{"trigger-1", {"C1", "1.1"}, "Printer on fire", "Printer on fire\nsince this morning"}}},
+      {"without a saved mention the form opens empty", click, Known(), {OpenForm{"trigger-1", {"C1", "1.1"}, "", ""}}},
+      {"a thread that has its ticket gets a private note instead", click, Known(Linked()),
+       {PostEphemeral{"click:E1", "C1", "U1", "1.1", "This thread already has a ticket: HD-7 https://help.test/HD-7"}}},
+      {"another app's button is not ours", ButtonClicked{"E1", "U1", "other_action", "C1|1.1", "t"}, Known(), {}},
+  });
+  CHECK(NeededFacts(Event{click}).thread == ThreadRef{"C1", "1.1"});
+  CHECK(NeededFacts(Event{click}).mention);
+}
+
+TEST_CASE("behaviour 3: a form is checked in the ack, then raises the ticket and confirms", "[bridge][core]") {
+  FormSubmitted form{"E2", "V1", kRequestCallback, "U1", "C1|1.1", "Printer on fire", "It smokes.", "High"};
+  FormSubmitted blank = form;
+  blank.summary = " \t ";
+  CHECK(ValidateForm(form) == std::nullopt);
+  CHECK(ValidateForm(blank) == FieldError{kSummaryBlock, "Please describe the problem in a few words."});
+  FormSubmitted other = blank;
+  other.callback_id = "someone_else";
+  CHECK(ValidateForm(other) == std::nullopt);
+
+  FormSubmitted no_severity = form;
+  no_severity.severity = "";
+  CreateTicket medium = Create();
+  medium.severity = kDefaultSeverity;
+  TicketLink created = Linked("Waiting for support", StatusCategory::kNew, "");
+  created.comment_cursor = "";
+  TicketCreated done{Create(), created};
+  Check({
+      {"a valid form raises the ticket, keyed by its view", form, Known(), {Create()}},
+      {"no severity chosen means Medium", no_severity, Known(), {medium}},
+      {"the new ticket links the thread and is confirmed", done, Known(),
+       {LinkThread{created}, PostMessage{"confirm:V1", {"C1", "1.1"}, ConfirmationContent{created.View()}}}},
+      {"a second form of a linked thread is shown the ticket it has", done, Known(Linked()),
+       {PostMessage{"existing:V1", {"C1", "1.1"}, ExistingTicketContent{Linked().View()}}}},
+      {"the confirmation's ts is kept, to update it later",
+       MessagePosted{PostMessage{"confirm:V1", {"C1", "1.1"}, ConfirmationContent{created.View()}}, "1.9"}, Known(),
+       {RecordConfirmation{"HD-7", "1.9"}}},
+      {"other posts need nothing more",
+       MessagePosted{PostMessage{"prompt:C1:1.1", {"C1", "1.1"}, PromptContent{"U1", "C1|1.1"}}, "1.2"}, Known(), {}},
+      {"a helpdesk that does not answer: the customer is told once it is queued",
+       EffectRetrying{Create(), "timeout"}, Known(),
+       {PostMessage{"queued:V1", {"C1", "1.1"},
+                    NoticeContent{":hourglass_flowing_sand: The helpdesk is not answering right now (timeout). Your "
+                                  "request is saved and queued; I'll post the ticket here as soon as it is created."}}}},
+      {"a refusal is explained in the thread", EffectFailed{Create(), "summary is too long"}, Known(),
+       {PostMessage{"failed:V1", {"C1", "1.1"},
+                    NoticeContent{":warning: Sorry, the helpdesk refused this request: summary is too long. Please "
+                                  "check the details and press Submit request again, or contact support directly."}}}},
+      {"a retried post needs no notice", EffectRetrying{PostMessage{}, "rate_limited"}, Known(), {}},
+  });
+}
+
+TEST_CASE("behaviour 4: agents' public comments reach the thread, nothing else does", "[bridge][core]") {
+  PostMessage relay{"relay:HD-7:41", {"C1", "1.1"},
+                    AgentCommentContent{"Grace Hopper", "HD-7", Said({Text("Try turning it off")}), 1700000000000}};
+  RecordSyncPosition position{"HD-7", "c9", 1700000001000};
+  HelpdeskComment ours = AgentSays("43");
+  ours.written_by_slackdesk = true;
+  Check({
+      {"a public comment is relayed, then the position kept", Activity({AgentSays("41")}), Known(Linked()),
+       {relay, position}},
+      {"an internal note never is", Activity({AgentSays("42", false)}), Known(Linked()), {position}},
+      {"a comment by slackdesk's own account never comes back", Activity({AgentSays("44", true, "agent-bot")}),
+       Known(Linked()), {position}},
+      {"a comment carrying slackdesk's marker never comes back", Activity({ours}), Known(Linked()), {position}},
+      {"a ticket no longer linked is left alone", Activity({AgentSays("41")}), Known(), {}},
+  });
+}
+
+TEST_CASE("behaviour 4: status changes update the confirmation and announce a resolution", "[bridge][core]") {
+  TicketStatus progress{StatusCategory::kInProgress, "In progress"};
+  TicketStatus resolved{StatusCategory::kDone, "Resolved"};
+  TicketView in_progress = Linked().View();
+  in_progress.status = "In progress";
+  TicketView done = Linked().View();
+  done.status = "Resolved";
+  RecordSyncPosition position{"HD-7", "c9", 1700000001000};
+  Check({
+      {"a new status is recorded and shown on the confirmation", Activity({}, progress), Known(Linked()),
+       {RecordStatus{"HD-7", progress}, UpdateConfirmation{"status:HD-7:1700000001000", "C1", "1.9", in_progress},
+        position}},
+      {"a resolution also posts one note", Activity({}, resolved), Known(Linked()),
+       {RecordStatus{"HD-7", resolved}, UpdateConfirmation{"status:HD-7:1700000001000", "C1", "1.9", done},
+        PostMessage{"resolved:HD-7:1700000001000", {"C1", "1.1"},
+                    NoticeContent{"HD-7 is now Resolved. If something is still wrong, just reply here: replies "
+                                  "still reach the ticket."}},
+        position}},
+      {"without a confirmation yet there is nothing to update", Activity({}, progress),
+       Known(Linked("Waiting for support", StatusCategory::kNew, "")), {RecordStatus{"HD-7", progress}, position}},
+      {"the same status again changes nothing", Activity({}), Known(Linked()), {position}},
+  });
+}
+
+TEST_CASE("behaviour 5: a person's reply in a linked thread becomes a comment", "[bridge][core]") {
+  MessageReceived reply = Message("1.5", "1.1", kReply);
+  MessageReceived with_file = reply;
+  with_file.subtype = "file_share";
+  with_file.files = {SharedFile{"log.txt", "https://files.test/log.txt"}};
+  AddComment file_comment = Comment("comment:C1:1.5", "1.5", kReply);
+  file_comment.files = {{"log.txt", "https://files.test/log.txt"}};
+  MessageReceived edit = reply;
+  edit.subtype = "message_changed";
+  edit.edited_ts = "1.7";
+  edit.previous_text = Said({Text("stil broken")});
+  Check({
+      {"a reply names its author and keeps its text", reply, Known(Linked()),
+       {Comment("comment:C1:1.5", "1.5", kReply)}},
+      {"files shared with it are listed", with_file, Known(Linked()), {file_comment}},
+      {"an edit becomes a comment of its own, keyed by the edit", edit, Known(Linked()),
+       {Comment("edit:C1:1.5:1.7", "1.5", kReply, true, "1.7")}},
+      {"an edit that changed nothing is ignored", With(edit, [](MessageReceived& m) { m.previous_text = m.text; }),
+       Known(Linked()), {}},
+      {"bot_message is ignored", With(reply, [](MessageReceived& m) { m.subtype = "bot_message"; }), Known(Linked()),
+       {}},
+      {"any bot_id is ignored", With(reply, [](MessageReceived& m) { m.bot_id = "B1"; }), Known(Linked()), {}},
+      {"the bot's own messages are ignored", With(reply, [](MessageReceived& m) { m.user = kBot; }), Known(Linked()),
+       {}},
+      {"message_deleted is ignored", With(reply, [](MessageReceived& m) { m.subtype = "message_deleted"; }),
+       Known(Linked()), {}},
+      {"a top-level message is not a reply", Message("1.5", "", kReply), Known(Linked()), {}},
+      {"the thread's parent is not a reply", Message("1.1", "1.1", kReply), Known(Linked()), {}},
+      {"a thread without a ticket is not synced", reply, Known(), {}},
+  });
+}
+
+TEST_CASE("behaviour 6: the same cause always gives the same keys", "[bridge][core]") {
+  MessageReceived mention = Message("1.1", "", kMention, true);
+  CHECK(Handle(mention, Known()) == Handle(mention, Known()));
+  FormSubmitted form{"E2", "V1", kRequestCallback, "U1", "C1|1.1", "Printer on fire", "", ""};
+  FormSubmitted again = form;
+  again.envelope_id = "E3";  // a redelivery in another envelope
+  CHECK(Handle(form, Known()) == Handle(again, Known()));
+  // A form of a thread that got its ticket meanwhile is not run again.
+  CHECK(Precheck(Create(), Known(Linked())) == std::optional<Event>(TicketCreated{Create(), std::nullopt}));
+  CHECK(Precheck(Create(), Known()) == std::nullopt);
+  CHECK(Precheck(PostMessage{}, Known(Linked())) == std::nullopt);
+  // Lanes: posts per channel, comments per ticket, creates per thread.
+  CHECK(LaneOf(Create()) == "create:C1:1.1");
+  CHECK(LaneOf(Comment("comment:C1:1.5", "1.5", kReply)) == "helpdesk:HD-7");
+  CHECK(LaneOf(PostEphemeral{"k", "C9", "U1", "", "x"}) == "slack:C9");
+}
+
+TEST_CASE("behaviour 8: input that leads nowhere is noted, never acted on", "[bridge][core]") {
+  FormSubmitted no_thread{"E2", "V1", kRequestCallback, "U1", "garbage", "Printer", "", ""};
+  FormSubmitted blank{"E2", "V1", kRequestCallback, "U1", "C1|1.1", "  ", "", ""};
+  Check({
+      {"a button value naming no thread", ButtonClicked{"E1", "U1", kOpenFormAction, "nope", "t"}, Known(),
+       {Note{"envelope=E1: button value 'nope' names no thread; ignored"}}},
+      {"a form without its thread", no_thread, Known(),
+       {Note{"envelope=E2: form view=V1 without a thread or summary; ignored"}}},
+      {"a blank summary that slipped past the ack", blank, Known(),
+       {Note{"envelope=E2: form view=V1 without a thread or summary; ignored"}}},
+      {"a message without a user", With(Message("1.5", "1.1", kReply), [](MessageReceived& m) { m.user = ""; }),
+       Known(Linked()), {}},
+  });
+}
+
+TEST_CASE("behaviour 9: text crosses as text, never as markup", "[bridge][core]") {
+  // A customer's words reach the comment as the rich text Slack's parser
+  // made of them: a broadcast stays a kBroadcast inline the helpdesk's
+  // renderer shows inert, never raw markup the core would pass through.
+  Inline broadcast{Inline::Kind::kBroadcast, "channel", "", kNoMark};
+  MessageReceived reply = Message("1.5", "1.1", Said({Text("{noformat} *bold* "), broadcast}));
+  auto actions = Handle(reply, Known(Linked()));
+  REQUIRE(actions.size() == 1);
+  const auto& comment = std::get<AddComment>(actions[0]);
+  CHECK(comment.text == Said({Text("{noformat} *bold* "), broadcast}));
+}
