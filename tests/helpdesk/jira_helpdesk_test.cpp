@@ -1,6 +1,7 @@
 // JiraHelpdesk against the fake JSM site over real HTTP (CurlHttpClient on
 // 127.0.0.1): request shapes, error mapping, retries and the rate-limit
-// block, paging, search lag. One behaviour per test case.
+// block, paging, search lag, the comment cursor, `slackdesk check` lines.
+// One behaviour per test case.
 #include "helpdesk/jira/jira_helpdesk.h"
 
 #include <algorithm>
@@ -11,13 +12,18 @@
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
 
+#include "bridge/text.h"
 #include "fake_jira.h"
+#include "helpdesk/jira/wiki.h"
 #include "test_support.h"
 #include "util/http/curl_http_client.h"
 
 namespace {
 
+using bridge::PlainText;
 using fake::FakeJira;
+using helpdesk::StatusCategory;
+using helpdesk::jira::CommentIdNewer;
 using helpdesk::jira::JiraHelpdesk;
 using helpdesk::jira::JiraOptions;
 using std::chrono::milliseconds;
@@ -41,6 +47,9 @@ JiraOptions Options(const FakeJira& jira) {
   return options;
 }
 
+// A description that mentions its marker, as the core writes them.
+bridge::RichText Description(const std::string& marker) { return PlainText("Details.\n\nslackdesk ref " + marker); }
+
 struct Fixture {
   Fixture() : helpdesk(http, Options(jira)) {}
   FakeJira jira;
@@ -49,8 +58,7 @@ struct Fixture {
   JiraHelpdesk helpdesk;
 
   helpdesk::Ticket Create(const std::string& summary, const std::string& marker) {
-    auto ticket =
-        helpdesk.CreateTicket(helpdesk::NewTicket{summary, "Details.\n\nslackdesk ref " + marker, marker, ""});
+    auto ticket = helpdesk.CreateTicket(helpdesk::NewTicket{summary, Description(marker), marker, ""});
     REQUIRE(ticket);
     return *ticket;
   }
@@ -78,9 +86,10 @@ bool Eventually(Predicate predicate, milliseconds timeout = milliseconds(5000)) 
 // --- identity and target -------------------------------------------------------
 
 TEST_CASE_METHOD(Fixture, "WhoAmI reads myself with Basic auth and JSON headers", "[jira]") {
+  CHECK(helpdesk.Name() == "jira");
   auto me = helpdesk.WhoAmI();
   REQUIRE(me);
-  CHECK(me->account_id == FakeJira::kBotAccountId);
+  CHECK(me->id == FakeJira::kBotAccountId);
   CHECK(me->display_name == FakeJira::kBotDisplayName);
   CHECK(me->email == FakeJira::kEmail);
   CHECK(me->time_zone == "Europe/Berlin");
@@ -91,31 +100,51 @@ TEST_CASE_METHOD(Fixture, "WhoAmI reads myself with Basic auth and JSON headers"
   CHECK(requests[0].authorization == FakeJira::BasicAuthorization());
 }
 
-TEST_CASE_METHOD(Fixture, "DescribeTarget names the desk, project and request type", "[jira]") {
-  auto target = helpdesk.DescribeTarget();
-  REQUIRE(target);
-  CHECK(*target == "service desk SUP (Support), request type 'Get IT help'");
+TEST_CASE_METHOD(Fixture, "Check names the account, then the desk, project and request type", "[jira]") {
+  auto lines = helpdesk.Check();
+  REQUIRE(lines.size() == 2);
+  CHECK(lines[0].ok);
+  CHECK(lines[0].what == "jira /rest/api/3/myself (jira_email, jira_api_token)");
+  CHECK(lines[0].detail == "slackdesk bot <bot@example.com>, time zone Europe/Berlin");
+  CHECK(lines[1].ok);
+  CHECK(lines[1].what == "jira service desk and request type");
+  CHECK(lines[1].detail == "service desk SUP (Support), request type 'Get IT help'");
 }
 
-TEST_CASE_METHOD(Fixture, "DescribeTarget names the wrong service desk id", "[jira]") {
+TEST_CASE_METHOD(Fixture, "Check names the wrong service desk id", "[jira]") {
   auto options = Options(jira);
   options.service_desk_id = "99";
   JiraHelpdesk wrong(http, options);
-  auto target = wrong.DescribeTarget();
-  REQUIRE_FALSE(target);
-  CHECK(target.error().code == util::ErrorCode::kRemoteRejected);
-  CHECK(target.error().message.rfind("jira_service_desk_id 99 not found (", 0) == 0);
-  CHECK(Count("", "") == 1);  // a 404 is not retried
+  auto lines = wrong.Check();
+  REQUIRE(lines.size() == 2);
+  CHECK(lines[0].ok);
+  CHECK_FALSE(lines[1].ok);
+  CHECK(lines[1].what == "jira service desk and request type");
+  CHECK(lines[1].detail.rfind("jira_service_desk_id 99 not found (", 0) == 0);
+  CHECK(Count("", "/rest/servicedeskapi/") == 1);  // a 404 is not retried
 }
 
-TEST_CASE_METHOD(Fixture, "DescribeTarget names the wrong request type id and its desk", "[jira]") {
+TEST_CASE_METHOD(Fixture, "Check names the wrong request type id and its desk", "[jira]") {
   auto options = Options(jira);
   options.request_type_id = "11";
   JiraHelpdesk wrong(http, options);
-  auto target = wrong.DescribeTarget();
-  REQUIRE_FALSE(target);
-  CHECK(target.error().code == util::ErrorCode::kRemoteRejected);
-  CHECK(target.error().message.rfind("jira_request_type_id 11 not found in service desk 3 (", 0) == 0);
+  auto lines = wrong.Check();
+  REQUIRE(lines.size() == 2);
+  CHECK_FALSE(lines[1].ok);
+  CHECK(lines[1].detail.rfind("jira_request_type_id 11 not found in service desk 3 (", 0) == 0);
+}
+
+TEST_CASE_METHOD(Fixture, "Check stops after refused credentials and never shows the token", "[jira]") {
+  auto options = Options(jira);
+  options.api_token = "wrong-token-456";
+  JiraHelpdesk wrong(http, options);
+  auto lines = wrong.Check();
+  REQUIRE(lines.size() == 1);  // the target cannot be checked without credentials
+  CHECK_FALSE(lines[0].ok);
+  CHECK(lines[0].what == "jira /rest/api/3/myself (jira_email, jira_api_token)");
+  CHECK(lines[0].detail.find("(HTTP 401)") != std::string::npos);
+  CHECK(lines[0].detail.find("wrong-token-456") == std::string::npos);
+  CHECK(Count("", "/rest/servicedeskapi/") == 0);
 }
 
 // --- customers -----------------------------------------------------------------
@@ -152,15 +181,17 @@ TEST_CASE_METHOD(Fixture, "CreateTicket raises the request and keeps Jira's port
   CHECK(ticket.key.rfind("SUP-", 0) == 0);
   CHECK_FALSE(ticket.id.empty());
   CHECK(ticket.summary == "Printer on fire");
-  CHECK(ticket.status == "Waiting for support");
-  CHECK(ticket.status_category == "new");
+  CHECK(ticket.status.label == "Waiting for support");
+  CHECK(ticket.status.category == StatusCategory::kNew);
   // The portal id (7) differs from the desk id (3): the link must be Jira's.
   CHECK(ticket.web_url == jira.base_url() + "/servicedesk/customer/portal/7/" + ticket.key);
   CHECK(ticket.agent_url == jira.base_url() + "/browse/" + ticket.key);
   auto issue = jira.Issue(ticket.key);
   REQUIRE(issue);
   CHECK(issue->summary == "Printer on fire");
-  CHECK(issue->description == "Details.\n\nslackdesk ref sdm1a2b3c");
+  // Rendered as wiki markup; it mentions the marker already, so nothing is added.
+  CHECK(issue->description == helpdesk::jira::RenderWiki(Description("sdm1a2b3c")));
+  CHECK(issue->description.find("sdm1a2b3c") != std::string::npos);
   CHECK(issue->reporter_account_id == FakeJira::kBotAccountId);
   CHECK(issue->request_type_id == FakeJira::kRequestTypeId);
   auto requests = jira.Requests();
@@ -170,7 +201,7 @@ TEST_CASE_METHOD(Fixture, "CreateTicket raises the request and keeps Jira's port
 
 TEST_CASE_METHOD(Fixture, "CreateTicket raises on behalf of a known customer", "[jira]") {
   std::string alice = jira.AddCustomer("alice@example.com", "Alice Doe");
-  auto ticket = helpdesk.CreateTicket(helpdesk::NewTicket{"VPN down", "Since 9:00", "sdm9", alice});
+  auto ticket = helpdesk.CreateTicket(helpdesk::NewTicket{"VPN down", PlainText("Since 9:00"), "sdm9", alice});
   REQUIRE(ticket);
   auto issue = jira.Issue(ticket->key);
   REQUIRE(issue);
@@ -178,7 +209,7 @@ TEST_CASE_METHOD(Fixture, "CreateTicket raises on behalf of a known customer", "
 }
 
 TEST_CASE_METHOD(Fixture, "a validation refusal surfaces Jira's message, once", "[jira]") {
-  auto ticket = helpdesk.CreateTicket(helpdesk::NewTicket{"two\nlines", "d", "sdm1", ""});
+  auto ticket = helpdesk.CreateTicket(helpdesk::NewTicket{"two\nlines", PlainText("d"), "sdm1", ""});
   REQUIRE_FALSE(ticket);
   CHECK(ticket.error().code == util::ErrorCode::kRemoteRejected);
   CHECK(ticket.error().message ==
@@ -190,7 +221,7 @@ TEST_CASE_METHOD(Fixture, "refused credentials are an auth error, never retried 
   auto options = Options(jira);
   options.api_token = "wrong-token-123";
   JiraHelpdesk wrong(http, options);
-  auto ticket = wrong.CreateTicket(helpdesk::NewTicket{"s", "d", "sdm1", ""});
+  auto ticket = wrong.CreateTicket(helpdesk::NewTicket{"s", PlainText("d"), "sdm1", ""});
   REQUIRE_FALSE(ticket);
   CHECK(ticket.error().code == util::ErrorCode::kAuth);
   CHECK(ticket.error().message.find("(HTTP 401)") != std::string::npos);
@@ -205,7 +236,7 @@ TEST_CASE_METHOD(Fixture, "a 429 on create blocks every call until Retry-After, 
                  "[jira]") {
   jira.FailNext("POST", "/rest/servicedeskapi/request", 429, 1);
   auto creating = std::async(std::launch::async, [&] {
-    return helpdesk.CreateTicket(helpdesk::NewTicket{"Rate limited", "d sdm429", "sdm429", ""});
+    return helpdesk.CreateTicket(helpdesk::NewTicket{"Rate limited", PlainText("d sdm429"), "sdm429", ""});
   });
   // Once the client has seen the 429 (it logs before waiting), a call from
   // another thread must wait for the same block.
@@ -226,7 +257,7 @@ TEST_CASE_METHOD(Fixture, "a 429 on create blocks every call until Retry-After, 
 
 TEST_CASE_METHOD(Fixture, "a 500 on create is returned, not retried, for the caller to reconcile", "[jira]") {
   jira.FailNext("POST", "/rest/servicedeskapi/request", 500);
-  auto ticket = helpdesk.CreateTicket(helpdesk::NewTicket{"s", "d", "sdm1", ""});
+  auto ticket = helpdesk.CreateTicket(helpdesk::NewTicket{"s", PlainText("d"), "sdm1", ""});
   REQUIRE_FALSE(ticket);
   CHECK(ticket.error().code == util::ErrorCode::kServerError);
   CHECK(ticket.error().IsTransient());
@@ -238,35 +269,48 @@ TEST_CASE_METHOD(Fixture, "a create whose connection is refused is retried: it n
   auto options = Options(jira);
   options.base_url = "http://127.0.0.1:1";  // nothing listens there: connection refused
   JiraHelpdesk unreachable(http, options);
-  auto ticket = unreachable.CreateTicket(helpdesk::NewTicket{"s", "d", "sdm1", ""});
+  auto ticket = unreachable.CreateTicket(helpdesk::NewTicket{"s", PlainText("d"), "sdm1", ""});
   REQUIRE_FALSE(ticket);
   CHECK(ticket.error().code == util::ErrorCode::kNetwork);
   CHECK(ticket.error().not_sent);
   CHECK(log.Has(util::log::Level::kWarn, "retry 2 of 2"));
 }
 
-// --- find by marker -------------------------------------------------------------
+TEST_CASE_METHOD(Fixture, "CreateTicket adds the marker when the description does not mention it", "[jira]") {
+  auto ticket = helpdesk.CreateTicket(helpdesk::NewTicket{"No marker yet", PlainText("Help."), "sdm42", ""});
+  REQUIRE(ticket);
+  auto issue = jira.Issue(ticket->key);
+  REQUIRE(issue);
+  CHECK(issue->description == helpdesk::jira::RenderWiki(PlainText("Help.")) + "\n*slackdesk reference:* sdm42");
+}
 
-TEST_CASE_METHOD(Fixture, "FindTicketByMarker finds the ticket once search has caught up", "[jira]") {
+// --- find after an unknown outcome ----------------------------------------------------
+
+TEST_CASE_METHOD(Fixture, "FindCreatedTicket finds the ticket once search has caught up", "[jira]") {
   jira.SetSearchLag(milliseconds(800));
   auto created = Create("Lost in a crash", "sdm5e6f7");
   Create("Similar marker", "sdm5e6f7x");  // found by the substring search, not ours
-  auto first = helpdesk.FindTicketByMarker("sdm5e6f7");
-  REQUIRE(first);
-  CHECK_FALSE(first->has_value());  // search lags the write
+  // Asked right after the attempt: search lags the write, so "not yet".
+  auto first = helpdesk.FindCreatedTicket("sdm5e6f7", 1000, 1000);
+  REQUIRE_FALSE(first);
+  CHECK(first.error().code == util::ErrorCode::kTimeout);
   std::optional<helpdesk::Ticket> found;
   auto start = std::chrono::steady_clock::now();
   for (int attempt = 0; attempt < 50 && !found; ++attempt) {
-    auto result = helpdesk.FindTicketByMarker("sdm5e6f7");
-    REQUIRE(result);
-    found = *result;
-    if (!found) std::this_thread::sleep_for(milliseconds(100));
+    auto result = helpdesk.FindCreatedTicket("sdm5e6f7", 1000, 1000);
+    if (result) {
+      REQUIRE(result->has_value());
+      found = *result;
+    } else {
+      REQUIRE(result.error().code == util::ErrorCode::kTimeout);
+      std::this_thread::sleep_for(milliseconds(100));
+    }
   }
   REQUIRE(found);
   CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
   CHECK(found->key == created.key);
   CHECK(found->web_url == created.web_url);
-  CHECK(found->status_category == "new");
+  CHECK(found->status.category == StatusCategory::kNew);
   // The project key is read from the service desk once and cached.
   CHECK(Count("GET", "/rest/servicedeskapi/servicedesk/3") == 1);
   auto searches = jira.Requests();
@@ -276,12 +320,62 @@ TEST_CASE_METHOD(Fixture, "FindTicketByMarker finds the ticket once search has c
   CHECK(search->body.find(R"(project = \"SUP\" AND text ~ \"sdm5e6f7\")") != std::string::npos);
 }
 
-TEST_CASE_METHOD(Fixture, "FindTicketByMarker returns nothing for an unknown marker", "[jira]") {
+TEST_CASE_METHOD(Fixture, "FindCreatedTicket: not found within the search-lag window is a transient wait",
+                 "[jira]") {
   auto created = Create("Something", "sdmaaaa");
   REQUIRE(jira.WaitForSearchable(created.key));
-  auto found = helpdesk.FindTicketByMarker("sdmbbbb");
-  REQUIRE(found);
-  CHECK_FALSE(found->has_value());
+  const long long attempted = 1'000'000;
+  for (long long elapsed : {0LL, 1LL, 29'999LL}) {
+    INFO(elapsed);
+    auto found = helpdesk.FindCreatedTicket("sdmbbbb", attempted, attempted + elapsed);
+    REQUIRE_FALSE(found);
+    CHECK(found.error().code == util::ErrorCode::kTimeout);
+    CHECK(found.error().IsTransient());
+    CHECK(found.error().retry_after_ms == 2000);
+    CHECK(found.error().message == "ticket search has not caught up yet (marker sdmbbbb)");
+  }
+  // A clock that went backwards is still within the window.
+  CHECK_FALSE(helpdesk.FindCreatedTicket("sdmbbbb", attempted, attempted - 5000));
+}
+
+TEST_CASE_METHOD(Fixture, "FindCreatedTicket: not found after the window means not created", "[jira]") {
+  auto created = Create("Something", "sdmaaaa");
+  REQUIRE(jira.WaitForSearchable(created.key));
+  const long long attempted = 1'000'000;
+  for (long long elapsed : {30'000LL, 30'001LL, 3'600'000LL}) {
+    INFO(elapsed);
+    auto found = helpdesk.FindCreatedTicket("sdmbbbb", attempted, attempted + elapsed);
+    REQUIRE(found);
+    CHECK_FALSE(found->has_value());
+  }
+  // Found is found, whenever it is asked.
+  auto mine = helpdesk.FindCreatedTicket("sdmaaaa", attempted, attempted);
+  REQUIRE(mine);
+  REQUIRE(mine->has_value());
+  CHECK((*mine)->key == created.key);
+}
+
+TEST_CASE_METHOD(Fixture, "FindCreatedTicket's window is search_lag_window_ms", "[jira]") {
+  auto options = Options(jira);
+  options.search_lag_window_ms = 5000;
+  JiraHelpdesk quick(http, options);
+  CHECK_FALSE(quick.FindCreatedTicket("sdmcccc", 0, 4999));
+  auto after = quick.FindCreatedTicket("sdmcccc", 0, 5000);
+  REQUIRE(after);
+  CHECK_FALSE(after->has_value());
+}
+
+TEST_CASE_METHOD(Fixture, "FindCreatedTicket returns a failed search as it is, window or not", "[jira]") {
+  jira.SetOutage(true);
+  auto early = helpdesk.FindCreatedTicket("sdmdddd", 0, 0);
+  REQUIRE_FALSE(early);
+  CHECK(early.error().code == util::ErrorCode::kServerError);
+  auto late = helpdesk.FindCreatedTicket("sdmdddd", 0, 60'000);
+  REQUIRE_FALSE(late);
+  CHECK(late.error().code == util::ErrorCode::kServerError);
+  auto empty = helpdesk.FindCreatedTicket("", 0, 60'000);
+  REQUIRE_FALSE(empty);
+  CHECK(empty.error().code == util::ErrorCode::kInvalidInput);
 }
 
 TEST_CASE_METHOD(Fixture, "GetTicket reads the request and its current status", "[jira]") {
@@ -289,13 +383,37 @@ TEST_CASE_METHOD(Fixture, "GetTicket reads the request and its current status", 
   REQUIRE(jira.SetStatus(created.key, "Resolved", "done"));
   auto ticket = helpdesk.GetTicket(created.key);
   REQUIRE(ticket);
-  CHECK(ticket->status == "Resolved");
-  CHECK(ticket->status_category == "done");
+  CHECK(ticket->status.label == "Resolved");
+  CHECK(ticket->status.category == StatusCategory::kDone);
   auto missing = helpdesk.GetTicket("SUP-999");
   REQUIRE_FALSE(missing);
   CHECK(missing.error().code == util::ErrorCode::kRemoteRejected);
   CHECK(missing.error().message.rfind("jira request SUP-999: ", 0) == 0);
   CHECK(missing.error().message.find("(HTTP 404)") != std::string::npos);
+}
+
+TEST_CASE_METHOD(Fixture, "statuses map from Jira's category key, keeping Jira's name as the label", "[jira]") {
+  auto created = Create("Status walk", "sdm1");
+  struct Step {
+    const char* name;
+    const char* category;
+    StatusCategory expected;
+  };
+  for (const Step& step : {Step{"Waiting for support", "new", StatusCategory::kNew},
+                           Step{"In progress", "indeterminate", StatusCategory::kInProgress},
+                           Step{"Waiting for customer", "indeterminate", StatusCategory::kInProgress},
+                           Step{"Closed", "done", StatusCategory::kDone}}) {
+    INFO(step.name);
+    REQUIRE(jira.SetStatus(created.key, step.name, step.category));
+    REQUIRE(jira.WaitForSearchable(created.key));
+    auto ticket = helpdesk.GetTicket(created.key);  // servicedeskapi: "NEW", "INDETERMINATE", "DONE"
+    REQUIRE(ticket);
+    CHECK(ticket->status == helpdesk::TicketStatus{step.expected, step.name});
+    auto changes = helpdesk.ChangedSince(0, {created.key});  // platform search: "new", …
+    REQUIRE(changes);
+    REQUIRE(changes->size() == 1);
+    CHECK((*changes)[0].status == helpdesk::TicketStatus{step.expected, step.name});
+  }
 }
 
 // --- change detection -------------------------------------------------------------
@@ -312,8 +430,8 @@ TEST_CASE_METHOD(Fixture, "ChangedSince follows nextPageToken, oldest first", "[
     auto issue = jira.Issue((*changes)[i].key);
     REQUIRE(issue);
     CHECK((*changes)[i].updated_ms == issue->updated_ms);
-    CHECK((*changes)[i].status == "Waiting for support");
-    CHECK((*changes)[i].status_category == "new");
+    CHECK((*changes)[i].status.label == "Waiting for support");
+    CHECK((*changes)[i].status.category == StatusCategory::kNew);
     if (i > 0) CHECK((*changes)[i - 1].updated_ms <= (*changes)[i].updated_ms);
   }
   CHECK(Count("POST", "/rest/api/3/search/jql") == 3);
@@ -344,7 +462,7 @@ TEST_CASE_METHOD(Fixture, "ChangedSince reports only tickets updated at or after
   REQUIRE(changes);
   REQUIRE(changes->size() == 1);
   CHECK((*changes)[0].key == busy.key);
-  CHECK((*changes)[0].status_category == "indeterminate");
+  CHECK((*changes)[0].status.category == StatusCategory::kInProgress);
   CHECK((*changes)[0].updated_ms == jira.Issue(busy.key)->updated_ms);
   CHECK((*changes)[0].updated_ms >= since);
 }
@@ -395,7 +513,7 @@ TEST_CASE_METHOD(Fixture, "ChangedSince leaves out keys Jira no longer knows", "
 
 // --- comments ---------------------------------------------------------------------
 
-TEST_CASE_METHOD(Fixture, "CommentsNewerThan pages newest first and stops at the known id", "[jira]") {
+TEST_CASE_METHOD(Fixture, "CommentsAfter pages newest first, stops at the cursor, returns oldest first", "[jira]") {
   auto options = Options(jira);
   options.comment_page_size = 3;
   JiraHelpdesk paged(http, options);
@@ -406,58 +524,126 @@ TEST_CASE_METHOD(Fixture, "CommentsNewerThan pages newest first and stops at the
     REQUIRE_FALSE(ids.back().empty());
   }
   int before = Count("GET", "/rest/api/2/issue/");
-  auto comments = paged.CommentsNewerThan(ticket.key, ids[1]);
-  REQUIRE(comments);
-  REQUIRE(comments->size() == 5);
-  for (size_t i = 0; i < 5; ++i) CHECK((*comments)[i].id == ids[6 - i]);
-  CHECK((*comments)[0].body == "reply 6");
-  CHECK((*comments)[0].author_name == "Ann Agent");
-  CHECK((*comments)[0].is_public);
-  CHECK_FALSE((*comments)[2].is_public);  // reply 4 is an internal note
-  CHECK((*comments)[0].created_ms > 0);
+  auto page = paged.CommentsAfter(ticket.key, ids[1]);
+  REQUIRE(page);
+  const auto& comments = page->comments;
+  REQUIRE(comments.size() == 5);
+  for (size_t i = 0; i < 5; ++i) CHECK(comments[i].id == ids[2 + i]);
+  CHECK(bridge::ToPlainString(comments[4].body) == "reply 6");
+  CHECK(comments[4].body == helpdesk::jira::ParseWiki("reply 6"));
+  CHECK(comments[4].author_name == "Ann Agent");
+  CHECK_FALSE(comments[4].author_id.empty());
+  CHECK(comments[4].is_public);
+  CHECK_FALSE(comments[2].is_public);  // reply 4 is an internal note
+  CHECK_FALSE(comments[4].written_by_slackdesk);
+  CHECK(comments[4].created_ms > 0);
+  CHECK(page->next == ids[6]);
   CHECK(Count("GET", "/rest/api/2/issue/") - before == 2);  // stopped in the second page
 
-  auto all = paged.CommentsNewerThan(ticket.key, "");
+  auto all = paged.CommentsAfter(ticket.key, "");
   REQUIRE(all);
-  CHECK(all->size() == 7);
-  auto none = paged.CommentsNewerThan(ticket.key, ids[6]);
+  CHECK(all->comments.size() == 7);
+  CHECK(all->comments.front().id == ids[0]);
+  CHECK(all->next == ids[6]);
+  auto none = paged.CommentsAfter(ticket.key, ids[6]);
   REQUIRE(none);
-  CHECK(none->empty());
+  CHECK(none->comments.empty());
+  CHECK(none->next == ids[6]);  // nothing new: the cursor stays
+}
+
+TEST_CASE_METHOD(Fixture, "CommentsAfter compares ids as numbers and survives a vanished cursor", "[jira]") {
+  auto ticket = Create("Cursor", "sdm1");
+  auto other = Create("Elsewhere", "sdm2");
+  std::vector<std::string> ids;
+  std::string elsewhere;
+  for (int i = 0; i < 3; ++i) {
+    ids.push_back(jira.AddAgentComment(ticket.key, "Ann Agent", fmt::format("r{}", i), true));
+    // Ids count across the site: this one lies between ids[0] and ids[1].
+    if (i == 0) elsewhere = jira.AddAgentComment(other.key, "Ann Agent", "elsewhere", true);
+  }
+  // A shorter id is smaller even where it sorts after as text ("9" > "10001").
+  auto from_small = helpdesk.CommentsAfter(ticket.key, "9");
+  REQUIRE(from_small);
+  CHECK(from_small->comments.size() == 3);
+  CHECK(from_small->next == ids[2]);
+  // A cursor whose comment is gone (deleted in Jira): the walk reads it all
+  // and keeps only what is newer.
+  REQUIRE(CommentIdNewer(elsewhere, ids[0]));
+  REQUIRE(CommentIdNewer(ids[1], elsewhere));
+  auto after_gone = helpdesk.CommentsAfter(ticket.key, elsewhere);
+  REQUIRE(after_gone);
+  REQUIRE(after_gone->comments.size() == 2);
+  CHECK(after_gone->comments[0].id == ids[1]);
+  CHECK(after_gone->next == ids[2]);
+  auto beyond = helpdesk.CommentsAfter(ticket.key, std::to_string(std::stoll(ids[2]) + 1000));
+  REQUIRE(beyond);
+  CHECK(beyond->comments.empty());
+  CHECK(beyond->next == std::to_string(std::stoll(ids[2]) + 1000));
+  auto empty_key = helpdesk.CommentsAfter("", "");
+  REQUIRE_FALSE(empty_key);
+  CHECK(empty_key.error().code == util::ErrorCode::kInvalidInput);
 }
 
 TEST_CASE_METHOD(Fixture, "AddPublicComment writes a public, marked comment that FindCommentByMarker finds", "[jira]") {
   auto ticket = Create("Reply from Slack", "sdm1");
   jira.AddAgentComment(ticket.key, "Ann Agent", "agent first", true);
-  auto added = helpdesk.AddPublicComment(ticket.key, "Alice (via Slack): thanks", "sdc-77");
+  auto added = helpdesk.AddPublicComment(ticket.key, PlainText("Alice (via Slack): thanks"), "sdc-77");
   REQUIRE(added);
   CHECK_FALSE(added->id.empty());
   CHECK(added->is_public);
-  CHECK(added->marker == "sdc-77");
-  CHECK(added->author_account_id == FakeJira::kBotAccountId);
+  CHECK(added->written_by_slackdesk);
+  CHECK(added->author_id == FakeJira::kBotAccountId);
   auto issue = jira.Issue(ticket.key);
   REQUIRE(issue);
   REQUIRE(issue->comments.size() == 2);
   CHECK(issue->comments.back().is_public);
-  CHECK(issue->comments.back().body == "Alice (via Slack): thanks");
+  CHECK(issue->comments.back().body == helpdesk::jira::RenderWiki(PlainText("Alice (via Slack): thanks")));
   jira.AddAgentComment(ticket.key, "Ann Agent", "agent later", true);
 
   auto found = helpdesk.FindCommentByMarker(ticket.key, "sdc-77");
   REQUIRE(found);
   REQUIRE(found->has_value());
   CHECK((*found)->id == added->id);
+  CHECK((*found)->written_by_slackdesk);
   auto missing = helpdesk.FindCommentByMarker(ticket.key, "sdc-78");
   REQUIRE(missing);
   CHECK_FALSE(missing->has_value());
-  auto comments = helpdesk.CommentsNewerThan(ticket.key, "");
+  auto comments = helpdesk.CommentsAfter(ticket.key, "");
   REQUIRE(comments);
-  REQUIRE(comments->size() == 3);
-  CHECK((*comments)[1].marker == "sdc-77");
+  REQUIRE(comments->comments.size() == 3);
+  CHECK(comments->comments[1].written_by_slackdesk);
+  CHECK_FALSE(comments->comments[0].written_by_slackdesk);
+  CHECK_FALSE(comments->comments[2].written_by_slackdesk);
+}
+
+TEST_CASE_METHOD(Fixture, "a comment over 32,000 characters is cut, saying where the rest is", "[jira]") {
+  auto ticket = Create("Long reply", "sdm1");
+  // Two-byte characters: the limit counts characters, not bytes.
+  std::string long_text;
+  for (int i = 0; i < 33'000; ++i) long_text += "\xc3\xa9";  // é
+  std::string wiki = helpdesk::jira::RenderWiki(PlainText(long_text));
+  REQUIRE(bridge::CharCount(wiki) > 32'000);
+  auto added = helpdesk.AddPublicComment(ticket.key, PlainText(long_text), "sdc-long");
+  REQUIRE(added);
+  auto issue = jira.Issue(ticket.key);
+  REQUIRE(issue);
+  REQUIRE(issue->comments.size() == 1);
+  const std::string& body = issue->comments[0].body;
+  CHECK(body == bridge::TruncateChars(wiki, 32'000) + "\n_(shortened: the full message is in the Slack thread)_");
+  CHECK(bridge::CharCount(body) == 32'000 + bridge::CharCount("\n_(shortened: the full message is in the Slack thread)_"));
+
+  // At the limit exactly nothing is cut.
+  std::string exact_text(32'000, 'a');
+  std::string exact_wiki = helpdesk::jira::RenderWiki(PlainText(exact_text));
+  REQUIRE(bridge::CharCount(exact_wiki) == 32'000);
+  REQUIRE(helpdesk.AddPublicComment(ticket.key, PlainText(exact_text), "sdc-exact"));
+  CHECK(jira.Issue(ticket.key)->comments.back().body == exact_wiki);
 }
 
 TEST_CASE_METHOD(Fixture, "a 500 on add comment is returned once, naming the ticket", "[jira]") {
   auto ticket = Create("s", "sdm1");
   jira.FailNext("POST", "/rest/api/2/issue/", 500);
-  auto added = helpdesk.AddPublicComment(ticket.key, "hello", "sdc1");
+  auto added = helpdesk.AddPublicComment(ticket.key, PlainText("hello"), "sdc1");
   REQUIRE_FALSE(added);
   CHECK(added.error().code == util::ErrorCode::kServerError);
   CHECK(added.error().message == fmt::format("jira comment {}: HTTP 500", ticket.key));
@@ -512,10 +698,10 @@ TEST_CASE_METHOD(Fixture, "a Retry-After beyond the wait limit fails fast and ke
   REQUIRE_FALSE(me);
   CHECK(me.error().code == util::ErrorCode::kRateLimited);
   CHECK(me.error().retry_after_ms == 30000);
-  auto target = impatient.DescribeTarget();
-  REQUIRE_FALSE(target);
-  CHECK(target.error().code == util::ErrorCode::kRateLimited);
-  CHECK(target.error().retry_after_ms > 29000);
+  auto ticket = impatient.GetTicket("SUP-1");
+  REQUIRE_FALSE(ticket);
+  CHECK(ticket.error().code == util::ErrorCode::kRateLimited);
+  CHECK(ticket.error().retry_after_ms > 29000);
   CHECK(Count("", "") == 1);  // the second call never went out
 }
 

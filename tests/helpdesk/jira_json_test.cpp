@@ -1,6 +1,9 @@
 // The Jira wire format from literal strings: dates, error bodies, request
-// bodies, JQL and response mapping (shapes from helpdesk-facts.md A).
+// bodies, JQL, statuses, comment ids and response mapping (shapes from
+// helpdesk-facts.md A).
 #include "helpdesk/jira/jira_json.h"
+
+#include "helpdesk/jira/jira_encoding.h"
 
 #include <catch2/catch.hpp>
 #include <rapidjson/document.h>
@@ -8,6 +11,7 @@
 #include "util/json_util.h"
 
 using namespace helpdesk::jira;
+using helpdesk::StatusCategory;
 
 namespace {
 
@@ -92,8 +96,7 @@ TEST_CASE("a refused search names the keys Jira does not know", "[jira_json]") {
 }
 
 TEST_CASE("create body carries the desk, type and fields, and raiseOnBehalfOf only when set", "[jira_json]") {
-  helpdesk::NewTicket ticket{"Printer \"on fire\"", "It smokes.\nmarker sdm123", "sdm123", ""};
-  auto doc = Parse(CreateRequestBody("3", "10", ticket));
+  auto doc = Parse(CreateRequestBody("3", "10", "Printer \"on fire\"", "It smokes.\nmarker sdm123", ""));
   CHECK(json::GetString(doc, "serviceDeskId") == "3");
   CHECK(json::GetString(doc, "requestTypeId") == "10");
   const auto* fields = json::GetObject(doc, "requestFieldValues");
@@ -101,8 +104,7 @@ TEST_CASE("create body carries the desk, type and fields, and raiseOnBehalfOf on
   CHECK(json::GetString(*fields, "summary") == "Printer \"on fire\"");
   CHECK(json::GetString(*fields, "description") == "It smokes.\nmarker sdm123");
   CHECK_FALSE(doc.HasMember("raiseOnBehalfOf"));
-  ticket.on_behalf_of = "qm:abc";
-  auto with_customer = Parse(CreateRequestBody("3", "10", ticket));
+  auto with_customer = Parse(CreateRequestBody("3", "10", "s", "d", "qm:abc"));
   CHECK(json::GetString(with_customer, "raiseOnBehalfOf") == "qm:abc");
 }
 
@@ -149,7 +151,7 @@ TEST_CASE("issue keys, Base64 and URL encoding", "[jira_json]") {
   CHECK(UrlEncode("a b/c~d") == "a%20b%2Fc~d");
 }
 
-TEST_CASE("a customer request maps to a ticket with lower-case category and both links", "[jira_json]") {
+TEST_CASE("a customer request maps to a ticket with its status category and both links", "[jira_json]") {
   const char* body = R"({
     "_expands": ["participant","status"],
     "issueId": "107001", "issueKey": "HELPDESK-1", "requestTypeId": "25", "serviceDeskId": "10",
@@ -169,8 +171,8 @@ TEST_CASE("a customer request maps to a ticket with lower-case category and both
   CHECK(ticket->id == "107001");
   CHECK(ticket->key == "HELPDESK-1");
   CHECK(ticket->summary == "Request JSD help via REST");
-  CHECK(ticket->status == "Waiting for Support");
-  CHECK(ticket->status_category == "new");
+  CHECK(ticket->status.label == "Waiting for Support");
+  CHECK(ticket->status.category == StatusCategory::kNew);  // "NEW" there
   CHECK(ticket->web_url == "https://your-domain.atlassian.net/servicedesk/customer/portal/10/HELPDESK-1");
   CHECK(ticket->agent_url == "https://your-domain.atlassian.net/browse/HELPDESK-1");
   CHECK(RequestMentions(body, "sdm77"));
@@ -225,7 +227,7 @@ TEST_CASE("without jsdPublic the internal property decides, else the comment is 
   CHECK_FALSE(ParseComment(R"({"body":"no id"})"));
 }
 
-TEST_CASE("search pages: fields, lower-case category, token until isLast", "[jira_json]") {
+TEST_CASE("search pages: fields, status category, token until isLast", "[jira_json]") {
   auto page = ParseSearchPage(R"({"issues":[{"id":"10001","key":"SUP-1","fields":{
       "updated":"2026-11-24T04:34:56.789-0800",
       "status":{"name":"In Progress","statusCategory":{"id":4,"key":"indeterminate","name":"In Progress"}}}},
@@ -235,9 +237,10 @@ TEST_CASE("search pages: fields, lower-case category, token until isLast", "[jir
   REQUIRE(page->issues.size() == 2);
   CHECK(page->issues[0].key == "SUP-1");
   CHECK(page->issues[0].updated_ms == kInstant);
-  CHECK(page->issues[0].status == "In Progress");
-  CHECK(page->issues[0].status_category == "indeterminate");
+  CHECK(page->issues[0].status.label == "In Progress");
+  CHECK(page->issues[0].status.category == StatusCategory::kInProgress);
   CHECK_FALSE(page->issues[1].updated_ms.has_value());
+  CHECK(page->issues[1].status == helpdesk::TicketStatus{});  // no status field: unknown, no label
   CHECK(page->next_page_token == "abc");
   auto last = ParseSearchPage(R"({"issues":[],"nextPageToken":"stale","isLast":true})");
   REQUIRE(last);
@@ -248,7 +251,7 @@ TEST_CASE("identity, service desk, request type and customers", "[jira_json]") {
   auto me = ParseIdentity(
       R"({"accountId":"5b10","displayName":"Bot","emailAddress":"bot@example.com","timeZone":"Europe/Berlin"})");
   REQUIRE(me);
-  CHECK(me->account_id == "5b10");
+  CHECK(me->id == "5b10");
   CHECK(me->display_name == "Bot");
   CHECK(me->email == "bot@example.com");
   CHECK(me->time_zone == "Europe/Berlin");
@@ -265,4 +268,39 @@ TEST_CASE("identity, service desk, request type and customers", "[jira_json]") {
   REQUIRE(customers->customers.size() == 2);
   CHECK(customers->customers[0].email == "a@x.com");
   CHECK(customers->customers[1].email.empty());
+}
+
+TEST_CASE("status category keys map to the neutral categories, in any case", "[jira_json]") {
+  CHECK(CategoryFromKey("new") == StatusCategory::kNew);
+  CHECK(CategoryFromKey("NEW") == StatusCategory::kNew);
+  CHECK(CategoryFromKey("indeterminate") == StatusCategory::kInProgress);
+  CHECK(CategoryFromKey("INDETERMINATE") == StatusCategory::kInProgress);
+  CHECK(CategoryFromKey("done") == StatusCategory::kDone);
+  CHECK(CategoryFromKey("Done") == StatusCategory::kDone);
+  CHECK(CategoryFromKey("undefined") == StatusCategory::kUnknown);
+  CHECK(CategoryFromKey("") == StatusCategory::kUnknown);
+  CHECK(CategoryFromKey("in progress") == StatusCategory::kUnknown);  // a name, not a key
+  auto status = StatusFromJira("Resolved", "done");
+  CHECK(status.category == StatusCategory::kDone);
+  CHECK(status.label == "Resolved");
+}
+
+TEST_CASE("comment ids compare as numbers of any length", "[jira_json]") {
+  CHECK(CommentIdNewer("10010", "10009"));
+  CHECK_FALSE(CommentIdNewer("10009", "10010"));
+  CHECK(CommentIdNewer("10", "9"));  // longer is larger, not "1" < "9"
+  CHECK_FALSE(CommentIdNewer("9", "10"));
+  CHECK(CommentIdNewer("1", ""));  // anything is newer than the start
+  CHECK_FALSE(CommentIdNewer("", ""));
+  CHECK_FALSE(CommentIdNewer("10010", "10010"));
+}
+
+TEST_CASE("a marker is mentioned only as a whole word", "[jira_json]") {
+  CHECK(MentionsMarker("ref sdm77.", "sdm77"));
+  CHECK(MentionsMarker("sdm77", "sdm77"));
+  CHECK(MentionsMarker("*slackdesk reference:* sdm77", "sdm77"));
+  CHECK_FALSE(MentionsMarker("ref sdm777", "sdm77"));
+  CHECK_FALSE(MentionsMarker("ref xsdm77", "sdm77"));
+  CHECK_FALSE(MentionsMarker("ref sdm77-2", "sdm77"));
+  CHECK_FALSE(MentionsMarker("anything", ""));
 }
