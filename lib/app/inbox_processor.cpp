@@ -4,7 +4,7 @@
 
 #include "slack/messages.h"
 #include "slack/to_event.h"
-#include "store/sql.h"
+#include "store/transaction.h"
 #include "util/clock.h"
 #include "util/log.h"
 
@@ -63,7 +63,7 @@ void InboxProcessor::Process() {
 util::Status InboxProcessor::Handle(const std::vector<store::InboxItem>& items) {
   // One commit for the batch: each commit waits for the disk, and the acks
   // of envelopes still arriving wait behind it on this thread.
-  store::Transaction transaction(store_.Handle(), "handle envelopes");
+  store::Transaction transaction(store_, "handle envelopes");
   if (auto begun = transaction.Begun(); !begun) return begun;
   long long now = util::WallMillisNow();
   for (const store::InboxItem& item : items) {

@@ -3,7 +3,7 @@
 #include <boost/asio/post.hpp>
 
 #include "app/effect_codec.h"
-#include "store/sql.h"
+#include "store/transaction.h"
 #include "util/clock.h"
 #include "util/log.h"
 
@@ -78,7 +78,7 @@ void OutboxRunner::PumpOnce() {
   std::vector<Finished> starting;
   std::vector<Finished> settled;  // no need to run
   {
-    store::Transaction transaction(store_.Handle(), "mark intents attempted");
+    store::Transaction transaction(store_, "mark intents attempted");
     util::Status status = transaction.Begun();
     for (const store::OutboxItem& item : *due) {
       if (!status) break;
@@ -177,7 +177,7 @@ void OutboxRunner::Apply(const std::vector<Finished>& batch) {
   if (batch.empty()) return;
   // One commit for the outcomes that came back together: each commit waits
   // for the disk, and the acks of arriving envelopes wait behind it.
-  store::Transaction transaction(store_.Handle(), "record intent outcomes");
+  store::Transaction transaction(store_, "record intent outcomes");
   util::Status status = transaction.Begun();
   long long now = util::WallMillisNow();
   for (const Finished& finished : batch) {

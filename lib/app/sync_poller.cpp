@@ -2,7 +2,7 @@
 
 #include <boost/asio/post.hpp>
 
-#include "store/sql.h"
+#include "store/transaction.h"
 #include "store/ticket_store.h"
 #include "util/log.h"
 
@@ -147,7 +147,7 @@ void SyncPoller::Apply(const CycleResult& result) {
     // Nothing is lost: positions and the watermark stay where they were.
     util::log::Warn("sync: helpdesk poll incomplete: {}; trying again next cycle", result.error);
   }
-  store::Transaction transaction(store_.Handle(), "apply poll");
+  store::Transaction transaction(store_, "apply poll");
   util::Status status = transaction.Begun();
   long long now = util::WallMillisNow();
   for (const bridge::TicketActivity& activity : result.tickets) {

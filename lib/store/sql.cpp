@@ -1,4 +1,5 @@
 #include "store/sql.h"
+#include "store/transaction.h"
 
 #include <sqlite3.h>
 
@@ -53,11 +54,11 @@ util::Status Statement::Status() const {
   return util::MakeError(util::ErrorCode::kStorage, fmt::format("store: {}: {}", operation_, error_));
 }
 
-Transaction::Transaction(sqlite3* db, const char* operation) : db_(db), operation_(operation) {
-  if (sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) == SQLITE_OK) {
+Transaction::Transaction(Store& store, const char* operation) : db_(store.Handle()), operation_(operation) {
+  if (sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) == SQLITE_OK) {
     open_ = true;
   } else {
-    error_ = sqlite3_errmsg(db);
+    error_ = sqlite3_errmsg(db_);
   }
 }
 

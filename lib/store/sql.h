@@ -41,24 +41,6 @@ class Statement {
   std::string error_;
 };
 
-// BEGIN IMMEDIATE … COMMIT; rolls back when destroyed uncommitted, so every
-// early return leaves the file as it was.
-class Transaction {
- public:
-  Transaction(sqlite3* db, const char* operation);
-  ~Transaction();
-  Transaction(const Transaction&) = delete;
-  Transaction& operator=(const Transaction&) = delete;
-  util::Status Begun() const;
-  util::Status Commit();
-
- private:
-  sqlite3* db_;
-  const char* operation_;
-  bool open_ = false;
-  std::string error_;
-};
-
 // Rows changed by the last statement on `db`.
 int ChangedRows(sqlite3* db);
 

@@ -48,10 +48,6 @@ class Store {
   // The schema version after migrations (PRAGMA user_version).
   int SchemaVersion() const;
 
-  // The connection, for the stores of the other tables in this file (links,
-  // outbox); same thread rule.
-  sqlite3* Handle() const { return db_; }
-
   // Records a batch of envelopes in ONE transaction (group commit), durably:
   // when this returns, the rows survive a SIGKILL. An envelope any of whose
   // dedupe keys was recorded before (in this batch or earlier) is not
@@ -70,6 +66,13 @@ class Store {
   util::Result<int> PruneInbox(long long cutoff_ms);
 
  private:
+  // The stores of the other tables in this file and their transactions
+  // share the connection; nothing outside lib/store sees it.
+  friend class Transaction;
+  friend class TicketStore;
+  friend class Outbox;
+  sqlite3* Handle() const { return db_; }
+
   explicit Store(sqlite3* db);
 
   // Prepares the cached statements; called once by Open.

@@ -2,7 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "store/outbox.h"
-#include "store/sql.h"
+#include "store/transaction.h"
 #include "store/ticket_store.h"
 #include "test_support.h"
 
@@ -113,13 +113,13 @@ TEST_CASE("a transaction that is not committed leaves nothing behind", "[outbox]
   auto db = OpenStore(dir);
   store::Outbox outbox(*db);
   {
-    store::Transaction transaction(db->Handle(), "test");
+    store::Transaction transaction(*db, "test");
     REQUIRE(transaction.Begun());
     REQUIRE(outbox.Add({"lost", "k", "l", "{}", 0}, 1));
   }
   CHECK(*outbox.OpenCount() == 0);
   {
-    store::Transaction transaction(db->Handle(), "test");
+    store::Transaction transaction(*db, "test");
     REQUIRE(outbox.Add({"kept", "k", "l", "{}", 0}, 1));
     REQUIRE(transaction.Commit());
   }
