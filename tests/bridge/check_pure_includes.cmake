@@ -1,0 +1,26 @@
+# Fails when a file of the pure core (lib/bridge) includes anything but the
+# standard library, fmt and lib/bridge's own headers: no util/, no
+# sqlite3, curl, websocketpp, Boost or RapidJSON (style.md §3.2). Run by
+# ctest as `cmake -DDIR=<lib/bridge> -P check_pure_includes.cmake`.
+file(GLOB sources "${DIR}/*.h" "${DIR}/*.cpp")
+set(bad "")
+foreach(source ${sources})
+  file(STRINGS "${source}" includes REGEX "^[ \t]*#[ \t]*include")
+  foreach(line ${includes})
+    string(REGEX REPLACE "^[ \t]*#[ \t]*include[ \t]*" "" target "${line}")
+    if(target MATCHES "^<[a-z_]+>$" OR target MATCHES "^<fmt/[a-z_]+\\.h>$" OR target MATCHES "^\"bridge/[a-z_]+\\.h\"$")
+      continue()
+    endif()
+    get_filename_component(name "${source}" NAME)
+    list(APPEND bad "${name}: ${target}")
+  endforeach()
+endforeach()
+list(LENGTH sources count)
+if(count EQUAL 0)
+  message(FATAL_ERROR "no sources found in ${DIR}")
+endif()
+if(bad)
+  string(REPLACE ";" "\n  " bad "${bad}")
+  message(FATAL_ERROR "lib/bridge must include only the standard library, fmt and lib/bridge:\n  ${bad}")
+endif()
+message(STATUS "${count} files of lib/bridge include only the standard library, fmt and lib/bridge")
