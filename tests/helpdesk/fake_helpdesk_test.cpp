@@ -31,7 +31,7 @@ util::Error Transient(const std::string& message) { return util::Error{util::Err
 
 }  // namespace
 
-TEST_CASE_METHOD(Fixture, "tickets get HD keys, links and a new status; every call is recorded", "[fake_helpdesk]") {
+TEST_CASE_METHOD(Fixture, "tickets get HD keys, links and a new status, and every call is recorded", "[fake_helpdesk]") {
   CHECK(helpdesk.Name() == "fake");
   auto first = Create("Printer on fire", "m1");
   auto second = Create("VPN down", "m2");
@@ -87,7 +87,7 @@ TEST_CASE_METHOD(Fixture, "scripted failures answer the next N calls, before or 
   CHECK((*found)->key == "HD-2");
 }
 
-TEST_CASE_METHOD(Fixture, "FindCreatedTicket: found by marker; a search lag answers 'not yet' in its window",
+TEST_CASE_METHOD(Fixture, "FindCreatedTicket finds by marker, and a search lag answers not yet in its window",
                  "[fake_helpdesk]") {
   auto none = helpdesk.FindCreatedTicket("m1", now_ms, now_ms);
   REQUIRE(none);
@@ -180,7 +180,7 @@ TEST_CASE_METHOD(Fixture, "ChangedSince reports status changes and comments at o
   CHECK(helpdesk.Calls().back().detail == "since=0 keys=HD-1");
 }
 
-TEST_CASE_METHOD(Fixture, "identity and check lines are scripted; calls can be waited for", "[fake_helpdesk]") {
+TEST_CASE_METHOD(Fixture, "identity and check lines are scripted, and calls can be waited for", "[fake_helpdesk]") {
   auto me = helpdesk.WhoAmI();
   REQUIRE(me);
   CHECK(me->id == FakeHelpdesk::kBotId);
