@@ -73,13 +73,13 @@ std::optional<ButtonClick> ParseButtonClick(std::string_view payload_json) {
   return click;
 }
 
-std::optional<FormSubmission> ParseFormSubmission(std::string_view payload_json) {
+std::optional<bridge::FormSubmitted> ParseFormSubmission(std::string_view payload_json) {
   rapidjson::Document doc;
   doc.Parse(payload_json.data(), payload_json.size());
   if (doc.HasParseError() || GetString(doc, "type") != "view_submission") return std::nullopt;
   const rapidjson::Value* view = GetObject(doc, "view");
   if (view == nullptr) return std::nullopt;
-  FormSubmission form;
+  bridge::FormSubmitted form;
   form.view_id = GetString(*view, "id");
   form.callback_id = GetString(*view, "callback_id");
   form.private_metadata = GetString(*view, "private_metadata");

@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "bridge/events.h"
+
 namespace slack {
 
 struct SharedFile {
@@ -45,18 +47,9 @@ struct ButtonClick {
 // The first action of a block_actions payload; nullopt for anything else.
 std::optional<ButtonClick> ParseButtonClick(std::string_view payload_json);
 
-struct FormSubmission {
-  std::string view_id;
-  std::string callback_id;
-  std::string user;
-  std::string private_metadata;
-  std::string summary;
-  std::string description;
-  std::string severity;
-};
-
 // A view_submission payload, with the request form's fields read from
-// view.state.values; nullopt for anything else.
-std::optional<FormSubmission> ParseFormSubmission(std::string_view payload_json);
+// view.state.values (envelope_id is the caller's to fill in); nullopt for
+// anything else.
+std::optional<bridge::FormSubmitted> ParseFormSubmission(std::string_view payload_json);
 
 }  // namespace slack

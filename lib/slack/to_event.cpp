@@ -28,9 +28,8 @@ std::optional<bridge::Event> FromMessage(std::string_view payload_json) {
 
 std::optional<bridge::FormSubmitted> ToFormSubmitted(std::string_view payload_json, const std::string& envelope_id) {
   auto form = ParseFormSubmission(payload_json);
-  if (!form) return std::nullopt;
-  return bridge::FormSubmitted{envelope_id,       form->view_id, form->callback_id, form->user,
-                               form->private_metadata, form->summary, form->description, form->severity};
+  if (form) form->envelope_id = envelope_id;
+  return form;
 }
 
 std::optional<bridge::Event> ToEvent(std::string_view envelope_kind, std::string_view payload_json,
