@@ -16,7 +16,7 @@ constexpr const char* kCreatedHelp = "Helpdesk tickets created from Slack thread
 constexpr const char* kCommentsHelp = "Comments synced between Slack threads and helpdesk tickets, by direction.";
 constexpr const char* kLagHelp = "Seconds from a helpdesk comment's creation to its post in the Slack thread.";
 constexpr const char* kPendingHelp = "Open side effects (outbox intents pending or attempted).";
-// The lag includes the poll interval (30 s by default) and Jira's clock.
+// The lag includes the poll interval (30 s by default) and the helpdesk's clock.
 const std::vector<double> kLagBuckets{1, 2.5, 5, 10, 20, 30, 45, 60, 120, 300, 600};
 
 }  // namespace

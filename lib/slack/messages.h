@@ -23,7 +23,7 @@ std::string ExistingTicketMessage(const std::string& channel, const std::string&
 std::string TextMessage(const std::string& channel, const std::string& thread_ts, const std::string& text,
                         const std::string& metadata_key);
 // One part of an agent's public comment relayed into the thread. `mrkdwn`
-// is already converted from wiki markup and at most 3000 characters;
+// is already rendered from the comment's rich text and at most 3000 characters;
 // `part_label` ("" or "(2/3)") tells the parts of a long comment apart.
 std::string AgentCommentMessage(const std::string& channel, const std::string& thread_ts, const std::string& agent,
                                 const std::string& ticket_key, const std::string& mrkdwn,
