@@ -1,6 +1,7 @@
 #include "bridge/rich_text.h"
 
 #include <algorithm>
+#include <array>
 
 namespace bridge {
 
@@ -163,21 +164,41 @@ int ListNumbering::Next(const Block& block) {
   return ++numbers_[depth - 1];
 }
 
-MarkNesting::Change MarkNesting::To(unsigned marks) {
-  Change change;
-  // Everything above the outermost mark that has to go is closed.
-  size_t keep = 0;
-  while (keep < open_.size() && (marks & open_[keep]) != 0) ++keep;
-  while (open_.size() > keep) {
-    change.close.push_back(open_.back());
-    open_.pop_back();
+std::vector<MarkChange> PlanMarks(const std::vector<Inline>& inlines, unsigned extra) {
+  constexpr Mark kOrder[] = {kBold, kItalic, kStrike, kCode};
+  auto empty = [&](size_t k) { return inlines[k].kind == Inline::Kind::kText && inlines[k].text.empty(); };
+  // lasts[k][m]: how many inlines from k on carry kOrder[m] without a break.
+  std::vector<std::array<size_t, 4>> lasts(inlines.size() + 1, std::array<size_t, 4>{});
+  for (size_t k = inlines.size(); k-- > 0;) {
+    for (size_t m = 0; m < 4; ++m) {
+      bool has = ((inlines[k].marks | extra) & kOrder[m]) != 0;
+      lasts[k][m] = empty(k) ? lasts[k + 1][m] : has ? 1 + lasts[k + 1][m] : 0;
+    }
   }
-  for (Mark mark : {kBold, kItalic, kStrike, kCode}) {
-    if ((marks & mark) == 0 || std::find(open_.begin(), open_.end(), mark) != open_.end()) continue;
-    change.open.push_back(mark);
-    open_.push_back(mark);
+  std::vector<MarkChange> plan(inlines.size() + 1);
+  std::vector<Mark> open;
+  for (size_t k = 0; k <= inlines.size(); ++k) {
+    if (k < inlines.size() && empty(k)) continue;
+    unsigned marks = k < inlines.size() ? inlines[k].marks | extra : kNoMark;
+    MarkChange& change = plan[k];
+    // Everything inside the outermost mark that has to go is closed.
+    size_t keep = 0;
+    while (keep < open.size() && (marks & open[keep]) != 0) ++keep;
+    while (open.size() > keep) {
+      change.close.push_back(open.back());
+      open.pop_back();
+    }
+    std::vector<size_t> opening;
+    for (size_t m = 0; m < 4; ++m) {
+      if ((marks & kOrder[m]) != 0 && std::find(open.begin(), open.end(), kOrder[m]) == open.end()) opening.push_back(m);
+    }
+    std::stable_sort(opening.begin(), opening.end(), [&](size_t a, size_t b) { return lasts[k][a] > lasts[k][b]; });
+    for (size_t m : opening) {
+      change.open.push_back(kOrder[m]);
+      open.push_back(kOrder[m]);
+    }
   }
-  return change;
+  return plan;
 }
 
 bool ShowsNothing(const Block& block) {
@@ -187,7 +208,7 @@ bool ShowsNothing(const Block& block) {
     case Block::Kind::kHeading:
       return block.inlines.empty();
     case Block::Kind::kTableRow:
-      return block.cells.empty();
+      return block.cells.empty() || (block.cells.size() == 1 && block.cells[0].empty());
     default:
       return false;
   }

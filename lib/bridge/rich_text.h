@@ -129,22 +129,18 @@ class ListNumbering {
   std::vector<int> numbers_;
 };
 
-// How emphasis nests when runs are written one after another: To(marks)
-// says which markers to close (innermost first) and which to open (in
-// kBold, kItalic, kStrike, kCode order, so code is innermost) to go from the
-// marks in force to `marks`. Closing a mark that has others open inside it
-// closes those too and reopens the ones still wanted.
-class MarkNesting {
- public:
-  struct Change {
-    std::vector<Mark> close;
-    std::vector<Mark> open;
-  };
-  Change To(unsigned marks);
-
- private:
-  std::vector<Mark> open_;
+// The emphasis markers to write around runs written one after another.
+struct MarkChange {
+  std::vector<Mark> close;  // innermost first
+  std::vector<Mark> open;   // outermost first
 };
+// One change before each of `inlines` and a last one after them, with
+// `extra` marks on every inline (a heading is bold). Of marks opened
+// together the one that lasts longer is opened first (outside); on a tie,
+// kBold, kItalic, kStrike, then kCode, so code is innermost. Closing a mark
+// that has others open inside it closes those too and reopens the ones still
+// wanted. An empty kText changes nothing.
+std::vector<MarkChange> PlanMarks(const std::vector<Inline>& inlines, unsigned extra = kNoMark);
 
 // Builds RichText line by line, as a line-based parser reads its source:
 // Add() puts a block on the current line, NewLine() ends it. A line holding
@@ -191,7 +187,8 @@ class InlineCollector {
   unsigned pending_marks_ = kNoMark;
 };
 
-// True when `block` shows nothing (an empty paragraph, quote, heading or row).
+// True when `block` shows nothing (an empty paragraph, quote or heading, a
+// row without text).
 bool ShowsNothing(const Block& block);
 
 // Both markups' emphasis rule: a marker opens after a non-word character and

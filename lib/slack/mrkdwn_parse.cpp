@@ -48,17 +48,19 @@ std::string DecodeEntities(std::string_view text) {
 // The inside of a <…> token: a user, a channel, a broadcast, a date or a link.
 Inline Token(std::string_view token) {
   size_t bar = token.find('|');
-  std::string_view target = token.substr(0, bar);
+  std::string target_decoded = DecodeEntities(token.substr(0, bar));
+  std::string_view target = target_decoded;
   std::string label = bar == kNpos ? std::string() : DecodeEntities(token.substr(bar + 1));
+  char kind = target.empty() ? '\0' : target[0];
   Inline span;
-  if (target[0] == '@') {
+  if (kind == '@') {
     return bridge::UserMention(std::string(target.substr(1)), label);
   }
-  if (target[0] == '#') {
+  if (kind == '#') {
     span.kind = Inline::Kind::kChannel;
     span.target = std::string(target.substr(1));
     span.text = label;
-  } else if (target[0] == '!') {
+  } else if (kind == '!') {
     if (util::StartsWith(target, "!date^")) return bridge::Text(label);
     span.kind = Inline::Kind::kBroadcast;
     span.target = std::string(target.substr(1));
@@ -66,30 +68,30 @@ Inline Token(std::string_view token) {
     span.text = group ? (label.empty() ? "team" : label) : std::string(target.substr(1));
     if (group && util::StartsWith(span.text, "@")) span.text.erase(0, 1);
   } else {
-    span = bridge::Link(DecodeEntities(target), util::Trim(label));
+    span = bridge::Link(std::string(target), util::Trim(label));
   }
   return span;
 }
 
-// Text shown as it reads, for code where nothing is converted: tokens as
-// their plain text, entities decoded. Linear even with thousands of '<'.
-std::string ShownAsText(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
+// Text shown as it reads, for code where nothing is converted: entities
+// decoded, tokens as their plain text, except mentions, which stay mentions
+// so that names can be given to them. Linear even with thousands of '<'.
+void ReadAsText(std::string_view text, unsigned marks, bridge::markup::InlineCollector& out) {
   NextMatch close_angle = bridge::markup::Needle(text, ">");
   for (size_t i = 0; i < text.size();) {
     size_t close = text[i] == '<' ? close_angle.From(i + 1) : kNpos;
     char decoded = 0;
     size_t entity = Entity(text, i, decoded);
     if (close != kNpos) {
-      if (close > i + 1) out += bridge::ToPlainString({{bridge::Paragraph({Token(text.substr(i + 1, close - i - 1))})}});
+      Inline token = close > i + 1 ? Token(text.substr(i + 1, close - i - 1)) : bridge::Text("");
+      if (token.kind != Inline::Kind::kUserMention) token = bridge::Text(bridge::ToPlainString({{bridge::Paragraph({token})}}));
+      out.Add(std::move(token), marks);
       i = close + 1;
     } else {
-      out += entity > 0 ? decoded : text[i];
+      out.Char(entity > 0 ? decoded : text[i], marks);
       i += entity > 0 ? entity : 1;
     }
   }
-  return out;
 }
 
 // One line (or the text of a bullet or a quote) as inlines.
@@ -126,7 +128,7 @@ class InlineParser {
         i += entity;
       } else if (c == '`' && Closes(close_tick_, i, end)) {
         size_t close = close_tick_.From(i + 1);
-        out_.Add(bridge::Text(ShownAsText(text_.substr(i + 1, close - i - 1)), bridge::kCode), marks);
+        ReadAsText(text_.substr(i + 1, close - i - 1), marks | bridge::kCode, out_);
         i = close + 1;
       } else if (marker != kNpos && bridge::markup::CanOpen(text_, i) && Closes(closers_[marker], i, end)) {
         size_t close = closers_[marker].From(i + 1);
@@ -211,7 +213,9 @@ bridge::RichText ParseMrkdwn(std::string_view mrkdwn) {
     // Nothing is converted inside a block.
     Block code;
     code.kind = Block::Kind::kCode;
-    code.verbatim = ShownAsText(text.substr(open + kFence.size(), close - open - kFence.size()));
+    bridge::markup::InlineCollector verbatim;
+    ReadAsText(text.substr(open + kFence.size(), close - open - kFence.size()), bridge::kNoMark, verbatim);
+    code.verbatim = bridge::ToPlainString({{bridge::Paragraph(verbatim.Take())}});
     lines.Add(std::move(code));
     markup_start = close + kFence.size();
     at_line_start = false;

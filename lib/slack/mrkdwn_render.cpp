@@ -53,18 +53,16 @@ std::string Span(const Inline& span) {
 // heading or a table header is shown bold).
 std::string Inlines(const std::vector<Inline>& inlines, unsigned extra = bridge::kNoMark) {
   std::string out;
-  bridge::markup::MarkNesting nesting;
-  auto change_to = [&](unsigned marks) {
-    auto change = nesting.To(marks);
-    for (bridge::Mark mark : change.close) out += Marker(mark);
-    for (bridge::Mark mark : change.open) out += Marker(mark);
+  std::vector<bridge::markup::MarkChange> plan = bridge::markup::PlanMarks(inlines, extra);
+  auto change_to = [&](size_t k) {
+    for (bridge::Mark mark : plan[k].close) out += Marker(mark);
+    for (bridge::Mark mark : plan[k].open) out += Marker(mark);
   };
-  for (const Inline& span : inlines) {
-    if (span.kind == Inline::Kind::kText && span.text.empty()) continue;
-    change_to(span.marks | extra);
-    out += Span(span);
+  for (size_t k = 0; k < inlines.size(); ++k) {
+    change_to(k);
+    out += Span(inlines[k]);
   }
-  change_to(bridge::kNoMark);
+  change_to(inlines.size());
   return out;
 }
 

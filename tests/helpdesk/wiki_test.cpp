@@ -167,3 +167,11 @@ TEST_CASE("nested wiki emphasis converts both levels", "[wiki]") {
 TEST_CASE("a wiki line break inside a quote stays quoted", "[wiki]") {
   CHECK(ToSlack("bq. one\\\\two") == "> one\n> two");
 }
+
+TEST_CASE("emphasis keeps its nesting order", "[wiki]") {
+  CHECK(ToSlack("-_both_ strike- and _-both-_") == "~_both_ strike~ and _~both~_");
+}
+
+TEST_CASE("a heading with some bold is bold once", "[wiki]") {
+  CHECK(ToSlack("h1. a *b* c") == "*a b c*");
+}

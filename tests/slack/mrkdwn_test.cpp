@@ -187,3 +187,11 @@ TEST_CASE("empty text converts to empty text", "[mrkdwn]") {
   CHECK(ToWiki("") == "");
 }
 
+
+TEST_CASE("a mention inside inline code gets its name too", "[mrkdwn]") {
+  CHECK(ToWiki("run `ping <@U1>` now", {{"U1", "Ada"}}) == "run {{ping @Ada}} now");
+}
+
+TEST_CASE("a code block that shares a line with text is set on its own line", "[mrkdwn]") {
+  CHECK(ToWiki("see ```x``` here") == "see \n{noformat}x{noformat}\n here");
+}

@@ -131,24 +131,26 @@ const char* Marker(bridge::Mark mark, bool open) {
 
 std::string Inlines(const std::vector<Inline>& inlines, bool line_start = false) {
   std::string out;
-  bridge::markup::MarkNesting nesting;
-  auto change_to = [&](unsigned marks) {
-    auto change = nesting.To(marks);
-    for (bridge::Mark mark : change.close) out += Marker(mark, false);
-    for (bridge::Mark mark : change.open) out += Marker(mark, true);
+  std::vector<bridge::markup::MarkChange> plan = bridge::markup::PlanMarks(inlines);
+  auto change_to = [&](size_t k) {
+    for (bridge::Mark mark : plan[k].close) out += Marker(mark, false);
+    for (bridge::Mark mark : plan[k].open) out += Marker(mark, true);
   };
   for (size_t k = 0; k < inlines.size(); ++k) {
     const Inline& span = inlines[k];
-    change_to(span.marks);
+    change_to(k);
     if (span.kind != Inline::Kind::kText) {
       out += Span(span);
       continue;
     }
+    // Code reads on its own: its ends are escaped as if between spaces.
+    auto code = [&](size_t at) { return at < inlines.size() && (inlines[at].marks & bridge::kCode) != 0; };
     bool last = k + 1 == inlines.size();
-    AppendText(span.text, line_start && out.empty(), out.empty() ? ' ' : kMarkupEdge,
-               last && span.marks == bridge::kNoMark ? ' ' : kMarkupEdge, out);
+    char before = code(k) ? (k > 0 && code(k - 1) ? kMarkupEdge : ' ') : out.empty() ? ' ' : kMarkupEdge;
+    char after = code(k) ? (code(k + 1) ? kMarkupEdge : ' ') : last && span.marks == bridge::kNoMark ? ' ' : kMarkupEdge;
+    AppendText(span.text, line_start && out.empty(), before, after, out);
   }
-  change_to(bridge::kNoMark);
+  change_to(inlines.size());
   return out;
 }
 
