@@ -29,17 +29,31 @@ Block Rule() {
   return block;
 }
 
-RichText PlainText(std::string_view text) {
-  RichText out;
+Block WithInlines(Block::Kind kind, std::vector<Inline> inlines, int level) {
+  Block block;
+  block.kind = kind;
+  block.inlines = std::move(inlines);
+  block.level = level;
+  return block;
+}
+
+void ForEachLine(std::string_view text, const std::function<void(std::string_view line)>& visit) {
   size_t start = 0;
-  while (start <= text.size()) {
+  while (true) {
     size_t end = text.find('\n', start);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view line = text.substr(start, end - start);
+    std::string_view line = text.substr(start, end == std::string_view::npos ? end : end - start);
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line.find_first_not_of(" \t") != std::string_view::npos) out.blocks.push_back(Paragraph({Text(std::string(line))}));
+    visit(line);
+    if (end == std::string_view::npos) break;
     start = end + 1;
   }
+}
+
+RichText PlainText(std::string_view text) {
+  RichText out;
+  ForEachLine(text, [&out](std::string_view line) {
+    if (line.find_first_not_of(" \t") != std::string_view::npos) out.blocks.push_back(Paragraph({Text(std::string(line))}));
+  });
   return out;
 }
 
@@ -164,6 +178,20 @@ int ListNumbering::Next(const Block& block) {
   return ++numbers_[depth - 1];
 }
 
+std::string WriteInlines(const std::vector<Inline>& inlines, unsigned extra, const Markers& markers,
+                         const std::function<void(size_t k, std::string& out)>& write) {
+  constexpr Mark kOrder[] = {kBold, kItalic, kStrike, kCode};
+  auto index = [&](Mark mark) { return static_cast<size_t>(std::find(kOrder, kOrder + 4, mark) - kOrder); };
+  std::vector<MarkChange> plan = PlanMarks(inlines, extra);
+  std::string out;
+  for (size_t k = 0; k <= inlines.size(); ++k) {
+    for (Mark mark : plan[k].close) out += markers.close[index(mark)];
+    for (Mark mark : plan[k].open) out += markers.open[index(mark)];
+    if (k < inlines.size()) write(k, out);
+  }
+  return out;
+}
+
 std::vector<MarkChange> PlanMarks(const std::vector<Inline>& inlines, unsigned extra) {
   constexpr Mark kOrder[] = {kBold, kItalic, kStrike, kCode};
   auto empty = [&](size_t k) { return inlines[k].kind == Inline::Kind::kText && inlines[k].text.empty(); };
@@ -223,15 +251,12 @@ void LineAssembler::NewLine() {
 
 void LineAssembler::AddLines(std::string_view segment, bool at_line_start,
                              const std::function<Block(std::string_view line, bool line_start)>& parse) {
-  size_t start = 0;
-  for (bool first = true;; first = false) {
-    size_t newline = segment.find('\n', start);
-    std::string_view line = segment.substr(start, newline == std::string_view::npos ? newline : newline - start);
+  bool first = true;
+  ForEachLine(segment, [&](std::string_view line) {
+    if (!first) NewLine();
     Add(parse(line, !first || at_line_start));
-    if (newline == std::string_view::npos) break;
-    NewLine();
-    start = newline + 1;
-  }
+    first = false;
+  });
 }
 
 bool LineAssembler::LineEmpty() const { return std::all_of(line_.begin(), line_.end(), ShowsNothing); }

@@ -88,8 +88,13 @@ Inline UserMention(std::string id, std::string name = "");
 Inline LineBreak();
 Block Paragraph(std::vector<Inline> inlines);
 Block Rule();
+// A block of any kind holding `inlines` (a heading, a quote, a list item…).
+Block WithInlines(Block::Kind kind, std::vector<Inline> inlines, int level = 0);
 // `text` as paragraphs of plain text: one per line, empty lines dropped.
 RichText PlainText(std::string_view text);
+// Calls `visit` with each line of `text` (split at '\n', a trailing '\r'
+// dropped); "" has one empty line.
+void ForEachLine(std::string_view text, const std::function<void(std::string_view line)>& visit);
 
 // Appends `more`'s blocks to `to`.
 void Append(RichText& to, const RichText& more);
@@ -141,6 +146,16 @@ struct MarkChange {
 // that has others open inside it closes those too and reopens the ones still
 // wanted. An empty kText changes nothing.
 std::vector<MarkChange> PlanMarks(const std::vector<Inline>& inlines, unsigned extra = kNoMark);
+
+// A markup's emphasis markers, for kBold, kItalic, kStrike and kCode.
+struct Markers {
+  const char* open[4];
+  const char* close[4];
+};
+// `inlines` written with the markers PlanMarks plans around `write(k, out)`,
+// which appends inline k.
+std::string WriteInlines(const std::vector<Inline>& inlines, unsigned extra, const Markers& markers,
+                         const std::function<void(size_t k, std::string& out)>& write);
 
 // Builds RichText line by line, as a line-based parser reads its source:
 // Add() puts a block on the current line, NewLine() ends it. A line holding

@@ -11,6 +11,7 @@ namespace {
 
 using bridge::Block;
 using bridge::Inline;
+using bridge::WithInlines;
 using bridge::markup::NextMatch;
 
 constexpr size_t kNpos = std::string_view::npos;
@@ -156,14 +157,6 @@ class InlineParser {
 };
 
 std::vector<Inline> Inlines(std::string_view text) { return InlineParser(text).Parse(); }
-
-Block WithInlines(Block::Kind kind, std::vector<Inline> inlines, int level = 0) {
-  Block block;
-  block.kind = kind;
-  block.inlines = std::move(inlines);
-  block.level = level;
-  return block;
-}
 
 // Slack's list bullets as its clients put them into a message's text.
 constexpr std::string_view kBullets[] = {"\xE2\x80\xA2 ", "\xE2\x97\xA6 ", "\xE2\x96\xAA ", "- "};  // • ◦ ▪ -

@@ -9,20 +9,7 @@ namespace {
 using bridge::Block;
 using bridge::Inline;
 
-const char* Marker(bridge::Mark mark) {
-  switch (mark) {
-    case bridge::kBold:
-      return "*";
-    case bridge::kItalic:
-      return "_";
-    case bridge::kStrike:
-      return "~";
-    case bridge::kCode:
-      return "`";
-    default:
-      return "";
-  }
-}
+constexpr bridge::markup::Markers kMarkers = {{"*", "_", "~", "`"}, {"*", "_", "~", "`"}};
 
 // Slack has no escape for its emphasis markers; & < > as entities are
 // enough to keep a run from becoming a mention, a broadcast or a link.
@@ -52,18 +39,8 @@ std::string Span(const Inline& span) {
 // `inlines` with their emphasis, `extra` marks added to every run (a
 // heading or a table header is shown bold).
 std::string Inlines(const std::vector<Inline>& inlines, unsigned extra = bridge::kNoMark) {
-  std::string out;
-  std::vector<bridge::markup::MarkChange> plan = bridge::markup::PlanMarks(inlines, extra);
-  auto change_to = [&](size_t k) {
-    for (bridge::Mark mark : plan[k].close) out += Marker(mark);
-    for (bridge::Mark mark : plan[k].open) out += Marker(mark);
-  };
-  for (size_t k = 0; k < inlines.size(); ++k) {
-    change_to(k);
-    out += Span(inlines[k]);
-  }
-  change_to(inlines.size());
-  return out;
+  return bridge::markup::WriteInlines(inlines, extra, kMarkers,
+                                      [&](size_t k, std::string& out) { out += Span(inlines[k]); });
 }
 
 std::string Quoted(const std::string& text) {

@@ -13,6 +13,7 @@ namespace {
 
 using bridge::Block;
 using bridge::Inline;
+using bridge::WithInlines;
 using bridge::markup::NextMatch;
 using wiki_internal::ParseWikiInline;
 
@@ -20,14 +21,6 @@ constexpr size_t kNpos = std::string_view::npos;
 
 bool At(std::string_view text, size_t i, std::string_view prefix) {
   return i <= text.size() && text.compare(i, prefix.size(), prefix) == 0;
-}
-
-Block WithInlines(Block::Kind kind, std::vector<Inline> inlines, int level = 0) {
-  Block block;
-  block.kind = kind;
-  block.inlines = std::move(inlines);
-  block.level = level;
-  return block;
 }
 
 void AddMarks(std::vector<Inline>& inlines, unsigned marks) {

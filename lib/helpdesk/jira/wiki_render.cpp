@@ -114,44 +114,23 @@ std::string Span(const Inline& span) {
   return {};
 }
 
-const char* Marker(bridge::Mark mark, bool open) {
-  switch (mark) {
-    case bridge::kBold:
-      return "*";
-    case bridge::kItalic:
-      return "_";
-    case bridge::kStrike:
-      return "-";
-    case bridge::kCode:
-      return open ? "{{" : "}}";
-    default:
-      return "";
-  }
-}
+constexpr bridge::markup::Markers kMarkers = {{"*", "_", "-", "{{"}, {"*", "_", "-", "}}"}};
 
 std::string Inlines(const std::vector<Inline>& inlines, bool line_start = false) {
-  std::string out;
-  std::vector<bridge::markup::MarkChange> plan = bridge::markup::PlanMarks(inlines);
-  auto change_to = [&](size_t k) {
-    for (bridge::Mark mark : plan[k].close) out += Marker(mark, false);
-    for (bridge::Mark mark : plan[k].open) out += Marker(mark, true);
-  };
-  for (size_t k = 0; k < inlines.size(); ++k) {
+  // Code reads on its own: its ends are escaped as if between spaces.
+  auto code = [&](size_t at) { return at < inlines.size() && (inlines[at].marks & bridge::kCode) != 0; };
+  auto write = [&](size_t k, std::string& out) {
     const Inline& span = inlines[k];
-    change_to(k);
     if (span.kind != Inline::Kind::kText) {
       out += Span(span);
-      continue;
+      return;
     }
-    // Code reads on its own: its ends are escaped as if between spaces.
-    auto code = [&](size_t at) { return at < inlines.size() && (inlines[at].marks & bridge::kCode) != 0; };
     bool last = k + 1 == inlines.size();
     char before = code(k) ? (k > 0 && code(k - 1) ? kMarkupEdge : ' ') : out.empty() ? ' ' : kMarkupEdge;
     char after = code(k) ? (code(k + 1) ? kMarkupEdge : ' ') : last && span.marks == bridge::kNoMark ? ' ' : kMarkupEdge;
     AppendText(span.text, line_start && out.empty(), before, after, out);
-  }
-  change_to(inlines.size());
-  return out;
+  };
+  return bridge::markup::WriteInlines(inlines, bridge::kNoMark, kMarkers, write);
 }
 
 std::string TableRow(const Block& row) {
