@@ -9,17 +9,21 @@
 
 namespace slack {
 
-// A message's text as neutral rich text: emphasis, `code`, ``` blocks
-// (verbatim), > quotes, <url|label> links, <@U1> mentions (UserMention
-// with the id, and the name when the token carries one), <#C1|name>
-// channels, <!here>/<!channel>/<!everyone>/<!subteam^…> (kBroadcast),
-// bullets; entities decoded. Never fails. Linear in the input size.
+// A message's text as neutral rich text, a block per line (a blank line is
+// an empty paragraph): emphasis, `code` (kCode text; a mention inside stays
+// a mention), ``` blocks (verbatim, tokens as their text, each on its own
+// line), > quotes, <url|label> links, <@U1> mentions (UserMention with the
+// id, and the name when the token carries one), <#C1|name> channels,
+// <!here>/<!channel>/<!everyone>/<!subteam^…> (kBroadcast), bullets;
+// entities decoded. Never fails. Linear in the input size.
 bridge::RichText ParseMrkdwn(std::string_view mrkdwn);
 
-// Rich text as mrkdwn for a section block or a `text` fallback. & < > in
-// text become entities, so no kText run becomes a live mention, broadcast
-// or link; mentions render as "@name" text (never a live <@U…>, which
-// would notify: contract behaviour 9); code blocks stay verbatim.
+// Rich text as mrkdwn for a section block or a `text` fallback, a line per
+// block. & < > in text become entities, so no kText run becomes a live
+// mention, broadcast or link (Slack has no escape for * _ ~ `: those show
+// as typed); mentions render as "@name" text, "@someone" without a name
+// (never a live <@U…>, which would notify: contract behaviour 9); headings
+// and header cells are bold; code blocks stay verbatim.
 std::string RenderMrkdwn(const bridge::RichText& text);
 
 }  // namespace slack

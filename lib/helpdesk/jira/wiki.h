@@ -9,18 +9,22 @@
 
 namespace helpdesk::jira {
 
-// An agent's comment or a description as neutral rich text: emphasis,
-// {{mono}}, {code}/{noformat} blocks (verbatim), bq. and {quote}, links,
-// [~accountid:X] / [~username] mentions (UserMention with the id and the
-// name the link carries), headings, lists, tables, images (as links),
-// {color} (dropped, its text kept), \\ line breaks and backslash escapes.
-// Never fails: markup it does not recognise stays as text. Linear in the
-// size of `wiki`, whatever it contains.
+// An agent's comment or a description as neutral rich text, a block per
+// line: emphasis, {{mono}}, {code}/{noformat} blocks (verbatim, each on its
+// own line), bq. and {quote} (a list item, heading or row inside {quote} is
+// quoted text), links, [~accountid:X] / [~username] mentions (UserMention
+// with the id and the name the link carries; a username is its own name),
+// headings, lists, tables, images and attachments (as the text "[image:
+// name]", "[attachment: name]"), {color} (dropped, its text kept), \\ line
+// breaks and backslash escapes. Never fails: markup it does not recognise
+// stays as text. Linear in the size of `wiki`, whatever it contains.
 bridge::RichText ParseWiki(std::string_view wiki);
 
-// Rich text as wiki markup. Text is escaped so Jira shows it as it was
-// typed: no markup, macro, mention or image can come from a kText run, and
-// a kCode block cannot be closed from inside. Linear in the output size.
+// Rich text as wiki markup, a line per block. Text is escaped so Jira shows
+// it as it was typed: no markup, macro, mention or image can come from a
+// kText run (mentions, channels and broadcasts render as "@name" text). A
+// kCode block is a {noformat}, or a {code} when it holds "{noformat}" (but
+// no "{code"). Linear in the output size.
 std::string RenderWiki(const bridge::RichText& text);
 
 }  // namespace helpdesk::jira
