@@ -12,57 +12,39 @@ std::vector<Inline> Who(const Requester& person) {
   return who;
 }
 
-void AddLine(std::vector<Inline>& lines, std::string label, std::vector<Inline> value) {
-  if (!lines.empty()) lines.push_back(LineBreak());
-  lines.push_back(Text(std::move(label), kBold));
-  lines.push_back(Text(" "));
-  lines.insert(lines.end(), value.begin(), value.end());
+// One "*Label:* value" line of the description's footer.
+Block Line(std::string label, std::vector<Inline> value) {
+  std::vector<Inline> line{Text(std::move(label), kBold), Text(" ")};
+  line.insert(line.end(), value.begin(), value.end());
+  return Paragraph(std::move(line));
 }
 
 }  // namespace
 
 RichText TypedText(std::string_view text) {
   RichText out;
-  std::vector<Inline> paragraph;
-  auto flush = [&] {
-    while (!paragraph.empty() && paragraph.back().kind == Inline::Kind::kLineBreak) paragraph.pop_back();
-    if (!paragraph.empty()) out.blocks.push_back(Paragraph(std::move(paragraph)));
-    paragraph.clear();
-  };
-  size_t start = 0;
-  while (start <= text.size()) {
-    size_t end = text.find('\n', start);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view line = text.substr(start, end - start);
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line.find_first_not_of(" \t") == std::string_view::npos) {
-      flush();
-    } else {
-      if (!paragraph.empty()) paragraph.push_back(LineBreak());
-      paragraph.push_back(Text(std::string(line)));
-    }
-    start = end + 1;
-  }
-  flush();
+  ForEachLine(text, [&](std::string_view line) {
+    bool blank = line.find_first_not_of(" \t") == std::string_view::npos;
+    out.blocks.push_back(blank ? Paragraph({}) : Paragraph({Text(std::string(line))}));
+  });
+  // Blank lines at either end show nothing.
+  while (!out.blocks.empty() && out.blocks.back().inlines.empty()) out.blocks.pop_back();
+  while (!out.blocks.empty() && out.blocks.front().inlines.empty()) out.blocks.erase(out.blocks.begin());
   return out;
 }
 
 RichText ComposeTicketDescription(const CreateTicket& request, const Requester& requester, std::string_view permalink) {
   RichText out = TypedText(request.description.empty() ? request.summary : request.description);
+  out.blocks.push_back(Paragraph({}));  // a blank line before the footer
   out.blocks.push_back(Rule());
-  std::vector<Inline> footer;
-  AddLine(footer, "Severity:", {Text(request.severity.empty() ? kDefaultSeverity : request.severity)});
-  std::vector<Inline> who = Who(requester);
-  who.push_back(Text(" via Slack"));
-  AddLine(footer, "Requested by:", who);
-  if (permalink.empty()) {
-    AddLine(footer, "Slack thread:",
-            {Text("channel " + request.thread.channel + ", thread " + request.thread.thread_ts)});
-  } else {
-    AddLine(footer, "Slack thread:", {Link(std::string(permalink), "Open the conversation in Slack")});
-  }
-  AddLine(footer, "slackdesk reference:", {Text(request.marker)});
-  out.blocks.push_back(Paragraph(std::move(footer)));
+  out.blocks.push_back(Line("Severity:", {Text(request.severity.empty() ? kDefaultSeverity : request.severity)}));
+  std::string who = requester.email.empty() ? requester.name : requester.name + " (" + requester.email + ")";
+  out.blocks.push_back(Line("Requested by:", {Text(who + " via Slack")}));
+  out.blocks.push_back(
+      permalink.empty()
+          ? Line("Slack thread:", {Text("channel " + request.thread.channel + ", thread " + request.thread.thread_ts)})
+          : Line("Slack thread:", {Link(std::string(permalink), "Open the conversation in Slack")}));
+  out.blocks.push_back(Line("slackdesk reference:", {Text(request.marker)}));
   return out;
 }
 

@@ -27,8 +27,8 @@ RichText ComposeTicketDescription(const CreateTicket& request, const Requester& 
 // mentioned people's names already filled in), and the files shared with it.
 RichText ComposeComment(const AddComment& reply, const Requester& author);
 
-// Typed text as rich text: a blank line starts a new paragraph, a single
-// newline is a line break.
+// Typed text as rich text, line for line (blank lines kept, except at
+// either end), every character shown as typed.
 RichText TypedText(std::string_view text);
 
 }  // namespace bridge

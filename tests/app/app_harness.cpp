@@ -102,6 +102,8 @@ bool AppHarness::RunUntil(const std::function<bool()>& done, std::chrono::millis
 
 void AppHarness::RunFor(std::chrono::milliseconds duration) { running_->io.run_for(duration); }
 
+store::Store& AppHarness::Store() { return *running_->store; }
+
 int AppHarness::OpenIntents() { return store::Outbox(*running_->store).OpenCount().value_or(-1); }
 
 }  // namespace apptest

@@ -49,7 +49,7 @@ class AppHarness {
   void Restart(int workers = 2);
   void StartSync();
 
-  store::Store& Store() { return *running_->store; }
+  store::Store& Store();
   int OpenIntents();
 
   fake::RecordingSlack slack;
