@@ -7,6 +7,7 @@
 
 #include "fake_jira_impl.h"
 #include "fake_jira_time.h"
+#include "http_util.h"
 #include "util/strings.h"
 
 namespace fake {
@@ -23,7 +24,7 @@ int FakeJira::port() const { return impl_->http.port(); }
 std::string FakeJira::base_url() const { return impl_->http.base_url(); }
 
 std::string FakeJira::BasicAuthorization() {
-  return "Basic " + jira::Base64Encode(std::string(kEmail) + ":" + kApiToken);
+  return "Basic " + Base64Encode(std::string(kEmail) + ":" + kApiToken);
 }
 
 bool FakeJira::SetTimeZone(const std::string& zone) {

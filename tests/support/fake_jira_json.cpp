@@ -60,43 +60,6 @@ Reply ServiceDeskError(int status, const std::string& message, const std::string
   });
 }
 
-std::string Base64Decode(const std::string& text) {
-  static const std::string kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  unsigned int accumulator = 0;
-  int bits = 0;
-  for (char c : text) {
-    if (c == '=') break;
-    size_t value = kAlphabet.find(c);
-    if (value == std::string::npos) return {};
-    accumulator = (accumulator << 6) | static_cast<unsigned int>(value);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((accumulator >> bits) & 0xff);
-    }
-  }
-  return out;
-}
-
-std::string Base64Encode(const std::string& text) {
-  static const char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  unsigned int accumulator = 0;
-  int bits = 0;
-  for (unsigned char c : text) {
-    accumulator = (accumulator << 8) | c;
-    bits += 8;
-    while (bits >= 6) {
-      bits -= 6;
-      out += kAlphabet[(accumulator >> bits) & 0x3f];
-    }
-  }
-  if (bits > 0) out += kAlphabet[(accumulator << (6 - bits)) & 0x3f];
-  while (out.size() % 4 != 0) out += '=';
-  return out;
-}
-
 std::vector<std::string> SplitPath(const std::string& path) {
   std::vector<std::string> segments;
   size_t start = 0;

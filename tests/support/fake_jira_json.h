@@ -45,9 +45,6 @@ Reply PlatformError(int status, const std::vector<std::string>& messages,
 // The servicedeskapi error body.
 Reply ServiceDeskError(int status, const std::string& message, const std::string& i18n_key);
 
-// "" when `text` is not base64.
-std::string Base64Decode(const std::string& text);
-std::string Base64Encode(const std::string& text);
 // The decoded non-empty segments of a URL path.
 std::vector<std::string> SplitPath(const std::string& path);
 // The non-empty items of "a, b,c", trimmed of spaces.

@@ -4,11 +4,11 @@
 
 #include "fake_jira_impl.h"
 #include "fake_jira_time.h"
+#include "http_util.h"
 #include "util/strings.h"
 
 namespace fake {
 
-using jira::Base64Decode;
 using jira::kSearchRemoved;
 using jira::PlatformError;
 using jira::Reply;
