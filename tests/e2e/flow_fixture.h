@@ -17,6 +17,7 @@
 #include "fake_slack.h"
 #include "slack_payloads.h"
 #include "test_support.h"
+#include "util/json_util.h"
 
 namespace e2e {
 
@@ -27,23 +28,10 @@ inline constexpr const char* kChannel = "C0SUPPORT";
 inline constexpr const char* kCustomer = "U0CUSTOMER";
 inline constexpr milliseconds kWait{15000};
 
-inline std::string Quote(const std::string& text) {
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"' || c == '\\') out += '\\';
-    if (c == '\n') {
-      out += "\\n";
-      continue;
-    }
-    out += c;
-  }
-  return out + "\"";
-}
-
 inline std::string StateValues(const std::string& summary, const std::string& description, const std::string& severity) {
   return fmt::format(
       R"({{"summary":{{"value":{{"type":"plain_text_input","value":{}}}}},"description":{{"value":{{"type":"plain_text_input","value":{}}}}},"severity":{{"value":{{"type":"static_select","selected_option":{{"text":{{"type":"plain_text","text":"{}"}},"value":"{}"}}}}}}}})",
-      Quote(summary), Quote(description), severity, severity);
+      json::Quote(summary), json::Quote(description), severity, severity);
 }
 
 class Flow {

@@ -25,7 +25,7 @@ std::string EditPayload(const std::string& channel, const std::string& ts, const
                         const std::string& old_text, const std::string& new_text) {
   return fmt::format(
       R"({{"type":"event_callback","event_id":"EvEdit{}","event":{{"type":"message","subtype":"message_changed","hidden":true,"channel":"{}","ts":"1700009000.000200","event_ts":"1700009000.000200","message":{{"type":"message","user":"{}","text":{},"ts":"{}","thread_ts":"{}","edited":{{"user":"{}","ts":"1700009000.000100"}}}},"previous_message":{{"type":"message","user":"{}","text":{},"ts":"{}","thread_ts":"{}"}}}}}})",
-      ts, channel, kCustomer, Quote(new_text), ts, thread_ts, kCustomer, kCustomer, Quote(old_text), ts, thread_ts);
+      ts, channel, kCustomer, json::Quote(new_text), ts, thread_ts, kCustomer, kCustomer, json::Quote(old_text), ts, thread_ts);
 }
 
 }  // namespace
