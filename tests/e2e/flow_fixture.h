@@ -23,7 +23,6 @@ namespace e2e {
 
 using std::chrono::milliseconds;
 
-
 inline constexpr const char* kChannel = "C0SUPPORT";
 inline constexpr const char* kCustomer = "U0CUSTOMER";
 inline constexpr milliseconds kWait{15000};
@@ -56,9 +55,23 @@ class Flow {
     REQUIRE(slack.WaitForOpenConnections(0, kWait));
   }
 
+  // SIGKILL, then a fresh start on the same state file.
+  void Restart() {
+    Kill();
+    Start();
+  }
+
   void Stop() {
     daemon->Signal(SIGTERM);
     CHECK(daemon->Wait(kWait) == 0);
+  }
+
+  // The customer mentions the bot and the Submit request button follows in
+  // the thread; returns the mention's ts.
+  std::string MentionForForm(const std::string& text) {
+    std::string ts = Mention(text);
+    REQUIRE(WaitForPost(ts, "slackdesk_open_form"));
+    return ts;
   }
 
   // The customer mentions the bot; returns the mention's ts.
@@ -120,8 +133,7 @@ class Flow {
   // The whole seed flow for one thread; returns the thread's ts once the
   // confirmation is there (the ticket is the newest in the fake Jira).
   std::string RaiseTicket(const std::string& text) {
-    std::string ts = Mention("<@UBOT0001> " + text);
-    REQUIRE(WaitForPost(ts, "slackdesk_open_form"));
+    std::string ts = MentionForForm("<@UBOT0001> " + text);
     Submit(OpenForm(ts), text);
     REQUIRE(WaitForPost(ts, "Created"));
     return ts;
@@ -141,6 +153,5 @@ class Flow {
   int starts = 0;
   int mentions = 0;
 };
-
 
 }  // namespace e2e
