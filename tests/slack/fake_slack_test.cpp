@@ -140,11 +140,7 @@ class SocketReader {
       ws_->Close(id_, "done");
       return 0;
     });
-    auto deadline = std::chrono::steady_clock::now() + milliseconds(3000);
-    while (testing::OnLoop(io_, [this] { return ws_->LiveCount(); }) > 0 &&
-           std::chrono::steady_clock::now() < deadline) {
-      std::this_thread::yield();
-    }
+    testing::PollOnLoop(io_, [this] { return ws_->LiveCount() == 0; }, milliseconds(3000));
     io_.stop();
     loop_.join();
   }
