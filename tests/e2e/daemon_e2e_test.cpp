@@ -34,6 +34,14 @@ void Stop(fake::DaemonProcess& daemon) {
   CHECK(daemon.Wait(milliseconds(5000)) == 0);
 }
 
+// A fake Slack, a state folder and the environment for a daemon not yet
+// started.
+struct Environment {
+  fake::FakeSlack slack;
+  testing::TempDir dir;
+  fake::DaemonProcess::Env env = DaemonEnv(slack, dir);
+};
+
 // The daemon running against a fake Slack, connected once.
 struct Connected {
   Connected() { REQUIRE(slack.WaitForHellos(1, kStartup)); }
@@ -151,10 +159,7 @@ TEST_CASE_METHOD(Connected, "bad input is logged and skipped while the daemon ke
   Stop(daemon);
 }
 
-TEST_CASE("no log line ever carries a secret", "[e2e]") {
-  fake::FakeSlack slack;
-  testing::TempDir dir;
-  auto env = DaemonEnv(slack, dir);
+TEST_CASE_METHOD(Environment, "no log line ever carries a secret", "[e2e]") {
   slack.FailNext("auth.test", fake::Failure{500, "internal_error"});
   fake::DaemonProcess daemon(SLACKDESK_BINARY, {"run"}, env);
   REQUIRE(slack.WaitForHellos(1, kStartup));
@@ -168,20 +173,14 @@ TEST_CASE("no log line ever carries a secret", "[e2e]") {
   }
 }
 
-TEST_CASE("a refused bot token stops the daemon with exit code 1", "[e2e]") {
-  fake::FakeSlack slack;
-  testing::TempDir dir;
-  auto env = DaemonEnv(slack, dir);
+TEST_CASE_METHOD(Environment, "a refused bot token stops the daemon with exit code 1", "[e2e]") {
   env["SLACKDESK_SLACK_BOT_TOKEN"] = "xoxb-revoked-token";
   fake::DaemonProcess daemon(SLACKDESK_BINARY, {"run"}, env);
   CHECK(daemon.Wait(kStartup) == 1);
   CHECK(daemon.WaitForLog("the bot token was refused: auth.test: invalid_auth", milliseconds(1000)) >= 0);
 }
 
-TEST_CASE("an invalid config exits 2 and names the key", "[e2e]") {
-  fake::FakeSlack slack;
-  testing::TempDir dir;
-  auto env = DaemonEnv(slack, dir);
+TEST_CASE_METHOD(Environment, "an invalid config exits 2 and names the key", "[e2e]") {
   env["SLACKDESK_POLL_INTERVAL"] = "fast";
   fake::DaemonProcess run(SLACKDESK_BINARY, {"run"}, env);
   CHECK(run.Wait(kStartup) == 2);
@@ -192,10 +191,7 @@ TEST_CASE("an invalid config exits 2 and names the key", "[e2e]") {
   CHECK(usage.Wait(kStartup) == 2);
 }
 
-TEST_CASE("an unusable state folder is a runtime failure with a clear message", "[e2e]") {
-  fake::FakeSlack slack;
-  testing::TempDir dir;
-  auto env = DaemonEnv(slack, dir);
+TEST_CASE_METHOD(Environment, "an unusable state folder is a runtime failure with a clear message", "[e2e]") {
   env["SLACKDESK_STATE_DB"] = dir.File("missing-folder/state.db");
   fake::DaemonProcess daemon(SLACKDESK_BINARY, {"run"}, env);
   CHECK(daemon.Wait(kStartup) == 1);
