@@ -21,6 +21,7 @@
 #include <boost/asio/post.hpp>
 #include <fmt/format.h>
 
+#include "daemon_env.h"
 #include "daemon_process.h"
 #include "fake_slack.h"
 #include "slack/socket_mode/frame.h"
@@ -123,17 +124,9 @@ int main(int argc, char** argv) {
   fake::FakeSlack slack;
   char dir_template[] = "/tmp/slackdesk-bench-XXXXXX";
   std::string dir = mkdtemp(dir_template);
-  fake::DaemonProcess daemon(daemon_path, {"run"},
-                             {{"SLACKDESK_SLACK_APP_TOKEN", fake::FakeSlack::kAppToken},
-                              {"SLACKDESK_SLACK_BOT_TOKEN", fake::FakeSlack::kBotToken},
-                              {"SLACKDESK_SLACK_API_URL", slack.api_url()},
-                              {"SLACKDESK_JIRA_URL", "http://127.0.0.1:9"},
-                              {"SLACKDESK_JIRA_EMAIL", "bot@example.com"},
-                              {"SLACKDESK_JIRA_API_TOKEN", "bench-token"},
-                              {"SLACKDESK_JIRA_SERVICE_DESK_ID", "1"},
-                              {"SLACKDESK_JIRA_REQUEST_TYPE_ID", "10"},
-                              {"SLACKDESK_STATE_DB", dir + "/state.db"},
-                              {"SLACKDESK_LOG_LEVEL", "warn"}});
+  fake::DaemonProcess::Env env = fake::SlackOnlyDaemonEnv(slack, "bench-token", dir + "/state.db");
+  env["SLACKDESK_LOG_LEVEL"] = "warn";
+  fake::DaemonProcess daemon(daemon_path, {"run"}, env);
   if (!slack.WaitForHellos(1)) {
     std::fprintf(stderr, "bench: the daemon did not connect\n");
     return 1;

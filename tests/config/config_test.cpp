@@ -105,6 +105,19 @@ std::string ErrorOf(const util::Result<Config>& result) {
   return result.error().message;
 }
 
+// The error of loading the file `text` on an otherwise empty system.
+std::string LoadError(const std::string& text) {
+  FakeSystem system;
+  return ErrorOf(system.Load(text));
+}
+
+// The error of loading RequiredLines() with `variable` set to `value`.
+std::string EnvError(const std::string& variable, const std::string& value) {
+  FakeSystem system;
+  system.env[variable] = value;
+  return ErrorOf(system.Load(RequiredLines()));
+}
+
 std::vector<Entry> Entries(std::string_view text) {
   util::Result<std::vector<Entry>> entries = ParseConfigText(text, "test.conf");
   INFO((entries ? std::string() : entries.error().message));
@@ -259,9 +272,7 @@ TEST_CASE("a URL without http:// or https:// or without a host is rejected with 
 }
 
 TEST_CASE("a jira_url without a scheme is rejected", "[config]") {
-  FakeSystem system;
-  system.env["SLACKDESK_JIRA_URL"] = "example.atlassian.net";
-  CHECK(ErrorOf(system.Load(RequiredLines())) ==
+  CHECK(EnvError("SLACKDESK_JIRA_URL", "example.atlassian.net") ==
         "SLACKDESK_JIRA_URL: jira_url: must start with http:// or https:// "
         "(got 'example.atlassian.net')");
 }
@@ -276,8 +287,7 @@ TEST_CASE("Jira ids and email with white space inside are rejected", "[config]")
 }
 
 TEST_CASE("helpdesk other than jira is rejected", "[config]") {
-  FakeSystem system;
-  CHECK(ErrorOf(system.Load(RequiredLines() + "helpdesk = zendesk\n")) ==
+  CHECK(LoadError(RequiredLines() + "helpdesk = zendesk\n") ==
         std::string(kPath) + ":8: helpdesk: must be jira (got 'zendesk')");
 }
 
@@ -319,8 +329,7 @@ TEST_CASE("log_level accepts error, warn, info and debug", "[config]") {
 }
 
 TEST_CASE("log_level rejects other words", "[config]") {
-  FakeSystem system;
-  CHECK(ErrorOf(system.Load(RequiredLines() + "log_level = WARNING\n")) ==
+  CHECK(LoadError(RequiredLines() + "log_level = WARNING\n") ==
         std::string(kPath) + ":8: log_level: must be error, warn, info or debug (got 'WARNING')");
 }
 
@@ -375,20 +384,17 @@ TEST_CASE("an empty value counts as unset and leaves the default", "[config]") {
 // --- File errors -------------------------------------------------------------
 
 TEST_CASE("an unknown key is an error naming the file and line", "[config]") {
-  FakeSystem system;
-  CHECK(ErrorOf(system.Load("# comment\n\npol_interval = 5\n" + RequiredLines())) ==
+  CHECK(LoadError("# comment\n\npol_interval = 5\n" + RequiredLines()) ==
         std::string(kPath) + ":3: unknown key 'pol_interval'");
 }
 
 TEST_CASE("_file is accepted only for secret keys", "[config]") {
-  FakeSystem system;
-  CHECK(ErrorOf(system.Load(RequiredLines() + "state_db_file = /x\n")) ==
+  CHECK(LoadError(RequiredLines() + "state_db_file = /x\n") ==
         std::string(kPath) + ":8: unknown key 'state_db_file'");
 }
 
 TEST_CASE("a duplicate key is an error naming both lines", "[config]") {
-  FakeSystem system;
-  CHECK(ErrorOf(system.Load(RequiredLines() + "log_level = info\n\nlog_level = debug\n")) ==
+  CHECK(LoadError(RequiredLines() + "log_level = info\n\nlog_level = debug\n") ==
         std::string(kPath) + ":10: duplicate key 'log_level' (first set on line 8)");
 }
 
@@ -426,9 +432,7 @@ TEST_CASE("SLACKDESK_<KEY> overrides the file", "[config]") {
 }
 
 TEST_CASE("a bad value from the environment names the variable", "[config]") {
-  FakeSystem system;
-  system.env["SLACKDESK_POLL_INTERVAL"] = "fast";
-  CHECK(ErrorOf(system.Load(RequiredLines())) ==
+  CHECK(EnvError("SLACKDESK_POLL_INTERVAL", "fast") ==
         "SLACKDESK_POLL_INTERVAL: poll_interval: must be a number of seconds between 0.2 and "
         "86400 (got 'fast')");
 }

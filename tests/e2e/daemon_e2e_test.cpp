@@ -8,6 +8,7 @@
 
 #include <map>
 
+#include "daemon_env.h"
 #include "daemon_process.h"
 #include "fake_jira.h"
 #include "fake_slack.h"
@@ -22,19 +23,33 @@ namespace {
 constexpr milliseconds kStartup{10000};
 
 fake::DaemonProcess::Env DaemonEnv(const fake::FakeSlack& slack, const testing::TempDir& dir) {
-  return {
-      {"SLACKDESK_SLACK_APP_TOKEN", fake::FakeSlack::kAppToken},
-      {"SLACKDESK_SLACK_BOT_TOKEN", fake::FakeSlack::kBotToken},
-      {"SLACKDESK_SLACK_API_URL", slack.api_url()},
-      {"SLACKDESK_JIRA_URL", "http://127.0.0.1:9"},
-      {"SLACKDESK_JIRA_EMAIL", "bot@example.com"},
-      {"SLACKDESK_JIRA_API_TOKEN", "jira-e2e-secret-token"},
-      {"SLACKDESK_JIRA_SERVICE_DESK_ID", "1"},
-      {"SLACKDESK_JIRA_REQUEST_TYPE_ID", "10"},
-      {"SLACKDESK_STATE_DB", dir.File("state.db")},
-      {"SLACKDESK_LOG_LEVEL", "debug"},
-  };
+  fake::DaemonProcess::Env env = fake::SlackOnlyDaemonEnv(slack, "jira-e2e-secret-token", dir.File("state.db"));
+  env["SLACKDESK_LOG_LEVEL"] = "debug";
+  return env;
 }
+
+// SIGTERM, and a clean exit.
+void Stop(fake::DaemonProcess& daemon) {
+  daemon.Signal(SIGTERM);
+  CHECK(daemon.Wait(milliseconds(5000)) == 0);
+}
+
+// A fake Slack, a state folder and the environment for a daemon not yet
+// started.
+struct Environment {
+  fake::FakeSlack slack;
+  testing::TempDir dir;
+  fake::DaemonProcess::Env env = DaemonEnv(slack, dir);
+};
+
+// The daemon running against a fake Slack, connected once.
+struct Connected {
+  Connected() { REQUIRE(slack.WaitForHellos(1, kStartup)); }
+
+  fake::FakeSlack slack;
+  testing::TempDir dir;
+  fake::DaemonProcess daemon{SLACKDESK_BINARY, {"run"}, DaemonEnv(slack, dir)};
+};
 
 std::string Mention(const std::string& text, const std::string& ts = {}) {
   fake::MessageSpec spec;
@@ -51,11 +66,7 @@ size_t CountLines(const fake::DaemonProcess& daemon, const std::string& text) {
 
 }  // namespace
 
-TEST_CASE("the daemon acks every envelope exactly once and handles each event once", "[e2e]") {
-  fake::FakeSlack slack;
-  testing::TempDir dir;
-  fake::DaemonProcess daemon(SLACKDESK_BINARY, {"run"}, DaemonEnv(slack, dir));
-  REQUIRE(slack.WaitForHellos(1, kStartup));
+TEST_CASE_METHOD(Connected, "the daemon acks every envelope exactly once and handles each event once", "[e2e]") {
   // 60 mentions in 60 channels (Slack paces posts per channel, so one
   // channel each keeps this quick), every third also as its message twin,
   // every fifth redelivered.
@@ -88,8 +99,7 @@ TEST_CASE("the daemon acks every envelope exactly once and handles each event on
   CHECK(prompts.size() == 60);
   for (const auto& [channel, count] : prompts) CHECK(count == 1);
   CHECK(CountLines(daemon, "is a redelivery") == 32);  // 20 twins + 12 retries
-  daemon.Signal(SIGTERM);
-  CHECK(daemon.Wait(milliseconds(5000)) == 0);
+  Stop(daemon);
   CHECK(slack.OpenConnections() == 0);
   CHECK(slack.Messages().size() == 60);
 }
@@ -119,15 +129,10 @@ TEST_CASE("an acked envelope survives SIGKILL and its redelivery after restart i
   std::string retry = slack.SendEnvelope("events_api", payload, 1);
   REQUIRE(slack.WaitForAck(retry));
   REQUIRE(daemon.WaitForLog("is a redelivery", milliseconds(5000)) >= 0);
-  daemon.Signal(SIGTERM);
-  CHECK(daemon.Wait(milliseconds(5000)) == 0);
+  Stop(daemon);
 }
 
-TEST_CASE("a silent server is detected within the 10 s limit and replaced", "[e2e]") {
-  fake::FakeSlack slack;
-  testing::TempDir dir;
-  fake::DaemonProcess daemon(SLACKDESK_BINARY, {"run"}, DaemonEnv(slack, dir));
-  REQUIRE(slack.WaitForHellos(1, kStartup));
+TEST_CASE_METHOD(Connected, "a silent server is detected within the 10 s limit and replaced", "[e2e]") {
   auto silenced = std::chrono::steady_clock::now();
   REQUIRE(slack.SilenceNewest());
   REQUIRE(slack.WaitForHellos(2, milliseconds(20000)));
@@ -137,15 +142,10 @@ TEST_CASE("a silent server is detected within the 10 s limit and replaced", "[e2
   CHECK(daemon.WaitForLog("silent for 10000 ms", milliseconds(1000)) >= 0);
   std::string envelope = slack.SendEnvelope("events_api", Mention("after the zombie"));
   CHECK(slack.WaitForAck(envelope));
-  daemon.Signal(SIGTERM);
-  CHECK(daemon.Wait(milliseconds(5000)) == 0);
+  Stop(daemon);
 }
 
-TEST_CASE("bad input is logged and skipped while the daemon keeps serving", "[e2e]") {
-  fake::FakeSlack slack;
-  testing::TempDir dir;
-  fake::DaemonProcess daemon(SLACKDESK_BINARY, {"run"}, DaemonEnv(slack, dir));
-  REQUIRE(slack.WaitForHellos(1, kStartup));
+TEST_CASE_METHOD(Connected, "bad input is logged and skipped while the daemon keeps serving", "[e2e]") {
   REQUIRE(slack.SendRaw("{{{ not json"));
   REQUIRE(slack.SendRaw(R"({"envelope_id":"weird-1","type":"brand_new_type","payload":[1,2,3]})"));
   REQUIRE(slack.SendRaw(R"({"envelope_id":"huge-1","type":"events_api","payload":{"event":{"type":"message","text":")" +
@@ -156,14 +156,10 @@ TEST_CASE("bad input is logged and skipped while the daemon keeps serving", "[e2
   CHECK(slack.WaitForAck(envelope));
   CHECK(daemon.WaitForLog("skipping malformed frame", milliseconds(1000)) >= 0);
   CHECK(slack.ConnectionsAccepted() == 1);
-  daemon.Signal(SIGTERM);
-  CHECK(daemon.Wait(milliseconds(5000)) == 0);
+  Stop(daemon);
 }
 
-TEST_CASE("no log line ever carries a secret", "[e2e]") {
-  fake::FakeSlack slack;
-  testing::TempDir dir;
-  auto env = DaemonEnv(slack, dir);
+TEST_CASE_METHOD(Environment, "no log line ever carries a secret", "[e2e]") {
   slack.FailNext("auth.test", fake::Failure{500, "internal_error"});
   fake::DaemonProcess daemon(SLACKDESK_BINARY, {"run"}, env);
   REQUIRE(slack.WaitForHellos(1, kStartup));
@@ -177,20 +173,14 @@ TEST_CASE("no log line ever carries a secret", "[e2e]") {
   }
 }
 
-TEST_CASE("a refused bot token stops the daemon with exit code 1", "[e2e]") {
-  fake::FakeSlack slack;
-  testing::TempDir dir;
-  auto env = DaemonEnv(slack, dir);
+TEST_CASE_METHOD(Environment, "a refused bot token stops the daemon with exit code 1", "[e2e]") {
   env["SLACKDESK_SLACK_BOT_TOKEN"] = "xoxb-revoked-token";
   fake::DaemonProcess daemon(SLACKDESK_BINARY, {"run"}, env);
   CHECK(daemon.Wait(kStartup) == 1);
   CHECK(daemon.WaitForLog("the bot token was refused: auth.test: invalid_auth", milliseconds(1000)) >= 0);
 }
 
-TEST_CASE("an invalid config exits 2 and names the key", "[e2e]") {
-  fake::FakeSlack slack;
-  testing::TempDir dir;
-  auto env = DaemonEnv(slack, dir);
+TEST_CASE_METHOD(Environment, "an invalid config exits 2 and names the key", "[e2e]") {
   env["SLACKDESK_POLL_INTERVAL"] = "fast";
   fake::DaemonProcess run(SLACKDESK_BINARY, {"run"}, env);
   CHECK(run.Wait(kStartup) == 2);
@@ -201,10 +191,7 @@ TEST_CASE("an invalid config exits 2 and names the key", "[e2e]") {
   CHECK(usage.Wait(kStartup) == 2);
 }
 
-TEST_CASE("an unusable state folder is a runtime failure with a clear message", "[e2e]") {
-  fake::FakeSlack slack;
-  testing::TempDir dir;
-  auto env = DaemonEnv(slack, dir);
+TEST_CASE_METHOD(Environment, "an unusable state folder is a runtime failure with a clear message", "[e2e]") {
   env["SLACKDESK_STATE_DB"] = dir.File("missing-folder/state.db");
   fake::DaemonProcess daemon(SLACKDESK_BINARY, {"run"}, env);
   CHECK(daemon.Wait(kStartup) == 1);
@@ -215,12 +202,8 @@ TEST_CASE("check passes against a healthy Slack and Jira and fails, exit 1, on a
   fake::FakeSlack slack;
   fake::FakeJira jira;
   testing::TempDir dir;
-  auto env = DaemonEnv(slack, dir);
-  env["SLACKDESK_JIRA_URL"] = jira.base_url();
-  env["SLACKDESK_JIRA_EMAIL"] = fake::FakeJira::kEmail;
-  env["SLACKDESK_JIRA_API_TOKEN"] = fake::FakeJira::kApiToken;
-  env["SLACKDESK_JIRA_SERVICE_DESK_ID"] = fake::FakeJira::kServiceDeskId;
-  env["SLACKDESK_JIRA_REQUEST_TYPE_ID"] = fake::FakeJira::kRequestTypeId;
+  auto env = fake::DaemonEnv(slack, jira, dir.File("state.db"));
+  env["SLACKDESK_LOG_LEVEL"] = "debug";
   {
     fake::DaemonProcess check(SLACKDESK_BINARY, {"check"}, env);
     CHECK(check.Wait(kStartup) == 0);

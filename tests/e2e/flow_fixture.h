@@ -17,33 +17,20 @@
 #include "fake_slack.h"
 #include "slack_payloads.h"
 #include "test_support.h"
+#include "util/json_util.h"
 
 namespace e2e {
 
 using std::chrono::milliseconds;
 
-
 inline constexpr const char* kChannel = "C0SUPPORT";
 inline constexpr const char* kCustomer = "U0CUSTOMER";
 inline constexpr milliseconds kWait{15000};
 
-inline std::string Quote(const std::string& text) {
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"' || c == '\\') out += '\\';
-    if (c == '\n') {
-      out += "\\n";
-      continue;
-    }
-    out += c;
-  }
-  return out + "\"";
-}
-
 inline std::string StateValues(const std::string& summary, const std::string& description, const std::string& severity) {
   return fmt::format(
       R"({{"summary":{{"value":{{"type":"plain_text_input","value":{}}}}},"description":{{"value":{{"type":"plain_text_input","value":{}}}}},"severity":{{"value":{{"type":"static_select","selected_option":{{"text":{{"type":"plain_text","text":"{}"}},"value":"{}"}}}}}}}})",
-      Quote(summary), Quote(description), severity, severity);
+      json::Quote(summary), json::Quote(description), severity, severity);
 }
 
 class Flow {
@@ -68,9 +55,23 @@ class Flow {
     REQUIRE(slack.WaitForOpenConnections(0, kWait));
   }
 
+  // SIGKILL, then a fresh start on the same state file.
+  void Restart() {
+    Kill();
+    Start();
+  }
+
   void Stop() {
     daemon->Signal(SIGTERM);
     CHECK(daemon->Wait(kWait) == 0);
+  }
+
+  // The customer mentions the bot and the Submit request button follows in
+  // the thread; returns the mention's ts.
+  std::string MentionForForm(const std::string& text) {
+    std::string ts = Mention(text);
+    REQUIRE(WaitForPost(ts, "slackdesk_open_form"));
+    return ts;
   }
 
   // The customer mentions the bot; returns the mention's ts.
@@ -132,8 +133,7 @@ class Flow {
   // The whole seed flow for one thread; returns the thread's ts once the
   // confirmation is there (the ticket is the newest in the fake Jira).
   std::string RaiseTicket(const std::string& text) {
-    std::string ts = Mention("<@UBOT0001> " + text);
-    REQUIRE(WaitForPost(ts, "slackdesk_open_form"));
+    std::string ts = MentionForForm("<@UBOT0001> " + text);
     Submit(OpenForm(ts), text);
     REQUIRE(WaitForPost(ts, "Created"));
     return ts;
@@ -153,6 +153,5 @@ class Flow {
   int starts = 0;
   int mentions = 0;
 };
-
 
 }  // namespace e2e

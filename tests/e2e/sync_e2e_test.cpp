@@ -12,7 +12,13 @@ namespace {
 constexpr double kPollSeconds = 0.5;
 constexpr milliseconds kSyncBound{static_cast<long long>(2 * kPollSeconds * 1000) + 2000};
 
-void FastPolling(Flow& flow) { flow.env["SLACKDESK_POLL_INTERVAL"] = "0.5"; }
+// Starts the daemon polling every kPollSeconds and raises SUP-1 from a
+// thread; returns the thread's ts.
+std::string StartWithTicket(Flow& flow, const std::string& text) {
+  flow.env["SLACKDESK_POLL_INTERVAL"] = "0.5";
+  flow.Start();
+  return flow.RaiseTicket(text);
+}
 
 // The ticket's comments, oldest first (a copy: the fake hands out snapshots).
 std::vector<fake::JiraComment> Comments(const Flow& flow, const std::string& key) {
@@ -20,21 +26,30 @@ std::vector<fake::JiraComment> Comments(const Flow& flow, const std::string& key
   return issue ? issue->comments : std::vector<fake::JiraComment>{};
 }
 
+// Waits until SUP-1 has exactly `count` comments.
+bool WaitForComments(const Flow& flow, size_t count) {
+  return flow.jira.WaitFor([&] { return Comments(flow, "SUP-1").size() == count; }, kWait);
+}
+
+// Waits for `count` more polls (searches) of the daemon.
+bool WaitForPolls(const Flow& flow, int count) {
+  int searches = flow.jira.CountRequests("POST", "/rest/api/3/search/jql");
+  return flow.jira.WaitForRequests("POST", "/rest/api/3/search/jql", searches + count, kWait);
+}
+
 // An edit of a thread reply, as Slack sends it (message_changed).
 std::string EditPayload(const std::string& channel, const std::string& ts, const std::string& thread_ts,
                         const std::string& old_text, const std::string& new_text) {
   return fmt::format(
       R"({{"type":"event_callback","event_id":"EvEdit{}","event":{{"type":"message","subtype":"message_changed","hidden":true,"channel":"{}","ts":"1700009000.000200","event_ts":"1700009000.000200","message":{{"type":"message","user":"{}","text":{},"ts":"{}","thread_ts":"{}","edited":{{"user":"{}","ts":"1700009000.000100"}}}},"previous_message":{{"type":"message","user":"{}","text":{},"ts":"{}","thread_ts":"{}"}}}}}})",
-      ts, channel, kCustomer, Quote(new_text), ts, thread_ts, kCustomer, kCustomer, Quote(old_text), ts, thread_ts);
+      ts, channel, kCustomer, json::Quote(new_text), ts, thread_ts, kCustomer, kCustomer, json::Quote(old_text), ts, thread_ts);
 }
 
 }  // namespace
 
 TEST_CASE("an agent's public comment reaches the thread in time and an internal note never does", "[e2e][sync]") {
   Flow flow;
-  FastPolling(flow);
-  flow.Start();
-  std::string ts = flow.RaiseTicket("VPN drops every hour");
+  std::string ts = StartWithTicket(flow, "VPN drops every hour");
   flow.jira.AddAgentComment("SUP-1", "Grace Hopper", "Internal: this customer is on the *legacy* plan", false);
   auto added = std::chrono::steady_clock::now();
   flow.jira.AddAgentComment("SUP-1", "Grace Hopper", "Could you try *reconnecting* with {{vpn --reset}}?", true);
@@ -51,11 +66,9 @@ TEST_CASE("an agent's public comment reaches the thread in time and an internal 
 
 TEST_CASE("a customer's reply becomes a public comment that names them and never echoes back", "[e2e][sync]") {
   Flow flow;
-  FastPolling(flow);
-  flow.Start();
-  std::string ts = flow.RaiseTicket("Printer jams");
+  std::string ts = StartWithTicket(flow, "Printer jams");
   flow.slack.PostAsUser(kChannel, kCustomer, "It still jams on *every* page, see <https://x.test/p|photo>", ts);
-  REQUIRE(flow.jira.WaitFor([&] { return Comments(flow, "SUP-1").size() == 1; }, kWait));
+  REQUIRE(WaitForComments(flow, 1));
   auto comment = Comments(flow, "SUP-1")[0];
   CHECK(comment.is_public);
   CHECK(comment.author_account_id == fake::FakeJira::kBotAccountId);
@@ -75,7 +88,7 @@ TEST_CASE("a customer's reply becomes a public comment that names them and never
   flow.slack.SendEnvelope("events_api", bot_payload);
   // Sync point: a later reply arrives, so the ignored ones were handled.
   flow.slack.PostAsUser(kChannel, kCustomer, "second reply", ts);
-  REQUIRE(flow.jira.WaitFor([&] { return Comments(flow, "SUP-1").size() == 2; }, kWait));
+  REQUIRE(WaitForComments(flow, 2));
   // The customer's name came from users.info once, not once per reply.
   int lookups = 0;
   for (const auto& call : flow.slack.Calls("users.info")) {
@@ -83,8 +96,7 @@ TEST_CASE("a customer's reply becomes a public comment that names them and never
   }
   CHECK(lookups == 1);
   // Several polls later the daemon's own comments have not come back.
-  int searches = flow.jira.CountRequests("POST", "/rest/api/3/search/jql");
-  REQUIRE(flow.jira.WaitForRequests("POST", "/rest/api/3/search/jql", searches + 3, kWait));
+  REQUIRE(WaitForPolls(flow, 3));
   CHECK(flow.Relays(ts).empty());
   CHECK(Comments(flow, "SUP-1").size() == 2);
   flow.Stop();
@@ -92,12 +104,10 @@ TEST_CASE("a customer's reply becomes a public comment that names them and never
 
 TEST_CASE("a reply longer than Jira allows is shortened and still arrives", "[e2e][sync]") {
   Flow flow;
-  FastPolling(flow);
-  flow.Start();
-  std::string ts = flow.RaiseTicket("Log dump");
+  std::string ts = StartWithTicket(flow, "Log dump");
   std::string huge(39000, 'x');  // Slack allows 40,000 characters, Jira 32,767
   flow.slack.PostAsUser(kChannel, kCustomer, huge, ts);
-  REQUIRE(flow.jira.WaitFor([&] { return Comments(flow, "SUP-1").size() == 1; }, kWait));
+  REQUIRE(WaitForComments(flow, 1));
   auto comment = Comments(flow, "SUP-1")[0];
   CHECK(comment.body.size() <= 32767);
   CHECK(comment.body.find("shortened: the full message is in the Slack thread") != std::string::npos);
@@ -106,15 +116,13 @@ TEST_CASE("a reply longer than Jira allows is shortened and still arrives", "[e2
 
 TEST_CASE("an edited reply adds a short edited comment", "[e2e][sync]") {
   Flow flow;
-  FastPolling(flow);
-  flow.Start();
-  std::string ts = flow.RaiseTicket("Laptop is slow");
+  std::string ts = StartWithTicket(flow, "Laptop is slow");
   flow.slack.PostAsUser(kChannel, kCustomer, "It takes 5 minutes to boot", ts);
-  REQUIRE(flow.jira.WaitFor([&] { return Comments(flow, "SUP-1").size() == 1; }, kWait));
+  REQUIRE(WaitForComments(flow, 1));
   std::string reply_ts = flow.slack.UserMessages().back().ts;
   flow.slack.SendEnvelope("events_api", EditPayload(kChannel, reply_ts, ts, "It takes 5 minutes to boot",
                                                     "It takes 15 minutes to boot"));
-  REQUIRE(flow.jira.WaitFor([&] { return Comments(flow, "SUP-1").size() == 2; }, kWait));
+  REQUIRE(WaitForComments(flow, 2));
   auto edited = Comments(flow, "SUP-1")[1];
   CHECK(edited.body.find("edited their message") != std::string::npos);
   CHECK(edited.body.find("15 minutes") != std::string::npos);
@@ -123,9 +131,7 @@ TEST_CASE("an edited reply adds a short edited comment", "[e2e][sync]") {
 
 TEST_CASE("status changes update the confirmation and resolution posts one note", "[e2e][sync]") {
   Flow flow;
-  FastPolling(flow);
-  flow.Start();
-  std::string ts = flow.RaiseTicket("Cannot log in");
+  std::string ts = StartWithTicket(flow, "Cannot log in");
   flow.jira.SetStatus("SUP-1", "In Progress", "indeterminate");
   auto confirmation = [&] { return flow.Posts(ts, "Created").at(0); };
   REQUIRE(flow.slack.WaitFor([&] { return confirmation().text.find("In Progress") != std::string::npos; }, kWait));
@@ -135,18 +141,15 @@ TEST_CASE("status changes update the confirmation and resolution posts one note"
   REQUIRE(flow.slack.WaitFor([&] { return confirmation().text.find("Resolved") != std::string::npos; }, kWait));
   // A reply after resolution still reaches the ticket, and the note is not repeated.
   flow.slack.PostAsUser(kChannel, kCustomer, "Still broken for me", ts);
-  REQUIRE(flow.jira.WaitFor([&] { return Comments(flow, "SUP-1").size() == 1; }, kWait));
-  int searches = flow.jira.CountRequests("POST", "/rest/api/3/search/jql");
-  REQUIRE(flow.jira.WaitForRequests("POST", "/rest/api/3/search/jql", searches + 3, kWait));
+  REQUIRE(WaitForComments(flow, 1));
+  REQUIRE(WaitForPolls(flow, 3));
   CHECK(flow.Posts(ts, "is now Resolved").size() == 1);
   flow.Stop();
 }
 
 TEST_CASE("rate limits and server errors on both sides delay the sync and lose nothing", "[e2e][sync]") {
   Flow flow;
-  FastPolling(flow);
-  flow.Start();
-  std::string ts = flow.RaiseTicket("Storm test");
+  std::string ts = StartWithTicket(flow, "Storm test");
   flow.jira.FailNext("POST", "/rest/api/3/search/jql", 429, 1, 2);
   flow.jira.FailNext("GET", "/rest/api/2/issue/SUP-1/comment", 500, -1, 2);
   flow.jira.FailNext("POST", "/rest/api/2/issue/SUP-1/comment", 503, -1, 2);
@@ -173,9 +176,7 @@ TEST_CASE("SIGKILL at every relay boundary delivers each comment once and in ord
   for (int kill_after = 0; kill_after < kComments; ++kill_after) {
     INFO("killed after " << kill_after << " relayed comments");
     Flow flow;
-    FastPolling(flow);
-    flow.Start();
-    std::string ts = flow.RaiseTicket("Crash during sync");
+    std::string ts = StartWithTicket(flow, "Crash during sync");
     for (int i = 1; i <= kComments; ++i) {
       flow.jira.AddAgentComment("SUP-1", "Grace Hopper", fmt::format("step {} of the fix", i), true);
     }
@@ -186,8 +187,7 @@ TEST_CASE("SIGKILL at every relay boundary delivers each comment once and in ord
     } else {
       REQUIRE(flow.slack.WaitFor([&] { return static_cast<int>(flow.Relays(ts).size()) >= kill_after; }, kWait));
     }
-    flow.Kill();
-    flow.Start();
+    flow.Restart();
     REQUIRE(flow.slack.WaitFor([&] { return static_cast<int>(flow.Relays(ts).size()) >= kComments; }, kWait));
     REQUIRE(flow.jira.WaitFor([&] { return !Comments(flow, "SUP-1").empty(); }, kWait));
     // Sync point: a fresh comment and a fresh reply make it through, so

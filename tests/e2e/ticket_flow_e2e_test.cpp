@@ -11,8 +11,7 @@ using namespace e2e;
 TEST_CASE("a mention becomes a ticket raised for the customer and confirmed in the thread", "[e2e][flow]") {
   Flow flow;
   flow.Start();
-  std::string ts = flow.Mention("<@UBOT0001> The export fails\nwith error 500, says <@U0CUSTOMER>");
-  REQUIRE(flow.WaitForPost(ts, "slackdesk_open_form"));  // the Submit request button, in the thread
+  std::string ts = flow.MentionForForm("<@UBOT0001> The export fails\nwith error 500, says <@U0CUSTOMER>");
   std::string view_id = flow.OpenForm(ts);
   rapidjson::Document view;
   view.Parse(flow.slack.Views().back().view_json.c_str());
@@ -43,8 +42,7 @@ TEST_CASE("a mention becomes a ticket raised for the customer and confirmed in t
 TEST_CASE("an empty summary is refused in the ack and creates nothing", "[e2e][flow]") {
   Flow flow;
   flow.Start();
-  std::string ts = flow.Mention("<@UBOT0001> help");
-  REQUIRE(flow.WaitForPost(ts, "slackdesk_open_form"));
+  std::string ts = flow.MentionForForm("<@UBOT0001> help");
   std::string view_id = flow.OpenForm(ts);
   std::string envelope = flow.slack.SubmitView(view_id, kCustomer, StateValues("   ", "", "Medium"));
   REQUIRE(flow.slack.WaitForAck(envelope, kWait));
@@ -61,8 +59,7 @@ TEST_CASE("an empty summary is refused in the ack and creates nothing", "[e2e][f
 TEST_CASE("two forms of one thread and a redelivered submission yield one ticket", "[e2e][flow]") {
   Flow flow;
   flow.Start();
-  std::string ts = flow.Mention("<@UBOT0001> printer on fire");
-  REQUIRE(flow.WaitForPost(ts, "slackdesk_open_form"));
+  std::string ts = flow.MentionForForm("<@UBOT0001> printer on fire");
   std::string first = flow.OpenForm(ts);
   std::string second = flow.OpenForm(ts);  // the customer clicked twice
   flow.Submit(first);
@@ -105,8 +102,7 @@ TEST_CASE("a channel that is not enabled gets a private answer only", "[e2e][flo
 TEST_CASE("a request the helpdesk refuses is explained in the thread", "[e2e][flow]") {
   Flow flow;
   flow.Start();
-  std::string ts = flow.Mention("<@UBOT0001> broken");
-  REQUIRE(flow.WaitForPost(ts, "slackdesk_open_form"));
+  std::string ts = flow.MentionForForm("<@UBOT0001> broken");
   flow.jira.FailNext("POST", "/rest/servicedeskapi/request", 400);
   flow.Submit(flow.OpenForm(ts));
   REQUIRE(flow.WaitForPost(ts, "the helpdesk refused this request"));
@@ -117,8 +113,7 @@ TEST_CASE("a request the helpdesk refuses is explained in the thread", "[e2e][fl
 TEST_CASE("a rate-limited helpdesk queues the request and creates it once after Retry-After", "[e2e][flow]") {
   Flow flow;
   flow.Start();
-  std::string ts = flow.Mention("<@UBOT0001> slow helpdesk");
-  REQUIRE(flow.WaitForPost(ts, "slackdesk_open_form"));
+  std::string ts = flow.MentionForForm("<@UBOT0001> slow helpdesk");
   flow.jira.FailNext("POST", "/rest/servicedeskapi/request", 429, 1, 6);
   flow.Submit(flow.OpenForm(ts));
   REQUIRE(flow.WaitForPost(ts, "queued"));
@@ -132,15 +127,13 @@ TEST_CASE("a create whose answer was lost is found again by its marker and not r
   Flow flow;
   flow.jira.SetSearchLag(milliseconds(2000));
   flow.Start();
-  std::string ts = flow.Mention("<@UBOT0001> lost answer");
-  REQUIRE(flow.WaitForPost(ts, "slackdesk_open_form"));
+  std::string ts = flow.MentionForForm("<@UBOT0001> lost answer");
   std::string view_id = flow.OpenForm(ts);
   flow.Submit(view_id);
   // Killed as soon as Jira has the request: the ticket exists, the daemon
   // has not recorded it (or just has; either way one ticket must result).
   REQUIRE(flow.jira.WaitForRequests("POST", "/rest/servicedeskapi/request", 1, kWait));
-  flow.Kill();
-  flow.Start();
+  flow.Restart();
   REQUIRE(flow.WaitForPost(ts, "SUP-1"));
   CHECK(flow.jira.Issues().size() == 1);
   CHECK(flow.jira.CountRequests("POST", "/rest/servicedeskapi/request") == 1);
@@ -154,35 +147,27 @@ TEST_CASE("SIGKILL at each step of the flow loses nothing and duplicates nothing
   for (int kill_point = 0; kill_point < 4; ++kill_point) {
     INFO("kill point " << kill_point);
     Flow flow;
+    auto kill_at = [&](int point) {
+      if (kill_point == point) flow.Restart();
+    };
     flow.Start();
     std::string ts = flow.Mention("<@UBOT0001> crash test");
     if (kill_point == 0) {
       REQUIRE(flow.slack.WaitFor([&] { return flow.slack.AckTotal() == 1; }, kWait));
-      flow.Kill();
-      flow.Start();
+      flow.Restart();
     }
     REQUIRE(flow.WaitForPost(ts, "slackdesk_open_form"));
-    if (kill_point == 1) {
-      flow.Kill();
-      flow.Start();
-    }
+    kill_at(1);
     std::string view_id = flow.OpenForm(ts);
     flow.Submit(view_id);
-    if (kill_point == 2) {
-      flow.Kill();
-      flow.Start();
-    }
+    kill_at(2);
     REQUIRE(flow.WaitForPost(ts, "SUP-1"));
-    if (kill_point == 3) {
-      flow.Kill();
-      flow.Start();
-    }
+    kill_at(3);
     // Sync point: a new mention in the same channel. Its button goes out
     // behind anything the restarted daemon still had for this channel (one
     // lane per channel, in order), so once it is there, a duplicate would
     // be too.
-    std::string later = flow.Mention("<@UBOT0001> another question");
-    REQUIRE(flow.WaitForPost(later, "slackdesk_open_form"));
+    flow.MentionForForm("<@UBOT0001> another question");
     CHECK(flow.Posts(ts, "slackdesk_open_form").size() == 1);
     CHECK(flow.jira.Issues().size() == 1);
     CHECK(flow.Posts(ts, "Created").size() == 1);

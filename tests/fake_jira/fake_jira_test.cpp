@@ -6,13 +6,13 @@
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
 #include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include "fake_jira.h"
 #include "fake_jira_time.h"
 #include "jql.h"
 #include "util/http/curl_http_client.h"
+#include "util/json_util.h"
+#include "util/strings.h"
 
 namespace {
 
@@ -63,24 +63,17 @@ Response Post(const FakeJira& jira, const std::string& path, const std::string& 
   return Send(jira, "POST", path, body);
 }
 
-std::string Quote(const std::string& text) {
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-  writer.String(text.c_str(), static_cast<rapidjson::SizeType>(text.size()));
-  return buffer.GetString();
-}
-
 Response CreateRequest(const FakeJira& jira, const std::string& summary, const std::string& description = "",
                        const std::string& extra = "") {
   return Post(jira, "/rest/servicedeskapi/request",
               fmt::format(R"({{"serviceDeskId":"{}","requestTypeId":"{}","requestFieldValues":{{"summary":{},)"
                           R"("description":{}}}{}}})",
-                          FakeJira::kServiceDeskId, FakeJira::kRequestTypeId, Quote(summary), Quote(description),
+                          FakeJira::kServiceDeskId, FakeJira::kRequestTypeId, json::Quote(summary), json::Quote(description),
                           extra));
 }
 
 Response Search(const FakeJira& jira, const std::string& jql, const std::string& extra = R"("fields":["updated","status"])") {
-  return Post(jira, "/rest/api/3/search/jql", fmt::format(R"({{"jql":{},{}}})", Quote(jql), extra));
+  return Post(jira, "/rest/api/3/search/jql", fmt::format(R"({{"jql":{},{}}})", json::Quote(jql), extra));
 }
 
 std::vector<std::string> Keys(const Response& response) {
@@ -242,7 +235,7 @@ TEST_CASE("create refuses an empty summary and one over 255 characters", "[fake_
 TEST_CASE("raiseOnBehalfOf makes a known customer the reporter and refuses an unknown accountId", "[fake_jira]") {
   FakeJira jira;
   std::string customer = jira.AddCustomer("ana@example.org", "Ana Lima");
-  CHECK(customer.rfind("qm:", 0) == 0);
+  CHECK(util::StartsWith(customer, "qm:"));
   Response on_behalf = CreateRequest(jira, "VPN down", "", fmt::format(R"(,"raiseOnBehalfOf":"{}")", customer));
   REQUIRE(on_behalf.status == 201);
   CHECK(String(on_behalf.json["reporter"], "accountId") == customer);
@@ -606,7 +599,7 @@ TEST_CASE("FailNext answers 429 with Retry-After and then the endpoint recovers"
   jira.FailNext("", "/rest/servicedeskapi/", 503, 2);
   Response gateway = Get(jira, "/rest/servicedeskapi/servicedesk/3");
   CHECK(gateway.status == 503);
-  CHECK(gateway.raw.Header("content-type").rfind("text/html", 0) == 0);
+  CHECK(util::StartsWith(gateway.raw.Header("content-type"), "text/html"));
   CHECK(gateway.json.HasParseError());
   CHECK(gateway.raw.Header("retry-after") == "2");
   jira.FailNext("GET", "", 500);
@@ -624,7 +617,7 @@ TEST_CASE("the outage switch fails every request until healed", "[fake_jira]") {
   jira.SetOutage(false);
   CHECK(Get(jira, "/rest/api/3/myself").status == 200);
   jira.SetOutage(true, 502);
-  CHECK(Get(jira, "/rest/api/3/myself").raw.Header("content-type").rfind("text/html", 0) == 0);
+  CHECK(util::StartsWith(Get(jira, "/rest/api/3/myself").raw.Header("content-type"), "text/html"));
 }
 
 TEST_CASE("CountRequests and WaitForRequests observe the traffic", "[fake_jira]") {

@@ -18,6 +18,7 @@
 #include "slack/socket_mode/frame.h"
 #include "slack/socket_mode/websocket_client.h"
 #include "slack/web_api/web_api_client.h"
+#include "util/strings.h"
 #include "test_support.h"
 #include "util/http/curl_http_client.h"
 #include "util/json_util.h"
@@ -139,11 +140,7 @@ class SocketReader {
       ws_->Close(id_, "done");
       return 0;
     });
-    auto deadline = std::chrono::steady_clock::now() + milliseconds(3000);
-    while (testing::OnLoop(io_, [this] { return ws_->LiveCount(); }) > 0 &&
-           std::chrono::steady_clock::now() < deadline) {
-      std::this_thread::yield();
-    }
+    testing::PollOnLoop(io_, [this] { return ws_->LiveCount() == 0; }, milliseconds(3000));
     io_.stop();
     loop_.join();
   }
@@ -179,7 +176,7 @@ TEST_CASE_METHOD(Fixture, "views.open opens a modal and echoes it with id, hash 
   auto reply = Ok("views.open", fmt::format(R"({{"trigger_id":"{}","view":{}}})", trigger, kModal));
   const auto& view = Member(reply, "view");
   std::string id = Str(view, "id");
-  CHECK(id.rfind("V", 0) == 0);
+  CHECK(util::StartsWith(id, "V"));
   CHECK(Str(view, "type") == "modal");
   CHECK(Str(view, "callback_id") == "ticket_form");
   CHECK(Str(view, "private_metadata") == R"({"thread":"1700000000.000100"})");
@@ -243,7 +240,7 @@ TEST_CASE_METHOD(Fixture, "views.open refuses an invalid modal with Slack's poin
   REQUIRE(messages.IsArray());
   REQUIRE(Count(messages) == 1);
   std::string message = messages[0].GetString();
-  CHECK(message.rfind("[ERROR] view.title.text", 0) == 0);
+  CHECK(util::StartsWith(message, "[ERROR] view.title.text"));
   CHECK(message.find("26 characters") != std::string::npos);
   CHECK(
       Fails("views.open", fmt::format(R"({{"trigger_id":"{}","view":{}}})", trigger, long_title)).find("view.title") !=
@@ -565,7 +562,7 @@ TEST_CASE_METHOD(Fixture, "PostAsUser stores the reply and sends its message eve
   CHECK(frame.type == "events_api");
   REQUIRE(frame.dedupe_keys.size() == 3);
   CHECK(frame.dedupe_keys[0] == "env:" + envelope);
-  CHECK(frame.dedupe_keys[1].rfind("event:Ev", 0) == 0);
+  CHECK(util::StartsWith(frame.dedupe_keys[1], "event:Ev"));
   CHECK(frame.dedupe_keys[2] == "msg:C0SUPPORT:" + ts);
   auto payload = Parse(frame.payload_json);
   const auto& event = Member(payload, "event");

@@ -97,11 +97,7 @@ class Harness {
         client_->Stop();
         return 0;
       });
-      auto deadline = std::chrono::steady_clock::now() + milliseconds(3000);
-      while (testing::OnLoop(io_, [this] { return client_->LiveConnections(); }) > 0 &&
-             std::chrono::steady_clock::now() < deadline) {
-        std::this_thread::yield();
-      }
+      testing::PollOnLoop(io_, [this] { return client_->LiveConnections() == 0; }, milliseconds(3000));
       worker_.Shutdown();
       io_.stop();
       loop_.join();
@@ -213,8 +209,7 @@ TEST_CASE("warning is handled like a refresh", "[socket_mode]") {
   REQUIRE(h.slack.SendDisconnect("warning", milliseconds(5000)));
   REQUIRE(h.slack.WaitForHellos(2));
   REQUIRE(h.slack.WaitForOpenConnections(1));
-  auto ids = SendMentions(h.slack, 5);
-  CHECK(AllAckedOnce(h.slack, ids));
+  CHECK(AllAckedOnce(h.slack, SendMentions(h.slack, 5)));
 }
 
 TEST_CASE("too_many_websockets: the socket is closed first, then one reconnect after a backoff",
@@ -226,8 +221,7 @@ TEST_CASE("too_many_websockets: the socket is closed first, then one reconnect a
   REQUIRE(h.slack.WaitForHellos(2));
   CHECK(h.slack.MaxSimultaneousOpen() == 1);
   CHECK(h.slack.Calls("apps.connections.open").size() == 2);
-  auto ids = SendMentions(h.slack, 3);
-  CHECK(AllAckedOnce(h.slack, ids));
+  CHECK(AllAckedOnce(h.slack, SendMentions(h.slack, 3)));
 }
 
 TEST_CASE("link_disabled: keeps retrying with a growing backoff and logs at error level", "[socket_mode]") {
@@ -254,8 +248,7 @@ TEST_CASE("an abrupt close leads to a fresh apps.connections.open and a new sock
   REQUIRE(h.slack.DropConnection());
   REQUIRE(h.slack.WaitForHellos(2));
   CHECK(h.slack.Calls("apps.connections.open").size() == 2);
-  auto ids = SendMentions(h.slack, 3);
-  CHECK(AllAckedOnce(h.slack, ids));
+  CHECK(AllAckedOnce(h.slack, SendMentions(h.slack, 3)));
   INFO(h.log.Dump());
   CHECK(h.log.Has(util::log::Level::kWarn, "connection lost"));
 }
@@ -268,8 +261,7 @@ TEST_CASE("a silent server is pinged, then dropped and replaced", "[socket_mode]
   REQUIRE(h.slack.SilenceNewest());
   REQUIRE(h.slack.WaitForHellos(2));
   CHECK(h.log.Has(util::log::Level::kWarn, "silent for 1000 ms"));
-  auto ids = SendMentions(h.slack, 3);
-  CHECK(AllAckedOnce(h.slack, ids));
+  CHECK(AllAckedOnce(h.slack, SendMentions(h.slack, 3)));
 }
 
 TEST_CASE("a server that never says hello is given up on and retried", "[socket_mode]") {
@@ -279,8 +271,7 @@ TEST_CASE("a server that never says hello is given up on and retried", "[socket_
   REQUIRE(h.slack.WaitFor([&] { return h.slack.ConnectionsAccepted() >= 2; }));
   h.slack.SetSendHello(true);
   REQUIRE(h.slack.WaitForHellos(1));
-  auto ids = SendMentions(h.slack, 2);
-  CHECK(AllAckedOnce(h.slack, ids));
+  CHECK(AllAckedOnce(h.slack, SendMentions(h.slack, 2)));
 }
 
 TEST_CASE("apps.connections.open 429: no new call before Retry-After", "[socket_mode]") {
@@ -302,8 +293,7 @@ TEST_CASE("malformed and unknown frames are logged and skipped while the connect
   REQUIRE(h.slack.SendRaw(R"({"type":"something_new"})"));
   REQUIRE(h.slack.SendRaw(R"({"envelope_id":"broken-1","type":"events_api","payload":{"event":)"));
   REQUIRE(h.slack.WaitForAck("broken-1"));  // it had an id, so it is acked (and kept)
-  auto ids = SendMentions(h.slack, 2);
-  CHECK(AllAckedOnce(h.slack, ids));
+  CHECK(AllAckedOnce(h.slack, SendMentions(h.slack, 2)));
   CHECK(h.slack.ConnectionsAccepted() == 1);
   CHECK(h.log.Has(util::log::Level::kWarn, "skipping malformed frame (not valid JSON"));
   CHECK(h.log.Has(util::log::Level::kWarn, "skipping unknown frame"));

@@ -17,21 +17,29 @@ std::unique_ptr<store::Store> OpenStore(const testing::TempDir& dir) {
   return std::move(*opened);
 }
 
+// A fresh store and its outbox.
+struct OutboxTest {
+  testing::TempDir dir;
+  std::unique_ptr<store::Store> db = OpenStore(dir);
+  store::Outbox outbox{*db};
+};
+
+// A fresh store and its ticket tables.
+struct TicketsTest {
+  testing::TempDir dir;
+  std::unique_ptr<store::Store> db = OpenStore(dir);
+  store::TicketStore tickets{*db};
+};
+
 }  // namespace
 
-TEST_CASE("an intent is added once per key", "[outbox]") {
-  testing::TempDir dir;
-  auto db = OpenStore(dir);
-  store::Outbox outbox(*db);
+TEST_CASE_METHOD(OutboxTest, "an intent is added once per key", "[outbox]") {
   CHECK(*outbox.Add({"post:1", "post_message", "slack:C1", "{}", 0}, 100));
   CHECK_FALSE(*outbox.Add({"post:1", "post_message", "slack:C1", "{\"other\":1}", 0}, 200));
   CHECK(*outbox.OpenCount() == 1);
 }
 
-TEST_CASE("only the head of each lane is due, in order, when its time has come", "[outbox]") {
-  testing::TempDir dir;
-  auto db = OpenStore(dir);
-  store::Outbox outbox(*db);
+TEST_CASE_METHOD(OutboxTest, "only the head of each lane is due, in order, when its time has come", "[outbox]") {
   REQUIRE(outbox.Add({"a1", "k", "lane-a", "{}", 0}, 1));
   REQUIRE(outbox.Add({"a2", "k", "lane-a", "{}", 0}, 1));
   REQUIRE(outbox.Add({"b1", "k", "lane-b", "{}", 5000}, 1));
@@ -76,10 +84,7 @@ TEST_CASE("an attempted intent survives a reopen and keeps the time of its real 
   CHECK((*outbox.Due(7000, 1))[0].state == IntentState::kPending);
 }
 
-TEST_CASE("failed and done intents leave the queue and keep their result", "[outbox]") {
-  testing::TempDir dir;
-  auto db = OpenStore(dir);
-  store::Outbox outbox(*db);
+TEST_CASE_METHOD(OutboxTest, "failed and done intents leave the queue and keep their result", "[outbox]") {
   REQUIRE(outbox.Add({"x", "k", "l", "{}", 0}, 1));
   REQUIRE(outbox.Add({"y", "k", "l2", "{}", 0}, 1));
   auto due = *outbox.Due(10, 10);
@@ -90,10 +95,7 @@ TEST_CASE("failed and done intents leave the queue and keep their result", "[out
   CHECK(*outbox.ResultOf("y") == "");
 }
 
-TEST_CASE("pruning removes old finished intents and never open ones", "[outbox]") {
-  testing::TempDir dir;
-  auto db = OpenStore(dir);
-  store::Outbox outbox(*db);
+TEST_CASE_METHOD(OutboxTest, "pruning removes old finished intents and never open ones", "[outbox]") {
   REQUIRE(outbox.Add({"old-done", "k", "a", "{}", 0}, 100));
   REQUIRE(outbox.Add({"old-open", "k", "b", "{}", 0}, 100));
   REQUIRE(outbox.Add({"new-done", "k", "c", "{}", 0}, 5000));
@@ -108,10 +110,7 @@ TEST_CASE("pruning removes old finished intents and never open ones", "[outbox]"
   CHECK(*outbox.Add({"old-done", "k", "a", "{}", 0}, 20000));  // gone, so its key is free again
 }
 
-TEST_CASE("a transaction that is not committed leaves nothing behind", "[outbox]") {
-  testing::TempDir dir;
-  auto db = OpenStore(dir);
-  store::Outbox outbox(*db);
+TEST_CASE_METHOD(OutboxTest, "a transaction that is not committed leaves nothing behind", "[outbox]") {
   {
     store::Transaction transaction(*db, "test");
     REQUIRE(transaction.Begun());
@@ -126,10 +125,7 @@ TEST_CASE("a transaction that is not committed leaves nothing behind", "[outbox]
   CHECK(*outbox.OpenCount() == 1);
 }
 
-TEST_CASE("a thread links to one ticket and a ticket to one thread", "[outbox]") {
-  testing::TempDir dir;
-  auto db = OpenStore(dir);
-  store::TicketStore tickets(*db);
+TEST_CASE_METHOD(TicketsTest, "a thread links to one ticket and a ticket to one thread", "[outbox]") {
   store::LinkRecord link{"C1", "1.2", "SUP-1", "10001", "https://j/p/SUP-1", "Broken", "Open", "new", "", 5, "", 0};
   CHECK(*tickets.InsertLink(link));
   link.ticket_key = "SUP-2";
@@ -166,10 +162,7 @@ TEST_CASE("named sync values are kept across a reopen", "[outbox]") {
   CHECK(*tickets.GetState("poll_watermark") == "1700000000500");
 }
 
-TEST_CASE("the latest mention of a thread is kept for the form", "[outbox]") {
-  testing::TempDir dir;
-  auto db = OpenStore(dir);
-  store::TicketStore tickets(*db);
+TEST_CASE_METHOD(TicketsTest, "the latest mention of a thread is kept for the form", "[outbox]") {
   REQUIRE(tickets.SaveMention({"C1", "1.2", "1.2", "U1", "first", "first text", 1}));
   REQUIRE(tickets.SaveMention({"C1", "1.2", "1.5", "U1", "second", "second text", 2}));
   auto mention = *tickets.FindMention("C1", "1.2");

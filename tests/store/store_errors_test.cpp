@@ -29,6 +29,13 @@ std::string OpenError(const std::string& path) {
   return db.error().message;
 }
 
+// Root ignores permission bits, so tests of them only WARN there.
+bool SkippedAsRoot(const std::string& what) {
+  if (geteuid() != 0) return false;
+  WARN("skipped: running as root, where " << what << " permissions do not apply");
+  return true;
+}
+
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream content;
@@ -53,10 +60,7 @@ TEST_CASE("open fails when the parent is a regular file", "[store]") {
 }
 
 TEST_CASE("open fails when the folder is not writable", "[store]") {
-  if (geteuid() == 0) {
-    WARN("skipped: running as root, where folder permissions do not apply");
-    return;
-  }
+  if (SkippedAsRoot("folder")) return;
   TempDir dir;
   REQUIRE(mkdir(dir.File("ro").c_str(), 0700) == 0);
   ScopedMode read_only(dir.File("ro"), 0500, 0700);
@@ -65,10 +69,7 @@ TEST_CASE("open fails when the folder is not writable", "[store]") {
 }
 
 TEST_CASE("open fails when the file is not writable", "[store]") {
-  if (geteuid() == 0) {
-    WARN("skipped: running as root, where file permissions do not apply");
-    return;
-  }
+  if (SkippedAsRoot("file")) return;
   TempDir dir;
   const std::string path = dir.File("state.db");
   { auto created = store_test::OpenOrFail(path); }

@@ -24,6 +24,14 @@ Bools Record(Store& store, const std::vector<store::InboxEnvelope>& batch) {
   return *result;
 }
 
+// A fresh store and a raw connection to its file, to inject failures.
+struct StoreAndRawDb {
+  TempDir dir;
+  const std::string path = dir.File("state.db");
+  std::unique_ptr<Store> db = OpenOrFail(path);
+  RawDb raw{path};
+};
+
 TEST_CASE("open creates the file in WAL mode at the latest schema version",
           "[store]") {
   TempDir dir;
@@ -234,12 +242,8 @@ TEST_CASE("prune removes only old done rows and old keys", "[store]") {
   REQUIRE(db->PruneInbox(500).value() == 0);
 }
 
-TEST_CASE("a failed batch is rolled back whole and the store stays usable",
+TEST_CASE_METHOD(StoreAndRawDb, "a failed batch is rolled back whole and the store stays usable",
           "[store]") {
-  TempDir dir;
-  const std::string path = dir.File("state.db");
-  auto db = OpenOrFail(path);
-  RawDb raw(path);
   raw.Exec(
       "CREATE TRIGGER fail BEFORE INSERT ON inbox WHEN NEW.envelope_id = 'bad' "
       "BEGIN SELECT RAISE(ABORT, 'injected failure'); END");
@@ -257,11 +261,7 @@ TEST_CASE("a failed batch is rolled back whole and the store stays usable",
                        Envelope("e2", {"event:2"})}) == Bools{true, true});
 }
 
-TEST_CASE("a failed prune is rolled back and names the operation", "[store]") {
-  TempDir dir;
-  const std::string path = dir.File("state.db");
-  auto db = OpenOrFail(path);
-  RawDb raw(path);
+TEST_CASE_METHOD(StoreAndRawDb, "a failed prune is rolled back and names the operation", "[store]") {
   raw.Exec(
       "CREATE TRIGGER fail BEFORE DELETE ON dedupe_keys BEGIN SELECT "
       "RAISE(ABORT, 'no delete'); END");

@@ -2,47 +2,22 @@
 // connection to set up or inspect files behind the Store's back.
 #pragma once
 
-#include <stdlib.h>
 #include <sys/stat.h>
 
-#include <filesystem>
 #include <fstream>
 #include <string>
-#include <system_error>
 #include <vector>
 
 #include <catch2/catch.hpp>
 #include <sqlite3.h>
 
 #include "store/store.h"
+#include "test_support.h"
 
 namespace store_test {
 
-// A folder under $TMPDIR (or /tmp) removed with its contents at scope exit.
-class TempDir {
- public:
-  TempDir() {
-    const char* base = std::getenv("TMPDIR");
-    std::string pattern =
-        std::string(base && *base ? base : "/tmp") + "/slackdesk-store-XXXXXX";
-    std::vector<char> buffer(pattern.begin(), pattern.end());
-    buffer.push_back('\0');
-    REQUIRE(mkdtemp(buffer.data()) != nullptr);
-    path_ = buffer.data();
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  const std::string& path() const { return path_; }
-  std::string File(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
+// The shared temp folder (tests/support/test_support.h).
+using TempDir = testing::TempDir;
 
 // Restores a path's mode at scope exit, so a failed REQUIRE does not leave
 // a folder the TempDir cannot remove.

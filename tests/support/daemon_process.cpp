@@ -9,6 +9,8 @@
 #include <cstring>
 #include <fstream>
 
+#include "util/strings.h"
+
 namespace fake {
 
 DaemonProcess::DaemonProcess(const std::string& binary, const std::vector<std::string>& args, const Env& env,
@@ -122,7 +124,7 @@ long DaemonProcess::PeakRssKib() const {
   std::ifstream status("/proc/" + std::to_string(pid_) + "/status");
   std::string line;
   while (std::getline(status, line)) {
-    if (line.rfind("VmHWM:", 0) == 0) return std::strtol(line.c_str() + 6, nullptr, 10);
+    if (util::StartsWith(line, "VmHWM:")) return std::strtol(line.c_str() + 6, nullptr, 10);
   }
   return -1;
 }

@@ -1,204 +1,23 @@
 #include "fake_slack_web_api.h"
 
 #include <algorithm>
-#include <cctype>
-#include <cstring>
 
 #include <fmt/format.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include "block_kit.h"
+#include "fake_slack_args.h"
 #include "slack_payloads.h"
+#include "util/json_util.h"
+#include "util/strings.h"
 
 namespace fake::detail {
 namespace {
 
-using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
-
 constexpr size_t kMaxUpdateText = 4000;       // chat.update: msg_too_long
 constexpr size_t kMaxPostText = 40000;        // chat.postMessage truncates
 constexpr size_t kMaxViewBytes = 250 * 1000;  // views.open: view_too_large
-constexpr int kRepliesDefaultLimit = 1000;
-constexpr int kRepliesPageCap = 200;
 constexpr int kPostsPerSecond = 3;
 constexpr auto kTriggerLifetime = std::chrono::seconds(3);
-
-std::string Serialize(const rapidjson::Value& value) {
-  rapidjson::StringBuffer buffer;
-  Writer writer(buffer);
-  value.Accept(writer);
-  return buffer.GetString();
-}
-
-std::string Quote(const std::string& text) {
-  rapidjson::StringBuffer buffer;
-  Writer writer(buffer);
-  writer.String(text.c_str(), static_cast<rapidjson::SizeType>(text.size()));
-  return buffer.GetString();
-}
-
-void Str(Writer& w, const std::string& text) { w.String(text.c_str(), static_cast<rapidjson::SizeType>(text.size())); }
-void Key(Writer& w, const char* key) { w.Key(key); }
-void Field(Writer& w, const char* key, const std::string& value) {
-  w.Key(key);
-  Str(w, value);
-}
-
-std::string Lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
-
-std::string ArgString(const rapidjson::Value& args, const char* key) {
-  if (!args.HasMember(key) || !args[key].IsString()) return {};
-  return args[key].GetString();
-}
-
-// JSON bodies carry booleans and numbers as such, form bodies as strings.
-bool ArgBool(const rapidjson::Value& args, const char* key) {
-  if (!args.HasMember(key)) return false;
-  const auto& value = args[key];
-  if (value.IsBool()) return value.GetBool();
-  if (value.IsInt()) return value.GetInt() != 0;
-  if (value.IsString()) {
-    std::string text = Lower(value.GetString());
-    return text == "true" || text == "1";
-  }
-  return false;
-}
-
-int ArgInt(const rapidjson::Value& args, const char* key, int fallback) {
-  if (!args.HasMember(key)) return fallback;
-  const auto& value = args[key];
-  if (value.IsInt()) return value.GetInt();
-  if (value.IsString()) {
-    try {
-      return std::stoi(value.GetString());
-    } catch (const std::exception&) {
-      return fallback;
-    }
-  }
-  return fallback;
-}
-
-// A JSON-typed argument may arrive as JSON (JSON bodies) or as a string
-// holding JSON (form bodies); both are accepted, as Slack does. `raw_size`
-// gets the size of the argument as sent.
-bool ArgJson(const rapidjson::Value& args, const char* key, rapidjson::Document* out, size_t* raw_size = nullptr) {
-  if (!args.HasMember(key)) return false;
-  const rapidjson::Value& value = args[key];
-  if (value.IsString()) {
-    if (raw_size != nullptr) *raw_size = value.GetStringLength();
-    out->Parse(value.GetString());
-    if (out->HasParseError()) out->SetNull();
-    return true;
-  }
-  out->CopyFrom(value, out->GetAllocator());
-  if (raw_size != nullptr) *raw_size = Serialize(*out).size();
-  return true;
-}
-
-Reply ErrorWithMessage(const std::string& error, const std::string& problem) {
-  return Reply{200, fmt::format(R"({{"ok":false,"error":"{}","response_metadata":{{"messages":[{}]}}}})", error,
-                                Quote("[ERROR] " + problem))};
-}
-
-// "1700000000.000200" → 1700000000000200; -1 when not a Slack ts.
-long long TsKey(const std::string& ts) {
-  size_t dot = ts.find('.');
-  if (dot == 0 || dot == std::string::npos || ts.size() - dot - 1 > 6) return -1;
-  for (size_t i = 0; i < ts.size(); ++i) {
-    if (i != dot && !std::isdigit(static_cast<unsigned char>(ts[i]))) return -1;
-  }
-  std::string fraction = ts.substr(dot + 1);
-  fraction.append(6 - fraction.size(), '0');
-  return std::stoll(ts.substr(0, dot)) * 1000000 + std::stoll(fraction);
-}
-
-constexpr const char* kBase64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-std::string Base64(const std::string& in) {
-  std::string out;
-  size_t i = 0;
-  for (; i + 2 < in.size(); i += 3) {
-    unsigned n = (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8) |
-                 static_cast<unsigned char>(in[i + 2]);
-    for (int shift = 18; shift >= 0; shift -= 6) out += kBase64[(n >> shift) & 63];
-  }
-  if (i < in.size()) {
-    unsigned n = static_cast<unsigned char>(in[i]) << 16;
-    if (i + 1 < in.size()) n |= static_cast<unsigned char>(in[i + 1]) << 8;
-    out += kBase64[(n >> 18) & 63];
-    out += kBase64[(n >> 12) & 63];
-    out += i + 1 < in.size() ? kBase64[(n >> 6) & 63] : '=';
-    out += '=';
-  }
-  return out;
-}
-
-// "" when `in` is not base64.
-std::string Unbase64(const std::string& in) {
-  std::string out;
-  unsigned n = 0;
-  int bits = 0;
-  for (char c : in) {
-    if (c == '=') break;
-    const char* at = std::strchr(kBase64, c);
-    if (c == '\0' || at == nullptr) return {};
-    n = (n << 6) | static_cast<unsigned>(at - kBase64);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((n >> bits) & 0xFF);
-    }
-  }
-  return out;
-}
-
-// The button with `action_id` in message blocks: its block_id, text, value.
-struct Button {
-  bool found = false;
-  std::string block_id;
-  std::string text;
-  std::string value;
-};
-
-Button FindButton(const std::string& blocks_json, const std::string& action_id) {
-  Button button;
-  rapidjson::Document blocks;
-  blocks.Parse(blocks_json.c_str());
-  if (blocks.HasParseError() || !blocks.IsArray()) return button;
-  auto check = [&](const rapidjson::Value& block, const rapidjson::Value& element) {
-    if (button.found || !element.IsObject() || ArgString(element, "action_id") != action_id) return;
-    button.found = true;
-    button.block_id = ArgString(block, "block_id");
-    button.value = ArgString(element, "value");
-    if (element.HasMember("text") && element["text"].IsObject()) button.text = ArgString(element["text"], "text");
-  };
-  for (const auto& block : blocks.GetArray()) {
-    if (!block.IsObject()) continue;
-    if (block.HasMember("elements") && block["elements"].IsArray()) {
-      for (const auto& element : block["elements"].GetArray()) check(block, element);
-    }
-    if (block.HasMember("accessory")) check(block, block["accessory"]);
-  }
-  return button;
-}
-
-void SetMember(rapidjson::Document* doc, const char* key, rapidjson::Value value) {
-  doc->RemoveMember(key);
-  doc->AddMember(rapidjson::Value(key, doc->GetAllocator()), value, doc->GetAllocator());
-}
-
-void SetString(rapidjson::Document* doc, const char* key, const std::string& value) {
-  SetMember(doc, key, rapidjson::Value(value.c_str(), doc->GetAllocator()));
-}
-
-void Default(rapidjson::Document* doc, const char* key, rapidjson::Value value) {
-  if (!doc->HasMember(key)) SetMember(doc, key, std::move(value));
-}
 
 }  // namespace
 
@@ -228,10 +47,10 @@ void WebApi::AddUser(const std::string& id, const std::string& real_name, const 
 
 std::string WebApi::UserName(const std::string& id) const {
   auto it = users_.find(id);
-  if (it == users_.end()) return Lower(id);
+  if (it == users_.end()) return util::Lower(id);
   std::string name = !it->second.display_name.empty() ? it->second.display_name : it->second.real_name;
-  if (name.empty()) return Lower(id);
-  name = Lower(name);
+  if (name.empty()) return util::Lower(id);
+  name = util::Lower(name);
   std::replace(name.begin(), name.end(), ' ', '.');
   return name;
 }
@@ -332,7 +151,7 @@ std::string WebApi::SubmitPayload(const std::string& view_id, const std::string&
     rapidjson::Document doc;
     doc.Parse(payload.c_str());
     SetString(&doc, "trigger_id", IssueTrigger(user, now));
-    payload = Serialize(doc);
+    payload = json::Serialize(doc);
   }
   return payload;
 }
@@ -362,12 +181,12 @@ Reply WebApi::PostMessage(const std::string& method, const rapidjson::Value& arg
     if (blocks.IsNull()) return SlackError("invalid_blocks_format");
     std::string problem = ValidateMessageBlocks(blocks);
     if (!problem.empty()) return ErrorWithMessage("invalid_blocks", problem);
-    message.blocks_json = Serialize(blocks);
+    message.blocks_json = json::Serialize(blocks);
   }
   if (message.text.empty() && message.blocks_json.empty()) return SlackError("no_text");
   if (Utf8Length(message.text) > kMaxPostText) message.text = message.text.substr(0, kMaxPostText);  // Slack truncates
   rapidjson::Document metadata;
-  if (ArgJson(args, "metadata", &metadata) && !metadata.IsNull()) message.metadata_json = Serialize(metadata);
+  if (ArgJson(args, "metadata", &metadata) && !metadata.IsNull()) message.metadata_json = json::Serialize(metadata);
   message.ts = NextTs();
   messages.push_back(message);
   if (recent != nullptr) recent->push_back(now);
@@ -378,7 +197,7 @@ Reply WebApi::PostMessage(const std::string& method, const rapidjson::Value& arg
       200,
       fmt::format(
           R"({{"ok":true,"channel":{},"ts":"{}","message":{{"type":"message","text":{},"user":"{}","bot_id":"{}","ts":"{}"}}}})",
-          Quote(message.channel), message.ts, Quote(message.text), FakeSlack::kBotUserId, FakeSlack::kBotId,
+          json::Quote(message.channel), message.ts, json::Quote(message.text), FakeSlack::kBotUserId, FakeSlack::kBotId,
           message.ts)};
 }
 
@@ -401,12 +220,12 @@ Reply WebApi::ChatUpdate(const rapidjson::Value& args) {
     if (blocks.IsNull()) return SlackError("invalid_blocks_format");
     std::string problem = ValidateMessageBlocks(blocks);
     if (!problem.empty()) return ErrorWithMessage("invalid_blocks", problem);
-    blocks_json = blocks.Empty() ? "" : Serialize(blocks);
+    blocks_json = blocks.Empty() ? "" : json::Serialize(blocks);
   }
   std::string metadata_json = message->metadata_json;
   rapidjson::Document metadata;
   bool has_metadata = ArgJson(args, "metadata", &metadata);
-  if (has_metadata) metadata_json = metadata.IsNull() ? "" : Serialize(metadata);
+  if (has_metadata) metadata_json = metadata.IsNull() ? "" : json::Serialize(metadata);
   if (!has_text && !has_blocks && !has_metadata) return SlackError("no_text");
   if (text.empty() && blocks_json.empty()) return SlackError("no_text");
   message->history.push_back(MessageVersion{message->text, message->blocks_json, message->metadata_json});
@@ -418,171 +237,8 @@ Reply WebApi::ChatUpdate(const rapidjson::Value& args) {
       200,
       fmt::format(
           R"({{"ok":true,"channel":{},"ts":"{}","text":{},"message":{{"type":"message","text":{},"user":"{}","bot_id":"{}"}}}})",
-          Quote(channel), message->ts, Quote(text), Quote(text), FakeSlack::kBotUserId, FakeSlack::kBotId)};
-}
-
-Reply WebApi::GetPermalink(const rapidjson::Value& args) const {
-  std::string channel = ArgString(args, "channel");
-  std::string ts = ArgString(args, "message_ts");
-  if (channel.empty()) return SlackError("channel_not_found");
-  if (ts.empty()) return SlackError("message_not_found");
-  std::string digits = ts;
-  digits.erase(std::remove(digits.begin(), digits.end(), '.'), digits.end());
-  return Reply{200, fmt::format(R"({{"ok":true,"channel":{},"permalink":{}}})", Quote(channel),
-                                Quote(fmt::format("https://fake.slack.test/archives/{}/p{}", channel, digits)))};
-}
-
-Reply WebApi::UsersInfo(const rapidjson::Value& args) const {
-  std::string id = ArgString(args, "user");
-  auto it = users_.find(id);
-  if (id.empty() || it == users_.end()) return SlackError("user_not_found");
-  const User& user = it->second;
-  rapidjson::StringBuffer buffer;
-  Writer w(buffer);
-  w.StartObject();
-  Key(w, "ok");
-  w.Bool(true);
-  Key(w, "user");
-  w.StartObject();
-  Field(w, "id", id);
-  Field(w, "team_id", "T0001");
-  Field(w, "name", UserName(id));
-  Key(w, "deleted");
-  w.Bool(false);
-  Field(w, "real_name", user.real_name);
-  Field(w, "tz", "Europe/Berlin");
-  Key(w, "is_admin");
-  w.Bool(false);
-  Key(w, "is_bot");
-  w.Bool(user.is_bot);
-  Key(w, "is_app_user");
-  w.Bool(false);
-  Key(w, "updated");
-  w.Int64(1700000000);
-  Key(w, "profile");
-  w.StartObject();
-  Field(w, "real_name", user.real_name);
-  Field(w, "real_name_normalized", user.real_name);
-  Field(w, "display_name", user.display_name);
-  Field(w, "display_name_normalized", user.display_name);
-  if (!user.email.empty()) Field(w, "email", user.email);
-  if (user.is_bot) Field(w, "bot_id", FakeSlack::kBotId);
-  Field(w, "team", "T0001");
-  w.EndObject();
-  w.EndObject();
-  w.EndObject();
-  return Reply{200, buffer.GetString()};
-}
-
-Reply WebApi::ConversationsReplies(const rapidjson::Value& args) const {
-  std::string channel = ArgString(args, "channel");
-  std::string ts = ArgString(args, "ts");
-  if (channel.empty()) return SlackError("channel_not_found");
-  bool with_metadata = ArgBool(args, "include_all_metadata");
-  // The thread: its parent when known, then the replies in ts order.
-  const PostedMessage* parent = nullptr;
-  std::vector<const PostedMessage*> replies;
-  for (const auto* list : {&messages, &user_messages}) {
-    for (const PostedMessage& m : *list) {
-      if (m.channel != channel || m.method == "chat.postEphemeral") continue;
-      if (m.ts == ts && m.thread_ts.empty()) parent = &m;
-      if (!ts.empty() && m.thread_ts == ts) replies.push_back(&m);
-    }
-  }
-  if (parent == nullptr && replies.empty()) return SlackError("thread_not_found");
-  std::stable_sort(replies.begin(), replies.end(),
-                   [](const PostedMessage* a, const PostedMessage* b) { return TsKey(a->ts) < TsKey(b->ts); });
-  std::vector<const PostedMessage*> thread;
-  if (parent != nullptr) thread.push_back(parent);
-  thread.insert(thread.end(), replies.begin(), replies.end());
-
-  // Cursors are opaque to clients; like Slack's they encode "next_ts:<ts>".
-  size_t start = 0;
-  std::string cursor = ArgString(args, "cursor");
-  if (!cursor.empty()) {
-    std::string decoded = Unbase64(cursor);
-    auto at = std::find_if(thread.begin(), thread.end(),
-                           [&](const PostedMessage* m) { return decoded == "next_ts:" + m->ts; });
-    if (decoded.rfind("next_ts:", 0) != 0 || at == thread.end()) return SlackError("invalid_cursor");
-    start = static_cast<size_t>(at - thread.begin());
-  }
-  int limit = ArgInt(args, "limit", kRepliesDefaultLimit);
-  if (limit <= 0) limit = kRepliesDefaultLimit;
-  size_t page = static_cast<size_t>(std::min(limit, kRepliesPageCap));
-  size_t end = std::min(thread.size(), start + page);
-
-  std::string parent_user =
-      parent != nullptr ? (parent->method == "message" ? parent->user : FakeSlack::kBotUserId) : "";
-  rapidjson::StringBuffer buffer;
-  Writer w(buffer);
-  w.StartObject();
-  Key(w, "ok");
-  w.Bool(true);
-  Key(w, "messages");
-  w.StartArray();
-  for (size_t i = start; i < end; ++i) {
-    const PostedMessage& m = *thread[i];
-    bool bot = m.method != "message";
-    w.StartObject();
-    Field(w, "type", "message");
-    Field(w, "user", bot ? FakeSlack::kBotUserId : m.user);
-    if (bot) {
-      Field(w, "bot_id", FakeSlack::kBotId);
-      Field(w, "app_id", "A0001");
-    }
-    Field(w, "text", m.text);
-    Field(w, "ts", m.ts);
-    if (&m == parent) {
-      if (!replies.empty()) {
-        Field(w, "thread_ts", m.ts);
-        Key(w, "reply_count");
-        w.Int(static_cast<int>(replies.size()));
-        Field(w, "latest_reply", replies.back()->ts);
-      }
-    } else {
-      Field(w, "thread_ts", m.thread_ts);
-      if (!parent_user.empty()) Field(w, "parent_user_id", parent_user);
-    }
-    if (bot && m.edit_count > 0) {
-      Key(w, "edited");
-      w.StartObject();
-      Field(w, "user", FakeSlack::kBotUserId);
-      Field(w, "ts", m.ts);
-      w.EndObject();
-    }
-    Field(w, "team", "T0001");
-    if (!m.blocks_json.empty()) {
-      Key(w, "blocks");
-      w.RawValue(m.blocks_json.c_str(), m.blocks_json.size(), rapidjson::kArrayType);
-    }
-    rapidjson::Document metadata;
-    metadata.Parse(m.metadata_json.c_str());
-    if (with_metadata && !m.metadata_json.empty() && !metadata.HasParseError() && metadata.IsObject()) {
-      Key(w, "metadata");
-      w.StartObject();
-      Field(w, "event_type", ArgString(metadata, "event_type"));
-      Key(w, "event_payload");
-      if (metadata.HasMember("event_payload") && metadata["event_payload"].IsObject()) {
-        metadata["event_payload"].Accept(w);
-      } else {
-        w.StartObject();
-        w.EndObject();
-      }
-      w.EndObject();
-    }
-    w.EndObject();
-  }
-  w.EndArray();
-  Key(w, "has_more");
-  w.Bool(end < thread.size());
-  if (end < thread.size()) {
-    Key(w, "response_metadata");
-    w.StartObject();
-    Field(w, "next_cursor", Base64("next_ts:" + thread[end]->ts));
-    w.EndObject();
-  }
-  w.EndObject();
-  return Reply{200, buffer.GetString()};
+          json::Quote(channel), message->ts, json::Quote(text), json::Quote(text), FakeSlack::kBotUserId,
+          FakeSlack::kBotId)};
 }
 
 Reply WebApi::ViewsOpen(const rapidjson::Value& args, Clock::time_point now) {
@@ -631,7 +287,7 @@ Reply WebApi::ViewsOpen(const rapidjson::Value& args, Clock::time_point now) {
   SetString(&view, "app_id", "A0001");
   SetString(&view, "app_installed_team_id", "T0001");
   SetString(&view, "bot_id", FakeSlack::kBotId);
-  opened.view_json = Serialize(view);
+  opened.view_json = json::Serialize(view);
   views.push_back(opened);
   return Reply{200, fmt::format(R"({{"ok":true,"view":{}}})", opened.view_json)};
 }

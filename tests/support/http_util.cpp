@@ -29,8 +29,7 @@ std::vector<std::pair<std::string, std::string>> ParseForm(const std::string& fo
     std::string item = form.substr(start, end - start);
     size_t eq = item.find('=');
     if (!item.empty()) {
-      pairs.emplace_back(UrlDecode(item.substr(0, eq)),
-                         eq == std::string::npos ? "" : UrlDecode(item.substr(eq + 1)));
+      pairs.emplace_back(UrlDecode(item.substr(0, eq)), eq == std::string::npos ? "" : UrlDecode(item.substr(eq + 1)));
     }
     start = end + 1;
   }
@@ -44,6 +43,43 @@ std::string QueryParam(const std::string& resource, const std::string& name) {
     if (key == name) return value;
   }
   return {};
+}
+
+std::string Base64Decode(const std::string& text) {
+  static const std::string kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  unsigned int accumulator = 0;
+  int bits = 0;
+  for (char c : text) {
+    if (c == '=') break;
+    size_t value = kAlphabet.find(c);
+    if (value == std::string::npos) return {};
+    accumulator = (accumulator << 6) | static_cast<unsigned int>(value);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out += static_cast<char>((accumulator >> bits) & 0xff);
+    }
+  }
+  return out;
+}
+
+std::string Base64Encode(const std::string& text) {
+  static const char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  unsigned int accumulator = 0;
+  int bits = 0;
+  for (unsigned char c : text) {
+    accumulator = (accumulator << 8) | c;
+    bits += 8;
+    while (bits >= 6) {
+      bits -= 6;
+      out += kAlphabet[(accumulator >> bits) & 0x3f];
+    }
+  }
+  if (bits > 0) out += kAlphabet[(accumulator << (6 - bits)) & 0x3f];
+  while (out.size() % 4 != 0) out += '=';
+  return out;
 }
 
 }  // namespace fake

@@ -1,4 +1,4 @@
-// Helpers the fake servers share for reading HTTP requests.
+// Helpers the fake servers share for reading HTTP requests and encoding.
 #pragma once
 
 #include <string>
@@ -13,5 +13,10 @@ std::string UrlDecode(const std::string& text);
 std::vector<std::pair<std::string, std::string>> ParseForm(const std::string& form);
 // The decoded value of `name` in the query of `resource` ("/x?a=1"), or "".
 std::string QueryParam(const std::string& resource, const std::string& name);
+
+// Standard base64 with padding (Basic auth, Slack's cursors).
+std::string Base64Encode(const std::string& text);
+// "" when `text` is not base64; stops at the first '='.
+std::string Base64Decode(const std::string& text);
 
 }  // namespace fake

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "fake_jira_time.h"
+#include "util/strings.h"
 
 namespace fake {
 namespace {
@@ -18,11 +19,6 @@ struct Token {
   std::string text;
   size_t position = 0;  // 0-based offset in the query
 };
-
-std::string Lower(std::string text) {
-  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
-}
 
 std::string Upper(std::string text) {
   for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -134,7 +130,7 @@ class Parser {
   const Token& Peek() const { return tokens_[next_]; }
   Token Take() { return tokens_[next_ < tokens_.size() - 1 ? next_++ : next_]; }
   bool PeekWord(const char* word) const {
-    return Peek().kind == TokenKind::kWord && Lower(Peek().text) == word;
+    return Peek().kind == TokenKind::kWord && util::Lower(Peek().text) == word;
   }
 
   bool ParseQuery(JqlQuery* query) {
@@ -167,14 +163,14 @@ class Parser {
                               "clauses. (line 1, character {})",
                               field_token.position + 1));
     }
-    if (field_token.kind == TokenKind::kWord && Lower(field_token.text) == "not") {
+    if (field_token.kind == TokenKind::kWord && util::Lower(field_token.text) == "not") {
       return Fail(fmt::format("Error in the JQL Query: the fake Jira does not support 'NOT'. (line 1, character {})",
                               field_token.position + 1));
     }
     if (field_token.kind != TokenKind::kWord && field_token.kind != TokenKind::kString) {
       return FailAt(field_token, "a field name");
     }
-    std::string field = Lower(field_token.text);
+    std::string field = util::Lower(field_token.text);
     if (field == "issuekey" || field == "issue") field = "key";
     if (field == "updateddate") field = "updated";
     if (field == "createddate") field = "created";
@@ -257,7 +253,7 @@ class Parser {
     const Token& token = Peek();
     if (token.kind == TokenKind::kOperator) return Take().text;
     if (token.kind == TokenKind::kWord) {
-      std::string word = Lower(token.text);
+      std::string word = util::Lower(token.text);
       if (word == "in") {
         Take();
         return "in";
@@ -274,7 +270,7 @@ class Parser {
     const Token& token = Peek();
     if (token.kind != TokenKind::kWord && token.kind != TokenKind::kString) return FailAt(token, "a value");
     if (token.kind == TokenKind::kWord) {
-      std::string word = Lower(token.text);
+      std::string word = util::Lower(token.text);
       if (word == "and" || word == "or" || word == "order" || word == "empty" || word == "null") {
         return FailAt(token, "a value");
       }
@@ -287,7 +283,7 @@ class Parser {
     while (true) {
       const Token token = Take();
       if (token.kind != TokenKind::kWord && token.kind != TokenKind::kString) return FailAt(token, "a field name");
-      std::string field = Lower(token.text);
+      std::string field = util::Lower(token.text);
       if (field == "issuekey") field = "key";
       if (field != "updated" && field != "created" && field != "key") {
         return Fail(fmt::format("Not able to sort using field '{}' (the fake Jira sorts by updated, created, key).",

@@ -1,25 +1,17 @@
 #include "slack_payloads.h"
 
-#include <algorithm>
 #include <atomic>
-#include <cctype>
 
 #include <fmt/format.h>
 #include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
+
+#include "util/json_util.h"
+#include "util/strings.h"
 
 namespace fake {
 namespace {
 
 std::atomic<long> g_counter{1};
-
-std::string Quote(const std::string& text) {
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-  writer.String(text.c_str(), static_cast<rapidjson::SizeType>(text.size()));
-  return buffer.GetString();
-}
 
 std::string EventCallback(const std::string& event_json, const std::string& event_id, const std::string& ts) {
   return fmt::format(
@@ -27,23 +19,10 @@ std::string EventCallback(const std::string& event_json, const std::string& even
       event_json, event_id, ts.substr(0, ts.find('.')));
 }
 
-std::string Serialize(const rapidjson::Value& value) {
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-  value.Accept(writer);
-  return buffer.GetString();
-}
-
-std::string Lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
-
 std::string UserObject(const std::string& id, const std::string& name) {
-  std::string handle = name.empty() ? Lower(id) : name;
-  return fmt::format(R"({{"id":{},"username":{},"name":{},"team_id":"T0001"}})", Quote(id), Quote(handle),
-                     Quote(handle));
+  std::string handle = name.empty() ? util::Lower(id) : name;
+  return fmt::format(R"({{"id":{},"username":{},"name":{},"team_id":"T0001"}})", json::Quote(id), json::Quote(handle),
+                     json::Quote(handle));
 }
 
 std::string NewTriggerId(long n) { return fmt::format("{}.{}.fake{:08x}", 1000000 + n, 2000000 + n, n * 2654435761u); }
@@ -62,7 +41,7 @@ std::string AppMentionPayload(const MessageSpec& input) {
   std::string thread = spec.thread_ts.empty() ? "" : fmt::format(R"(,"thread_ts":"{}")", spec.thread_ts);
   std::string event = fmt::format(
       R"({{"type":"app_mention","user":"{}","text":{},"ts":"{}","channel":"{}","event_ts":"{}"{},"team":"T0001","client_msg_id":"cm-{}"}})",
-      spec.user, Quote(spec.text), spec.ts, spec.channel, spec.ts, thread, spec.event_id);
+      spec.user, json::Quote(spec.text), spec.ts, spec.channel, spec.ts, thread, spec.event_id);
   return EventCallback(event, spec.event_id, spec.ts);
 }
 
@@ -71,11 +50,11 @@ std::string MessagePayload(const MessageSpec& input) {
   Fill(&spec);
   std::string thread = spec.thread_ts.empty() ? "" : fmt::format(R"(,"thread_ts":"{}")", spec.thread_ts);
   if (!spec.thread_ts.empty() && !spec.parent_user_id.empty()) {
-    thread += fmt::format(R"(,"parent_user_id":{})", Quote(spec.parent_user_id));
+    thread += fmt::format(R"(,"parent_user_id":{})", json::Quote(spec.parent_user_id));
   }
   std::string event = fmt::format(
       R"({{"type":"message","channel_type":"channel","user":"{}","text":{},"ts":"{}","channel":"{}","event_ts":"{}"{},"team":"T0001","client_msg_id":"cm-{}"}})",
-      spec.user, Quote(spec.text), spec.ts, spec.channel, spec.ts, thread, spec.event_id);
+      spec.user, json::Quote(spec.text), spec.ts, spec.channel, spec.ts, thread, spec.event_id);
   return EventCallback(event, spec.event_id, spec.ts);
 }
 
@@ -88,20 +67,20 @@ std::string BlockActionsPayload(const BlockActionsSpec& input) {
   if (spec.button_text.empty()) spec.button_text = spec.value.empty() ? spec.action_id : spec.value;
   rapidjson::Document blocks;
   blocks.Parse(spec.message_blocks_json.c_str());
-  std::string blocks_json = !blocks.HasParseError() && blocks.IsArray() ? Serialize(blocks) : "[]";
-  std::string thread = spec.thread_ts.empty() ? "" : fmt::format(R"(,"thread_ts":{})", Quote(spec.thread_ts));
+  std::string blocks_json = !blocks.HasParseError() && blocks.IsArray() ? json::Serialize(blocks) : "[]";
+  std::string thread = spec.thread_ts.empty() ? "" : fmt::format(R"(,"thread_ts":{})", json::Quote(spec.thread_ts));
   std::string container = fmt::format(R"({{"type":"message","message_ts":{},"channel_id":{},"is_ephemeral":false{}}})",
-                                      Quote(spec.message_ts), Quote(spec.channel), thread);
+                                      json::Quote(spec.message_ts), json::Quote(spec.channel), thread);
   std::string message = fmt::format(
       R"({{"type":"message","user":"UBOT0001","bot_id":"BBOT0001","app_id":"A0001","text":{},"ts":{}{},"team":"T0001","blocks":{}}})",
-      Quote(spec.message_text), Quote(spec.message_ts), thread, blocks_json);
+      json::Quote(spec.message_text), json::Quote(spec.message_ts), thread, blocks_json);
   std::string action = fmt::format(
       R"({{"type":"button","action_id":{},"block_id":{},"value":{},"text":{{"type":"plain_text","text":{},"emoji":true}},"action_ts":{}}})",
-      Quote(spec.action_id), Quote(spec.block_id), Quote(spec.value), Quote(spec.button_text), Quote(spec.action_ts));
+      json::Quote(spec.action_id), json::Quote(spec.block_id), json::Quote(spec.value), json::Quote(spec.button_text), json::Quote(spec.action_ts));
   return fmt::format(
       R"({{"type":"block_actions","user":{},"api_app_id":"A0001","token":"fake-verification-token","container":{},"trigger_id":{},"team":{{"id":"T0001","domain":"fake"}},"enterprise":null,"is_enterprise_install":false,"channel":{{"id":{},"name":{}}},"message":{},"state":{{"values":{{}}}},"response_url":"https://hooks.slack.test/actions/T0001/{}/fake-response-{}","actions":[{}]}})",
-      UserObject(spec.user, spec.user_name), container, Quote(spec.trigger_id), Quote(spec.channel),
-      Quote(Lower(spec.channel)), message, 4000000 + n, n, action);
+      UserObject(spec.user, spec.user_name), container, json::Quote(spec.trigger_id), json::Quote(spec.channel),
+      json::Quote(util::Lower(spec.channel)), message, 4000000 + n, n, action);
 }
 
 std::string ViewSubmissionPayload(const ViewSubmissionSpec& input) {
@@ -120,7 +99,7 @@ std::string ViewSubmissionPayload(const ViewSubmissionSpec& input) {
   view.AddMember("state", state, alloc);
   return fmt::format(
       R"({{"type":"view_submission","team":{{"id":"T0001","domain":"fake"}},"user":{},"api_app_id":"A0001","token":"fake-verification-token","trigger_id":{},"view":{},"response_urls":[],"is_enterprise_install":false,"enterprise":null}})",
-      UserObject(spec.user, spec.user_name), Quote(spec.trigger_id), Serialize(view));
+      UserObject(spec.user, spec.user_name), json::Quote(spec.trigger_id), json::Serialize(view));
 }
 
 }  // namespace fake

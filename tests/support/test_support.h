@@ -9,6 +9,7 @@
 #include <future>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <boost/asio/io_context.hpp>
@@ -94,6 +95,14 @@ auto OnLoop(boost::asio::io_context& io, Fn fn) -> decltype(fn()) {
   auto result = task.get_future();
   boost::asio::post(io, [&task] { task(); });
   return result.get();
+}
+
+// Polls `done` on the thread that runs `io` until it holds or `timeout`
+// passed (for teardown, where there is no event to wait on).
+template <class Fn>
+void PollOnLoop(boost::asio::io_context& io, Fn done, std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!OnLoop(io, done) && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
 }
 
 }  // namespace testing

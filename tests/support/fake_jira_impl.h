@@ -1,0 +1,208 @@
+// The fake Jira's state and request handling, shared by fake_jira*.cpp and
+// private to them: the model (users, issues, comments, the lagging search
+// index) and its *Locked mutators in fake_jira_model.cpp, the JSON shapes in
+// fake_jira_shapes.cpp, routing, auth and faults in fake_jira_routes.cpp,
+// then one file per API family (platform, search, servicedeskapi).
+//
+// Everything here runs with signal.mutex() held: Handle() takes it for a
+// request, FakeJira's public methods for theirs.
+#pragma once
+
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "fake_jira.h"
+#include "fake_jira_json.h"
+#include "loopback_http_server.h"
+#include "state_signal.h"
+
+namespace fake {
+
+struct JqlQuery;
+
+struct FakeJira::Impl {
+  using Reply = jira::Reply;
+  using Writer = jira::Writer;
+  using SteadyTime = std::chrono::steady_clock::time_point;
+
+  struct User {
+    std::string account_id;
+    std::string email;
+    std::string display_name;
+    std::string account_type;  // atlassian | customer
+    std::string time_zone;
+    bool customer = false;
+  };
+
+  struct Comment {
+    long long id = 0;
+    std::string body;
+    bool is_public = true;
+    std::string author;
+    long long created_ms = 0;
+    std::vector<JiraCommentProperty> properties;
+  };
+
+  // What the search index knows about an issue, from `visible_at` on.
+  struct Snapshot {
+    SteadyTime visible_at;
+    long long updated_ms = 0;
+    std::string status;
+    std::string category;
+    std::string text;  // lower-cased summary, description, fields and comments
+  };
+
+  struct Issue {
+    int number = 0;
+    std::string id;
+    std::string key;
+    std::string summary;
+    std::string description;
+    std::vector<std::pair<std::string, std::string>> fields;  // other request fields: id → JSON value
+    std::string reporter;
+    std::string request_type_id;
+    std::string status;
+    std::string category;
+    long long created_ms = 0;
+    long long updated_ms = 0;
+    long long status_ms = 0;
+    std::vector<Comment> comments;
+    std::vector<Snapshot> snapshots;  // oldest first
+  };
+
+  struct Fault {
+    std::string method;
+    std::string path_prefix;
+    int status = 500;
+    int retry_after_s = -1;
+    int remaining = 1;
+  };
+
+  struct PageToken {
+    std::string jql;
+    size_t offset = 0;
+  };
+
+  // A request as the handlers see it.
+  struct Call {
+    std::string method;
+    std::string resource;  // path with query
+    std::vector<std::string> segments;
+    std::string body;
+    std::string authorization;
+    std::string experimental;  // X-ExperimentalApi
+  };
+
+  StateSignal signal;  // its mutex guards everything below
+  std::string time_zone = "Europe/Berlin";
+  Millis search_lag{0};
+  long long skew_ms = 0;
+  int comment_page_cap = 20;
+  int search_cap = 50;
+  std::vector<std::pair<std::string, std::string>> request_fields;  // field id → label
+  bool outage = false;
+  int outage_status = 500;
+  std::vector<Fault> faults;
+  std::vector<User> users;
+  std::map<int, Issue> issues;  // by number
+  int next_issue = 1;
+  long long next_comment = 10000;
+  int next_customer = 1;
+  int next_agent = 1;
+  std::map<std::string, PageToken> page_tokens;
+  unsigned long long next_token = 1;
+  std::map<std::string, int> status_ids;
+  std::vector<JiraRequest> requests;
+  // Last, so that it stops before the state it serves goes away.
+  LoopbackHttpServer http;
+
+  Impl();
+  // The site's base URL (see FakeJira::base_url).
+  std::string base() const { return http.base_url(); }
+
+  // --- The model (fake_jira_model.cpp) -----------------------------------------
+  void Bump() { signal.Bump(); }
+  long long NowMsLocked() const;
+  const User* FindUser(const std::string& account_id) const;
+  // The bot's zone follows SetTimeZone; everyone else keeps their own.
+  std::string ZoneOf(const User& user) const;
+  // By key (case-insensitive) or id; nullptr when unknown.
+  Issue* FindIssue(const std::string& key_or_id);
+  Snapshot FreshSnapshot(const Issue& issue) const;
+  // Records the issue's current state for the search index, visible after
+  // the lag; drops snapshots nobody can see any more.
+  void IndexLocked(Issue& issue);
+  const Snapshot* VisibleSnapshot(const Issue& issue) const;
+  Issue& CreateIssueLocked(const std::string& summary, const std::string& description, const std::string& reporter,
+                           const std::string& request_type_id);
+  Comment& AddCommentLocked(Issue& issue, const std::string& author, const std::string& body, bool is_public,
+                            std::vector<JiraCommentProperty> properties);
+  // The account id of the agent `display_name`, created on first use.
+  std::string AgentLocked(const std::string& display_name);
+  int StatusIdLocked(const std::string& name);
+  const User& UserOrBot(const std::string& account_id) const;
+  std::string FieldLabel(const std::string& field_id) const;
+  JiraIssue Export(const Issue& issue) const;
+
+  // --- JSON shapes (fake_jira_shapes.cpp) ----------------------------------------
+  void WriteDate(Writer& w, long long epoch_ms) const;
+  void WriteAvatars(Writer& w, const User& user) const;
+  std::string UserSelf(const User& user) const;
+  // servicedeskapi UserDTO.
+  void WriteServiceDeskUser(Writer& w, const User& user) const;
+  // Platform user bean.
+  void WritePlatformUser(Writer& w, const User& user) const;
+  static std::string CategoryName(const std::string& category);
+  void WritePlatformStatus(Writer& w, const std::string& name, const std::string& category);
+  // servicedeskapi CustomerRequestDTO.
+  void WriteRequest(Writer& w, const Issue& issue) const;
+  // servicedeskapi CommentDTO.
+  void WriteServiceDeskComment(Writer& w, const Issue& issue, const Comment& comment) const;
+  // Platform comment bean; v3 bodies are ADF documents.
+  void WritePlatformComment(Writer& w, const Issue& issue, const Comment& comment, bool v3, bool properties,
+                            bool rendered) const;
+  // Writes servicedeskapi paging fields and links for `values` already chosen.
+  void WritePageLinks(Writer& w, const std::string& path, long long start, long long limit, bool is_last,
+                      const std::string& extra_query) const;
+
+  // --- HTTP, auth, faults and routing (fake_jira_routes.cpp) ---------------------------
+  // The server thread's entry: records the request, then Dispatch.
+  HttpResponse Handle(const HttpRequest& request);
+  Reply Dispatch(const Call& call);
+  Reply FaultReply(int status, int retry_after_s);
+  static bool Authorized(const std::string& authorization);
+  static bool IsServiceDeskApi(const Call& call);
+  Reply Unauthorized(const Call& call);
+  static Reply MethodNotAllowed();
+  Reply Route(const Call& call);
+
+  // --- Platform endpoints (fake_jira_platform.cpp) ---------------------------------
+  Reply Myself();
+  Reply GetUser(const Call& call);
+  Reply IssueNotFound();
+  Reply GetIssue(const std::string& key, bool v3);
+  Reply PlatformComments(const Call& call, const std::string& key, bool v3);
+  Reply PlatformAddComment(const Call& call, const std::string& key, bool v3);
+
+  // --- /search/jql (fake_jira_search.cpp) ----------------------------------------
+  Reply Search(const Call& call);
+  static bool Matches(const JqlQuery& query, const Issue& issue, const Snapshot& snapshot);
+
+  // --- servicedeskapi endpoints (fake_jira_servicedesk.cpp) --------------------------
+  static bool IsOurDesk(const std::string& id);
+  static Reply DeskNotFound(const std::string& id);
+  Reply GetServiceDesk(const std::string& id);
+  Reply GetRequestType(const std::string& desk, const std::string& id);
+  // start/limit of a servicedeskapi page; false (and *error set) when invalid.
+  static bool PageParams(const Call& call, long long cap, long long* start, long long* limit, Reply* error);
+  Reply Customers(const Call& call, const std::string& desk);
+  Reply CreateRequest(const Call& call);
+  Reply RequestNotFound(const std::string& key);
+  Reply GetRequest(const std::string& key);
+  Reply ServiceDeskComments(const Call& call, const std::string& key);
+  Reply ServiceDeskAddComment(const Call& call, const std::string& key);
+};
+
+}  // namespace fake

@@ -1,0 +1,197 @@
+#include <algorithm>
+#include <set>
+
+#include <fmt/format.h>
+#include <rapidjson/document.h>
+
+#include "fake_jira_impl.h"
+#include "fake_jira_time.h"
+#include "http_util.h"
+#include "jql.h"
+#include "util/strings.h"
+
+namespace fake {
+
+using jira::JsonReply;
+using jira::KBool;
+using jira::KStr;
+using jira::kUnbounded;
+using jira::Mix;
+using jira::ParseInt;
+using jira::PlatformError;
+using jira::Reply;
+using jira::SplitComma;
+
+Reply FakeJira::Impl::Search(const Call& call) {
+  std::string jql;
+  std::string token;
+  long long max_results = 0;
+  std::vector<std::string> fields;
+  std::vector<std::string> reconcile;
+  if (call.method == "POST") {
+    rapidjson::Document doc;
+    doc.Parse(call.body.c_str());
+    if (doc.HasParseError() || !doc.IsObject()) {
+      return PlatformError(400, {"Invalid request payload. Refer to the REST API documentation and try again."});
+    }
+    if (doc.HasMember("jql")) {
+      if (!doc["jql"].IsString()) return PlatformError(400, {"Invalid request payload: jql must be a string."});
+      jql = doc["jql"].GetString();
+    }
+    if (doc.HasMember("nextPageToken") && doc["nextPageToken"].IsString()) token = doc["nextPageToken"].GetString();
+    if (doc.HasMember("maxResults")) {
+      if (!doc["maxResults"].IsInt64()) return PlatformError(400, {"Invalid request payload: maxResults."});
+      max_results = doc["maxResults"].GetInt64();
+    }
+    if (doc.HasMember("fields")) {
+      if (!doc["fields"].IsArray()) return PlatformError(400, {"Invalid request payload: fields."});
+      for (const rapidjson::Value& field : doc["fields"].GetArray()) {
+        if (!field.IsString()) return PlatformError(400, {"Invalid request payload: fields."});
+        fields.emplace_back(field.GetString());
+      }
+    }
+    if (doc.HasMember("reconcileIssues")) {
+      if (!doc["reconcileIssues"].IsArray()) return PlatformError(400, {"Invalid request payload: reconcileIssues."});
+      for (const rapidjson::Value& id : doc["reconcileIssues"].GetArray()) {
+        if (!id.IsInt64()) return PlatformError(400, {"Invalid request payload: reconcileIssues."});
+        reconcile.push_back(std::to_string(id.GetInt64()));
+      }
+    }
+  } else {
+    jql = QueryParam(call.resource, "jql");
+    token = QueryParam(call.resource, "nextPageToken");
+    std::string max_text = QueryParam(call.resource, "maxResults");
+    if (!max_text.empty() && !ParseInt(max_text, &max_results)) {
+      return PlatformError(400, {fmt::format("The value '{}' is not valid for maxResults.", max_text)});
+    }
+    fields = SplitComma(QueryParam(call.resource, "fields"));
+    reconcile = SplitComma(QueryParam(call.resource, "reconcileIssues"));
+  }
+  if (reconcile.size() > 50) return PlatformError(400, {"reconcileIssues accepts at most 50 issue ids."});
+  size_t offset = 0;
+  if (!token.empty()) {
+    auto it = page_tokens.find(token);
+    // Tokens belong to one query; reusing one with another JQL is refused.
+    if (it == page_tokens.end() || it->second.jql != jql) {
+      return PlatformError(400, {"The provided next page token is invalid or expired."});
+    }
+    offset = it->second.offset;
+  }
+  JqlParse parse = ParseJql(jql, time_zone, NowMsLocked());
+  if (!parse.ok) return PlatformError(400, {parse.error});
+  const JqlQuery& query = parse.query;
+  if (!query.Bounded()) return PlatformError(400, {kUnbounded});
+  for (const std::string& project : query.projects) {
+    if (util::Lower(project) != util::Lower(kProjectKey) && project != kProjectId) {
+      return PlatformError(400, {fmt::format("The value '{}' does not exist for the field 'project'.", project)});
+    }
+  }
+  // Jira refuses keys that do not exist rather than matching nothing.
+  for (const std::vector<std::string>& keys : query.key_sets) {
+    for (const std::string& key : keys) {
+      size_t dash = key.rfind('-');
+      long long number = 0;
+      if (dash == std::string::npos || dash == 0 || !ParseInt(key.substr(dash + 1), &number)) {
+        return PlatformError(400, {fmt::format("The issue key '{}' for field 'key' is invalid.", key)});
+      }
+      if (FindIssue(key) == nullptr) {
+        return PlatformError(400, {fmt::format("An issue with key '{}' does not exist for field 'key'.", key)});
+      }
+    }
+  }
+  long long limit = max_results <= 0 ? search_cap : std::min<long long>(max_results, search_cap);
+
+  struct Hit {
+    const Issue* issue;
+    Snapshot snapshot;
+  };
+  std::vector<Hit> hits;
+  for (const auto& [number, issue] : issues) {
+    Snapshot snapshot;
+    if (std::find(reconcile.begin(), reconcile.end(), issue.id) != reconcile.end()) {
+      snapshot = FreshSnapshot(issue);  // read-after-write for issues the caller names
+    } else if (const Snapshot* visible = VisibleSnapshot(issue)) {
+      snapshot = *visible;
+    } else {
+      continue;  // not indexed yet
+    }
+    if (Matches(query, issue, snapshot)) hits.push_back(Hit{&issue, snapshot});
+  }
+  std::vector<JqlSort> order = query.order_by;
+  if (order.empty()) order.push_back(JqlSort{"key", false});
+  std::stable_sort(hits.begin(), hits.end(), [&](const Hit& a, const Hit& b) {
+    for (const JqlSort& sort : order) {
+      long long x = sort.field == "updated"   ? a.snapshot.updated_ms
+                    : sort.field == "created" ? a.issue->created_ms
+                                              : a.issue->number;
+      long long y = sort.field == "updated"   ? b.snapshot.updated_ms
+                    : sort.field == "created" ? b.issue->created_ms
+                                              : b.issue->number;
+      if (x != y) return sort.ascending ? x < y : x > y;
+    }
+    return false;  // equal sort values: no guaranteed order in Jira either
+  });
+  size_t end = std::min(hits.size(), offset + static_cast<size_t>(limit));
+  bool is_last = end >= hits.size();
+  std::string next_page;
+  if (!is_last) {
+    next_page = fmt::format("{:016x}", Mix(next_token++));
+    page_tokens[next_page] = PageToken{jql, end};
+  }
+  std::set<std::string> wanted(fields.begin(), fields.end());
+  bool all = wanted.count("*all") > 0 || wanted.count("*navigable") > 0;
+  auto want = [&](const char* field) { return all || wanted.count(field) > 0; };
+  bool only_id = wanted.empty() || (wanted.size() == 1 && wanted.count("id") > 0);
+  return JsonReply(200, [&](Writer& w) {
+    w.StartObject();
+    w.Key("issues");
+    w.StartArray();
+    for (size_t i = offset; i < end; ++i) {
+      const Hit& hit = hits[i];
+      w.StartObject();
+      KStr(w, "id", hit.issue->id);
+      // The default field list is `id` only (unlike GET issue).
+      if (!only_id) {
+        KStr(w, "expand", "");
+        KStr(w, "self", fmt::format("{}/rest/api/3/issue/{}", base(), hit.issue->id));
+        KStr(w, "key", hit.issue->key);
+        w.Key("fields");
+        w.StartObject();
+        if (want("summary")) KStr(w, "summary", hit.issue->summary);
+        if (want("created")) KStr(w, "created", FormatJiraTime(hit.issue->created_ms, "UTC"));
+        if (want("updated")) KStr(w, "updated", FormatJiraTime(hit.snapshot.updated_ms, "UTC"));
+        if (want("status")) {
+          w.Key("status");
+          WritePlatformStatus(w, hit.snapshot.status, hit.snapshot.category);
+        }
+        w.EndObject();
+      }
+      w.EndObject();
+    }
+    w.EndArray();
+    if (!is_last) KStr(w, "nextPageToken", next_page);
+    KBool(w, "isLast", is_last);
+    w.EndObject();
+  });
+}
+
+bool FakeJira::Impl::Matches(const JqlQuery& query, const Issue& issue, const Snapshot& snapshot) {
+  for (const std::vector<std::string>& keys : query.key_sets) {
+    if (std::find(keys.begin(), keys.end(), issue.key) == keys.end()) return false;
+  }
+  for (const JqlTimeBound& bound : query.time_bounds) {
+    long long value = bound.field == "updated" ? snapshot.updated_ms : issue.created_ms;
+    bool ok = bound.op == "="    ? value == bound.epoch_ms
+              : bound.op == ">"  ? value > bound.epoch_ms
+              : bound.op == ">=" ? value >= bound.epoch_ms
+              : bound.op == "<"  ? value < bound.epoch_ms
+                                 : value <= bound.epoch_ms;
+    if (!ok) return false;
+  }
+  for (const std::string& term : query.text_terms) {
+    if (snapshot.text.find(util::Lower(term)) == std::string::npos) return false;
+  }
+  return true;
+}
+
+}  // namespace fake

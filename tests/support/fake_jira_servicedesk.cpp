@@ -1,0 +1,300 @@
+#include <algorithm>
+
+#include <fmt/format.h>
+#include <rapidjson/document.h>
+
+#include "block_kit.h"
+#include "fake_jira_impl.h"
+#include "http_util.h"
+#include "util/json_util.h"
+#include "util/strings.h"
+
+namespace fake {
+
+using jira::IdValue;
+using jira::JsonReply;
+using jira::KBool;
+using jira::kExperimental;
+using jira::KInt;
+using jira::KStr;
+using jira::ParseInt;
+using jira::Reply;
+using jira::ServiceDeskError;
+
+bool FakeJira::Impl::IsOurDesk(const std::string& id) { return id == kServiceDeskId || id == kProjectKey; }
+
+Reply FakeJira::Impl::DeskNotFound(const std::string& id) {
+  return ServiceDeskError(404,
+                          fmt::format("The service desk with ID '{}' does not exist or you do not have "
+                                      "permission to access it.",
+                                      id),
+                          "sd.service.desk.not.found");
+}
+
+Reply FakeJira::Impl::GetServiceDesk(const std::string& id) {
+  if (!IsOurDesk(id)) return DeskNotFound(id);
+  return JsonReply(200, [&](Writer& w) {
+    w.StartObject();
+    KStr(w, "id", kServiceDeskId);
+    KStr(w, "projectId", kProjectId);
+    KStr(w, "projectName", "Support");
+    KStr(w, "projectKey", kProjectKey);
+    w.Key("_links");
+    w.StartObject();
+    KStr(w, "self", fmt::format("{}/rest/servicedeskapi/servicedesk/{}", base(), kServiceDeskId));
+    w.EndObject();
+    w.EndObject();
+  });
+}
+
+Reply FakeJira::Impl::GetRequestType(const std::string& desk, const std::string& id) {
+  if (!IsOurDesk(desk)) return DeskNotFound(desk);
+  if (id != kRequestTypeId) {
+    return ServiceDeskError(404, fmt::format("The request type with ID '{}' does not exist in this service desk.", id),
+                            "sd.request.type.not.found");
+  }
+  return JsonReply(200, [&](Writer& w) {
+    w.StartObject();
+    KStr(w, "_expands", "field");
+    KStr(w, "id", kRequestTypeId);
+    w.Key("_links");
+    w.StartObject();
+    KStr(w, "self",
+         fmt::format("{}/rest/servicedeskapi/servicedesk/{}/requesttype/{}", base(), kServiceDeskId, kRequestTypeId));
+    w.EndObject();
+    KStr(w, "name", kRequestTypeName);
+    KStr(w, "description", "Get assistance for general IT problems and questions.");
+    KStr(w, "helpText", "");
+    KStr(w, "issueTypeId", "10002");
+    KStr(w, "serviceDeskId", kServiceDeskId);
+    KStr(w, "portalId", kPortalId);
+    w.Key("groupIds");
+    w.StartArray();
+    w.String("1");
+    w.EndArray();
+    w.EndObject();
+  });
+}
+
+bool FakeJira::Impl::PageParams(const Call& call, long long cap, long long* start, long long* limit, Reply* error) {
+  *start = 0;
+  *limit = 50;
+  std::string start_text = QueryParam(call.resource, "start");
+  std::string limit_text = QueryParam(call.resource, "limit");
+  if ((!start_text.empty() && !ParseInt(start_text, start)) || (!limit_text.empty() && !ParseInt(limit_text, limit)) ||
+      *limit == 0) {
+    *error = ServiceDeskError(400, "The start and limit parameters must be non-negative numbers (limit > 0).",
+                              "sd.api.paging.invalid");
+    return false;
+  }
+  *limit = std::min(*limit, cap);  // the server's cap; `limit` echoes it
+  return true;
+}
+
+Reply FakeJira::Impl::Customers(const Call& call, const std::string& desk) {
+  // Experimental endpoints refuse callers that did not opt in.
+  if (util::Lower(call.experimental) != "opt-in")
+    return ServiceDeskError(412, kExperimental, "sd.api.experimental.required");
+  if (!IsOurDesk(desk)) return DeskNotFound(desk);
+  long long start = 0;
+  long long limit = 0;
+  Reply error;
+  if (!PageParams(call, 50, &start, &limit, &error)) return error;
+  std::string query = util::Lower(QueryParam(call.resource, "query"));
+  std::vector<const User*> matches;
+  for (const User& user : users) {
+    if (!user.customer) continue;
+    if (query.empty() || util::Lower(user.email).find(query) != std::string::npos ||
+        util::Lower(user.display_name).find(query) != std::string::npos) {
+      matches.push_back(&user);
+    }
+  }
+  long long end = std::min<long long>(static_cast<long long>(matches.size()), start + limit);
+  bool is_last = end >= static_cast<long long>(matches.size());
+  return JsonReply(200, [&](Writer& w) {
+    w.StartObject();
+    w.Key("_expands");
+    w.StartArray();
+    w.EndArray();
+    KInt(w, "size", std::max(0LL, end - start));
+    KInt(w, "start", start);
+    KInt(w, "limit", limit);
+    KBool(w, "isLastPage", is_last);
+    WritePageLinks(w, fmt::format("/rest/servicedeskapi/servicedesk/{}/customer", kServiceDeskId), start, limit,
+                   is_last, "");
+    w.Key("values");
+    w.StartArray();
+    for (long long i = start; i < end; ++i) WriteServiceDeskUser(w, *matches[static_cast<size_t>(i)]);
+    w.EndArray();
+    w.EndObject();
+  });
+}
+
+Reply FakeJira::Impl::CreateRequest(const Call& call) {
+  rapidjson::Document doc;
+  doc.Parse(call.body.c_str());
+  if (doc.HasParseError() || !doc.IsObject()) {
+    return ServiceDeskError(400, "The request body could not be parsed as JSON.", "sd.api.request.body.invalid");
+  }
+  std::string desk = IdValue(doc, "serviceDeskId");
+  std::string request_type = IdValue(doc, "requestTypeId");
+  if (desk.empty()) return ServiceDeskError(400, "The serviceDeskId is required.", "sd.api.service.desk.id.required");
+  if (request_type.empty()) {
+    return ServiceDeskError(400, "The requestTypeId is required.", "sd.api.request.type.id.required");
+  }
+  if (desk != kServiceDeskId) return DeskNotFound(desk);
+  if (request_type != kRequestTypeId) {
+    return ServiceDeskError(
+        400, fmt::format("The request type with ID '{}' does not exist in this service desk.", request_type),
+        "sd.request.type.not.found");
+  }
+  if (!doc.HasMember("requestFieldValues") || !doc["requestFieldValues"].IsObject()) {
+    return ServiceDeskError(400, "Summary: You must specify a summary of the issue.",
+                            "sd.validation.request.field.required");
+  }
+  const rapidjson::Value& values = doc["requestFieldValues"];
+  std::string summary;
+  std::string description;
+  std::vector<std::pair<std::string, std::string>> fields;
+  for (const auto& member : values.GetObject()) {
+    std::string field = member.name.GetString();
+    if (field == "summary" || field == "description") {
+      if (!member.value.IsString()) {
+        return ServiceDeskError(400, fmt::format("{}: The value must be a string.", FieldLabel(field)),
+                                "sd.validation.request.field.invalid");
+      }
+      (field == "summary" ? summary : description) = member.value.GetString();
+      continue;
+    }
+    bool known = std::any_of(request_fields.begin(), request_fields.end(),
+                             [&](const auto& entry) { return entry.first == field; });
+    if (!known) {
+      return ServiceDeskError(400, fmt::format("The field '{}' is not valid for this request type.", field),
+                              "sd.validation.request.field.unknown");
+    }
+    fields.emplace_back(field, json::Serialize(member.value));
+  }
+  if (summary.find_first_not_of(" \t") == std::string::npos) {
+    return ServiceDeskError(400, "Summary: You must specify a summary of the issue.",
+                            "sd.validation.request.field.required");
+  }
+  if (Utf8Length(summary) > 255) {
+    return ServiceDeskError(400, "Summary: Summary must be less than 255 characters.",
+                            "sd.validation.request.field.invalid");
+  }
+  if (summary.find_first_of("\r\n") != std::string::npos) {
+    return ServiceDeskError(400, "Summary: The summary is invalid because it contains newline characters.",
+                            "sd.validation.request.field.invalid");
+  }
+  std::string reporter = kBotAccountId;
+  if (doc.HasMember("raiseOnBehalfOf")) {
+    const rapidjson::Value& on_behalf = doc["raiseOnBehalfOf"];
+    const User* user = on_behalf.IsString() ? FindUser(on_behalf.GetString()) : nullptr;
+    // The contract is an accountId of a customer (or the caller itself).
+    if (user == nullptr || (!user->customer && user->account_id != kBotAccountId)) {
+      std::string shown = on_behalf.IsString() ? on_behalf.GetString() : json::Serialize(on_behalf);
+      return ServiceDeskError(400,
+                              fmt::format("The user '{}' does not exist or is not a customer of this service "
+                                          "desk.",
+                                          shown),
+                              "sd.customer.request.raise.on.behalf.of.invalid");
+    }
+    reporter = user->account_id;
+  }
+  if (doc.HasMember("requestParticipants")) {
+    const rapidjson::Value& participants = doc["requestParticipants"];
+    if (!participants.IsArray()) {
+      return ServiceDeskError(400, "requestParticipants must be a list of accountIds.",
+                              "sd.request.participants.invalid");
+    }
+    for (const rapidjson::Value& id : participants.GetArray()) {
+      if (!id.IsString() || FindUser(id.GetString()) == nullptr) {
+        return ServiceDeskError(400, "requestParticipants contains an unknown accountId.",
+                                "sd.request.participants.invalid");
+      }
+    }
+  }
+  Issue& issue = CreateIssueLocked(summary, description, reporter, request_type);
+  issue.fields = std::move(fields);
+  IndexLocked(issue);
+  Bump();
+  return JsonReply(201, [&](Writer& w) { WriteRequest(w, issue); });
+}
+
+Reply FakeJira::Impl::RequestNotFound(const std::string& key) {
+  return ServiceDeskError(404,
+                          fmt::format("The request '{}' does not exist or you do not have permission to see it.", key),
+                          "sd.customer.request.not.found");
+}
+
+Reply FakeJira::Impl::GetRequest(const std::string& key) {
+  Issue* issue = FindIssue(key);
+  if (issue == nullptr) return RequestNotFound(key);
+  return JsonReply(200, [&](Writer& w) { WriteRequest(w, *issue); });
+}
+
+Reply FakeJira::Impl::ServiceDeskComments(const Call& call, const std::string& key) {
+  Issue* issue = FindIssue(key);
+  if (issue == nullptr) return RequestNotFound(key);
+  long long start = 0;
+  long long limit = 0;
+  Reply error;
+  if (!PageParams(call, comment_page_cap, &start, &limit, &error)) return error;
+  std::string public_text = QueryParam(call.resource, "public");
+  std::string internal_text = QueryParam(call.resource, "internal");
+  bool want_public = public_text != "false";
+  bool want_internal = internal_text != "false";
+  std::vector<const Comment*> matches;
+  for (const Comment& comment : issue->comments) {
+    if (comment.is_public ? want_public : want_internal) matches.push_back(&comment);
+  }
+  long long end = std::min<long long>(static_cast<long long>(matches.size()), start + limit);
+  bool is_last = end >= static_cast<long long>(matches.size());
+  std::string extra;
+  if (!public_text.empty()) extra += "public=" + public_text + "&";
+  if (!internal_text.empty()) extra += "internal=" + internal_text + "&";
+  return JsonReply(200, [&](Writer& w) {
+    w.StartObject();
+    w.Key("_expands");
+    w.StartArray();
+    w.String("attachment");
+    w.String("renderedBody");
+    w.EndArray();
+    KInt(w, "size", std::max(0LL, end - start));
+    KInt(w, "start", start);
+    KInt(w, "limit", limit);
+    KBool(w, "isLastPage", is_last);
+    WritePageLinks(w, fmt::format("/rest/servicedeskapi/request/{}/comment", issue->id), start, limit, is_last, extra);
+    w.Key("values");
+    w.StartArray();
+    for (long long i = start; i < end; ++i) WriteServiceDeskComment(w, *issue, *matches[static_cast<size_t>(i)]);
+    w.EndArray();
+    w.EndObject();
+  });
+}
+
+Reply FakeJira::Impl::ServiceDeskAddComment(const Call& call, const std::string& key) {
+  Issue* issue = FindIssue(key);
+  if (issue == nullptr) return RequestNotFound(key);
+  rapidjson::Document doc;
+  doc.Parse(call.body.c_str());
+  if (doc.HasParseError() || !doc.IsObject()) {
+    return ServiceDeskError(400, "The request body could not be parsed as JSON.", "sd.api.request.body.invalid");
+  }
+  if (!doc.HasMember("body") || !doc["body"].IsString() ||
+      std::string(doc["body"].GetString()).find_first_not_of(" \t\r\n") == std::string::npos) {
+    return ServiceDeskError(400, "The comment body can not be empty.", "sd.comment.body.required");
+  }
+  // [unverified] `public` defaults to true when omitted; send it explicitly.
+  bool is_public = true;
+  if (doc.HasMember("public")) {
+    if (!doc["public"].IsBool()) {
+      return ServiceDeskError(400, "The value of 'public' must be true or false.", "sd.comment.public.invalid");
+    }
+    is_public = doc["public"].GetBool();
+  }
+  Comment& comment = AddCommentLocked(*issue, kBotAccountId, doc["body"].GetString(), is_public, {});
+  return JsonReply(201, [&](Writer& w) { WriteServiceDeskComment(w, *issue, comment); });
+}
+
+}  // namespace fake

@@ -1,0 +1,65 @@
+#include "loopback_http_server.h"
+
+#include <fmt/format.h>
+
+#include "util/strings.h"
+
+namespace fake {
+
+std::string HttpRequest::Header(std::string_view name) const {
+  std::string wanted = util::Lower(name);
+  for (const auto& [key, value] : headers) {
+    if (util::Lower(key) == wanted) return value;
+  }
+  return {};
+}
+
+LoopbackHttpServer::LoopbackHttpServer() {
+  server_.clear_access_channels(websocketpp::log::alevel::all);
+  server_.clear_error_channels(websocketpp::log::elevel::all);
+  server_.init_asio(&io_);
+  server_.set_reuse_addr(true);
+}
+
+LoopbackHttpServer::~LoopbackHttpServer() { Stop(); }
+
+void LoopbackHttpServer::Start(Handler handler) {
+  handler_ = std::move(handler);
+  server_.set_http_handler([this](websocketpp::connection_hdl hdl) { OnHttp(hdl); });
+  boost::asio::ip::tcp::endpoint endpoint(boost::asio::ip::make_address("127.0.0.1"), 0);
+  server_.listen(endpoint);
+  server_.start_accept();
+  boost::system::error_code ec;
+  port_ = server_.get_local_endpoint(ec).port();
+  thread_ = std::thread([this] { io_.run(); });
+}
+
+void LoopbackHttpServer::Stop(const std::function<void()>& last) {
+  if (!thread_.joinable()) return;
+  boost::asio::post(io_, [this, &last] {
+    std::error_code ec;
+    server_.stop_listening(ec);
+    if (last) last();
+  });
+  // Let what `last` started finish, then stop.
+  boost::asio::post(io_, [this] { io_.stop(); });
+  thread_.join();
+}
+
+std::string LoopbackHttpServer::base_url() const { return fmt::format("http://127.0.0.1:{}", port_); }
+
+void LoopbackHttpServer::OnHttp(websocketpp::connection_hdl hdl) {
+  auto con = server_.get_con_from_hdl(hdl);
+  HttpRequest request;
+  request.method = con->get_request().get_method();
+  request.resource = con->get_resource();
+  request.body = con->get_request_body();
+  for (const auto& [name, value] : con->get_request().get_headers()) request.headers.emplace_back(name, value);
+  HttpResponse response = handler_(request);
+  con->set_status(static_cast<websocketpp::http::status_code::value>(response.status));
+  if (!response.content_type.empty()) con->append_header("Content-Type", response.content_type);
+  for (const auto& [name, value] : response.headers) con->append_header(name, value);
+  con->set_body(response.body);
+}
+
+}  // namespace fake
