@@ -6,12 +6,12 @@
 
 #include "bridge/form.h"
 #include "bridge/text.h"
+#include "slack/mrkdwn.h"
 
 namespace slack {
 namespace {
 
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
-using bridge::EscapeMrkdwn;
 using bridge::TruncateChars;
 
 void Str(Writer& w, const std::string& text) { w.String(text.c_str(), static_cast<rapidjson::SizeType>(text.size())); }

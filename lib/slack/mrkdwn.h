@@ -26,4 +26,7 @@ bridge::RichText ParseMrkdwn(std::string_view mrkdwn);
 // and header cells are bold; code blocks stay verbatim.
 std::string RenderMrkdwn(const bridge::RichText& text);
 
+// Plain text for mrkdwn: & < > become entities, nothing else changes.
+std::string EscapeMrkdwn(std::string_view text);
+
 }  // namespace slack

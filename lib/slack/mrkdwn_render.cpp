@@ -1,6 +1,5 @@
 // bridge::RichText → Slack mrkdwn: RenderMrkdwn of mrkdwn.h.
 #include "bridge/rich_text.h"
-#include "bridge/text.h"
 #include "slack/mrkdwn.h"
 
 namespace slack {
@@ -17,19 +16,19 @@ std::string Span(const Inline& span) {
   using Kind = Inline::Kind;
   switch (span.kind) {
     case Kind::kText:
-      return bridge::EscapeMrkdwn(span.text);
+      return EscapeMrkdwn(span.text);
     case Kind::kLink:
-      if (span.target.empty()) return bridge::EscapeMrkdwn(span.text);
+      if (span.target.empty()) return EscapeMrkdwn(span.text);
       // Inside <url|label> Slack ends the URL at '|' and the token at '>'.
       return "<" + bridge::markup::PercentEncode(span.target, "<>| ") +
-             (span.text.empty() ? "" : "|" + bridge::EscapeMrkdwn(span.text)) + ">";
+             (span.text.empty() ? "" : "|" + EscapeMrkdwn(span.text)) + ">";
     case Kind::kUserMention:
       // Text, never a live <@U…>: a mention must not notify anyone.
-      return span.text.empty() ? "@someone" : "@" + bridge::EscapeMrkdwn(span.text);
+      return span.text.empty() ? "@someone" : "@" + EscapeMrkdwn(span.text);
     case Kind::kChannel:
-      return "#" + bridge::EscapeMrkdwn(span.text.empty() ? span.target : span.text);
+      return "#" + EscapeMrkdwn(span.text.empty() ? span.target : span.text);
     case Kind::kBroadcast:
-      return "@" + bridge::EscapeMrkdwn(span.text);
+      return "@" + EscapeMrkdwn(span.text);
     case Kind::kLineBreak:
       return "\n";
   }
@@ -65,6 +64,17 @@ std::string TableRow(const Block& row) {
 
 }  // namespace
 
+std::string EscapeMrkdwn(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '&') out += "&amp;";
+    else if (c == '<') out += "&lt;";
+    else if (c == '>') out += "&gt;";
+    else out += c;
+  }
+  return out;
+}
+
 std::string RenderMrkdwn(const bridge::RichText& text) {
   std::string out;
   bridge::markup::ListNumbering numbering;
@@ -89,7 +99,7 @@ std::string RenderMrkdwn(const bridge::RichText& text) {
       case Block::Kind::kCode:
         // Verbatim; only Slack's three reserved characters must still be
         // entities or "<b>" would vanish from the message.
-        out += "```" + bridge::EscapeMrkdwn(block.verbatim) + "```";
+        out += "```" + EscapeMrkdwn(block.verbatim) + "```";
         break;
       case Block::Kind::kRule:
         out += "----";
