@@ -2,6 +2,7 @@
 #include <iterator>
 #include <utility>
 
+#include "bridge/markup_support.h"
 #include "bridge/rich_text.h"
 #include "slack/mrkdwn.h"
 #include "util/strings.h"

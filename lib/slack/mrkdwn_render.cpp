@@ -1,4 +1,5 @@
 // bridge::RichText → Slack mrkdwn: RenderMrkdwn of mrkdwn.h.
+#include "bridge/markup_support.h"
 #include "bridge/rich_text.h"
 #include "slack/mrkdwn.h"
 

@@ -5,6 +5,7 @@
 #include <optional>
 #include <utility>
 
+#include "bridge/markup_support.h"
 #include "bridge/rich_text.h"
 #include "bridge/text.h"
 

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "bridge/markup_support.h"
 #include "util/strings.h"
 
 namespace helpdesk::jira::wiki_internal {

@@ -4,6 +4,7 @@
 #include <optional>
 #include <utility>
 
+#include "bridge/markup_support.h"
 #include "helpdesk/jira/wiki.h"
 #include "helpdesk/jira/wiki_inline.h"
 #include "util/strings.h"

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <string>
 
+#include "bridge/markup_support.h"
 #include "helpdesk/jira/wiki.h"
 #include "util/strings.h"
 
