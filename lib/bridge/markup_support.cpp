@@ -30,6 +30,16 @@ int ListNumbering::Next(const Block& block) {
   return ++numbers_[depth - 1];
 }
 
+std::string JoinLines(const RichText& text, const std::function<std::string(const Block& block, int number)>& line) {
+  std::string out;
+  ListNumbering numbering;
+  for (size_t b = 0; b < text.blocks.size(); ++b) {
+    if (b > 0) out += '\n';
+    out += line(text.blocks[b], numbering.Next(text.blocks[b]));
+  }
+  return out;
+}
+
 std::string WriteInlines(const std::vector<Inline>& inlines, unsigned extra, const Markers& markers,
                          const std::function<void(size_t k, std::string& out)>& write) {
   constexpr Mark kOrder[] = {kBold, kItalic, kStrike, kCode};

@@ -32,6 +32,10 @@ class ListNumbering {
   std::vector<int> numbers_;
 };
 
+// `text` a line per block, each as `line(block, number)` writes it, joined
+// by '\n'; `number` is what ListNumbering gives the block.
+std::string JoinLines(const RichText& text, const std::function<std::string(const Block& block, int number)>& line);
+
 // The emphasis markers to write around runs written one after another.
 struct MarkChange {
   std::vector<Mark> close;  // innermost first

@@ -118,36 +118,28 @@ void NameMentions(RichText& text, const std::map<std::string, std::string>& name
 }
 
 std::string ToPlainString(const RichText& text) {
-  std::string out;
-  markup::ListNumbering numbering;
-  for (size_t b = 0; b < text.blocks.size(); ++b) {
-    const Block& block = text.blocks[b];
-    if (b > 0) out += '\n';
-    int number = numbering.Next(block);
+  return markup::JoinLines(text, [](const Block& block, int number) -> std::string {
     switch (block.kind) {
       case Block::Kind::kCode:
-        out += block.verbatim;
-        break;
+        return block.verbatim;
       case Block::Kind::kRule:
-        out += "----";
-        break;
-      case Block::Kind::kTableRow:
-        for (size_t i = 0; i < block.cells.size(); ++i) out += (i ? " | " : "") + InlinesToPlain(block.cells[i]);
-        break;
+        return "----";
+      case Block::Kind::kTableRow: {
+        std::string row;
+        for (size_t i = 0; i < block.cells.size(); ++i) row += (i ? " | " : "") + InlinesToPlain(block.cells[i]);
+        return row;
+      }
       case Block::Kind::kBulletItem:
       case Block::Kind::kNumberedItem:
-        out += markup::ListItemPrefix(block, number) + InlinesToPlain(block.inlines);
-        break;
+        return markup::ListItemPrefix(block, number) + InlinesToPlain(block.inlines);
       case Block::Kind::kQuote:
-        if (!block.inlines.empty()) out += "> " + InlinesToPlain(block.inlines);
-        break;
+        return block.inlines.empty() ? "" : "> " + InlinesToPlain(block.inlines);
       case Block::Kind::kParagraph:
       case Block::Kind::kHeading:
-        out += InlinesToPlain(block.inlines);
-        break;
+        return InlinesToPlain(block.inlines);
     }
-  }
-  return out;
+    return {};
+  });
 }
 
 }  // namespace bridge

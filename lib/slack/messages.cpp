@@ -18,23 +18,35 @@ void Str(Writer& w, const std::string& text) { w.String(text.c_str(), static_cas
 
 void Key(Writer& w, const char* key) { w.Key(key); }
 
+// One "key": value member.
+void Field(Writer& w, const char* key, const std::string& text) {
+  Key(w, key);
+  Str(w, text);
+}
+void Field(Writer& w, const char* key, const char* text) {
+  Key(w, key);
+  w.String(text);
+}
+void Field(Writer& w, const char* key, bool value) {
+  Key(w, key);
+  w.Bool(value);
+}
+void Field(Writer& w, const char* key, int value) {
+  Key(w, key);
+  w.Int(value);
+}
+
 void Text(Writer& w, const char* type, const std::string& text, size_t max) {
   w.StartObject();
-  Key(w, "type");
-  w.String(type);
-  Key(w, "text");
-  Str(w, TruncateChars(text, max));
-  if (std::string(type) == "plain_text") {
-    Key(w, "emoji");
-    w.Bool(true);
-  }
+  Field(w, "type", type);
+  Field(w, "text", TruncateChars(text, max));
+  if (std::string(type) == "plain_text") Field(w, "emoji", true);
   w.EndObject();
 }
 
 void Section(Writer& w, const std::string& mrkdwn) {
   w.StartObject();
-  Key(w, "type");
-  w.String("section");
+  Field(w, "type", "section");
   Key(w, "text");
   Text(w, "mrkdwn", mrkdwn, 3000);
   w.EndObject();
@@ -42,8 +54,7 @@ void Section(Writer& w, const std::string& mrkdwn) {
 
 void Context(Writer& w, const std::string& mrkdwn) {
   w.StartObject();
-  Key(w, "type");
-  w.String("context");
+  Field(w, "type", "context");
   Key(w, "elements");
   w.StartArray();
   Text(w, "mrkdwn", mrkdwn, 3000);
@@ -55,25 +66,19 @@ void Context(Writer& w, const std::string& mrkdwn) {
 void BeginMessage(Writer& w, const std::string& channel, const std::string& thread_ts, const std::string& fallback,
                   const std::string& metadata_key) {
   w.StartObject();
-  Key(w, "channel");
-  Str(w, channel);
+  Field(w, "channel", channel);
   if (!thread_ts.empty()) {
-    Key(w, "thread_ts");
-    Str(w, thread_ts);  // a string: a float loses precision
+    Field(w, "thread_ts", thread_ts);  // a string: a float loses precision
   }
-  Key(w, "text");
-  Str(w, TruncateChars(fallback, 3000));
-  Key(w, "unfurl_links");
-  w.Bool(false);
+  Field(w, "text", TruncateChars(fallback, 3000));
+  Field(w, "unfurl_links", false);
   if (!metadata_key.empty()) {
     Key(w, "metadata");
     w.StartObject();
-    Key(w, "event_type");
-    w.String("slackdesk");
+    Field(w, "event_type", "slackdesk");
     Key(w, "event_payload");
     w.StartObject();
-    Key(w, "key");
-    Str(w, metadata_key);
+    Field(w, "key", metadata_key);
     w.EndObject();
     w.EndObject();
   }
@@ -102,12 +107,9 @@ std::string TicketMessage(const std::string& channel, const std::string& thread_
 }
 
 void InputBlock(Writer& w, const char* block_id, const char* label, bool optional) {
-  Key(w, "type");
-  w.String("input");
-  Key(w, "block_id");
-  w.String(block_id);
-  Key(w, "optional");
-  w.Bool(optional);
+  Field(w, "type", "input");
+  Field(w, "block_id", block_id);
+  Field(w, "optional", optional);
   Key(w, "label");
   Text(w, "plain_text", label, 2000);
 }
@@ -119,20 +121,11 @@ void TextInput(Writer& w, const char* block_id, const char* label, bool optional
   InputBlock(w, block_id, label, optional);
   Key(w, "element");
   w.StartObject();
-  Key(w, "type");
-  w.String("plain_text_input");
-  Key(w, "action_id");
-  w.String("value");
-  if (multiline) {
-    Key(w, "multiline");
-    w.Bool(true);
-  }
-  Key(w, "max_length");
-  w.Int(static_cast<int>(max_chars));
-  if (!initial.empty()) {
-    Key(w, "initial_value");
-    Str(w, TruncateChars(initial, max_chars));
-  }
+  Field(w, "type", "plain_text_input");
+  Field(w, "action_id", "value");
+  if (multiline) Field(w, "multiline", true);
+  Field(w, "max_length", static_cast<int>(max_chars));
+  if (!initial.empty()) Field(w, "initial_value", TruncateChars(initial, max_chars));
   w.EndObject();
   w.EndObject();
 }
@@ -141,8 +134,7 @@ void Option(Writer& w, const std::string& name) {
   w.StartObject();
   Key(w, "text");
   Text(w, "plain_text", name, 75);
-  Key(w, "value");
-  Str(w, name);
+  Field(w, "value", name);
   w.EndObject();
 }
 
@@ -157,23 +149,17 @@ std::string PromptMessage(const std::string& channel, const std::string& thread_
   w.StartArray();
   Section(w, "Hi <@" + user + ">! I can turn this into a support request. Press *Submit request*, check the details, and I'll post the ticket right here.");
   w.StartObject();
-  Key(w, "type");
-  w.String("actions");
-  Key(w, "block_id");
-  w.String("slackdesk_prompt");
+  Field(w, "type", "actions");
+  Field(w, "block_id", "slackdesk_prompt");
   Key(w, "elements");
   w.StartArray();
   w.StartObject();
-  Key(w, "type");
-  w.String("button");
-  Key(w, "action_id");
-  w.String(bridge::kOpenFormAction);
-  Key(w, "style");
-  w.String("primary");
+  Field(w, "type", "button");
+  Field(w, "action_id", bridge::kOpenFormAction);
+  Field(w, "style", "primary");
   Key(w, "text");
   Text(w, "plain_text", "Submit request", 75);
-  Key(w, "value");
-  Str(w, TruncateChars(button_value, 2000));
+  Field(w, "value", TruncateChars(button_value, 2000));
   w.EndObject();
   w.EndArray();
   w.EndObject();
@@ -240,16 +226,10 @@ std::string EphemeralMessage(const std::string& channel, const std::string& user
   rapidjson::StringBuffer buffer;
   Writer w(buffer);
   w.StartObject();
-  Key(w, "channel");
-  Str(w, channel);
-  Key(w, "user");
-  Str(w, user);
-  if (!thread_ts.empty()) {
-    Key(w, "thread_ts");
-    Str(w, thread_ts);
-  }
-  Key(w, "text");
-  Str(w, TruncateChars(text, 3000));
+  Field(w, "channel", channel);
+  Field(w, "user", user);
+  if (!thread_ts.empty()) Field(w, "thread_ts", thread_ts);
+  Field(w, "text", TruncateChars(text, 3000));
   w.EndObject();
   return Finish(buffer);
 }
@@ -259,16 +239,12 @@ std::string RequestForm(const std::string& trigger_id, const std::string& summar
   rapidjson::StringBuffer buffer;
   Writer w(buffer);
   w.StartObject();
-  Key(w, "trigger_id");
-  Str(w, trigger_id);
+  Field(w, "trigger_id", trigger_id);
   Key(w, "view");
   w.StartObject();
-  Key(w, "type");
-  w.String("modal");
-  Key(w, "callback_id");
-  w.String(bridge::kRequestCallback);
-  Key(w, "private_metadata");
-  Str(w, TruncateChars(private_metadata, 3000));
+  Field(w, "type", "modal");
+  Field(w, "callback_id", bridge::kRequestCallback);
+  Field(w, "private_metadata", TruncateChars(private_metadata, 3000));
   Key(w, "title");
   Text(w, "plain_text", "Support request", 24);
   Key(w, "submit");
@@ -285,10 +261,8 @@ std::string RequestForm(const std::string& trigger_id, const std::string& summar
   InputBlock(w, "severity", "Severity", false);
   Key(w, "element");
   w.StartObject();
-  Key(w, "type");
-  w.String("static_select");
-  Key(w, "action_id");
-  w.String("value");
+  Field(w, "type", "static_select");
+  Field(w, "action_id", "value");
   Key(w, "options");
   w.StartArray();
   for (const std::string& severity : bridge::kSeverities) Option(w, severity);
@@ -308,12 +282,10 @@ std::string FieldErrorResponse(const std::string& block_id, const std::string& m
   rapidjson::StringBuffer buffer;
   Writer w(buffer);
   w.StartObject();
-  Key(w, "response_action");
-  w.String("errors");
+  Field(w, "response_action", "errors");
   Key(w, "errors");
   w.StartObject();
-  Key(w, block_id.c_str());
-  Str(w, TruncateChars(message, 2000));
+  Field(w, block_id.c_str(), TruncateChars(message, 2000));
   w.EndObject();
   w.EndObject();
   return Finish(buffer);

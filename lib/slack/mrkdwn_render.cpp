@@ -77,40 +77,28 @@ std::string EscapeMrkdwn(std::string_view text) {
 }
 
 std::string RenderMrkdwn(const bridge::RichText& text) {
-  std::string out;
-  bridge::markup::ListNumbering numbering;
-  for (size_t b = 0; b < text.blocks.size(); ++b) {
-    const Block& block = text.blocks[b];
-    if (b > 0) out += '\n';
-    int number = numbering.Next(block);
+  return bridge::markup::JoinLines(text, [](const Block& block, int number) -> std::string {
     switch (block.kind) {
       case Block::Kind::kParagraph:
-        out += Inlines(block.inlines);
-        break;
+        return Inlines(block.inlines);
       case Block::Kind::kHeading:
-        out += Inlines(block.inlines, bridge::kBold);
-        break;
+        return Inlines(block.inlines, bridge::kBold);
       case Block::Kind::kQuote:
-        out += Quoted(Inlines(block.inlines));
-        break;
+        return Quoted(Inlines(block.inlines));
       case Block::Kind::kBulletItem:
       case Block::Kind::kNumberedItem:
-        out += bridge::markup::ListItemPrefix(block, number) + Inlines(block.inlines);
-        break;
+        return bridge::markup::ListItemPrefix(block, number) + Inlines(block.inlines);
       case Block::Kind::kCode:
         // Verbatim; only Slack's three reserved characters must still be
         // entities or "<b>" would vanish from the message.
-        out += "```" + EscapeMrkdwn(block.verbatim) + "```";
-        break;
+        return "```" + EscapeMrkdwn(block.verbatim) + "```";
       case Block::Kind::kRule:
-        out += "----";
-        break;
+        return "----";
       case Block::Kind::kTableRow:
-        out += TableRow(block);
-        break;
+        return TableRow(block);
     }
-  }
-  return out;
+    return {};
+  });
 }
 
 }  // namespace slack

@@ -41,6 +41,11 @@ util::Status Statement::Run() {
   return Status();
 }
 
+util::Result<int> Statement::RunChanges() {
+  if (auto status = Run(); !status) return tl::make_unexpected(status.error());
+  return ChangedRows(db_);
+}
+
 std::string Statement::Text(int column) const {
   const unsigned char* text = sqlite3_column_text(stmt_, column);
   if (text == nullptr) return {};

@@ -4,7 +4,10 @@
 // and the operation's name.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "util/error.h"
 
@@ -24,11 +27,41 @@ class Statement {
   bool ok() const { return stmt_ != nullptr; }
   Statement& Bind(int index, const std::string& text);
   Statement& Bind(int index, long long value);
+  // Binds `values` to the parameters 1, 2, … in order.
+  template <class... Values>
+  Statement& BindAll(const Values&... values) {
+    int index = 0;
+    (Bind(++index, values), ...);
+    return *this;
+  }
   // Steps once: true when a row is available, false when done; errors go to
   // error().
   bool Step();
   // Runs to completion (for statements without rows).
   util::Status Run();
+  // Runs to completion; the number of rows it changed.
+  util::Result<int> RunChanges();
+  // The first row as `read(*this)` makes it; nullopt when there is none.
+  template <class Read>
+  auto First(Read read) -> util::Result<std::optional<decltype(read(*this))>> {
+    std::optional<decltype(read(*this))> row;
+    if (Step()) row = read(*this);
+    if (auto status = Status(); !status) return tl::make_unexpected(status.error());
+    return row;
+  }
+  // The first row's `read(*this)`, or `fallback` when there is none.
+  template <class T, class Read>
+  util::Result<T> FirstOr(T fallback, Read read) {
+    return First(read).map([&fallback](auto row) { return row ? T(std::move(*row)) : std::move(fallback); });
+  }
+  // Every row, as `read(*this)` makes it.
+  template <class Read>
+  auto All(Read read) -> util::Result<std::vector<decltype(read(*this))>> {
+    std::vector<decltype(read(*this))> rows;
+    while (Step()) rows.push_back(read(*this));
+    if (auto status = Status(); !status) return tl::make_unexpected(status.error());
+    return rows;
+  }
   std::string Text(int column) const;
   long long Int(int column) const;
   // The error of prepare or the last step, if any.

@@ -25,28 +25,15 @@ std::string FormatValue(double value) {
   return fmt::format("{}", value);
 }
 
-// HELP text escapes only backslash and newline (exposition format 0.0.4).
-std::string EscapeHelp(const std::string& text) {
+// Backslash and newline escaped, and the double quote when `quote` (the
+// exposition format 0.0.4 escapes all three in label values, only the first
+// two in HELP text).
+std::string Escape(const std::string& text, bool quote) {
   std::string out;
   for (char c : text) {
     if (c == '\\') {
       out += "\\\\";
-    } else if (c == '\n') {
-      out += "\\n";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
-// Label values also escape the double quote that ends them.
-std::string EscapeLabelValue(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    if (c == '\\') {
-      out += "\\\\";
-    } else if (c == '"') {
+    } else if (c == '"' && quote) {
       out += "\\\"";
     } else if (c == '\n') {
       out += "\\n";
@@ -56,6 +43,9 @@ std::string EscapeLabelValue(const std::string& text) {
   }
   return out;
 }
+
+std::string EscapeHelp(const std::string& text) { return Escape(text, false); }
+std::string EscapeLabelValue(const std::string& text) { return Escape(text, true); }
 
 // `{a="1",b="2"}`, or "" without labels; `extra` (the le of a bucket) last.
 std::string RenderLabels(const Labels& labels, const std::pair<std::string, std::string>* extra = nullptr) {

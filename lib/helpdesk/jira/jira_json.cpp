@@ -18,18 +18,32 @@ void WriteString(Writer& writer, std::string_view text) {
   writer.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
 }
 
-// Parses `body` as a JSON object into `doc`; the error names what was
-// expected.
-util::Status ParseObject(std::string_view body, rapidjson::Document* doc, const char* what) {
-  doc->Parse(body.data(), body.size());
-  if (doc->HasParseError() || !doc->IsObject()) {
+// The JSON `write` writes, as a string.
+template <class Write>
+std::string WriteJson(Write write) {
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  write(w);
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+// Parses `body` as a JSON object and returns what `read` makes of it; the
+// error names what was expected.
+template <class Read>
+auto ReadObject(std::string_view body, const char* what, Read read) -> decltype(read(rapidjson::Document())) {
+  rapidjson::Document doc;
+  doc.Parse(body.data(), body.size());
+  if (doc.HasParseError() || !doc.IsObject()) {
     std::string detail = ErrorMessageFromBody(body);
     return util::MakeError(util::ErrorCode::kServerError,
                            detail.empty() ? fmt::format("the response is not {}", what)
                                           : fmt::format("the response is not {} ({})", what, detail));
   }
-  return util::Ok();
+  return read(doc);
 }
+
+// A response without something it must have.
+tl::unexpected<util::Error> Lacks(const char* what) { return util::MakeError(util::ErrorCode::kServerError, what); }
 
 // The member as a string whether Jira sent a string or a number (ids are
 // documented as strings but some endpoints answer numbers).
@@ -87,78 +101,75 @@ bool ValueMentions(const rapidjson::Value& value, const std::string& marker) {
 std::string CreateRequestBody(const std::string& service_desk_id, const std::string& request_type_id,
                               const std::string& summary, const std::string& description,
                               const std::string& on_behalf_of) {
-  rapidjson::StringBuffer buffer;
-  Writer w(buffer);
-  w.StartObject();
-  w.Key("serviceDeskId");
-  WriteString(w, service_desk_id);
-  w.Key("requestTypeId");
-  WriteString(w, request_type_id);
-  w.Key("requestFieldValues");
-  w.StartObject();
-  w.Key("summary");
-  WriteString(w, summary);
-  w.Key("description");
-  WriteString(w, description);
-  w.EndObject();
-  if (!on_behalf_of.empty()) {
-    w.Key("raiseOnBehalfOf");
-    WriteString(w, on_behalf_of);
-  }
-  w.EndObject();
-  return std::string(buffer.GetString(), buffer.GetSize());
+  return WriteJson([&](Writer& w) {
+    w.StartObject();
+    w.Key("serviceDeskId");
+    WriteString(w, service_desk_id);
+    w.Key("requestTypeId");
+    WriteString(w, request_type_id);
+    w.Key("requestFieldValues");
+    w.StartObject();
+    w.Key("summary");
+    WriteString(w, summary);
+    w.Key("description");
+    WriteString(w, description);
+    w.EndObject();
+    if (!on_behalf_of.empty()) {
+      w.Key("raiseOnBehalfOf");
+      WriteString(w, on_behalf_of);
+    }
+    w.EndObject();
+  });
 }
 
 std::string AddCommentBody(const std::string& body, const std::string& marker) {
-  rapidjson::StringBuffer buffer;
-  Writer w(buffer);
-  w.StartObject();
-  w.Key("body");
-  WriteString(w, body);
-  w.Key("properties");
-  w.StartArray();
-  w.StartObject();
-  w.Key("key");
-  w.String(kInternalProperty);
-  w.Key("value");
-  w.StartObject();
-  w.Key("internal");
-  w.Bool(false);
-  w.EndObject();
-  w.EndObject();
-  w.StartObject();
-  w.Key("key");
-  w.String(kMarkerProperty);
-  w.Key("value");
-  w.StartObject();
-  w.Key("marker");
-  WriteString(w, marker);
-  w.EndObject();
-  w.EndObject();
-  w.EndArray();
-  w.EndObject();
-  return std::string(buffer.GetString(), buffer.GetSize());
+  return WriteJson([&](Writer& w) {
+    w.StartObject();
+    w.Key("body");
+    WriteString(w, body);
+    w.Key("properties");
+    w.StartArray();
+    w.StartObject();
+    w.Key("key");
+    w.String(kInternalProperty);
+    w.Key("value");
+    w.StartObject();
+    w.Key("internal");
+    w.Bool(false);
+    w.EndObject();
+    w.EndObject();
+    w.StartObject();
+    w.Key("key");
+    w.String(kMarkerProperty);
+    w.Key("value");
+    w.StartObject();
+    w.Key("marker");
+    WriteString(w, marker);
+    w.EndObject();
+    w.EndObject();
+    w.EndArray();
+    w.EndObject();
+  });
 }
 
 std::string SearchBody(const std::string& jql, const std::vector<std::string>& fields, int max_results,
                        const std::string& next_page_token) {
-  rapidjson::StringBuffer buffer;
-  Writer w(buffer);
-  w.StartObject();
-  w.Key("jql");
-  WriteString(w, jql);
-  w.Key("fields");
-  w.StartArray();
-  for (const std::string& field : fields) WriteString(w, field);
-  w.EndArray();
-  w.Key("maxResults");
-  w.Int(max_results);
-  if (!next_page_token.empty()) {
-    w.Key("nextPageToken");
-    WriteString(w, next_page_token);
-  }
-  w.EndObject();
-  return std::string(buffer.GetString(), buffer.GetSize());
+  return WriteJson([&](Writer& w) {
+    w.StartObject();
+    w.Key("jql");
+    WriteString(w, jql);
+    w.Key("fields");
+    w.StartArray();
+    for (const std::string& field : fields) WriteString(w, field);
+    w.EndArray();
+    w.Key("maxResults");
+    w.Int(max_results);
+    if (!next_page_token.empty()) {
+      w.Key("nextPageToken");
+      WriteString(w, next_page_token);
+    }
+    w.EndObject();
+  });
 }
 
 StatusCategory CategoryFromKey(std::string_view key) {
@@ -194,74 +205,70 @@ std::string ChangedSinceJql(long long since_ms, const std::vector<std::string>& 
 }
 
 util::Result<Identity> ParseIdentity(std::string_view body) {
-  rapidjson::Document doc;
-  if (auto ok = ParseObject(body, &doc, "a user"); !ok) return tl::make_unexpected(ok.error());
-  Identity identity;
-  identity.id = json::GetString(doc, "accountId");
-  identity.display_name = json::GetString(doc, "displayName");
-  identity.email = json::GetString(doc, "emailAddress");
-  identity.time_zone = json::GetString(doc, "timeZone");
-  if (identity.id.empty()) {
-    return util::MakeError(util::ErrorCode::kServerError, "the user has no accountId");
-  }
-  return identity;
+  return ReadObject(body, "a user", [](const rapidjson::Value& doc) -> util::Result<Identity> {
+    Identity identity;
+    identity.id = json::GetString(doc, "accountId");
+    identity.display_name = json::GetString(doc, "displayName");
+    identity.email = json::GetString(doc, "emailAddress");
+    identity.time_zone = json::GetString(doc, "timeZone");
+    if (identity.id.empty()) return Lacks("the user has no accountId");
+    return identity;
+  });
 }
 
 util::Result<ServiceDesk> ParseServiceDesk(std::string_view body) {
-  rapidjson::Document doc;
-  if (auto ok = ParseObject(body, &doc, "a service desk"); !ok) return tl::make_unexpected(ok.error());
-  ServiceDesk desk;
-  desk.id = GetId(doc, "id");
-  desk.project_key = json::GetString(doc, "projectKey");
-  desk.project_name = json::GetString(doc, "projectName");
-  if (desk.project_key.empty()) {
-    return util::MakeError(util::ErrorCode::kServerError, "the service desk has no projectKey");
-  }
-  return desk;
+  return ReadObject(body, "a service desk", [](const rapidjson::Value& doc) -> util::Result<ServiceDesk> {
+    ServiceDesk desk;
+    desk.id = GetId(doc, "id");
+    desk.project_key = json::GetString(doc, "projectKey");
+    desk.project_name = json::GetString(doc, "projectName");
+    if (desk.project_key.empty()) return Lacks("the service desk has no projectKey");
+    return desk;
+  });
 }
 
 util::Result<std::string> ParseRequestTypeName(std::string_view body) {
-  rapidjson::Document doc;
-  if (auto ok = ParseObject(body, &doc, "a request type"); !ok) return tl::make_unexpected(ok.error());
-  return json::GetString(doc, "name");
+  return ReadObject(body, "a request type", [](const rapidjson::Value& doc) -> util::Result<std::string> {
+    return json::GetString(doc, "name");
+  });
 }
 
 util::Result<CustomerPage> ParseCustomerPage(std::string_view body) {
-  rapidjson::Document doc;
-  if (auto ok = ParseObject(body, &doc, "a page of customers"); !ok) return tl::make_unexpected(ok.error());
-  CustomerPage page;
-  page.is_last_page = json::GetBool(doc, "isLastPage", true);
-  page.start = json::GetInt(doc, "start", 0);
-  if (const auto* values = json::GetArray(doc, "values")) {
-    for (const auto& value : values->GetArray()) {
-      page.customers.push_back({json::GetString(value, "accountId"), json::GetString(value, "emailAddress")});
+  return ReadObject(body, "a page of customers", [](const rapidjson::Value& doc) -> util::Result<CustomerPage> {
+    CustomerPage page;
+    page.is_last_page = json::GetBool(doc, "isLastPage", true);
+    page.start = json::GetInt(doc, "start", 0);
+    if (const auto* values = json::GetArray(doc, "values")) {
+      for (const auto& value : values->GetArray()) {
+        page.customers.push_back({json::GetString(value, "accountId"), json::GetString(value, "emailAddress")});
+      }
     }
-  }
-  page.size = json::GetInt(doc, "size", static_cast<long long>(page.customers.size()));
-  return page;
+    page.size = json::GetInt(doc, "size", static_cast<long long>(page.customers.size()));
+    return page;
+  });
 }
 
 util::Result<Ticket> ParseRequest(std::string_view body) {
-  rapidjson::Document doc;
-  if (auto ok = ParseObject(body, &doc, "a customer request"); !ok) return tl::make_unexpected(ok.error());
-  Ticket ticket;
-  ticket.id = GetId(doc, "issueId");
-  ticket.key = json::GetString(doc, "issueKey");
-  if (ticket.key.empty()) return util::MakeError(util::ErrorCode::kServerError, "the request has no issueKey");
-  if (const auto* values = json::GetArray(doc, "requestFieldValues")) {
-    for (const auto& value : values->GetArray()) {
-      if (json::GetString(value, "fieldId") == "summary") ticket.summary = json::GetString(value, "value");
+  return ReadObject(body, "a customer request", [](const rapidjson::Value& doc) -> util::Result<Ticket> {
+    Ticket ticket;
+    ticket.id = GetId(doc, "issueId");
+    ticket.key = json::GetString(doc, "issueKey");
+    if (ticket.key.empty()) return Lacks("the request has no issueKey");
+    if (const auto* values = json::GetArray(doc, "requestFieldValues")) {
+      for (const auto& value : values->GetArray()) {
+        if (json::GetString(value, "fieldId") == "summary") ticket.summary = json::GetString(value, "value");
+      }
     }
-  }
-  if (ticket.summary.empty()) ticket.summary = json::GetString(doc, "summary");
-  if (const auto* status = json::GetObject(doc, "currentStatus")) {
-    ticket.status = StatusFromJira(json::GetString(*status, "status"), json::GetString(*status, "statusCategory"));
-  }
-  if (const auto* links = json::GetObject(doc, "_links")) {
-    ticket.web_url = json::GetString(*links, "web");
-    ticket.agent_url = json::GetString(*links, "agent");
-  }
-  return ticket;
+    if (ticket.summary.empty()) ticket.summary = json::GetString(doc, "summary");
+    if (const auto* status = json::GetObject(doc, "currentStatus")) {
+      ticket.status = StatusFromJira(json::GetString(*status, "status"), json::GetString(*status, "statusCategory"));
+    }
+    if (const auto* links = json::GetObject(doc, "_links")) {
+      ticket.web_url = json::GetString(*links, "web");
+      ticket.agent_url = json::GetString(*links, "agent");
+    }
+    return ticket;
+  });
 }
 
 bool RequestMentions(std::string_view body, const std::string& marker) {
@@ -280,50 +287,50 @@ bool RequestMentions(std::string_view body, const std::string& marker) {
 }
 
 util::Result<SearchPage> ParseSearchPage(std::string_view body) {
-  rapidjson::Document doc;
-  if (auto ok = ParseObject(body, &doc, "a search result"); !ok) return tl::make_unexpected(ok.error());
-  const auto* issues = json::GetArray(doc, "issues");
-  if (issues == nullptr) return util::MakeError(util::ErrorCode::kServerError, "the search result has no issues");
-  SearchPage page;
-  for (const auto& value : issues->GetArray()) {
-    SearchPage::Issue issue;
-    issue.id = GetId(value, "id");
-    issue.key = json::GetString(value, "key");
-    if (const auto* fields = json::GetObject(value, "fields")) {
-      issue.updated_ms = ParseJiraTime(json::GetString(*fields, "updated"));
-      if (const auto* status = json::GetObject(*fields, "status")) {
-        const auto* category = json::GetObject(*status, "statusCategory");
-        issue.status =
-            StatusFromJira(json::GetString(*status, "name"), category ? json::GetString(*category, "key") : "");
+  return ReadObject(body, "a search result", [](const rapidjson::Value& doc) -> util::Result<SearchPage> {
+    const auto* issues = json::GetArray(doc, "issues");
+    if (issues == nullptr) return Lacks("the search result has no issues");
+    SearchPage page;
+    for (const auto& value : issues->GetArray()) {
+      SearchPage::Issue issue;
+      issue.id = GetId(value, "id");
+      issue.key = json::GetString(value, "key");
+      if (const auto* fields = json::GetObject(value, "fields")) {
+        issue.updated_ms = ParseJiraTime(json::GetString(*fields, "updated"));
+        if (const auto* status = json::GetObject(*fields, "status")) {
+          const auto* category = json::GetObject(*status, "statusCategory");
+          issue.status =
+              StatusFromJira(json::GetString(*status, "name"), category ? json::GetString(*category, "key") : "");
+        }
       }
+      page.issues.push_back(std::move(issue));
     }
-    page.issues.push_back(std::move(issue));
-  }
-  // isLast is the documented end marker; a token without it still means
-  // more, and no token means no more whatever isLast says.
-  page.next_page_token = json::GetString(doc, "nextPageToken");
-  if (json::GetBool(doc, "isLast", false)) page.next_page_token.clear();
-  return page;
+    // isLast is the documented end marker; a token without it still means
+    // more, and no token means no more whatever isLast says.
+    page.next_page_token = json::GetString(doc, "nextPageToken");
+    if (json::GetBool(doc, "isLast", false)) page.next_page_token.clear();
+    return page;
+  });
 }
 
 util::Result<WireCommentPage> ParseCommentPage(std::string_view body) {
-  rapidjson::Document doc;
-  if (auto ok = ParseObject(body, &doc, "a page of comments"); !ok) return tl::make_unexpected(ok.error());
-  const auto* comments = json::GetArray(doc, "comments");
-  if (comments == nullptr) return util::MakeError(util::ErrorCode::kServerError, "the page has no comments array");
-  WireCommentPage page;
-  page.start_at = json::GetInt(doc, "startAt", 0);
-  for (const auto& value : comments->GetArray()) page.comments.push_back(CommentFromValue(value));
-  page.total = json::GetInt(doc, "total", page.start_at + static_cast<long long>(page.comments.size()));
-  return page;
+  return ReadObject(body, "a page of comments", [](const rapidjson::Value& doc) -> util::Result<WireCommentPage> {
+    const auto* comments = json::GetArray(doc, "comments");
+    if (comments == nullptr) return Lacks("the page has no comments array");
+    WireCommentPage page;
+    page.start_at = json::GetInt(doc, "startAt", 0);
+    for (const auto& value : comments->GetArray()) page.comments.push_back(CommentFromValue(value));
+    page.total = json::GetInt(doc, "total", page.start_at + static_cast<long long>(page.comments.size()));
+    return page;
+  });
 }
 
 util::Result<WireComment> ParseComment(std::string_view body) {
-  rapidjson::Document doc;
-  if (auto ok = ParseObject(body, &doc, "a comment"); !ok) return tl::make_unexpected(ok.error());
-  WireComment comment = CommentFromValue(doc);
-  if (comment.id.empty()) return util::MakeError(util::ErrorCode::kServerError, "the comment has no id");
-  return comment;
+  return ReadObject(body, "a comment", [](const rapidjson::Value& doc) -> util::Result<WireComment> {
+    WireComment comment = CommentFromValue(doc);
+    if (comment.id.empty()) return Lacks("the comment has no id");
+    return comment;
+  });
 }
 
 }  // namespace helpdesk::jira

@@ -182,12 +182,7 @@ std::string BlockText(const Block& block) {
 }  // namespace
 
 std::string RenderWiki(const bridge::RichText& text) {
-  std::string out;
-  for (size_t b = 0; b < text.blocks.size(); ++b) {
-    if (b > 0) out += '\n';
-    out += BlockText(text.blocks[b]);
-  }
-  return out;
+  return bridge::markup::JoinLines(text, [](const Block& block, int /*number*/) { return BlockText(block); });
 }
 
 }  // namespace helpdesk::jira
