@@ -21,12 +21,24 @@ std::string StateValue(const rapidjson::Value& values, const char* block, const 
   return GetString(*element, "value");
 }
 
+// Parses `payload` into `doc`: false when it is not JSON or, when `type` is
+// given, when its "type" is another.
+bool Parse(std::string_view payload, rapidjson::Document& doc, const char* type = nullptr) {
+  doc.Parse(payload.data(), payload.size());
+  return !doc.HasParseError() && (type == nullptr || GetString(doc, "type") == type);
+}
+
+// object[outer][inner] as a string; "" when either is missing.
+std::string Inner(const rapidjson::Value& object, const char* outer, const char* inner) {
+  const rapidjson::Value* value = GetObject(object, outer);
+  return value == nullptr ? std::string() : GetString(*value, inner);
+}
+
 }  // namespace
 
 std::optional<MessageEvent> ParseMessageEvent(std::string_view payload_json) {
   rapidjson::Document doc;
-  doc.Parse(payload_json.data(), payload_json.size());
-  if (doc.HasParseError()) return std::nullopt;
+  if (!Parse(payload_json, doc)) return std::nullopt;
   const rapidjson::Value* event = GetObject(doc, "event");
   if (event == nullptr) return std::nullopt;
   MessageEvent message;
@@ -40,10 +52,8 @@ std::optional<MessageEvent> ParseMessageEvent(std::string_view payload_json) {
   if (message.subtype == "message_changed") {
     body = GetObject(*event, "message");
     if (body == nullptr) return std::nullopt;
-    if (const rapidjson::Value* edited = GetObject(*body, "edited")) message.edited_ts = GetString(*edited, "ts");
-    if (const rapidjson::Value* previous = GetObject(*event, "previous_message")) {
-      message.previous_text = GetString(*previous, "text");
-    }
+    message.edited_ts = Inner(*body, "edited", "ts");
+    message.previous_text = Inner(*event, "previous_message", "text");
   }
   message.user = GetString(*body, "user");
   message.bot_id = GetString(*body, "bot_id");
@@ -60,13 +70,12 @@ std::optional<MessageEvent> ParseMessageEvent(std::string_view payload_json) {
 
 std::optional<ButtonClick> ParseButtonClick(std::string_view payload_json) {
   rapidjson::Document doc;
-  doc.Parse(payload_json.data(), payload_json.size());
-  if (doc.HasParseError() || GetString(doc, "type") != "block_actions") return std::nullopt;
+  if (!Parse(payload_json, doc, "block_actions")) return std::nullopt;
   const rapidjson::Value* actions = json::GetArray(doc, "actions");
   if (actions == nullptr || actions->Empty()) return std::nullopt;
   ButtonClick click;
-  if (const rapidjson::Value* user = GetObject(doc, "user")) click.user = GetString(*user, "id");
-  if (const rapidjson::Value* channel = GetObject(doc, "channel")) click.channel = GetString(*channel, "id");
+  click.user = Inner(doc, "user", "id");
+  click.channel = Inner(doc, "channel", "id");
   click.trigger_id = GetString(doc, "trigger_id");
   click.action_id = GetString((*actions)[0], "action_id");
   click.value = GetString((*actions)[0], "value");
@@ -75,15 +84,14 @@ std::optional<ButtonClick> ParseButtonClick(std::string_view payload_json) {
 
 std::optional<bridge::FormSubmitted> ParseFormSubmission(std::string_view payload_json) {
   rapidjson::Document doc;
-  doc.Parse(payload_json.data(), payload_json.size());
-  if (doc.HasParseError() || GetString(doc, "type") != "view_submission") return std::nullopt;
+  if (!Parse(payload_json, doc, "view_submission")) return std::nullopt;
   const rapidjson::Value* view = GetObject(doc, "view");
   if (view == nullptr) return std::nullopt;
   bridge::FormSubmitted form;
   form.view_id = GetString(*view, "id");
   form.callback_id = GetString(*view, "callback_id");
   form.private_metadata = GetString(*view, "private_metadata");
-  if (const rapidjson::Value* user = GetObject(doc, "user")) form.user = GetString(*user, "id");
+  form.user = Inner(doc, "user", "id");
   if (const rapidjson::Value* state = GetObject(*view, "state")) {
     if (const rapidjson::Value* values = GetObject(*state, "values")) {
       form.summary = StateValue(*values, "summary", "value");
