@@ -10,6 +10,7 @@
 #include <variant>
 #include <vector>
 
+#include "bridge/equality.h"
 #include "bridge/rich_text.h"
 #include "bridge/ticket.h"
 
@@ -21,23 +22,23 @@ namespace bridge {
 struct PromptContent {
   std::string user;          // who mentioned the bot (greeted by name)
   std::string button_value;  // EncodeThread(thread)
-  bool operator==(const PromptContent& o) const { return user == o.user && button_value == o.button_value; }
+  auto Fields() const { return std::tie(user, button_value); }
 };
 // "Ticket X was created", kept up to date with the ticket's status.
 struct ConfirmationContent {
   TicketView ticket;
-  bool operator==(const ConfirmationContent& o) const { return ticket == o.ticket; }
+  auto Fields() const { return std::tie(ticket); }
 };
 // "This thread already has a ticket: X".
 struct ExistingTicketContent {
   TicketView ticket;
-  bool operator==(const ExistingTicketContent& o) const { return ticket == o.ticket; }
+  auto Fields() const { return std::tie(ticket); }
 };
 // A short note from the bot; `text` is the bot's own sentence, with any
 // outside words in it escaped by the renderer like all text.
 struct NoticeContent {
   std::string text;
-  bool operator==(const NoticeContent& o) const { return text == o.text; }
+  auto Fields() const { return std::tie(text); }
 };
 // An agent's public comment, relayed; the Slack adapter splits a long one
 // into several posts.
@@ -46,10 +47,7 @@ struct AgentCommentContent {
   std::string ticket_key;
   RichText body;
   long long comment_created_ms = 0;  // for the sync-lag metric
-  bool operator==(const AgentCommentContent& o) const {
-    return agent == o.agent && ticket_key == o.ticket_key && body == o.body &&
-           comment_created_ms == o.comment_created_ms;
-  }
+  auto Fields() const { return std::tie(agent, ticket_key, body, comment_created_ms); }
 };
 
 using PostContent =
@@ -66,17 +64,14 @@ struct PrepareForm {
   std::string user;
   RichText text;  // the mention as written
   std::string bot_user_id;
-  bool operator==(const PrepareForm& o) const {
-    return key == o.key && thread == o.thread && mention_ts == o.mention_ts && user == o.user && text == o.text &&
-           bot_user_id == o.bot_user_id;
-  }
+  auto Fields() const { return std::tie(key, thread, mention_ts, user, text, bot_user_id); }
 };
 
 struct PostMessage {
   std::string key;
   ThreadRef thread;
   PostContent content;
-  bool operator==(const PostMessage& o) const { return key == o.key && thread == o.thread && content == o.content; }
+  auto Fields() const { return std::tie(key, thread, content); }
 };
 
 // Visible to `user` only; cannot be found again afterwards, so it is shown
@@ -87,9 +82,7 @@ struct PostEphemeral {
   std::string user;
   std::string thread_ts;  // "" outside a thread
   std::string text;
-  bool operator==(const PostEphemeral& o) const {
-    return key == o.key && channel == o.channel && user == o.user && thread_ts == o.thread_ts && text == o.text;
-  }
+  auto Fields() const { return std::tie(key, channel, user, thread_ts, text); }
 };
 
 // Sets the confirmation message `ts` to show the ticket as it is now.
@@ -98,9 +91,7 @@ struct UpdateConfirmation {
   std::string channel;
   std::string ts;
   TicketView ticket;
-  bool operator==(const UpdateConfirmation& o) const {
-    return key == o.key && channel == o.channel && ts == o.ts && ticket == o.ticket;
-  }
+  auto Fields() const { return std::tie(key, channel, ts, ticket); }
 };
 
 // Raises a ticket from a submitted form.
@@ -113,27 +104,21 @@ struct CreateTicket {
   std::string description;
   std::string severity;
   std::string marker;  // TicketMarker(view_id): finds it again after a crash
-  bool operator==(const CreateTicket& o) const {
-    return key == o.key && thread == o.thread && view_id == o.view_id && user == o.user && summary == o.summary &&
-           description == o.description && severity == o.severity && marker == o.marker;
-  }
+  auto Fields() const { return std::tie(key, thread, view_id, user, summary, description, severity, marker); }
 };
 
 // A Slack reply (or its edit) as a public comment on the ticket.
 struct AddComment {
   std::string key;
   std::string ticket_key;
-  std::string marker;  // finds the comment again after a crash
-  std::string user;    // the Slack author, named in the comment
-  RichText text;       // without the bot's mention
+  std::string marker;                                      // finds the comment again after a crash
+  std::string user;                                        // the Slack author, named in the comment
+  RichText text;                                           // without the bot's mention
   std::vector<std::pair<std::string, std::string>> files;  // name, permalink
   std::string channel;
   std::string ts;
   bool edit = false;
-  bool operator==(const AddComment& o) const {
-    return key == o.key && ticket_key == o.ticket_key && marker == o.marker && user == o.user && text == o.text &&
-           files == o.files && channel == o.channel && ts == o.ts && edit == o.edit;
-  }
+  auto Fields() const { return std::tie(key, ticket_key, marker, user, text, files, channel, ts, edit); }
 };
 
 using Effect = std::variant<PrepareForm, PostMessage, PostEphemeral, UpdateConfirmation, CreateTicket, AddComment>;
@@ -156,28 +141,25 @@ struct SaveMention {
   std::string user;
   std::string summary;
   std::string description;
-  bool operator==(const SaveMention& o) const {
-    return thread == o.thread && mention_ts == o.mention_ts && user == o.user && summary == o.summary &&
-           description == o.description;
-  }
+  auto Fields() const { return std::tie(thread, mention_ts, user, summary, description); }
 };
 
 // Links the thread to its new ticket.
 struct LinkThread {
   TicketLink link;
-  bool operator==(const LinkThread& o) const { return link == o.link; }
+  auto Fields() const { return std::tie(link); }
 };
 
 struct RecordConfirmation {
   std::string ticket_key;
   std::string ts;
-  bool operator==(const RecordConfirmation& o) const { return ticket_key == o.ticket_key && ts == o.ts; }
+  auto Fields() const { return std::tie(ticket_key, ts); }
 };
 
 struct RecordStatus {
   std::string ticket_key;
   TicketStatus status;
-  bool operator==(const RecordStatus& o) const { return ticket_key == o.ticket_key && status == o.status; }
+  auto Fields() const { return std::tie(ticket_key, status); }
 };
 
 // How far the sync has read the ticket.
@@ -185,9 +167,7 @@ struct RecordSyncPosition {
   std::string ticket_key;
   std::string comment_cursor;
   long long updated_ms = 0;
-  bool operator==(const RecordSyncPosition& o) const {
-    return ticket_key == o.ticket_key && comment_cursor == o.comment_cursor && updated_ms == o.updated_ms;
-  }
+  auto Fields() const { return std::tie(ticket_key, comment_cursor, updated_ms); }
 };
 
 // Opens the request form now: a trigger_id dies 3 s after the click, so
@@ -197,20 +177,19 @@ struct OpenForm {
   ThreadRef thread;
   std::string summary;
   std::string description;
-  bool operator==(const OpenForm& o) const {
-    return trigger_id == o.trigger_id && thread == o.thread && summary == o.summary && description == o.description;
-  }
+  auto Fields() const { return std::tie(trigger_id, thread, summary, description); }
 };
 
 // Input that leads nowhere but deserves a line in the log (the core itself
 // does not log).
 struct Note {
   std::string text;
-  bool operator==(const Note& o) const { return text == o.text; }
+  auto Fields() const { return std::tie(text); }
 };
 
-using Action = std::variant<Note, SaveMention, LinkThread, RecordConfirmation, RecordStatus, RecordSyncPosition, OpenForm,
-                            PrepareForm, PostMessage, PostEphemeral, UpdateConfirmation, CreateTicket, AddComment>;
+using Action =
+    std::variant<Note, SaveMention, LinkThread, RecordConfirmation, RecordStatus, RecordSyncPosition, OpenForm,
+                 PrepareForm, PostMessage, PostEphemeral, UpdateConfirmation, CreateTicket, AddComment>;
 
 // The action as an Effect when it is one.
 bool IsEffect(const Action& action);

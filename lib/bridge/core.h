@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "bridge/actions.h"
+#include "bridge/equality.h"
 #include "bridge/events.h"
 #include "bridge/ticket.h"
 
@@ -24,15 +25,15 @@ namespace bridge {
 struct SavedMention {
   std::string summary;
   std::string description;
-  bool operator==(const SavedMention& o) const { return summary == o.summary && description == o.description; }
+  auto Fields() const { return std::tie(summary, description); }
 };
 
 // What Handle needs to know besides the event, loaded by app before the call.
 struct Facts {
-  std::string bot_user_id;          // auth.test's user_id: the bot's own messages
-  std::string helpdesk_account_id;  // the helpdesk account slackdesk writes as
-  bool channel_allowed = true;      // the event's channel is in allowed_channels
-  std::optional<TicketLink> link;   // the link of the event's thread, or of its ticket
+  std::string bot_user_id;              // auth.test's user_id: the bot's own messages
+  std::string helpdesk_account_id;      // the helpdesk account slackdesk writes as
+  bool channel_allowed = true;          // the event's channel is in allowed_channels
+  std::optional<TicketLink> link;       // the link of the event's thread, or of its ticket
   std::optional<SavedMention> mention;  // the saved mention of the event's thread
 };
 
@@ -61,7 +62,7 @@ FactsQuery NeededFacts(const Effect& effect);
 struct FieldError {
   std::string block_id;
   std::string message;
-  bool operator==(const FieldError& o) const { return block_id == o.block_id && message == o.message; }
+  auto Fields() const { return std::tie(block_id, message); }
 };
 
 // Checked before the ack: nullopt when the submission may go ahead (or is

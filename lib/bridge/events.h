@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "bridge/actions.h"
+#include "bridge/equality.h"
 #include "bridge/rich_text.h"
 #include "bridge/ticket.h"
 
@@ -19,7 +20,7 @@ namespace bridge {
 struct SharedFile {
   std::string name;
   std::string permalink;
-  bool operator==(const SharedFile& other) const { return name == other.name && permalink == other.permalink; }
+  auto Fields() const { return std::tie(name, permalink); }
 };
 
 // A message (or app_mention) event, a new one or an edit.
@@ -37,10 +38,8 @@ struct MessageReceived {
   std::string edited_ts;
   RichText previous_text;
 
-  bool operator==(const MessageReceived& o) const {
-    return app_mention == o.app_mention && subtype == o.subtype && channel == o.channel && user == o.user &&
-           bot_id == o.bot_id && ts == o.ts && thread_ts == o.thread_ts && text == o.text && files == o.files &&
-           edited_ts == o.edited_ts && previous_text == o.previous_text;
+  auto Fields() const {
+    return std::tie(app_mention, subtype, channel, user, bot_id, ts, thread_ts, text, files, edited_ts, previous_text);
   }
 };
 
@@ -52,10 +51,7 @@ struct ButtonClicked {
   std::string value;
   std::string trigger_id;
 
-  bool operator==(const ButtonClicked& o) const {
-    return envelope_id == o.envelope_id && user == o.user && action_id == o.action_id && value == o.value &&
-           trigger_id == o.trigger_id;
-  }
+  auto Fields() const { return std::tie(envelope_id, user, action_id, value, trigger_id); }
 };
 
 // A view_submission of a form.
@@ -69,10 +65,8 @@ struct FormSubmitted {
   std::string description;
   std::string severity;
 
-  bool operator==(const FormSubmitted& o) const {
-    return envelope_id == o.envelope_id && view_id == o.view_id && callback_id == o.callback_id && user == o.user &&
-           private_metadata == o.private_metadata && summary == o.summary && description == o.description &&
-           severity == o.severity;
+  auto Fields() const {
+    return std::tie(envelope_id, view_id, callback_id, user, private_metadata, summary, description, severity);
   }
 };
 
@@ -82,9 +76,7 @@ struct FormPrepared {
   std::string summary;
   std::string description;
 
-  bool operator==(const FormPrepared& o) const {
-    return request == o.request && summary == o.summary && description == o.description;
-  }
+  auto Fields() const { return std::tie(request, summary, description); }
 };
 
 // The ticket a CreateTicket made or found again; nullopt: it was not run
@@ -93,7 +85,7 @@ struct TicketCreated {
   CreateTicket request;
   std::optional<TicketLink> ticket;  // `thread` is the request's
 
-  bool operator==(const TicketCreated& o) const { return request == o.request && ticket == o.ticket; }
+  auto Fields() const { return std::tie(request, ticket); }
 };
 
 // A PostMessage that reached Slack, with its ts.
@@ -101,7 +93,7 @@ struct MessagePosted {
   PostMessage post;
   std::string ts;
 
-  bool operator==(const MessagePosted& o) const { return post == o.post && ts == o.ts; }
+  auto Fields() const { return std::tie(post, ts); }
 };
 
 // A side effect that failed for now and will be tried again.
@@ -109,7 +101,7 @@ struct EffectRetrying {
   Effect effect;
   std::string reason;  // short: "timeout", "server_error"
 
-  bool operator==(const EffectRetrying& o) const { return effect == o.effect && reason == o.reason; }
+  auto Fields() const { return std::tie(effect, reason); }
 };
 
 // A side effect that failed for good.
@@ -117,7 +109,7 @@ struct EffectFailed {
   Effect effect;
   std::string message;  // the other side's explanation
 
-  bool operator==(const EffectFailed& o) const { return effect == o.effect && message == o.message; }
+  auto Fields() const { return std::tie(effect, message); }
 };
 
 // A comment on a linked ticket, as the helpdesk reports it.
@@ -130,9 +122,8 @@ struct HelpdeskComment {
   bool written_by_slackdesk = false;
   long long created_ms = 0;
 
-  bool operator==(const HelpdeskComment& o) const {
-    return id == o.id && author_id == o.author_id && author_name == o.author_name && body == o.body &&
-           is_public == o.is_public && written_by_slackdesk == o.written_by_slackdesk && created_ms == o.created_ms;
+  auto Fields() const {
+    return std::tie(id, author_id, author_name, body, is_public, written_by_slackdesk, created_ms);
   }
 };
 
@@ -144,10 +135,7 @@ struct TicketActivity {
   std::vector<HelpdeskComment> comments;  // oldest first, only those after the link's cursor
   std::string next_cursor;
 
-  bool operator==(const TicketActivity& o) const {
-    return ticket_key == o.ticket_key && updated_ms == o.updated_ms && status == o.status && comments == o.comments &&
-           next_cursor == o.next_cursor;
-  }
+  auto Fields() const { return std::tie(ticket_key, updated_ms, status, comments, next_cursor); }
 };
 
 using Event = std::variant<MessageReceived, ButtonClicked, FormSubmitted, FormPrepared, TicketCreated, MessagePosted,

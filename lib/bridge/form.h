@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "bridge/equality.h"
 #include "bridge/rich_text.h"
 #include "bridge/ticket.h"
 
@@ -25,7 +26,7 @@ inline constexpr const char* kSummaryBlock = "summary";
 struct FormPrefill {
   std::string summary;      // first line without the bot's mention, <= 255 characters
   std::string description;  // the whole text with mentions made readable, <= 3000 characters
-  bool operator==(const FormPrefill& o) const { return summary == o.summary && description == o.description; }
+  auto Fields() const { return std::tie(summary, description); }
 };
 
 // From the mention as written, with the names of mentioned people already

@@ -13,6 +13,8 @@
 #include <string_view>
 #include <vector>
 
+#include "bridge/equality.h"
+
 namespace bridge {
 
 // Emphasis on a run of text; combined as bits.
@@ -38,10 +40,7 @@ struct Inline {
   std::string target;
   unsigned marks = kNoMark;
 
-  bool operator==(const Inline& other) const {
-    return kind == other.kind && text == other.text && target == other.target && marks == other.marks;
-  }
-  bool operator!=(const Inline& other) const { return !(*this == other); }
+  auto Fields() const { return std::tie(kind, text, target, marks); }
 };
 
 // One line of a message or comment. The markups are line-based, so a block
@@ -66,19 +65,14 @@ struct Block {
   int level = 0;
   bool header = false;
 
-  bool operator==(const Block& other) const {
-    return kind == other.kind && inlines == other.inlines && verbatim == other.verbatim && cells == other.cells &&
-           level == other.level && header == other.header;
-  }
-  bool operator!=(const Block& other) const { return !(*this == other); }
+  auto Fields() const { return std::tie(kind, inlines, verbatim, cells, level, header); }
 };
 
 struct RichText {
   std::vector<Block> blocks;
 
   bool empty() const { return blocks.empty(); }
-  bool operator==(const RichText& other) const { return blocks == other.blocks; }
-  bool operator!=(const RichText& other) const { return !(*this == other); }
+  auto Fields() const { return std::tie(blocks); }
 };
 
 // Builders, for the core and for tests.

@@ -5,6 +5,8 @@
 
 #include <string>
 
+#include "bridge/equality.h"
+
 namespace bridge {
 
 // A Slack thread: the channel and its parent message's ts.
@@ -12,10 +14,7 @@ struct ThreadRef {
   std::string channel;
   std::string thread_ts;
 
-  bool operator==(const ThreadRef& other) const {
-    return channel == other.channel && thread_ts == other.thread_ts;
-  }
-  bool operator!=(const ThreadRef& other) const { return !(*this == other); }
+  auto Fields() const { return std::tie(channel, thread_ts); }
 };
 
 // Where a ticket is in its life, as the bridge needs to know it.
@@ -30,8 +29,7 @@ struct TicketStatus {
   StatusCategory category = StatusCategory::kUnknown;
   std::string label;  // the helpdesk's own name: "Waiting for support"
 
-  bool operator==(const TicketStatus& other) const { return category == other.category && label == other.label; }
-  bool operator!=(const TicketStatus& other) const { return !(*this == other); }
+  auto Fields() const { return std::tie(category, label); }
 };
 
 // What the bot shows of a ticket in Slack.
@@ -41,9 +39,7 @@ struct TicketView {
   std::string status;  // the helpdesk's label
   std::string web_url;
 
-  bool operator==(const TicketView& other) const {
-    return key == other.key && summary == other.summary && status == other.status && web_url == other.web_url;
-  }
+  auto Fields() const { return std::tie(key, summary, status, web_url); }
 };
 
 // A thread's link to its ticket, as the store keeps it.
@@ -54,16 +50,14 @@ struct TicketLink {
   std::string web_url;
   std::string summary;
   TicketStatus status;
-  std::string confirmation_ts;  // the bot's confirmation message, once posted ("" before)
-  std::string comment_cursor;   // how far the sync read the ticket's comments (opaque)
+  std::string confirmation_ts;    // the bot's confirmation message, once posted ("" before)
+  std::string comment_cursor;     // how far the sync read the ticket's comments (opaque)
   long long last_updated_ms = 0;  // the ticket's `updated` when last synced
 
   TicketView View() const { return TicketView{ticket_key, summary, status.label, web_url}; }
-  bool operator==(const TicketLink& other) const {
-    return thread == other.thread && ticket_key == other.ticket_key && ticket_id == other.ticket_id &&
-           web_url == other.web_url && summary == other.summary && status == other.status &&
-           confirmation_ts == other.confirmation_ts && comment_cursor == other.comment_cursor &&
-           last_updated_ms == other.last_updated_ms;
+  auto Fields() const {
+    return std::tie(thread, ticket_key, ticket_id, web_url, summary, status, confirmation_ts, comment_cursor,
+                    last_updated_ms);
   }
 };
 
