@@ -4,10 +4,12 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include <catch2/catch.hpp>
 
 #include "slack/mrkdwn.h"
+#include "table.h"
 
 using namespace bridge;
 
@@ -19,37 +21,23 @@ std::string Plain(const std::string& mrkdwn, const std::map<std::string, std::st
   return ToPlainString(text);
 }
 
+// The plain form of Slack text, the names known, one row per rule.
+const std::string kMention =
+    "export fails for <@U2> in <#C9|finance> &amp; <https://x.test/a|the report>\nsecond line <!here>";
+const std::map<std::string, std::string> kAda{{"U2", "Ada Lovelace"}};
+
+// clang-format off
+const std::vector<testing::TextRule> kPlainForms = {
+    {"the plain form of a mention reads like the old humanized text", {{kMention, "export fails for @Ada Lovelace in #finance & the report (https://x.test/a)\nsecond line @here", kAda}, {kMention, "export fails for @U2 in #finance & the report (https://x.test/a)\nsecond line @here"}, {"<@UBOT> hi", "@UBOT hi", kAda}}},
+    {"the plain form keeps the lines and blank lines of the message", {{"a\nb", "a\nb"}, {"first paragraph\n\nsecond paragraph", "first paragraph\n\nsecond paragraph"}, {"a\n\n\nb\n", "a\n\n\nb\n"}, {"", ""}}},
+    {"the plain form decodes entities and shows tokens as text", {{"R&amp;D says a &lt; b &gt; c", "R&D says a < b > c"}, {"<https://x.test/a>", "https://x.test/a"}, {"<@U1|ada> and <#C1> cc <!channel> <!subteam^S1|@ops>", "@ada and #C1 cc @channel @ops"}}},
+    {"the plain form drops emphasis and keeps list bullets and quotes", {{"*urgent*: restart the _VPN_ ~now~ with `sudo`", "urgent: restart the VPN now with sudo"}, {"\xE2\x80\xA2 one\n    \xE2\x97\xA6 nested\n&gt; quoted", "\xE2\x80\xA2 one\n    \xE2\x97\xA6 nested\n> quoted"}, {"```\ncode *as is*\n```", "\ncode *as is*\n"}}},
+};
+// clang-format on
+
 }  // namespace
 
-TEST_CASE("the plain form of a mention reads like the old humanized text", "[rich_text]") {
-  std::map<std::string, std::string> names{{"U2", "Ada Lovelace"}};
-  std::string mention =
-      "export fails for <@U2> in <#C9|finance> &amp; <https://x.test/a|the report>\nsecond line <!here>";
-  CHECK(Plain(mention, names) ==
-        "export fails for @Ada Lovelace in #finance & the report (https://x.test/a)\nsecond line @here");
-  CHECK(Plain(mention) == "export fails for @U2 in #finance & the report (https://x.test/a)\nsecond line @here");
-  CHECK(Plain("<@UBOT> hi", names) == "@UBOT hi");
-}
-
-TEST_CASE("the plain form keeps the lines and blank lines of the message", "[rich_text]") {
-  CHECK(Plain("a\nb") == "a\nb");
-  CHECK(Plain("first paragraph\n\nsecond paragraph") == "first paragraph\n\nsecond paragraph");
-  CHECK(Plain("a\n\n\nb\n") == "a\n\n\nb\n");
-  CHECK(Plain("") == "");
-}
-
-TEST_CASE("the plain form decodes entities and shows tokens as text", "[rich_text]") {
-  CHECK(Plain("R&amp;D says a &lt; b &gt; c") == "R&D says a < b > c");
-  CHECK(Plain("<https://x.test/a>") == "https://x.test/a");
-  CHECK(Plain("<@U1|ada> and <#C1> cc <!channel> <!subteam^S1|@ops>") == "@ada and #C1 cc @channel @ops");
-}
-
-TEST_CASE("the plain form drops emphasis and keeps list bullets and quotes", "[rich_text]") {
-  CHECK(Plain("*urgent*: restart the _VPN_ ~now~ with `sudo`") == "urgent: restart the VPN now with sudo");
-  CHECK(Plain("\xE2\x80\xA2 one\n    \xE2\x97\xA6 nested\n&gt; quoted") ==
-        "\xE2\x80\xA2 one\n    \xE2\x97\xA6 nested\n> quoted");
-  CHECK(Plain("```\ncode *as is*\n```") == "\ncode *as is*\n");
-}
+TEST_CASE("the plain form of Slack text, rule by rule", "[rich_text]") { testing::CheckTextRules(kPlainForms, Plain); }
 
 TEST_CASE("a Slack message parses into lines of neutral blocks", "[rich_text]") {
   RichText text = slack::ParseMrkdwn("Hi *Ada* <@U1>\n\n&gt; see <https://x.test|docs>");

@@ -3,11 +3,11 @@
 // helpdesk-facts.md A).
 #include "helpdesk/jira/jira_json.h"
 
-#include "helpdesk/jira/jira_encoding.h"
-
 #include <catch2/catch.hpp>
 #include <rapidjson/document.h>
 
+#include "helpdesk/jira/jira_encoding.h"
+#include "table.h"
 #include "util/json_util.h"
 
 using namespace helpdesk::jira;
@@ -28,22 +28,25 @@ rapidjson::Document Parse(const std::string& text) {
 }  // namespace
 
 TEST_CASE("Jira times with +0000, +0530 and -0800 offsets read as the same instant", "[jira_json]") {
-  CHECK(ParseJiraTime("2026-11-24T12:34:56.789+0000") == kInstant);
-  CHECK(ParseJiraTime("2026-11-24T18:04:56.789+0530") == kInstant);
-  CHECK(ParseJiraTime("2026-11-24T04:34:56.789-0800") == kInstant);
-  CHECK(ParseJiraTime("2026-11-24T13:34:56.789+0100") == kInstant);
+  testing::CheckRows<const char*, std::optional<long long>>({{"2026-11-24T12:34:56.789+0000", kInstant},
+                                                             {"2026-11-24T18:04:56.789+0530", kInstant},
+                                                             {"2026-11-24T04:34:56.789-0800", kInstant},
+                                                             {"2026-11-24T13:34:56.789+0100", kInstant}},
+                                                            ParseJiraTime);
 }
 
 TEST_CASE("Jira times also come with colon offsets, Z, no or more fraction digits", "[jira_json]") {
-  CHECK(ParseJiraTime("2026-11-24T18:04:56.789+05:30") == kInstant);
-  CHECK(ParseJiraTime("2026-11-24T12:34:56.789Z") == kInstant);
-  CHECK(ParseJiraTime("2026-11-24T12:34:56.789123+0000") == kInstant);
-  CHECK(ParseJiraTime("2026-11-24T12:34:56.7+0000") == kInstant - 89);
-  // DateDTO.iso8601 has no milliseconds; the facts sheet's own example.
-  CHECK(ParseJiraTime("2015-10-08T14:42:00+0700") == 1444290120000LL);
-  CHECK(ParseJiraTime("2024-02-29T23:59:59+0000") == 1709251199000LL);
-  CHECK(ParseJiraTime("1970-01-01T00:00:00.000+0000") == 0);
-  CHECK(ParseJiraTime("1969-12-31T23:59:59.999+0000") == -1);
+  testing::CheckRows<const char*, std::optional<long long>>(
+      {{"2026-11-24T18:04:56.789+05:30", kInstant},
+       {"2026-11-24T12:34:56.789Z", kInstant},
+       {"2026-11-24T12:34:56.789123+0000", kInstant},
+       {"2026-11-24T12:34:56.7+0000", kInstant - 89},
+       // DateDTO.iso8601 has no milliseconds; the facts sheet's own example.
+       {"2015-10-08T14:42:00+0700", 1444290120000LL},
+       {"2024-02-29T23:59:59+0000", 1709251199000LL},
+       {"1970-01-01T00:00:00.000+0000", 0},
+       {"1969-12-31T23:59:59.999+0000", -1}},
+      ParseJiraTime);
   // The day changes across the offset.
   CHECK(ParseJiraTime("2026-01-01T00:30:00.000+0100") == ParseJiraTime("2025-12-31T23:30:00.000+0000"));
 }
@@ -134,21 +137,24 @@ TEST_CASE("JQL: epoch milliseconds unquoted, strings quoted and escaped", "[jira
 }
 
 TEST_CASE("issue keys, Base64 and URL encoding", "[jira_json]") {
-  CHECK(IsIssueKey("SUP-12"));
-  CHECK(IsIssueKey("AB_2-1"));
-  CHECK_FALSE(IsIssueKey("SUP"));
-  CHECK_FALSE(IsIssueKey("SUP-"));
-  CHECK_FALSE(IsIssueKey("-12"));
-  CHECK_FALSE(IsIssueKey("1SUP-12"));
-  CHECK_FALSE(IsIssueKey("SUP-12) OR (project = X"));
-  CHECK_FALSE(IsIssueKey("SUP-1x"));
-  CHECK(Base64Encode("bot@example.com:jira-fake-token") == "Ym90QGV4YW1wbGUuY29tOmppcmEtZmFrZS10b2tlbg==");
-  CHECK(Base64Encode("") == "");
-  CHECK(Base64Encode("f") == "Zg==");
-  CHECK(Base64Encode("fo") == "Zm8=");
-  CHECK(Base64Encode("foo") == "Zm9v");
-  CHECK(UrlEncode("alice+x@example.com") == "alice%2Bx%40example.com");
-  CHECK(UrlEncode("a b/c~d") == "a%20b%2Fc~d");
+  testing::CheckRows<const char*, bool>({{"SUP-12", true},
+                                         {"AB_2-1", true},
+                                         {"SUP", false},
+                                         {"SUP-", false},
+                                         {"-12", false},
+                                         {"1SUP-12", false},
+                                         {"SUP-12) OR (project = X", false},
+                                         {"SUP-1x", false}},
+                                        IsIssueKey);
+  testing::CheckRows<const char*, std::string>(
+      {{"bot@example.com:jira-fake-token", "Ym90QGV4YW1wbGUuY29tOmppcmEtZmFrZS10b2tlbg=="},
+       {"", ""},
+       {"f", "Zg=="},
+       {"fo", "Zm8="},
+       {"foo", "Zm9v"}},
+      Base64Encode);
+  testing::CheckRows<const char*, std::string>(
+      {{"alice+x@example.com", "alice%2Bx%40example.com"}, {"a b/c~d", "a%20b%2Fc~d"}}, UrlEncode);
 }
 
 TEST_CASE("a customer request maps to a ticket with its status category and both links", "[jira_json]") {
@@ -271,15 +277,16 @@ TEST_CASE("identity, service desk, request type and customers", "[jira_json]") {
 }
 
 TEST_CASE("status category keys map to the neutral categories, in any case", "[jira_json]") {
-  CHECK(CategoryFromKey("new") == StatusCategory::kNew);
-  CHECK(CategoryFromKey("NEW") == StatusCategory::kNew);
-  CHECK(CategoryFromKey("indeterminate") == StatusCategory::kInProgress);
-  CHECK(CategoryFromKey("INDETERMINATE") == StatusCategory::kInProgress);
-  CHECK(CategoryFromKey("done") == StatusCategory::kDone);
-  CHECK(CategoryFromKey("Done") == StatusCategory::kDone);
-  CHECK(CategoryFromKey("undefined") == StatusCategory::kUnknown);
-  CHECK(CategoryFromKey("") == StatusCategory::kUnknown);
-  CHECK(CategoryFromKey("in progress") == StatusCategory::kUnknown);  // a name, not a key
+  testing::CheckRows<const char*, StatusCategory>({{"new", StatusCategory::kNew},
+                                                   {"NEW", StatusCategory::kNew},
+                                                   {"indeterminate", StatusCategory::kInProgress},
+                                                   {"INDETERMINATE", StatusCategory::kInProgress},
+                                                   {"done", StatusCategory::kDone},
+                                                   {"Done", StatusCategory::kDone},
+                                                   {"undefined", StatusCategory::kUnknown},
+                                                   {"", StatusCategory::kUnknown},
+                                                   {"in progress", StatusCategory::kUnknown}},  // a name, not a key
+                                                  CategoryFromKey);
   auto status = StatusFromJira("Resolved", "done");
   CHECK(status.category == StatusCategory::kDone);
   CHECK(status.label == "Resolved");

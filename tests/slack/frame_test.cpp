@@ -1,11 +1,13 @@
 // Socket Mode frames, parsed from the shapes in slack-facts.md §1.3–1.6.
+#include "slack/socket_mode/frame.h"
+
 #include <catch2/catch.hpp>
 
 #include "fake_slack.h"
 #include "slack/socket_mode/disconnect_policy.h"
-#include "slack/socket_mode/frame.h"
 #include "slack/socket_mode/liveness.h"
 #include "slack_payloads.h"
+#include "table.h"
 
 using namespace slack::socket_mode;
 
@@ -96,11 +98,12 @@ TEST_CASE("acks are a single object with an optional payload", "[frame]") {
 }
 
 TEST_CASE("disconnect reasons map to the right recovery", "[frame]") {
-  CHECK(ActionForDisconnect("refresh_requested") == DisconnectAction::kReplaceKeepingOld);
-  CHECK(ActionForDisconnect("warning") == DisconnectAction::kReplaceKeepingOld);
-  CHECK(ActionForDisconnect("something_new") == DisconnectAction::kReplaceKeepingOld);
-  CHECK(ActionForDisconnect("too_many_websockets") == DisconnectAction::kCloseThenReconnect);
-  CHECK(ActionForDisconnect("link_disabled") == DisconnectAction::kCloseThenReconnectLoudly);
+  testing::CheckRows<const char*, DisconnectAction>({{"refresh_requested", DisconnectAction::kReplaceKeepingOld},
+                                                     {"warning", DisconnectAction::kReplaceKeepingOld},
+                                                     {"something_new", DisconnectAction::kReplaceKeepingOld},
+                                                     {"too_many_websockets", DisconnectAction::kCloseThenReconnect},
+                                                     {"link_disabled", DisconnectAction::kCloseThenReconnectLoudly}},
+                                                    ActionForDisconnect);
 }
 
 TEST_CASE("liveness pings a quiet socket and gives up on a silent one after 10 s", "[frame]") {
