@@ -161,48 +161,32 @@ std::string EncodePayload(const bridge::Effect& effect) {
   return std::visit(
       Overloaded{
           [](const bridge::PrepareForm& e) {
-            return ObjectWriter()
-                .Thread(e.thread)
-                .Str("mention_ts", e.mention_ts)
-                .Str("user", e.user)
-                .Raw("text", RichTextToJson(e.text))
-                .Str("bot_user_id", e.bot_user_id)
-                .Done();
+            ObjectWriter out;
+            out.Thread(e.thread).Str("mention_ts", e.mention_ts).Str("user", e.user);
+            out.Raw("text", RichTextToJson(e.text)).Str("bot_user_id", e.bot_user_id);
+            return out.Done();
           },
           [](const bridge::PostMessage& e) { return ObjectWriter().Thread(e.thread).Raw("content", EncodeContent(e.content)).Done(); },
           [](const bridge::PostEphemeral& e) {
-            return ObjectWriter()
-                .Str("channel", e.channel)
-                .Str("user", e.user)
-                .Str("thread_ts", e.thread_ts)
-                .Str("text", e.text)
-                .Done();
+            ObjectWriter out;
+            out.Str("channel", e.channel).Str("user", e.user).Str("thread_ts", e.thread_ts).Str("text", e.text);
+            return out.Done();
           },
           [](const bridge::UpdateConfirmation& e) {
             return ObjectWriter().Str("channel", e.channel).Str("ts", e.ts).View(e.ticket).Done();
           },
           [](const bridge::CreateTicket& e) {
-            return ObjectWriter()
-                .Thread(e.thread)
-                .Str("view_id", e.view_id)
-                .Str("user", e.user)
-                .Str("summary", e.summary)
-                .Str("description", e.description)
-                .Str("severity", e.severity)
-                .Str("marker", e.marker)
-                .Done();
+            ObjectWriter out;
+            out.Thread(e.thread).Str("view_id", e.view_id).Str("user", e.user).Str("summary", e.summary);
+            out.Str("description", e.description).Str("severity", e.severity).Str("marker", e.marker);
+            return out.Done();
           },
           [](const bridge::AddComment& e) {
-            return ObjectWriter()
-                .Str("ticket_key", e.ticket_key)
-                .Str("marker", e.marker)
-                .Str("user", e.user)
-                .Raw("text", RichTextToJson(e.text))
-                .Files(e.files)
-                .Str("channel", e.channel)
-                .Str("ts", e.ts)
-                .Bool("edit", e.edit)
-                .Done();
+            ObjectWriter out;
+            out.Str("ticket_key", e.ticket_key).Str("marker", e.marker).Str("user", e.user);
+            out.Raw("text", RichTextToJson(e.text)).Files(e.files);
+            out.Str("channel", e.channel).Str("ts", e.ts).Bool("edit", e.edit);
+            return out.Done();
           },
       },
       effect);

@@ -19,13 +19,7 @@ Outcome Created(const bridge::CreateTicket& effect, const helpdesk::Ticket& tick
 }  // namespace
 
 bridge::TicketLink LinkOf(const helpdesk::Ticket& ticket) {
-  bridge::TicketLink link;
-  link.ticket_key = ticket.key;
-  link.ticket_id = ticket.id;
-  link.web_url = ticket.web_url;
-  link.summary = ticket.summary;
-  link.status = ticket.status;
-  return link;
+  return bridge::TicketLink{{}, ticket.key, ticket.id, ticket.web_url, ticket.summary, ticket.status, "", "", 0};
 }
 
 HelpdeskEffects::HelpdeskEffects(helpdesk::Helpdesk& helpdesk, SlackDirectory& directory)

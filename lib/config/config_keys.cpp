@@ -112,8 +112,7 @@ const KeySpec kKeyTable[] = {
      [](std::string_view v, Config* c) {
        return SetToken(v, "xoxb-", "a bot token", &c->slack_bot_token);
      }},
-    {"slack_api_url", false, false, "",
-     [](std::string_view v, Config* c) { return SetUrl(v, &c->slack_api_url); }},
+    {"slack_api_url", false, false, "", [](std::string_view v, Config* c) { return SetUrl(v, &c->slack_api_url); }},
     {"helpdesk", false, false, "",
      [](std::string_view v, Config* c) -> std::optional<std::string> {
        if (v != "jira") return "must be jira (got " + Echo(v) + ")";
@@ -121,10 +120,8 @@ const KeySpec kKeyTable[] = {
        return std::nullopt;
      }},
     // The jira_* keys are required because jira is the only helpdesk.
-    {"jira_url", false, true, "",
-     [](std::string_view v, Config* c) { return SetUrl(v, &c->jira_url); }},
-    {"jira_email", false, true, "",
-     [](std::string_view v, Config* c) { return SetWord(v, &c->jira_email); }},
+    {"jira_url", false, true, "", [](std::string_view v, Config* c) { return SetUrl(v, &c->jira_url); }},
+    {"jira_email", false, true, "", [](std::string_view v, Config* c) { return SetWord(v, &c->jira_email); }},
     {"jira_api_token", true, true, "",
      // It goes into an Authorization header.
      [](std::string_view v, Config* c) { return SetSecretWord(v, &c->jira_api_token); }},
@@ -132,8 +129,7 @@ const KeySpec kKeyTable[] = {
      [](std::string_view v, Config* c) { return SetWord(v, &c->jira_service_desk_id); }},
     {"jira_request_type_id", false, true, "",
      [](std::string_view v, Config* c) { return SetWord(v, &c->jira_request_type_id); }},
-    {"state_db", false, false, "",
-     [](std::string_view v, Config* c) { return SetPlain(v, &c->state_db); }},
+    {"state_db", false, false, "", [](std::string_view v, Config* c) { return SetPlain(v, &c->state_db); }},
     {"poll_interval", false, false, "",
      [](std::string_view v, Config* c) -> std::optional<std::string> {
        // from_chars, unlike strtod, ignores the locale and rejects leading

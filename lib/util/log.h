@@ -42,21 +42,18 @@ void DetectJournal();
 
 void Write(Level level, std::string_view message);
 
+// Formats only when `level` is enabled.
 template <class... Args>
-void Error(fmt::format_string<Args...> format, Args&&... args) {
-  if (Enabled(Level::kError)) Write(Level::kError, fmt::format(format, std::forward<Args>(args)...));
+void Log(Level level, fmt::format_string<Args...> format, Args&&... args) {
+  if (Enabled(level)) Write(level, fmt::format(format, std::forward<Args>(args)...));
 }
 template <class... Args>
-void Warn(fmt::format_string<Args...> format, Args&&... args) {
-  if (Enabled(Level::kWarn)) Write(Level::kWarn, fmt::format(format, std::forward<Args>(args)...));
-}
+void Error(fmt::format_string<Args...> f, Args&&... a) { Log<Args...>(Level::kError, f, std::forward<Args>(a)...); }
 template <class... Args>
-void Info(fmt::format_string<Args...> format, Args&&... args) {
-  if (Enabled(Level::kInfo)) Write(Level::kInfo, fmt::format(format, std::forward<Args>(args)...));
-}
+void Warn(fmt::format_string<Args...> f, Args&&... a) { Log<Args...>(Level::kWarn, f, std::forward<Args>(a)...); }
 template <class... Args>
-void Debug(fmt::format_string<Args...> format, Args&&... args) {
-  if (Enabled(Level::kDebug)) Write(Level::kDebug, fmt::format(format, std::forward<Args>(args)...));
-}
+void Info(fmt::format_string<Args...> f, Args&&... a) { Log<Args...>(Level::kInfo, f, std::forward<Args>(a)...); }
+template <class... Args>
+void Debug(fmt::format_string<Args...> f, Args&&... a) { Log<Args...>(Level::kDebug, f, std::forward<Args>(a)...); }
 
 }  // namespace util::log

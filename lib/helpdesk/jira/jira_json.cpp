@@ -206,11 +206,8 @@ std::string ChangedSinceJql(long long since_ms, const std::vector<std::string>& 
 
 util::Result<Identity> ParseIdentity(std::string_view body) {
   return ReadObject(body, "a user", [](const rapidjson::Value& doc) -> util::Result<Identity> {
-    Identity identity;
-    identity.id = json::GetString(doc, "accountId");
-    identity.display_name = json::GetString(doc, "displayName");
-    identity.email = json::GetString(doc, "emailAddress");
-    identity.time_zone = json::GetString(doc, "timeZone");
+    Identity identity{json::GetString(doc, "accountId"), json::GetString(doc, "displayName"),
+                      json::GetString(doc, "emailAddress"), json::GetString(doc, "timeZone")};
     if (identity.id.empty()) return Lacks("the user has no accountId");
     return identity;
   });
@@ -218,10 +215,7 @@ util::Result<Identity> ParseIdentity(std::string_view body) {
 
 util::Result<ServiceDesk> ParseServiceDesk(std::string_view body) {
   return ReadObject(body, "a service desk", [](const rapidjson::Value& doc) -> util::Result<ServiceDesk> {
-    ServiceDesk desk;
-    desk.id = GetId(doc, "id");
-    desk.project_key = json::GetString(doc, "projectKey");
-    desk.project_name = json::GetString(doc, "projectName");
+    ServiceDesk desk{GetId(doc, "id"), json::GetString(doc, "projectKey"), json::GetString(doc, "projectName")};
     if (desk.project_key.empty()) return Lacks("the service desk has no projectKey");
     return desk;
   });
