@@ -30,24 +30,23 @@ int PostsWithKeyPrefix(const fake::RecordingSlack& slack, const std::string& pre
   }));
 }
 
-std::string Mention(const std::string& text, const std::string& ts = kThread, const std::string& thread_ts = "") {
+// What the customer says in the channel.
+fake::MessageSpec Said(const std::string& text, const std::string& ts, const std::string& thread_ts) {
   fake::MessageSpec spec;
   spec.channel = kChannel;
   spec.user = kCustomer;
   spec.text = text;
   spec.ts = ts;
   spec.thread_ts = thread_ts;
-  return fake::AppMentionPayload(spec);
+  return spec;
+}
+
+std::string Mention(const std::string& text, const std::string& ts = kThread, const std::string& thread_ts = "") {
+  return fake::AppMentionPayload(Said(text, ts, thread_ts));
 }
 
 std::string Reply(const std::string& text, const std::string& ts) {
-  fake::MessageSpec spec;
-  spec.channel = kChannel;
-  spec.user = kCustomer;
-  spec.text = text;
-  spec.ts = ts;
-  spec.thread_ts = kThread;
-  return fake::MessagePayload(spec);
+  return fake::MessagePayload(Said(text, ts, kThread));
 }
 
 std::string Click() {
@@ -148,8 +147,8 @@ TEST_CASE("a create whose answer was lost is found again, not raised twice", "[a
   REQUIRE(app.RunUntil([&] { return PostsWithKeyPrefix(app.slack, "prompt:") == 1; }));
   app.Receive("interactive", Submit("V1", "Printer on fire"));
   // The retry waits out the backoff (about a second), then reconciles.
-  REQUIRE(app.RunUntil([&] { return PostsWithKeyPrefix(app.slack, "confirm:") == 1; },
-                       std::chrono::milliseconds(15000)));
+  REQUIRE(
+      app.RunUntil([&] { return PostsWithKeyPrefix(app.slack, "confirm:") == 1; }, std::chrono::milliseconds(15000)));
   CHECK(app.helpdesk.Tickets().size() == 1);
   CHECK(app.helpdesk.CountCalls("FindCreatedTicket") >= 1);
   CHECK(PostsWithKeyPrefix(app.slack, "queued:") == 1);
@@ -171,8 +170,8 @@ TEST_CASE("intents pending at a restart run once each, with several workers", "[
     store::Outbox outbox(app.Store());
     for (int i = 0; i < kIntents; ++i) {
       std::string channel = "C" + std::to_string(i % 6);
-      bridge::PostMessage post{"notice:" + std::to_string(i), {channel, "1.1"},
-                               bridge::NoticeContent{"note " + std::to_string(i)}};
+      bridge::PostMessage post{
+          "notice:" + std::to_string(i), {channel, "1.1"}, bridge::NoticeContent{"note " + std::to_string(i)}};
       REQUIRE(outbox.Add(app::EncodeEffect(post), util::WallMillisNow()));
     }
   }

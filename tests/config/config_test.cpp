@@ -125,6 +125,17 @@ std::vector<Entry> Entries(std::string_view text) {
   return *entries;
 }
 
+// Checks `entries` against `expected`, entry by entry and field by field.
+void CheckEntries(const std::vector<Entry>& entries, const std::vector<Entry>& expected) {
+  REQUIRE(entries.size() == expected.size());
+  for (size_t i = 0; i < expected.size(); ++i) {
+    INFO("entry " << i);
+    CHECK(entries[i].key == expected[i].key);
+    CHECK(entries[i].value == expected[i].value);
+    CHECK(entries[i].line == expected[i].line);
+  }
+}
+
 // RequiredLines() without the line of `key`.
 std::string RequiredLinesWithout(const std::string& key) {
   std::string text;
@@ -137,48 +148,35 @@ std::string RequiredLinesWithout(const std::string& key) {
 // --- ParseConfigText -------------------------------------------------------
 
 TEST_CASE("ParseConfigText skips comments and blank lines and trims keys and values", "[config]") {
-  auto entries = Entries(
-      "# a comment\n"
-      "\n"
-      "   \t\n"
-      "   # an indented comment = with an equals sign\n"
-      "  state_db   =   /tmp/a b.db  \n"
-      "log_level=debug\n");
-  REQUIRE(entries.size() == 2);
-  CHECK(entries[0].key == "state_db");
-  CHECK(entries[0].value == "/tmp/a b.db");
-  CHECK(entries[0].line == 5);
-  CHECK(entries[1].key == "log_level");
-  CHECK(entries[1].value == "debug");
-  CHECK(entries[1].line == 6);
+  CheckEntries(Entries("# a comment\n"
+                       "\n"
+                       "   \t\n"
+                       "   # an indented comment = with an equals sign\n"
+                       "  state_db   =   /tmp/a b.db  \n"
+                       "log_level=debug\n"),
+               {{"state_db", "/tmp/a b.db", 5}, {"log_level", "debug", 6}});
 }
 
 TEST_CASE("ParseConfigText unwraps one pair of double quotes and keeps what is inside",
           "[config]") {
-  auto entries = Entries(
-      "a = \"  spaced  \"\n"
-      "b = \"\"\n"
-      "c = \"say \"hi\"\"\n"
-      "d = it's \"fine\"\n"
-      "e = x=y=z\n"
-      "f = value # not a comment\n");
-  REQUIRE(entries.size() == 6);
-  CHECK(entries[0].value == "  spaced  ");
-  CHECK(entries[1].value.empty());
-  CHECK(entries[2].value == "say \"hi\"");
-  CHECK(entries[3].value == "it's \"fine\"");
-  CHECK(entries[4].value == "x=y=z");
-  CHECK(entries[5].value == "value # not a comment");
+  CheckEntries(Entries("a = \"  spaced  \"\n"
+                       "b = \"\"\n"
+                       "c = \"say \"hi\"\"\n"
+                       "d = it's \"fine\"\n"
+                       "e = x=y=z\n"
+                       "f = value # not a comment\n"),
+               {{"a", "  spaced  ", 1},
+                {"b", "", 2},
+                {"c", "say \"hi\"", 3},
+                {"d", "it's \"fine\"", 4},
+                {"e", "x=y=z", 5},
+                {"f", "value # not a comment", 6}});
 }
 
 TEST_CASE("ParseConfigText accepts CRLF line ends, a byte order mark and no final newline",
           "[config]") {
-  auto entries = Entries("\xEF\xBB\xBFlog_level = warn\r\n\r\nstate_db = /x.db");
-  REQUIRE(entries.size() == 2);
-  CHECK(entries[0].key == "log_level");
-  CHECK(entries[0].value == "warn");
-  CHECK(entries[1].value == "/x.db");
-  CHECK(entries[1].line == 3);
+  CheckEntries(Entries("\xEF\xBB\xBFlog_level = warn\r\n\r\nstate_db = /x.db"),
+               {{"log_level", "warn", 1}, {"state_db", "/x.db", 3}});
 }
 
 TEST_CASE("ParseConfigText rejects a line without '=' by line number without echoing it",

@@ -66,6 +66,13 @@ class Flow {
     CHECK(daemon->Wait(kWait) == 0);
   }
 
+  // Starts the daemon and mentions it with `text` in a new thread; returns
+  // the thread's ts once the button is there.
+  std::string StartWithMention(const std::string& text) {
+    Start();
+    return MentionForForm(text);
+  }
+
   // The customer mentions the bot and the Submit request button follows in
   // the thread; returns the mention's ts.
   std::string MentionForForm(const std::string& text) {

@@ -31,6 +31,14 @@ bool WaitForComments(const Flow& flow, size_t count) {
   return flow.jira.WaitFor([&] { return Comments(flow, "SUP-1").size() == count; }, kWait);
 }
 
+// The customer replies `text` in the thread `ts`; returns the reply once it
+// is SUP-1's comment number `count`.
+fake::JiraComment ReplyAsComment(Flow& flow, const std::string& ts, const std::string& text, size_t count) {
+  flow.slack.PostAsUser(kChannel, kCustomer, text, ts);
+  REQUIRE(WaitForComments(flow, count));
+  return Comments(flow, "SUP-1")[count - 1];
+}
+
 // Waits for `count` more polls (searches) of the daemon.
 bool WaitForPolls(const Flow& flow, int count) {
   int searches = flow.jira.CountRequests("POST", "/rest/api/3/search/jql");
@@ -67,9 +75,7 @@ TEST_CASE("an agent's public comment reaches the thread in time and an internal 
 TEST_CASE("a customer's reply becomes a public comment that names them and never echoes back", "[e2e][sync]") {
   Flow flow;
   std::string ts = StartWithTicket(flow, "Printer jams");
-  flow.slack.PostAsUser(kChannel, kCustomer, "It still jams on *every* page, see <https://x.test/p|photo>", ts);
-  REQUIRE(WaitForComments(flow, 1));
-  auto comment = Comments(flow, "SUP-1")[0];
+  auto comment = ReplyAsComment(flow, ts, "It still jams on *every* page, see <https://x.test/p|photo>", 1);
   CHECK(comment.is_public);
   CHECK(comment.author_account_id == fake::FakeJira::kBotAccountId);
   CHECK(comment.body.find("Ada Lovelace") != std::string::npos);
@@ -87,8 +93,7 @@ TEST_CASE("a customer's reply becomes a public comment that names them and never
   bot_payload.insert(bot_payload.find("\"user\""), "\"bot_id\":\"B0OTHER\",");
   flow.slack.SendEnvelope("events_api", bot_payload);
   // Sync point: a later reply arrives, so the ignored ones were handled.
-  flow.slack.PostAsUser(kChannel, kCustomer, "second reply", ts);
-  REQUIRE(WaitForComments(flow, 2));
+  ReplyAsComment(flow, ts, "second reply", 2);
   // The customer's name came from users.info once, not once per reply.
   int lookups = 0;
   for (const auto& call : flow.slack.Calls("users.info")) {
@@ -106,9 +111,7 @@ TEST_CASE("a reply longer than Jira allows is shortened and still arrives", "[e2
   Flow flow;
   std::string ts = StartWithTicket(flow, "Log dump");
   std::string huge(39000, 'x');  // Slack allows 40,000 characters, Jira 32,767
-  flow.slack.PostAsUser(kChannel, kCustomer, huge, ts);
-  REQUIRE(WaitForComments(flow, 1));
-  auto comment = Comments(flow, "SUP-1")[0];
+  auto comment = ReplyAsComment(flow, ts, huge, 1);
   CHECK(comment.body.size() <= 32767);
   CHECK(comment.body.find("shortened: the full message is in the Slack thread") != std::string::npos);
   flow.Stop();
@@ -117,8 +120,7 @@ TEST_CASE("a reply longer than Jira allows is shortened and still arrives", "[e2
 TEST_CASE("an edited reply adds a short edited comment", "[e2e][sync]") {
   Flow flow;
   std::string ts = StartWithTicket(flow, "Laptop is slow");
-  flow.slack.PostAsUser(kChannel, kCustomer, "It takes 5 minutes to boot", ts);
-  REQUIRE(WaitForComments(flow, 1));
+  ReplyAsComment(flow, ts, "It takes 5 minutes to boot", 1);
   std::string reply_ts = flow.slack.UserMessages().back().ts;
   flow.slack.SendEnvelope("events_api", EditPayload(kChannel, reply_ts, ts, "It takes 5 minutes to boot",
                                                     "It takes 15 minutes to boot"));
@@ -140,8 +142,7 @@ TEST_CASE("status changes update the confirmation and resolution posts one note"
   REQUIRE(flow.WaitForPost(ts, "is now Resolved"));
   REQUIRE(flow.slack.WaitFor([&] { return confirmation().text.find("Resolved") != std::string::npos; }, kWait));
   // A reply after resolution still reaches the ticket, and the note is not repeated.
-  flow.slack.PostAsUser(kChannel, kCustomer, "Still broken for me", ts);
-  REQUIRE(WaitForComments(flow, 1));
+  ReplyAsComment(flow, ts, "Still broken for me", 1);
   REQUIRE(WaitForPolls(flow, 3));
   CHECK(flow.Posts(ts, "is now Resolved").size() == 1);
   flow.Stop();

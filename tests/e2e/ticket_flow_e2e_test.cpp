@@ -10,8 +10,7 @@ using namespace e2e;
 
 TEST_CASE("a mention becomes a ticket raised for the customer and confirmed in the thread", "[e2e][flow]") {
   Flow flow;
-  flow.Start();
-  std::string ts = flow.MentionForForm("<@UBOT0001> The export fails\nwith error 500, says <@U0CUSTOMER>");
+  std::string ts = flow.StartWithMention("<@UBOT0001> The export fails\nwith error 500, says <@U0CUSTOMER>");
   std::string view_id = flow.OpenForm(ts);
   rapidjson::Document view;
   view.Parse(flow.slack.Views().back().view_json.c_str());
@@ -41,8 +40,7 @@ TEST_CASE("a mention becomes a ticket raised for the customer and confirmed in t
 
 TEST_CASE("an empty summary is refused in the ack and creates nothing", "[e2e][flow]") {
   Flow flow;
-  flow.Start();
-  std::string ts = flow.MentionForForm("<@UBOT0001> help");
+  std::string ts = flow.StartWithMention("<@UBOT0001> help");
   std::string view_id = flow.OpenForm(ts);
   std::string envelope = flow.slack.SubmitView(view_id, kCustomer, StateValues("   ", "", "Medium"));
   REQUIRE(flow.slack.WaitForAck(envelope, kWait));
@@ -58,8 +56,7 @@ TEST_CASE("an empty summary is refused in the ack and creates nothing", "[e2e][f
 
 TEST_CASE("two forms of one thread and a redelivered submission yield one ticket", "[e2e][flow]") {
   Flow flow;
-  flow.Start();
-  std::string ts = flow.MentionForForm("<@UBOT0001> printer on fire");
+  std::string ts = flow.StartWithMention("<@UBOT0001> printer on fire");
   std::string first = flow.OpenForm(ts);
   std::string second = flow.OpenForm(ts);  // the customer clicked twice
   flow.Submit(first);
@@ -101,8 +98,7 @@ TEST_CASE("a channel that is not enabled gets a private answer only", "[e2e][flo
 
 TEST_CASE("a request the helpdesk refuses is explained in the thread", "[e2e][flow]") {
   Flow flow;
-  flow.Start();
-  std::string ts = flow.MentionForForm("<@UBOT0001> broken");
+  std::string ts = flow.StartWithMention("<@UBOT0001> broken");
   flow.jira.FailNext("POST", "/rest/servicedeskapi/request", 400);
   flow.Submit(flow.OpenForm(ts));
   REQUIRE(flow.WaitForPost(ts, "the helpdesk refused this request"));
@@ -112,8 +108,7 @@ TEST_CASE("a request the helpdesk refuses is explained in the thread", "[e2e][fl
 
 TEST_CASE("a rate-limited helpdesk queues the request and creates it once after Retry-After", "[e2e][flow]") {
   Flow flow;
-  flow.Start();
-  std::string ts = flow.MentionForForm("<@UBOT0001> slow helpdesk");
+  std::string ts = flow.StartWithMention("<@UBOT0001> slow helpdesk");
   flow.jira.FailNext("POST", "/rest/servicedeskapi/request", 429, 1, 6);
   flow.Submit(flow.OpenForm(ts));
   REQUIRE(flow.WaitForPost(ts, "queued"));
@@ -126,8 +121,7 @@ TEST_CASE("a rate-limited helpdesk queues the request and creates it once after 
 TEST_CASE("a create whose answer was lost is found again by its marker and not repeated", "[e2e][flow]") {
   Flow flow;
   flow.jira.SetSearchLag(milliseconds(2000));
-  flow.Start();
-  std::string ts = flow.MentionForForm("<@UBOT0001> lost answer");
+  std::string ts = flow.StartWithMention("<@UBOT0001> lost answer");
   std::string view_id = flow.OpenForm(ts);
   flow.Submit(view_id);
   // Killed as soon as Jira has the request: the ticket exists, the daemon

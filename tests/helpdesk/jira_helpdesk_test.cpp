@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <chrono>
 #include <future>
+#include <memory>
 #include <thread>
 
 #include <catch2/catch.hpp>
@@ -63,6 +64,13 @@ struct Fixture {
     return *ticket;
   }
   int Count(const std::string& method, const std::string& prefix) const { return jira.CountRequests(method, prefix); }
+  // A second backend on the same site whose options `change` spoils (a
+  // wrong id, a wrong token).
+  std::unique_ptr<JiraHelpdesk> Misconfigured(void (*change)(JiraOptions&)) {
+    auto options = Options(jira);
+    change(options);
+    return std::make_unique<JiraHelpdesk>(http, options);
+  }
 };
 
 long long GapMs(const fake::JiraRequest& a, const fake::JiraRequest& b) {
@@ -112,10 +120,7 @@ TEST_CASE_METHOD(Fixture, "Check names the account, then the desk, project and r
 }
 
 TEST_CASE_METHOD(Fixture, "Check names the wrong service desk id", "[jira]") {
-  auto options = Options(jira);
-  options.service_desk_id = "99";
-  JiraHelpdesk wrong(http, options);
-  auto lines = wrong.Check();
+  auto lines = Misconfigured([](JiraOptions& options) { options.service_desk_id = "99"; })->Check();
   REQUIRE(lines.size() == 2);
   CHECK(lines[0].ok);
   CHECK_FALSE(lines[1].ok);
@@ -125,20 +130,14 @@ TEST_CASE_METHOD(Fixture, "Check names the wrong service desk id", "[jira]") {
 }
 
 TEST_CASE_METHOD(Fixture, "Check names the wrong request type id and its desk", "[jira]") {
-  auto options = Options(jira);
-  options.request_type_id = "11";
-  JiraHelpdesk wrong(http, options);
-  auto lines = wrong.Check();
+  auto lines = Misconfigured([](JiraOptions& options) { options.request_type_id = "11"; })->Check();
   REQUIRE(lines.size() == 2);
   CHECK_FALSE(lines[1].ok);
   CHECK(lines[1].detail.rfind("jira_request_type_id 11 not found in service desk 3 (", 0) == 0);
 }
 
 TEST_CASE_METHOD(Fixture, "Check stops after refused credentials and never shows the token", "[jira]") {
-  auto options = Options(jira);
-  options.api_token = "wrong-token-456";
-  JiraHelpdesk wrong(http, options);
-  auto lines = wrong.Check();
+  auto lines = Misconfigured([](JiraOptions& options) { options.api_token = "wrong-token-456"; })->Check();
   REQUIRE(lines.size() == 1);  // the target cannot be checked without credentials
   CHECK_FALSE(lines[0].ok);
   CHECK(lines[0].what == "jira /rest/api/3/myself (jira_email, jira_api_token)");
@@ -218,14 +217,12 @@ TEST_CASE_METHOD(Fixture, "a validation refusal surfaces Jira's message, once", 
 }
 
 TEST_CASE_METHOD(Fixture, "refused credentials are an auth error, never retried and never logged", "[jira]") {
-  auto options = Options(jira);
-  options.api_token = "wrong-token-123";
-  JiraHelpdesk wrong(http, options);
-  auto ticket = wrong.CreateTicket(helpdesk::NewTicket{"s", PlainText("d"), "sdm1", ""});
+  auto wrong = Misconfigured([](JiraOptions& options) { options.api_token = "wrong-token-123"; });
+  auto ticket = wrong->CreateTicket(helpdesk::NewTicket{"s", PlainText("d"), "sdm1", ""});
   REQUIRE_FALSE(ticket);
   CHECK(ticket.error().code == util::ErrorCode::kAuth);
   CHECK(ticket.error().message.find("(HTTP 401)") != std::string::npos);
-  auto me = wrong.WhoAmI();
+  auto me = wrong->WhoAmI();
   REQUIRE_FALSE(me);
   CHECK(me.error().code == util::ErrorCode::kAuth);
   CHECK(Count("", "") == 2);
@@ -320,8 +317,7 @@ TEST_CASE_METHOD(Fixture, "FindCreatedTicket finds the ticket once search has ca
   CHECK(search->body.find(R"(project = \"SUP\" AND text ~ \"sdm5e6f7\")") != std::string::npos);
 }
 
-TEST_CASE_METHOD(Fixture, "FindCreatedTicket: not found within the search-lag window is a transient wait",
-                 "[jira]") {
+TEST_CASE_METHOD(Fixture, "FindCreatedTicket: not found within the search-lag window is a transient wait", "[jira]") {
   auto created = Create("Something", "sdmaaaa");
   REQUIRE(jira.WaitForSearchable(created.key));
   const long long attempted = 1'000'000;
@@ -630,7 +626,8 @@ TEST_CASE_METHOD(Fixture, "a comment over 32,000 characters is cut, saying where
   REQUIRE(issue->comments.size() == 1);
   const std::string& body = issue->comments[0].body;
   CHECK(body == bridge::TruncateChars(wiki, 32'000) + "\n_(shortened: the full message is in the Slack thread)_");
-  CHECK(bridge::CharCount(body) == 32'000 + bridge::CharCount("\n_(shortened: the full message is in the Slack thread)_"));
+  CHECK(bridge::CharCount(body) ==
+        32'000 + bridge::CharCount("\n_(shortened: the full message is in the Slack thread)_"));
 
   // At the limit exactly nothing is cut.
   std::string exact_text(32'000, 'a');

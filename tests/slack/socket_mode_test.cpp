@@ -104,6 +104,19 @@ class Harness {
     }
   }
 
+  // Starts the client and waits for the first connection's hello.
+  void StartConnected() {
+    Start();
+    REQUIRE(slack.WaitForHellos(1));
+  }
+
+  // Starts connected, then has Slack ask for a reconnect for `reason`,
+  // closing the old socket after `grace` at the latest.
+  void StartThenDisconnect(const std::string& reason, milliseconds grace) {
+    StartConnected();
+    REQUIRE(slack.SendDisconnect(reason, grace));
+  }
+
   std::vector<store::InboxItem> Inbox() {
     return testing::OnLoop(io_, [this] { return *store_->PendingInbox(100000); });
   }
@@ -149,8 +162,7 @@ bool AllAckedOnce(const fake::FakeSlack& slack, const std::vector<std::string>& 
 
 TEST_CASE("every envelope is recorded in the inbox, then acked exactly once", "[socket_mode]") {
   Harness h;
-  h.Start();
-  REQUIRE(h.slack.WaitForHellos(1));
+  h.StartConnected();
   auto ids = SendMentions(h.slack, 200);
   REQUIRE(std::find(ids.begin(), ids.end(), "") == ids.end());
   REQUIRE(AllAckedOnce(h.slack, ids));
@@ -167,8 +179,7 @@ TEST_CASE("every envelope is recorded in the inbox, then acked exactly once", "[
 
 TEST_CASE("a redelivered event is acked again but recorded once", "[socket_mode]") {
   Harness h;
-  h.Start();
-  REQUIRE(h.slack.WaitForHellos(1));
+  h.StartConnected();
   std::string payload = Mention("twice");
   std::string first = h.slack.SendEnvelope("events_api", payload);
   std::string retry = h.slack.SendEnvelope("events_api", payload, 1);
@@ -182,9 +193,7 @@ TEST_CASE("a redelivered event is acked again but recorded once", "[socket_mode]
 TEST_CASE("refresh_requested: the new socket says hello before the old one closes and nothing is lost",
           "[socket_mode]") {
   Harness h;
-  h.Start();
-  REQUIRE(h.slack.WaitForHellos(1));
-  REQUIRE(h.slack.SendDisconnect("refresh_requested", milliseconds(1500)));
+  h.StartThenDisconnect("refresh_requested", milliseconds(1500));
   // Envelopes keep coming during the switch: first on the old socket, then
   // on the new one once it is up.
   std::vector<std::string> ids;
@@ -204,9 +213,7 @@ TEST_CASE("refresh_requested: the new socket says hello before the old one close
 
 TEST_CASE("warning is handled like a refresh", "[socket_mode]") {
   Harness h;
-  h.Start();
-  REQUIRE(h.slack.WaitForHellos(1));
-  REQUIRE(h.slack.SendDisconnect("warning", milliseconds(5000)));
+  h.StartThenDisconnect("warning", milliseconds(5000));
   REQUIRE(h.slack.WaitForHellos(2));
   REQUIRE(h.slack.WaitForOpenConnections(1));
   CHECK(AllAckedOnce(h.slack, SendMentions(h.slack, 5)));
@@ -215,9 +222,7 @@ TEST_CASE("warning is handled like a refresh", "[socket_mode]") {
 TEST_CASE("too_many_websockets: the socket is closed first, then one reconnect after a backoff",
           "[socket_mode]") {
   Harness h;
-  h.Start();
-  REQUIRE(h.slack.WaitForHellos(1));
-  REQUIRE(h.slack.SendDisconnect("too_many_websockets", milliseconds(10000)));
+  h.StartThenDisconnect("too_many_websockets", milliseconds(10000));
   REQUIRE(h.slack.WaitForHellos(2));
   CHECK(h.slack.MaxSimultaneousOpen() == 1);
   CHECK(h.slack.Calls("apps.connections.open").size() == 2);
@@ -255,8 +260,7 @@ TEST_CASE("an abrupt close leads to a fresh apps.connections.open and a new sock
 
 TEST_CASE("a silent server is pinged, then dropped and replaced", "[socket_mode]") {
   Harness h;
-  h.Start();
-  REQUIRE(h.slack.WaitForHellos(1));
+  h.StartConnected();
   REQUIRE(h.slack.WaitFor([&] { return h.slack.PingsReceived() >= 1; }));  // quiet, so pinged
   REQUIRE(h.slack.SilenceNewest());
   REQUIRE(h.slack.WaitForHellos(2));
@@ -277,8 +281,7 @@ TEST_CASE("a server that never says hello is given up on and retried", "[socket_
 TEST_CASE("apps.connections.open 429: no new call before Retry-After", "[socket_mode]") {
   Harness h;
   h.slack.FailNext("apps.connections.open", fake::Failure{429, "ratelimited", 1});
-  h.Start();
-  REQUIRE(h.slack.WaitForHellos(1));
+  h.StartConnected();
   auto calls = h.slack.Calls("apps.connections.open");
   REQUIRE(calls.size() == 2);
   CHECK(calls[1].at - calls[0].at >= milliseconds(1000));
@@ -287,8 +290,7 @@ TEST_CASE("apps.connections.open 429: no new call before Retry-After", "[socket_
 TEST_CASE("malformed and unknown frames are logged and skipped while the connection keeps serving",
           "[socket_mode]") {
   Harness h;
-  h.Start();
-  REQUIRE(h.slack.WaitForHellos(1));
+  h.StartConnected();
   REQUIRE(h.slack.SendRaw("this is not json"));
   REQUIRE(h.slack.SendRaw(R"({"type":"something_new"})"));
   REQUIRE(h.slack.SendRaw(R"({"envelope_id":"broken-1","type":"events_api","payload":{"event":)"));
@@ -304,8 +306,7 @@ TEST_CASE("malformed and unknown frames are logged and skipped while the connect
 
 TEST_CASE("an envelope that could not be recorded is not acked", "[socket_mode]") {
   Harness h;
-  h.Start();
-  REQUIRE(h.slack.WaitForHellos(1));
+  h.StartConnected();
   h.sink_->fail = true;
   std::string lost = h.slack.SendEnvelope("events_api", Mention("disk full"));
   REQUIRE(h.slack.WaitFor([&] { return h.sink_->failed >= 1; }));
