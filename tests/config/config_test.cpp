@@ -7,6 +7,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <initializer_list>
 #include <map>
 #include <optional>
 #include <string>
@@ -93,6 +94,14 @@ struct FakeSystem {
   }
 };
 
+// A system whose environment is RequiredEnv() without the variables `unset`.
+FakeSystem FromEnv(std::initializer_list<const char*> unset = {}) {
+  FakeSystem system;
+  system.env = RequiredEnv();
+  for (const char* name : unset) system.env.erase(name);
+  return system;
+}
+
 Config Loaded(const util::Result<Config>& result) {
   INFO((result ? std::string() : result.error().message));
   REQUIRE(result.has_value());
@@ -123,6 +132,14 @@ std::vector<Entry> Entries(std::string_view text) {
   INFO((entries ? std::string() : entries.error().message));
   REQUIRE(entries.has_value());
   return *entries;
+}
+
+// The three secrets, as RequiredLines(), RequiredEnv() and the secret files
+// in the tests carry them.
+void CheckSecrets(const Config& config) {
+  CHECK(config.slack_app_token == kAppToken);
+  CHECK(config.slack_bot_token == kBotToken);
+  CHECK(config.jira_api_token == kJiraToken);
 }
 
 // Checks `entries` against `expected`, entry by entry and field by field.
@@ -221,13 +238,11 @@ TEST_CASE("every key is read from the file", "[config]") {
                                                        "poll_interval = 2.5\n"
                                                        "allowed_channels = C0123ABCD,G42\n"
                                                        "log_level = debug\n"));
-  CHECK(config.slack_app_token == kAppToken);
-  CHECK(config.slack_bot_token == kBotToken);
+  CheckSecrets(config);
   CHECK(config.slack_api_url == "http://127.0.0.1:8080/api");
   CHECK(config.helpdesk == "jira");
   CHECK(config.jira_url == "https://example.atlassian.net");
   CHECK(config.jira_email == "bot@example.com");
-  CHECK(config.jira_api_token == kJiraToken);
   CHECK(config.jira_service_desk_id == "1");
   CHECK(config.jira_request_type_id == "10");
   CHECK(config.state_db == "/tmp/slackdesk test.db");
@@ -436,21 +451,17 @@ TEST_CASE("a bad value from the environment names the variable", "[config]") {
 }
 
 TEST_CASE("environment-only configuration works with no file", "[config]") {
-  FakeSystem system;
-  system.env = RequiredEnv();
+  FakeSystem system = FromEnv();
   system.env["SLACKDESK_STATE_DB"] = "/tmp/env.db";
   Config config = Loaded(LoadConfig(system.Options(std::nullopt)));
   CHECK(system.reads.empty());
-  CHECK(config.slack_app_token == kAppToken);
-  CHECK(config.slack_bot_token == kBotToken);
-  CHECK(config.jira_api_token == kJiraToken);
+  CheckSecrets(config);
   CHECK(config.jira_request_type_id == "10");
   CHECK(config.state_db == "/tmp/env.db");
 }
 
 TEST_CASE("unknown SLACKDESK_ variables are ignored and never looked up", "[config]") {
-  FakeSystem system;
-  system.env = RequiredEnv();
+  FakeSystem system = FromEnv();
   system.env["SLACKDESK_CONFIG"] = "/etc/other.conf";
   system.env["SLACKDESK_POL_INTERVAL"] = "garbage";
   Loaded(LoadConfig(system.Options(std::nullopt)));
@@ -462,10 +473,7 @@ TEST_CASE("unknown SLACKDESK_ variables are ignored and never looked up", "[conf
 
 TEST_CASE("SLACK_APP_TOKEN and SLACK_BOT_TOKEN are used when the slackdesk names are unset",
           "[config]") {
-  FakeSystem system;
-  system.env = RequiredEnv();
-  system.env.erase("SLACKDESK_SLACK_APP_TOKEN");
-  system.env.erase("SLACKDESK_SLACK_BOT_TOKEN");
+  FakeSystem system = FromEnv({"SLACKDESK_SLACK_APP_TOKEN", "SLACKDESK_SLACK_BOT_TOKEN"});
   system.env["SLACK_APP_TOKEN"] = kAppToken;
   system.env["SLACK_BOT_TOKEN"] = kBotToken;
   Config config = Loaded(LoadConfig(system.Options(std::nullopt)));
@@ -508,17 +516,12 @@ TEST_CASE("X_file in the file reads the secret with trailing white space trimmed
                          "jira_email = bot@example.com\n"
                          "jira_service_desk_id = 1\n"
                          "jira_request_type_id = 10\n"));
-  CHECK(config.slack_app_token == kAppToken);
-  CHECK(config.slack_bot_token == kBotToken);
-  CHECK(config.jira_api_token == kJiraToken);
+  CheckSecrets(config);
 }
 
 TEST_CASE("SLACKDESK_X_FILE works as systemd LoadCredential= sets it, with no X anywhere",
           "[config]") {
-  FakeSystem system;
-  system.env = RequiredEnv();
-  system.env.erase("SLACKDESK_SLACK_BOT_TOKEN");
-  system.env.erase("SLACKDESK_JIRA_API_TOKEN");
+  FakeSystem system = FromEnv({"SLACKDESK_SLACK_BOT_TOKEN", "SLACKDESK_JIRA_API_TOKEN"});
   system.env["SLACKDESK_SLACK_BOT_TOKEN_FILE"] = "/run/credentials/slackdesk.service/bot";
   system.env["SLACKDESK_JIRA_API_TOKEN_FILE"] = "/run/credentials/slackdesk.service/jira";
   system.files["/run/credentials/slackdesk.service/bot"] = std::string(kBotToken) + "\n";

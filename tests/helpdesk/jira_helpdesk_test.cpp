@@ -64,9 +64,19 @@ struct Fixture {
     return *ticket;
   }
   int Count(const std::string& method, const std::string& prefix) const { return jira.CountRequests(method, prefix); }
-  // A second backend on the same site whose options `change` spoils (a
-  // wrong id, a wrong token).
-  std::unique_ptr<JiraHelpdesk> Misconfigured(void (*change)(JiraOptions&)) {
+  // Creates `count` tickets summarised "<summary><n>" and waits until the
+  // search sees them all; returns their keys.
+  std::vector<std::string> CreateSearchable(int count, const std::string& summary) {
+    std::vector<std::string> keys;
+    for (int i = 0; i < count; ++i) {
+      keys.push_back(Create(fmt::format("{}{}", summary, i), fmt::format("sdm{}", i)).key);
+    }
+    for (const auto& key : keys) REQUIRE(jira.WaitForSearchable(key));
+    return keys;
+  }
+  // A second backend on the same site whose options `change` alters (a
+  // wrong id, a wrong token, other search limits).
+  std::unique_ptr<JiraHelpdesk> Configured(void (*change)(JiraOptions&)) {
     auto options = Options(jira);
     change(options);
     return std::make_unique<JiraHelpdesk>(http, options);
@@ -120,7 +130,7 @@ TEST_CASE_METHOD(Fixture, "Check names the account, then the desk, project and r
 }
 
 TEST_CASE_METHOD(Fixture, "Check names the wrong service desk id", "[jira]") {
-  auto lines = Misconfigured([](JiraOptions& options) { options.service_desk_id = "99"; })->Check();
+  auto lines = Configured([](JiraOptions& options) { options.service_desk_id = "99"; })->Check();
   REQUIRE(lines.size() == 2);
   CHECK(lines[0].ok);
   CHECK_FALSE(lines[1].ok);
@@ -130,14 +140,14 @@ TEST_CASE_METHOD(Fixture, "Check names the wrong service desk id", "[jira]") {
 }
 
 TEST_CASE_METHOD(Fixture, "Check names the wrong request type id and its desk", "[jira]") {
-  auto lines = Misconfigured([](JiraOptions& options) { options.request_type_id = "11"; })->Check();
+  auto lines = Configured([](JiraOptions& options) { options.request_type_id = "11"; })->Check();
   REQUIRE(lines.size() == 2);
   CHECK_FALSE(lines[1].ok);
   CHECK(lines[1].detail.rfind("jira_request_type_id 11 not found in service desk 3 (", 0) == 0);
 }
 
 TEST_CASE_METHOD(Fixture, "Check stops after refused credentials and never shows the token", "[jira]") {
-  auto lines = Misconfigured([](JiraOptions& options) { options.api_token = "wrong-token-456"; })->Check();
+  auto lines = Configured([](JiraOptions& options) { options.api_token = "wrong-token-456"; })->Check();
   REQUIRE(lines.size() == 1);  // the target cannot be checked without credentials
   CHECK_FALSE(lines[0].ok);
   CHECK(lines[0].what == "jira /rest/api/3/myself (jira_email, jira_api_token)");
@@ -217,7 +227,7 @@ TEST_CASE_METHOD(Fixture, "a validation refusal surfaces Jira's message, once", 
 }
 
 TEST_CASE_METHOD(Fixture, "refused credentials are an auth error, never retried and never logged", "[jira]") {
-  auto wrong = Misconfigured([](JiraOptions& options) { options.api_token = "wrong-token-123"; });
+  auto wrong = Configured([](JiraOptions& options) { options.api_token = "wrong-token-123"; });
   auto ticket = wrong->CreateTicket(helpdesk::NewTicket{"s", PlainText("d"), "sdm1", ""});
   REQUIRE_FALSE(ticket);
   CHECK(ticket.error().code == util::ErrorCode::kAuth);
@@ -416,9 +426,7 @@ TEST_CASE_METHOD(Fixture, "statuses map from Jira's category key, keeping Jira's
 
 TEST_CASE_METHOD(Fixture, "ChangedSince follows nextPageToken, oldest first", "[jira]") {
   jira.SetSearchMaxResults(2);
-  std::vector<std::string> keys;
-  for (int i = 0; i < 5; ++i) keys.push_back(Create(fmt::format("Ticket {}", i), fmt::format("sdm{}", i)).key);
-  for (const auto& key : keys) REQUIRE(jira.WaitForSearchable(key));
+  auto keys = CreateSearchable(5, "Ticket ");
   auto changes = helpdesk.ChangedSince(0, keys);
   REQUIRE(changes);
   REQUIRE(changes->size() == 5);
@@ -464,28 +472,20 @@ TEST_CASE_METHOD(Fixture, "ChangedSince reports only tickets updated at or after
 }
 
 TEST_CASE_METHOD(Fixture, "ChangedSince splits many keys into several searches", "[jira]") {
-  auto options = Options(jira);
-  options.keys_per_search = 2;
-  JiraHelpdesk chunked(http, options);
-  std::vector<std::string> keys;
-  for (int i = 0; i < 5; ++i) keys.push_back(Create(fmt::format("T{}", i), fmt::format("sdm{}", i)).key);
-  for (const auto& key : keys) REQUIRE(jira.WaitForSearchable(key));
-  auto changes = chunked.ChangedSince(0, keys);
+  auto chunked = Configured([](JiraOptions& options) { options.keys_per_search = 2; });
+  auto keys = CreateSearchable(5, "T");
+  auto changes = chunked->ChangedSince(0, keys);
   REQUIRE(changes);
   CHECK(changes->size() == 5);
   CHECK(Count("POST", "/rest/api/3/search/jql") == 3);
 }
 
 TEST_CASE_METHOD(Fixture, "ChangedSince over many links searches the project once and keeps the linked", "[jira]") {
-  auto options = Options(jira);
-  options.key_list_limit = 3;
-  JiraHelpdesk wide(http, options);
-  std::vector<std::string> keys;
-  for (int i = 0; i < 5; ++i) keys.push_back(Create(fmt::format("T{}", i), fmt::format("sdm{}", i)).key);
+  auto wide = Configured([](JiraOptions& options) { options.key_list_limit = 3; });
+  auto keys = CreateSearchable(5, "T");
   auto unlinked = Create("Not ours", "sdm9");
-  for (const auto& key : keys) REQUIRE(jira.WaitForSearchable(key));
   REQUIRE(jira.WaitForSearchable(unlinked.key));
-  auto changes = wide.ChangedSince(0, keys);
+  auto changes = wide->ChangedSince(0, keys);
   REQUIRE(changes);
   CHECK(changes->size() == 5);
   for (const auto& change : *changes) CHECK(change.key != unlinked.key);
