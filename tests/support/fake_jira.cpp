@@ -35,25 +35,13 @@ bool FakeJira::SetTimeZone(const std::string& zone) {
   return true;
 }
 
-void FakeJira::SetSearchLag(Millis lag) {
-  std::lock_guard<std::mutex> lock(impl_->signal.mutex());
-  impl_->search_lag = lag;
-}
+void FakeJira::SetSearchLag(Millis lag) { impl_->signal.Write(impl_->search_lag, lag); }
 
-void FakeJira::SetClockSkew(Millis skew) {
-  std::lock_guard<std::mutex> lock(impl_->signal.mutex());
-  impl_->skew_ms = skew.count();
-}
+void FakeJira::SetClockSkew(Millis skew) { impl_->signal.Write(impl_->skew_ms, skew.count()); }
 
-void FakeJira::SetCommentPageCap(int cap) {
-  std::lock_guard<std::mutex> lock(impl_->signal.mutex());
-  impl_->comment_page_cap = std::max(cap, 1);
-}
+void FakeJira::SetCommentPageCap(int cap) { impl_->signal.Write(impl_->comment_page_cap, std::max(cap, 1)); }
 
-void FakeJira::SetSearchMaxResults(int cap) {
-  std::lock_guard<std::mutex> lock(impl_->signal.mutex());
-  impl_->search_cap = std::max(cap, 1);
-}
+void FakeJira::SetSearchMaxResults(int cap) { impl_->signal.Write(impl_->search_cap, std::max(cap, 1)); }
 
 void FakeJira::AddRequestField(const std::string& field_id, const std::string& label) {
   std::lock_guard<std::mutex> lock(impl_->signal.mutex());
@@ -130,10 +118,7 @@ long long FakeJira::NowMs() const {
   return impl_->NowMsLocked();
 }
 
-std::vector<JiraRequest> FakeJira::Requests() const {
-  std::lock_guard<std::mutex> lock(impl_->signal.mutex());
-  return impl_->requests;
-}
+std::vector<JiraRequest> FakeJira::Requests() const { return impl_->signal.Read(impl_->requests); }
 
 int FakeJira::CountRequests(const std::string& method, const std::string& path_prefix) const {
   std::lock_guard<std::mutex> lock(impl_->signal.mutex());

@@ -146,17 +146,17 @@ std::string FakeJira::Impl::FieldLabel(const std::string& field_id) const {
 }
 
 JiraIssue FakeJira::Impl::Export(const Issue& issue) const {
-  JiraIssue out;
-  out.id = issue.id;
-  out.key = issue.key;
-  out.summary = issue.summary;
-  out.description = issue.description;
-  out.reporter_account_id = issue.reporter;
-  out.request_type_id = issue.request_type_id;
-  out.status = issue.status;
-  out.status_category = issue.category;
-  out.created_ms = issue.created_ms;
-  out.updated_ms = issue.updated_ms;
+  JiraIssue out{issue.id,
+                issue.key,
+                issue.summary,
+                issue.description,
+                issue.reporter,
+                issue.request_type_id,
+                issue.status,
+                issue.category,
+                issue.created_ms,
+                issue.updated_ms,
+                {}};
   for (const Comment& comment : issue.comments) {
     out.comments.push_back(JiraComment{std::to_string(comment.id), comment.body, comment.is_public, comment.author,
                                        UserOrBot(comment.author).display_name, comment.created_ms, comment.properties});

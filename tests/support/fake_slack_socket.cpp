@@ -217,50 +217,26 @@ bool FakeSlack::SilenceNewest() {
   return true;
 }
 
-void FakeSlack::SetSendHello(bool send) {
-  std::lock_guard<std::mutex> lock(impl_->signal.mutex());
-  impl_->send_hello = send;
-}
+void FakeSlack::SetSendHello(bool send) { impl_->signal.Write(impl_->send_hello, send); }
 
-void FakeSlack::SetLinkDisabled(bool disabled) {
-  std::lock_guard<std::mutex> lock(impl_->signal.mutex());
-  impl_->link_disabled = disabled;
-}
+void FakeSlack::SetLinkDisabled(bool disabled) { impl_->signal.Write(impl_->link_disabled, disabled); }
 
-void FakeSlack::SetMaxConnections(int limit) {
-  std::lock_guard<std::mutex> lock(impl_->signal.mutex());
-  impl_->max_connections = limit;
-}
+void FakeSlack::SetMaxConnections(int limit) { impl_->signal.Write(impl_->max_connections, limit); }
 
 int FakeSlack::OpenConnections() const {
   std::lock_guard<std::mutex> lock(impl_->signal.mutex());
   return impl_->OpenCountLocked();
 }
 
-int FakeSlack::ConnectionsAccepted() const {
-  std::lock_guard<std::mutex> lock(impl_->signal.mutex());
-  return impl_->connections_accepted;
-}
+int FakeSlack::ConnectionsAccepted() const { return impl_->signal.Read(impl_->connections_accepted); }
 
-int FakeSlack::HellosSent() const {
-  std::lock_guard<std::mutex> lock(impl_->signal.mutex());
-  return impl_->hellos_sent;
-}
+int FakeSlack::HellosSent() const { return impl_->signal.Read(impl_->hellos_sent); }
 
-int FakeSlack::MaxSimultaneousOpen() const {
-  std::lock_guard<std::mutex> lock(impl_->signal.mutex());
-  return impl_->max_simultaneous_open;
-}
+int FakeSlack::MaxSimultaneousOpen() const { return impl_->signal.Read(impl_->max_simultaneous_open); }
 
-int FakeSlack::PingsReceived() const {
-  std::lock_guard<std::mutex> lock(impl_->signal.mutex());
-  return impl_->pings_received;
-}
+int FakeSlack::PingsReceived() const { return impl_->signal.Read(impl_->pings_received); }
 
-std::vector<Ack> FakeSlack::Acks() const {
-  std::lock_guard<std::mutex> lock(impl_->signal.mutex());
-  return impl_->acks;
-}
+std::vector<Ack> FakeSlack::Acks() const { return impl_->signal.Read(impl_->acks); }
 
 int FakeSlack::AckCount(const std::string& envelope_id) const {
   std::lock_guard<std::mutex> lock(impl_->signal.mutex());

@@ -81,14 +81,8 @@ const PostedMessage& WebApi::AddUserMessage(const std::string& channel, const st
 }
 
 std::string WebApi::MessageEventPayload(const PostedMessage& message) const {
-  MessageSpec spec;
-  spec.channel = message.channel;
-  spec.user = message.user;
-  spec.text = message.text;
-  spec.ts = message.ts;
-  spec.thread_ts = message.thread_ts;
-  if (!message.thread_ts.empty()) spec.parent_user_id = ParentUser(message.channel, message.thread_ts);
-  return MessagePayload(spec);
+  std::string parent = message.thread_ts.empty() ? "" : ParentUser(message.channel, message.thread_ts);
+  return MessagePayload({message.channel, message.user, message.text, message.ts, message.thread_ts, "", parent});
 }
 
 std::string WebApi::IssueTrigger(const std::string& user, Clock::time_point now) {

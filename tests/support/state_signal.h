@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <functional>
 #include <mutex>
+#include <utility>
 
 namespace fake {
 
@@ -39,6 +40,20 @@ class StateSignal {
         return predicate();
       }
     }
+  }
+  // A copy of `field`, part of the owner's state, read under the lock.
+  // REQUIRES: mutex() not held.
+  template <typename T>
+  T Read(const T& field) const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return field;
+  }
+  // Sets `field`, part of the owner's state, to `value` under the lock; a
+  // setting, so no waiter is woken. REQUIRES: mutex() not held.
+  template <typename T, typename V>
+  void Write(T& field, V&& value) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    field = std::forward<V>(value);
   }
   // Sleeps until `until`, a change, or a spurious wake-up. REQUIRES: `lock`
   // holds mutex().
