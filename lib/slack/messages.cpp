@@ -62,15 +62,19 @@ void Context(Writer& w, const std::string& mrkdwn) {
   w.EndObject();
 }
 
+// Where a message goes and its text: the fields chat.postMessage and
+// chat.postEphemeral share.
+void MessageHead(Writer& w, const std::string& channel, const std::string& thread_ts, const std::string& text) {
+  Field(w, "channel", channel);
+  if (!thread_ts.empty()) Field(w, "thread_ts", thread_ts);  // a string: a float loses precision
+  Field(w, "text", TruncateChars(text, 3000));
+}
+
 // Opens a chat.postMessage body up to the blocks array.
 void BeginMessage(Writer& w, const std::string& channel, const std::string& thread_ts, const std::string& fallback,
                   const std::string& metadata_key) {
   w.StartObject();
-  Field(w, "channel", channel);
-  if (!thread_ts.empty()) {
-    Field(w, "thread_ts", thread_ts);  // a string: a float loses precision
-  }
-  Field(w, "text", TruncateChars(fallback, 3000));
+  MessageHead(w, channel, thread_ts, fallback);
   Field(w, "unfurl_links", false);
   if (!metadata_key.empty()) {
     Key(w, "metadata");
@@ -85,6 +89,17 @@ void BeginMessage(Writer& w, const std::string& channel, const std::string& thre
 }
 
 std::string Finish(rapidjson::StringBuffer& buffer) { return std::string(buffer.GetString(), buffer.GetSize()); }
+
+// A JSON object being written: open from the start, closed by Done().
+struct Body {
+  Body() { w.StartObject(); }
+  std::string Done() {
+    w.EndObject();
+    return Finish(buffer);
+  }
+  rapidjson::StringBuffer buffer;
+  Writer w{buffer};
+};
 
 std::string TicketLinkMrkdwn(const TicketView& ticket) {
   if (ticket.web_url.empty()) return "*" + EscapeMrkdwn(ticket.key) + "*";
@@ -223,22 +238,17 @@ std::string TextMessage(const std::string& channel, const std::string& thread_ts
 
 std::string EphemeralMessage(const std::string& channel, const std::string& user, const std::string& thread_ts,
                              const std::string& text) {
-  rapidjson::StringBuffer buffer;
-  Writer w(buffer);
-  w.StartObject();
-  Field(w, "channel", channel);
+  Body body;
+  Writer& w = body.w;
+  MessageHead(w, channel, thread_ts, text);
   Field(w, "user", user);
-  if (!thread_ts.empty()) Field(w, "thread_ts", thread_ts);
-  Field(w, "text", TruncateChars(text, 3000));
-  w.EndObject();
-  return Finish(buffer);
+  return body.Done();
 }
 
 std::string RequestForm(const std::string& trigger_id, const std::string& summary, const std::string& description,
                         const std::string& private_metadata) {
-  rapidjson::StringBuffer buffer;
-  Writer w(buffer);
-  w.StartObject();
+  Body body;
+  Writer& w = body.w;
   Field(w, "trigger_id", trigger_id);
   Key(w, "view");
   w.StartObject();
@@ -274,21 +284,18 @@ std::string RequestForm(const std::string& trigger_id, const std::string& summar
 
   w.EndArray();
   w.EndObject();
-  w.EndObject();
-  return Finish(buffer);
+  return body.Done();
 }
 
 std::string FieldErrorResponse(const std::string& block_id, const std::string& message) {
-  rapidjson::StringBuffer buffer;
-  Writer w(buffer);
-  w.StartObject();
+  Body body;
+  Writer& w = body.w;
   Field(w, "response_action", "errors");
   Key(w, "errors");
   w.StartObject();
   Field(w, block_id.c_str(), TruncateChars(message, 2000));
   w.EndObject();
-  w.EndObject();
-  return Finish(buffer);
+  return body.Done();
 }
 
 }  // namespace slack
