@@ -26,14 +26,25 @@ const std::string kMention =
     "export fails for <@U2> in <#C9|finance> &amp; <https://x.test/a|the report>\nsecond line <!here>";
 const std::map<std::string, std::string> kAda{{"U2", "Ada Lovelace"}};
 
-// clang-format off
 const std::vector<testing::TextRule> kPlainForms = {
-    {"the plain form of a mention reads like the old humanized text", {{kMention, "export fails for @Ada Lovelace in #finance & the report (https://x.test/a)\nsecond line @here", kAda}, {kMention, "export fails for @U2 in #finance & the report (https://x.test/a)\nsecond line @here"}, {"<@UBOT> hi", "@UBOT hi", kAda}}},
-    {"the plain form keeps the lines and blank lines of the message", {{"a\nb", "a\nb"}, {"first paragraph\n\nsecond paragraph", "first paragraph\n\nsecond paragraph"}, {"a\n\n\nb\n", "a\n\n\nb\n"}, {"", ""}}},
-    {"the plain form decodes entities and shows tokens as text", {{"R&amp;D says a &lt; b &gt; c", "R&D says a < b > c"}, {"<https://x.test/a>", "https://x.test/a"}, {"<@U1|ada> and <#C1> cc <!channel> <!subteam^S1|@ops>", "@ada and #C1 cc @channel @ops"}}},
-    {"the plain form drops emphasis and keeps list bullets and quotes", {{"*urgent*: restart the _VPN_ ~now~ with `sudo`", "urgent: restart the VPN now with sudo"}, {"\xE2\x80\xA2 one\n    \xE2\x97\xA6 nested\n&gt; quoted", "\xE2\x80\xA2 one\n    \xE2\x97\xA6 nested\n> quoted"}, {"```\ncode *as is*\n```", "\ncode *as is*\n"}}},
+    {"the plain form of a mention reads like the old humanized text",
+     {{kMention, "export fails for @Ada Lovelace in #finance & the report (https://x.test/a)\nsecond line @here", kAda},
+      {kMention, "export fails for @U2 in #finance & the report (https://x.test/a)\nsecond line @here"},
+      {"<@UBOT> hi", "@UBOT hi", kAda}}},
+    {"the plain form keeps the lines and blank lines of the message",
+     {{"a\nb", "a\nb"},
+      {"first paragraph\n\nsecond paragraph", "first paragraph\n\nsecond paragraph"},
+      {"a\n\n\nb\n", "a\n\n\nb\n"},
+      {"", ""}}},
+    {"the plain form decodes entities and shows tokens as text",
+     {{"R&amp;D says a &lt; b &gt; c", "R&D says a < b > c"},
+      {"<https://x.test/a>", "https://x.test/a"},
+      {"<@U1|ada> and <#C1> cc <!channel> <!subteam^S1|@ops>", "@ada and #C1 cc @channel @ops"}}},
+    {"the plain form drops emphasis and keeps list bullets and quotes",
+     {{"*urgent*: restart the _VPN_ ~now~ with `sudo`", "urgent: restart the VPN now with sudo"},
+      {"\xE2\x80\xA2 one\n    \xE2\x97\xA6 nested\n&gt; quoted", "\xE2\x80\xA2 one\n    \xE2\x97\xA6 nested\n> quoted"},
+      {"```\ncode *as is*\n```", "\ncode *as is*\n"}}},
 };
-// clang-format on
 
 }  // namespace
 

@@ -23,49 +23,69 @@ std::string ToWiki(const std::string& mrkdwn, const std::map<std::string, std::s
 
 std::string ToSlack(const std::string& wiki) { return slack::RenderMrkdwn(helpdesk::jira::ParseWiki(wiki)); }
 
-// clang-format off
 const std::vector<testing::TextRule> kSlackToWiki = {
     {"Slack bold and italic stay as they are in wiki", {{"*urgent* and _soon_", "*urgent* and _soon_"}}},
     {"Slack strike becomes wiki -deleted-", {{"the ~old~ way", "the -old- way"}}},
-    {"Slack inline code becomes wiki monospace", {{"run `make -j2` now", "run {{make \\-j2}} now"}, {"`ls`", "{{ls}}"}}},
-    {"a Slack code block becomes noformat with nothing converted inside", {{"Log:\n```\nSELECT * FROM t WHERE a &lt; 3; -- [x] *y* ~z~\n```\nThanks", "Log:\n{noformat}\nSELECT * FROM t WHERE a < 3; -- [x] *y* ~z~\n{noformat}\nThanks"}}},
+    {"Slack inline code becomes wiki monospace",
+     {{"run `make -j2` now", "run {{make \\-j2}} now"}, {"`ls`", "{{ls}}"}}},
+    {"a Slack code block becomes noformat with nothing converted inside",
+     {{"Log:\n```\nSELECT * FROM t WHERE a &lt; 3; -- [x] *y* ~z~\n```\nThanks",
+       "Log:\n{noformat}\nSELECT * FROM t WHERE a < 3; -- [x] *y* ~z~\n{noformat}\nThanks"}}},
     {"a Slack code block holding noformat becomes a code macro", {{"```{noformat}```", "{code}{noformat}{code}"}}},
-    {"Slack quotes become bq. lines", {{"&gt; the error says\n&gt; disk full", "bq. the error says\nbq. disk full"}, {"> typed by hand", "bq. typed by hand"}}},
-    {"a Slack link with a label becomes a wiki link with a label", {{"see <https://x.test/a?b=1&amp;c=2|the page>", "see [the page|https://x.test/a?b=1&c=2]"}}},
+    {"Slack quotes become bq. lines",
+     {{"&gt; the error says\n&gt; disk full", "bq. the error says\nbq. disk full"},
+      {"> typed by hand", "bq. typed by hand"}}},
+    {"a Slack link with a label becomes a wiki link with a label",
+     {{"see <https://x.test/a?b=1&amp;c=2|the page>", "see [the page|https://x.test/a?b=1&c=2]"}}},
     {"a bare Slack link becomes a bare wiki link", {{"see <https://x.test/a>", "see [https://x.test/a]"}}},
-    {"a Slack mailto link keeps its address as the label", {{"write <mailto:a@b.test|a@b.test>", "write [a@b.test|mailto:a@b.test]"}}},
-    {"Slack user mentions become names, or the id when unknown", {{"<@U1> and <@U2> agree", "@Ada Lovelace and @U2 agree", {{"U1", "Ada Lovelace"}}}}},
-    {"Slack channels and broadcasts become text", {{"in <#C1|general> cc <!here> <!channel>", "in #general cc @here @channel"}}},
+    {"a Slack mailto link keeps its address as the label",
+     {{"write <mailto:a@b.test|a@b.test>", "write [a@b.test|mailto:a@b.test]"}}},
+    {"Slack user mentions become names, or the id when unknown",
+     {{"<@U1> and <@U2> agree", "@Ada Lovelace and @U2 agree", {{"U1", "Ada Lovelace"}}}}},
+    {"Slack channels and broadcasts become text",
+     {{"in <#C1|general> cc <!here> <!channel>", "in #general cc @here @channel"}}},
     {"Slack entities are decoded for Jira", {{"R&amp;D says a &lt; b &gt; c", "R&D says a < b > c"}}},
-    {"Slack bullets become wiki bullets, nested ones deeper", {{"\xE2\x80\xA2 one\n- two\n    \xE2\x97\xA6 nested", "* one\n* two\n** nested"}}},
-    {"wiki characters the customer typed are escaped", {{"use {braces} and [brackets] or a|b, wow!nice", "use \\{braces\\} and \\[brackets\\] or a\\|b, wow\\!nice"}, {"Thanks! It works!", "Thanks! It works!"}}},
-    {"list and heading starts the customer typed are escaped", {{"# not a list", "\\# not a list"}, {"* not a list", "\\* not a list"}, {"h1. not a heading", "h1\\. not a heading"}, {"bq. not a quote", "bq\\. not a quote"}, {"issue #4 again", "issue #4 again"}}},
-    {"Slack text keeps hyphens and minus signs without escapes", {{"a well-known fix, 5 - 3, snake_case, 2*3*4", "a well-known fix, 5 - 3, snake_case, 2*3*4"}}},
-    {"a marker Jira would read as emphasis is escaped", {{"-5 degrees and +1 from me", "\\-5 degrees and \\+1 from me"}, {"*not closed", "\\*not closed"}}},
-    {"bold inside a Slack bullet stays bold", {{"\xE2\x80\xA2 *urgent*: restart the _VPN_", "* *urgent*: restart the _VPN_"}}},
-    {"a link inside a Slack quote is converted", {{"&gt; see <https://x.test/d|docs>", "bq. see [docs|https://x.test/d]"}}},
-    {"names and labels with wiki characters are escaped", {{"<@U1> <https://x.test|a [b]>", "@Bot \\[ext\\] [a \\[b\\]|https://x.test]", {{"U1", "Bot [ext]"}}}, {"<https://x.test/a]b|c>", "[c|https://x.test/a%5Db]"}}},
-    {"a mention inside inline code gets its name too", {{"run `ping <@U1>` now", "run {{ping @Ada}} now", {{"U1", "Ada"}}}}},
-    {"a code block that shares a line with text is set on its own line", {{"see ```x``` here", "see \n{noformat}x{noformat}\n here"}}},
+    {"Slack bullets become wiki bullets, nested ones deeper",
+     {{"\xE2\x80\xA2 one\n- two\n    \xE2\x97\xA6 nested", "* one\n* two\n** nested"}}},
+    {"wiki characters the customer typed are escaped",
+     {{"use {braces} and [brackets] or a|b, wow!nice", "use \\{braces\\} and \\[brackets\\] or a\\|b, wow\\!nice"},
+      {"Thanks! It works!", "Thanks! It works!"}}},
+    {"list and heading starts the customer typed are escaped",
+     {{"# not a list", "\\# not a list"},
+      {"* not a list", "\\* not a list"},
+      {"h1. not a heading", "h1\\. not a heading"},
+      {"bq. not a quote", "bq\\. not a quote"},
+      {"issue #4 again", "issue #4 again"}}},
+    {"Slack text keeps hyphens and minus signs without escapes",
+     {{"a well-known fix, 5 - 3, snake_case, 2*3*4", "a well-known fix, 5 - 3, snake_case, 2*3*4"}}},
+    {"a marker Jira would read as emphasis is escaped",
+     {{"-5 degrees and +1 from me", "\\-5 degrees and \\+1 from me"}, {"*not closed", "\\*not closed"}}},
+    {"bold inside a Slack bullet stays bold",
+     {{"\xE2\x80\xA2 *urgent*: restart the _VPN_", "* *urgent*: restart the _VPN_"}}},
+    {"a link inside a Slack quote is converted",
+     {{"&gt; see <https://x.test/d|docs>", "bq. see [docs|https://x.test/d]"}}},
+    {"names and labels with wiki characters are escaped",
+     {{"<@U1> <https://x.test|a [b]>", "@Bot \\[ext\\] [a \\[b\\]|https://x.test]", {{"U1", "Bot [ext]"}}},
+      {"<https://x.test/a]b|c>", "[c|https://x.test/a%5Db]"}}},
+    {"a mention inside inline code gets its name too",
+     {{"run `ping <@U1>` now", "run {{ping @Ada}} now", {{"U1", "Ada"}}}}},
+    {"a code block that shares a line with text is set on its own line",
+     {{"see ```x``` here", "see \n{noformat}x{noformat}\n here"}}},
 };
-// clang-format on
 
 // Input that must come back as text, not markup, in each direction.
-// clang-format off
 const std::vector<testing::TextRule> kUnfinishedToSlack = {
     {"an unbalanced code macro stays text", {{"{code:java}\nint x = 1;\nno end", "{code:java}\nint x = 1;\nno end"}}},
     {"a lone bracket stays a bracket", {{"[", "["}, {"a [b", "a [b"}}},
     {"empty text converts to empty text", {{"", ""}}},
 };
-// clang-format on
-// clang-format off
 const std::vector<testing::TextRule> kUnfinishedToWiki = {
     {"an unbalanced code macro stays text", {{"```\nint x = 1;\nno end", "```\nint x = 1;\nno end"}}},
     {"a lone bracket stays a bracket", {{"[", "\\["}, {"<", "<"}, {std::string(50000, '<'), std::string(50000, '<')}}},
-    {"a lone bracket stays a bracket: one huge link", {{std::string(50000, '<') + ">", "[" + std::string(49999, '<') + "]"}}},
+    {"a lone bracket stays a bracket: one huge link",
+     {{std::string(50000, '<') + ">", "[" + std::string(49999, '<') + "]"}}},
     {"empty text converts to empty text", {{"", ""}}},
 };
-// clang-format on
 
 }  // namespace
 
