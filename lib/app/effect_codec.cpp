@@ -6,6 +6,8 @@
 
 #include "app/rich_text_json.h"
 #include "bridge/overloaded.h"
+#include "slack/mrkdwn.h"
+#include "util/json_util.h"
 
 namespace app {
 namespace {
@@ -57,9 +59,14 @@ class ObjectWriter {
     writer_.EndArray();
     return *this;
   }
-  ObjectWriter& Thread(const bridge::ThreadRef& thread) { return Str("channel", thread.channel).Str("thread_ts", thread.thread_ts); }
+  ObjectWriter& Thread(const bridge::ThreadRef& thread) {
+    return Str("channel", thread.channel).Str("thread_ts", thread.thread_ts);
+  }
   ObjectWriter& View(const bridge::TicketView& view) {
-    return Str("ticket_key", view.key).Str("summary", view.summary).Str("status", view.status).Str("web_url", view.web_url);
+    return Str("ticket_key", view.key)
+        .Str("summary", view.summary)
+        .Str("status", view.status)
+        .Str("web_url", view.web_url);
   }
   std::string Done() {
     writer_.EndObject();
@@ -103,7 +110,9 @@ class FieldReader {
     return &it->value;
   }
   bridge::ThreadRef Thread() { return bridge::ThreadRef{Str("channel"), Str("thread_ts")}; }
-  bridge::TicketView View() { return bridge::TicketView{Str("ticket_key"), Str("summary"), Str("status"), Str("web_url")}; }
+  bridge::TicketView View() {
+    return bridge::TicketView{Str("ticket_key"), Str("summary"), Str("status"), Str("web_url")};
+  }
   bool ok() const { return ok_; }
 
  private:
@@ -121,9 +130,15 @@ std::string EncodeContent(const bridge::PostContent& content) {
           [](const bridge::PromptContent& c) {
             return ObjectWriter().Str("type", "prompt").Str("user", c.user).Str("button_value", c.button_value).Done();
           },
-          [](const bridge::ConfirmationContent& c) { return ObjectWriter().Str("type", "confirmation").View(c.ticket).Done(); },
-          [](const bridge::ExistingTicketContent& c) { return ObjectWriter().Str("type", "existing").View(c.ticket).Done(); },
-          [](const bridge::NoticeContent& c) { return ObjectWriter().Str("type", "notice").Str("text", c.text).Done(); },
+          [](const bridge::ConfirmationContent& c) {
+            return ObjectWriter().Str("type", "confirmation").View(c.ticket).Done();
+          },
+          [](const bridge::ExistingTicketContent& c) {
+            return ObjectWriter().Str("type", "existing").View(c.ticket).Done();
+          },
+          [](const bridge::NoticeContent& c) {
+            return ObjectWriter().Str("type", "notice").Str("text", c.text).Done();
+          },
           [](const bridge::AgentCommentContent& c) {
             return ObjectWriter()
                 .Str("type", "agent_comment")
@@ -166,7 +181,9 @@ std::string EncodePayload(const bridge::Effect& effect) {
             out.Raw("text", RichTextToJson(e.text)).Str("bot_user_id", e.bot_user_id);
             return out.Done();
           },
-          [](const bridge::PostMessage& e) { return ObjectWriter().Thread(e.thread).Raw("content", EncodeContent(e.content)).Done(); },
+          [](const bridge::PostMessage& e) {
+            return ObjectWriter().Thread(e.thread).Raw("content", EncodeContent(e.content)).Done();
+          },
           [](const bridge::PostEphemeral& e) {
             ObjectWriter out;
             out.Str("channel", e.channel).Str("user", e.user).Str("thread_ts", e.thread_ts).Str("text", e.text);
@@ -221,8 +238,14 @@ std::optional<bridge::Effect> DecodePayload(const std::string& kind, const std::
   } else if (kind == kUpdateConfirmation) {
     effect = bridge::UpdateConfirmation{key, r.Str("channel"), r.Str("ts"), r.View()};
   } else if (kind == kCreateTicket) {
-    bridge::CreateTicket e{key,          r.Thread(),         r.Str("view_id"),  r.Str("user"),
-                           r.Str("summary"), r.Str("description"), r.Str("severity"), r.Str("marker")};
+    bridge::CreateTicket e{key,
+                           r.Thread(),
+                           r.Str("view_id"),
+                           r.Str("user"),
+                           r.Str("summary"),
+                           r.Str("description"),
+                           r.Str("severity"),
+                           r.Str("marker")};
     effect = e;
   } else if (kind == kAddComment) {
     bridge::AddComment e;
@@ -256,11 +279,41 @@ store::Intent EncodeEffect(const bridge::Effect& effect) {
   return store::Intent{bridge::KeyOf(effect), KindOf(effect), bridge::LaneOf(effect), EncodePayload(effect)};
 }
 
+// Rows written by slackdesk 0.1 before the core redesign, still open at an
+// upgrade: a reply on its way to the ticket and a mention waiting for its
+// button must not be lost to the new format. (create_ticket rows kept their
+// shape; 0.1's Slack posts were stored as rendered bodies and are not read.)
+std::optional<bridge::Effect> DecodeLegacy(const store::Intent& intent, const rapidjson::Value& payload) {
+  FieldReader r(payload);
+  if (intent.kind == "offer_form") {
+    bridge::PrepareForm e{
+        intent.key, r.Thread(), r.Str("ts"), r.Str("user"), slack::ParseMrkdwn(r.Str("text")), r.Str("bot_user_id")};
+    if (r.ok()) return e;
+  } else if (intent.kind == kAddComment && payload.HasMember("key")) {
+    bridge::AddComment e;
+    e.key = intent.key;
+    e.ticket_key = r.Str("key");
+    e.marker = r.Str("marker");
+    e.user = r.Str("user");
+    e.text = slack::ParseMrkdwn(r.Str("text"));
+    e.channel = r.Str("channel");
+    e.ts = r.Str("ts");
+    e.edit = r.Str("edit") == "true";
+    if (const rapidjson::Value* files = json::GetArray(payload, "files")) {
+      for (const auto& file : files->GetArray())
+        e.files.emplace_back(json::GetString(file, "name"), json::GetString(file, "permalink"));
+    }
+    if (r.ok()) return e;
+  }
+  return std::nullopt;
+}
+
 std::optional<bridge::Effect> DecodeEffect(const store::Intent& intent) {
   rapidjson::Document doc;
   doc.Parse(intent.payload.c_str(), intent.payload.size());
   if (doc.HasParseError() || !doc.IsObject()) return std::nullopt;
-  return DecodePayload(intent.kind, intent.key, doc);
+  if (auto effect = DecodePayload(intent.kind, intent.key, doc)) return effect;
+  return DecodeLegacy(intent, doc);
 }
 
 std::string DescribeEffect(const bridge::Effect& effect) {

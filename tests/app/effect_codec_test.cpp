@@ -63,3 +63,30 @@ TEST_CASE("rows of the wrong shape are refused", "[app][codec]") {
   CHECK_FALSE(app::DecodeEffect({"k", "post_ephemeral", "l", "not json"}));
   CHECK_FALSE(app::DecodeEffect({"k", "post_ephemeral", "l", "[]"}));
 }
+
+TEST_CASE("open rows of slackdesk 0.1 are read after an upgrade", "[app][codec]") {
+  auto comment = app::DecodeEffect(
+      {"comment:C1:1.5", "add_comment", "helpdesk:HD-1",
+       R"({"key":"HD-1","marker":"slackdeskmsgc115","user":"U1","text":"still *broken*","channel":"C1","ts":"1.5",)"
+       R"("edit":"false","files":[{"name":"log.txt","permalink":"https://files.test/1"}]})"});
+  REQUIRE(comment);
+  const auto& reply = std::get<AddComment>(*comment);
+  CHECK(reply.ticket_key == "HD-1");
+  CHECK(reply.marker == "slackdeskmsgc115");
+  CHECK(ToPlainString(reply.text) == "still broken");
+  CHECK_FALSE(reply.edit);
+  CHECK(reply.files == std::vector<std::pair<std::string, std::string>>{{"log.txt", "https://files.test/1"}});
+
+  auto offer = app::DecodeEffect({"offer:C1:1.1", "offer_form", "slack:C1",
+                                  R"({"channel":"C1","thread_ts":"1.1","ts":"1.1","user":"U1",)"
+                                  R"("text":"<@UBOT> help","bot_user_id":"UBOT"})"});
+  REQUIRE(offer);
+  CHECK(std::get<PrepareForm>(*offer).mention_ts == "1.1");
+  CHECK(MentionedUserIds(std::get<PrepareForm>(*offer).text) == std::vector<std::string>{"UBOT"});
+
+  auto create = app::DecodeEffect({"create:V1", "create_ticket", "create:C1:1.1",
+                                   R"({"view_id":"V1","channel":"C1","thread_ts":"1.1","user":"U1","summary":"S",)"
+                                   R"("description":"D","severity":"High","marker":"slackdeskrefv1"})"});
+  REQUIRE(create);
+  CHECK(std::get<CreateTicket>(*create).marker == "slackdeskrefv1");
+}
