@@ -83,6 +83,29 @@ CREATE TABLE sync_state(
 ) WITHOUT ROWID;
 )sql";
 
+// Version 4: every hot query costs the same whatever the history and the
+// backlog. `outbox_lanes` keeps each lane's head (its lowest open intent)
+// and when it may run (`due_ms`: when it became due, later after a retry's
+// backoff, or kRunning while a worker has it), so finding due work and the
+// next wake-up are index searches instead of a MIN per lane over every open
+// intent. Pruning finds old rows through indexes on their time.
+constexpr const char* kFlatV4 = R"sql(
+CREATE TABLE outbox_lanes(
+  lane TEXT PRIMARY KEY,
+  head_id INTEGER NOT NULL,
+  due_ms INTEGER NOT NULL,
+  open_count INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX outbox_lanes_due ON outbox_lanes(due_ms);
+INSERT INTO outbox_lanes(lane, head_id, due_ms, open_count)
+  SELECT lane, MIN(id), 0, COUNT(*) FROM outbox WHERE state < 2 GROUP BY lane;
+UPDATE outbox_lanes SET due_ms =
+  (SELECT MAX(o.not_before_ms, o.created_at_ms) FROM outbox o WHERE o.id = outbox_lanes.head_id);
+CREATE INDEX outbox_finished ON outbox(created_at_ms) WHERE state >= 2;
+CREATE INDEX inbox_done_received ON inbox(received_at_ms) WHERE done = 1;
+CREATE INDEX dedupe_keys_recorded ON dedupe_keys(recorded_at_ms);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& Migrations() {
@@ -91,6 +114,7 @@ const std::vector<Migration>& Migrations() {
       {"inbox and dedupe keys", kInboxV1},
       {"mentions, ticket links and the outbox", kTicketFlowV2},
       {"sync positions and the poll watermark", kSyncV3},
+      {"lane heads and time indexes: costs that do not grow with history", kFlatV4},
   };
   return kMigrations;
 }

@@ -35,19 +35,28 @@ struct OutboxItem {
 
 class Outbox {
  public:
-  explicit Outbox(Store& store) : db_(store.Handle()) {}
+  explicit Outbox(Store& store) : store_(store) {}
 
   // Adds the intent unless its key exists; true when added. Call inside the
   // caller's transaction when it must commit together with other writes.
   util::Result<bool> Add(const Intent& intent, long long now_ms);
-  // The first open intent of every lane whose time has come, oldest first.
+  // The head (first open intent) of every lane whose time has come and
+  // that is not running, longest due first. Its cost follows `limit`, not
+  // the history or the backlog.
   util::Result<std::vector<OutboxItem>> Due(long long now_ms, int limit);
-  // When the next not-yet-due lane head becomes due (0: none waiting).
+  // The earliest time a lane head that is not running is due (0: none);
+  // in the past when due work was left for the next Due.
   util::Result<long long> NextDueMs();
-  // Marks an intent attempted: committed BEFORE the side effect.
+  // Marks an intent attempted: committed BEFORE the side effect. Its lane is
+  // running (not Due) until the outcome is recorded, or until Recover.
   util::Status MarkAttempted(long long id, long long now_ms);
+  // Done and failed intents end their lane's turn: the next one is its head.
   util::Status MarkDone(long long id, const std::string& result);
   util::Status MarkFailed(long long id, const std::string& reason);
+  // At a start nothing is running any more: lanes whose intent was being
+  // carried out when the process stopped are due again (the intent is still
+  // attempted, so it is reconciled first).
+  util::Status Recover();
   // Puts an intent back to wait until `not_before_ms`; `outcome_unknown`
   // keeps it attempted so the next try reconciles first. `effect_at_ms` > 0
   // records when the side effect itself was last tried (the start of the
@@ -55,14 +64,19 @@ class Outbox {
   util::Status Reschedule(long long id, long long not_before_ms, bool outcome_unknown, long long effect_at_ms = 0);
   // Open (pending or attempted) intents, for tests and the admin.
   util::Result<int> OpenCount();
-  // Deletes done and failed intents created before `cutoff_ms`; returns how
-  // many. Open intents are never deleted.
-  util::Result<int> PruneFinished(long long cutoff_ms);
+  // Deletes up to `limit` done and failed intents created before
+  // `cutoff_ms`; returns how many. Open intents are never deleted.
+  util::Result<int> PruneFinished(long long cutoff_ms, int limit = 10000);
   // The result of a done intent by key ("" when not done).
   util::Result<std::string> ResultOf(const std::string& key);
 
  private:
-  sqlite3* db_;
+  // Sets a finished state and result, then advances the intent's lane.
+  util::Status Finish(long long id, long long state, const std::string& result);
+  // Moves `lane`'s head to its lowest open intent after one finished.
+  util::Status Advance(const std::string& lane);
+
+  Store& store_;
 };
 
 }  // namespace store

@@ -1,4 +1,5 @@
 #include "store/sql.h"
+#include "store/store.h"
 #include "store/transaction.h"
 
 #include <sqlite3.h>
@@ -7,15 +8,47 @@
 
 namespace store {
 
-Statement::Statement(sqlite3* db, const char* sql, const char* operation) : db_(db), operation_(operation) {
-  if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK) {
-    error_ = sqlite3_errmsg(db);
-    sqlite3_finalize(stmt_);
-    stmt_ = nullptr;
-  }
+StatementCache::~StatementCache() {
+  for (sqlite3_stmt* stmt : all_) sqlite3_finalize(stmt);
 }
 
-Statement::~Statement() { sqlite3_finalize(stmt_); }
+sqlite3_stmt* StatementCache::Acquire(const char* sql, std::string* error) {
+  auto idle = idle_.find(sql);
+  if (idle != idle_.end() && !idle->second.empty()) {
+    sqlite3_stmt* stmt = idle->second.back();
+    idle->second.pop_back();
+    return stmt;
+  }
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK) {
+    *error = sqlite3_errmsg(db_);
+    sqlite3_finalize(stmt);
+    return nullptr;
+  }
+  all_.push_back(stmt);
+  return stmt;
+}
+
+void StatementCache::Release(const char* sql, sqlite3_stmt* stmt) {
+  sqlite3_reset(stmt);
+  sqlite3_clear_bindings(stmt);
+  idle_[sql].push_back(stmt);
+}
+
+std::vector<std::string> StatementCache::Sql() const {
+  std::vector<std::string> sql;
+  for (sqlite3_stmt* stmt : all_) sql.emplace_back(sqlite3_sql(stmt));
+  return sql;
+}
+
+Statement::Statement(Store& store, const char* sql, const char* operation)
+    : db_(store.Handle()), cache_(store.Statements()), sql_(sql), operation_(operation) {
+  stmt_ = cache_.Acquire(sql, &error_);
+}
+
+Statement::~Statement() {
+  if (stmt_ != nullptr) cache_.Release(sql_, stmt_);
+}
 
 Statement& Statement::Bind(int index, const std::string& text) {
   if (stmt_) sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);

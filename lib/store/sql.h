@@ -5,6 +5,7 @@
 #pragma once
 
 #include <optional>
+#include <unordered_map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -16,10 +17,37 @@ struct sqlite3_stmt;
 
 namespace store {
 
+class Store;
+
+// Statements prepared once per connection and reused: preparing parses
+// and plans the SQL, which on the hot path cost more than running it.
+// Loop thread only, like the connection.
+class StatementCache {
+ public:
+  explicit StatementCache(sqlite3* db) : db_(db) {}
+  ~StatementCache();  // finalizes every statement; before the connection closes
+  StatementCache(const StatementCache&) = delete;
+  StatementCache& operator=(const StatementCache&) = delete;
+
+  // A prepared statement for `sql`, reset and unbound, to give back with
+  // Release; nullptr with `error` set when `sql` does not prepare. A
+  // statement still in use (a nested query of the same SQL) gets a twin.
+  sqlite3_stmt* Acquire(const char* sql, std::string* error);
+  void Release(const char* sql, sqlite3_stmt* stmt);
+  // The SQL of every statement prepared so far.
+  std::vector<std::string> Sql() const;
+
+ private:
+  sqlite3* db_;
+  std::unordered_map<std::string, std::vector<sqlite3_stmt*>> idle_;
+  std::vector<sqlite3_stmt*> all_;
+};
+
 class Statement {
  public:
-  // Prepares `sql`; check ok() / error() before use.
-  Statement(sqlite3* db, const char* sql, const char* operation);
+  // `sql` prepared on `store`'s connection (once: the store keeps it);
+  // check ok() / Status() before use. `sql` must outlive this object.
+  Statement(Store& store, const char* sql, const char* operation);
   ~Statement();
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
@@ -69,6 +97,8 @@ class Statement {
 
  private:
   sqlite3* db_;
+  StatementCache& cache_;
+  const char* sql_;
   sqlite3_stmt* stmt_ = nullptr;
   const char* operation_;
   std::string error_;

@@ -1,6 +1,8 @@
 // The only file that includes <sqlite3.h>.
 #include "store/store.h"
 
+#include "store/sql.h"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -251,9 +253,10 @@ util::Result<std::unique_ptr<Store>> Store::Open(const std::string& path) {
   return store;
 }
 
-Store::Store(sqlite3* db) : db_(db) {}
+Store::Store(sqlite3* db) : db_(db), statements_(std::make_unique<StatementCache>(db)) {}
 
 Store::~Store() {
+  statements_.reset();  // finalized before the close
   for (sqlite3_stmt* stmt :
        {begin_, commit_, find_key_, insert_inbox_, insert_key_, pending_,
         mark_done_, prune_inbox_, prune_keys_}) {
@@ -261,6 +264,14 @@ Store::~Store() {
   }
   [[maybe_unused]] const int rc = sqlite3_close(db_);
   assert(rc == SQLITE_OK && "a statement outlived the store");
+}
+
+std::vector<std::string> Store::PreparedSql() const {
+  std::vector<std::string> sql = statements_->Sql();
+  for (sqlite3_stmt* stmt : {find_key_, insert_inbox_, insert_key_, pending_, mark_done_, prune_inbox_, prune_keys_}) {
+    sql.emplace_back(sqlite3_sql(stmt));
+  }
+  return sql;
 }
 
 util::Status Store::Prepare() {
@@ -285,8 +296,9 @@ util::Status Store::Prepare() {
        "done = 0 ORDER BY id LIMIT ?1"},
       {&mark_done_, "UPDATE inbox SET done = 1 WHERE id = ?1"},
       {&prune_inbox_,
-       "DELETE FROM inbox WHERE done = 1 AND received_at_ms < ?1"},
-      {&prune_keys_, "DELETE FROM dedupe_keys WHERE recorded_at_ms < ?1"},
+       "DELETE FROM inbox WHERE id IN (SELECT id FROM inbox WHERE done = 1 AND received_at_ms < ?1 LIMIT ?2)"},
+      {&prune_keys_,
+       "DELETE FROM dedupe_keys WHERE key IN (SELECT key FROM dedupe_keys WHERE recorded_at_ms < ?1 LIMIT ?2)"},
   };
   for (const auto& s : statements) {
     if (sqlite3_prepare_v3(db_, s.sql, -1, SQLITE_PREPARE_PERSISTENT, s.stmt,
@@ -381,13 +393,15 @@ util::Status Store::MarkInboxDone(long long id) {
   return util::Ok();
 }
 
-util::Result<int> Store::PruneInbox(long long cutoff_ms) {
+util::Result<int> Store::PruneInbox(long long cutoff_ms, int limit) {
   constexpr const char* kOperation = "prune inbox";
   if (StepOnce(begin_) != SQLITE_DONE) return Fail(kOperation);
   sqlite3_bind_int64(prune_inbox_, 1, cutoff_ms);
+  sqlite3_bind_int64(prune_inbox_, 2, limit);
   if (StepOnce(prune_inbox_) != SQLITE_DONE) return Fail(kOperation);
   int deleted = sqlite3_changes(db_);
   sqlite3_bind_int64(prune_keys_, 1, cutoff_ms);
+  sqlite3_bind_int64(prune_keys_, 2, limit);
   if (StepOnce(prune_keys_) != SQLITE_DONE) return Fail(kOperation);
   deleted += sqlite3_changes(db_);
   if (StepOnce(commit_) != SQLITE_DONE) return Fail(kOperation);

@@ -14,6 +14,10 @@ struct sqlite3;
 struct sqlite3_stmt;
 
 namespace store {
+class StatementCache;
+}
+
+namespace store {
 
 // An envelope as received from Socket Mode, to be recorded before its ack.
 struct InboxEnvelope {
@@ -48,6 +52,10 @@ class Store {
   // The schema version after migrations (PRAGMA user_version).
   int SchemaVersion() const;
 
+  // The SQL of every statement this connection has prepared so far (its
+  // own and its stores'), for query-plan checks and diagnostics.
+  std::vector<std::string> PreparedSql() const;
+
   // Records a batch of envelopes in ONE transaction (group commit), durably:
   // when this returns, the rows survive a SIGKILL. An envelope any of whose
   // dedupe keys was recorded before (in this batch or earlier) is not
@@ -60,18 +68,19 @@ class Store {
   // Marks an envelope processed; it is no longer returned by PendingInbox.
   util::Status MarkInboxDone(long long id);
 
-  // Deletes processed envelopes and dedupe keys recorded before
-  // `cutoff_ms`; returns how many rows went. Keys must outlive Slack's
-  // retries (the caller keeps them at least a day).
-  util::Result<int> PruneInbox(long long cutoff_ms);
+  // Deletes up to `limit` processed envelopes and up to `limit` dedupe keys
+  // recorded before `cutoff_ms`, in one transaction; returns how many rows
+  // went. Keys must outlive Slack's retries (the caller keeps them at least
+  // a day). Batches keep each call short on the loop thread.
+  util::Result<int> PruneInbox(long long cutoff_ms, int limit = 10000);
 
  private:
   // The stores of the other tables in this file and their transactions
   // share the connection; nothing outside lib/store sees it.
   friend class Transaction;
-  friend class TicketStore;
-  friend class Outbox;
+  friend class Statement;
   sqlite3* Handle() const { return db_; }
+  StatementCache& Statements() { return *statements_; }
 
   explicit Store(sqlite3* db);
 
@@ -82,6 +91,8 @@ class Store {
   tl::unexpected<util::Error> Fail(const char* operation);
 
   sqlite3* db_;
+  // The statements of the other tables' stores, prepared once.
+  std::unique_ptr<StatementCache> statements_;
   int schema_version_ = 0;
   // Cached statements, finalized by the destructor before the close.
   sqlite3_stmt* begin_ = nullptr;

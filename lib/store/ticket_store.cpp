@@ -19,7 +19,7 @@ std::string LinkQuery(const char* where) { return std::string("SELECT ") + kLink
 }  // namespace
 
 util::Status TicketStore::SaveMention(const MentionRecord& m) {
-  Statement insert(db_,
+  Statement insert(store_,
                    "INSERT OR REPLACE INTO mentions(channel, thread_ts, mention_ts, user_id, summary, description, "
                    "recorded_at_ms) VALUES(?,?,?,?,?,?,?)",
                    "save mention");
@@ -29,7 +29,7 @@ util::Status TicketStore::SaveMention(const MentionRecord& m) {
 
 util::Result<std::optional<MentionRecord>> TicketStore::FindMention(const std::string& channel,
                                                                   const std::string& thread_ts) {
-  Statement select(db_,
+  Statement select(store_,
                    "SELECT channel, thread_ts, mention_ts, user_id, summary, description, recorded_at_ms "
                    "FROM mentions WHERE channel = ? AND thread_ts = ?",
                    "find mention");
@@ -39,7 +39,7 @@ util::Result<std::optional<MentionRecord>> TicketStore::FindMention(const std::s
 }
 
 util::Result<bool> TicketStore::InsertLink(const LinkRecord& l) {
-  Statement insert(db_,
+  Statement insert(store_,
                    "INSERT OR IGNORE INTO links(channel, thread_ts, ticket_key, ticket_id, web_url, summary, status, "
                    "status_category, confirmation_ts, created_at_ms) VALUES(?,?,?,?,?,?,?,?,?,?)",
                    "insert link");
@@ -53,44 +53,44 @@ util::Result<bool> TicketStore::InsertLink(const LinkRecord& l) {
 util::Result<std::optional<LinkRecord>> TicketStore::FindLinkByThread(const std::string& channel,
                                                                     const std::string& thread_ts) {
   std::string sql = LinkQuery("WHERE channel = ? AND thread_ts = ?");
-  return Statement(db_, sql.c_str(), "find link by thread").BindAll(channel, thread_ts).First(ReadLink);
+  return Statement(store_, sql.c_str(), "find link by thread").BindAll(channel, thread_ts).First(ReadLink);
 }
 
 util::Result<std::optional<LinkRecord>> TicketStore::FindLinkByTicket(const std::string& ticket_key) {
   std::string sql = LinkQuery("WHERE ticket_key = ?");
-  return Statement(db_, sql.c_str(), "find link by ticket").BindAll(ticket_key).First(ReadLink);
+  return Statement(store_, sql.c_str(), "find link by ticket").BindAll(ticket_key).First(ReadLink);
 }
 
 util::Result<std::vector<LinkRecord>> TicketStore::AllLinks() {
   std::string sql = LinkQuery("ORDER BY created_at_ms");
-  return Statement(db_, sql.c_str(), "list links").All(ReadLink);
+  return Statement(store_, sql.c_str(), "list links").All(ReadLink);
 }
 
 util::Status TicketStore::SetConfirmationTs(const std::string& ticket_key, const std::string& ts) {
-  Statement update(db_, "UPDATE links SET confirmation_ts = ? WHERE ticket_key = ?", "set confirmation ts");
+  Statement update(store_, "UPDATE links SET confirmation_ts = ? WHERE ticket_key = ?", "set confirmation ts");
   return update.BindAll(ts, ticket_key).Run();
 }
 
 util::Status TicketStore::SetStatus(const std::string& ticket_key, const std::string& status,
                                     const std::string& category) {
-  Statement update(db_, "UPDATE links SET status = ?, status_category = ? WHERE ticket_key = ?", "set status");
+  Statement update(store_, "UPDATE links SET status = ?, status_category = ? WHERE ticket_key = ?", "set status");
   return update.BindAll(status, category, ticket_key).Run();
 }
 
 util::Status TicketStore::SetSyncPosition(const std::string& ticket_key, const std::string& last_comment_id,
                                           long long last_updated_ms) {
-  Statement update(db_, "UPDATE links SET last_comment_id = ?, last_updated_ms = ? WHERE ticket_key = ?",
+  Statement update(store_, "UPDATE links SET last_comment_id = ?, last_updated_ms = ? WHERE ticket_key = ?",
                    "set sync position");
   return update.BindAll(last_comment_id, last_updated_ms, ticket_key).Run();
 }
 
 util::Result<std::string> TicketStore::GetState(const std::string& name) {
-  Statement select(db_, "SELECT value FROM sync_state WHERE name = ?", "get sync state");
+  Statement select(store_, "SELECT value FROM sync_state WHERE name = ?", "get sync state");
   return select.BindAll(name).FirstOr(std::string(), [](const Statement& row) { return row.Text(0); });
 }
 
 util::Status TicketStore::SetState(const std::string& name, const std::string& value) {
-  Statement upsert(db_, "INSERT OR REPLACE INTO sync_state(name, value) VALUES(?, ?)", "set sync state");
+  Statement upsert(store_, "INSERT OR REPLACE INTO sync_state(name, value) VALUES(?, ?)", "set sync state");
   return upsert.BindAll(name, value).Run();
 }
 

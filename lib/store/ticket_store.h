@@ -39,7 +39,7 @@ struct LinkRecord {
 class TicketStore {
  public:
   // `store` must outlive this object.
-  explicit TicketStore(Store& store) : db_(store.Handle()) {}
+  explicit TicketStore(Store& store) : store_(store) {}
 
   // Keeps the latest mention of a thread (a later mention replaces it).
   util::Status SaveMention(const MentionRecord& mention);
@@ -62,7 +62,7 @@ class TicketStore {
   util::Status SetState(const std::string& name, const std::string& value);
 
  private:
-  sqlite3* db_;
+  Store& store_;
 };
 
 }  // namespace store

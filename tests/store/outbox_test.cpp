@@ -46,7 +46,7 @@ TEST_CASE_METHOD(OutboxTest, "only the head of each lane is due, in order, when 
   auto due = *outbox.Due(1000, 10);
   REQUIRE(due.size() == 1);
   CHECK(due[0].intent.key == "a1");
-  CHECK(*outbox.NextDueMs() == 0);
+  CHECK(*outbox.NextDueMs() == 1);  // a1 has been due since it was added, at 1
   REQUIRE(outbox.MarkDone(due[0].id, "{}"));
   due = *outbox.Due(1000, 10);
   REQUIRE(due.size() == 1);
@@ -67,6 +67,8 @@ TEST_CASE("an attempted intent survives a reopen and keeps the time of its real 
   }
   auto db = OpenStore(dir);
   store::Outbox outbox(*db);
+  CHECK(outbox.Due(2000, 1)->empty());  // still running, as the process left it
+  REQUIRE(outbox.Recover());           // what the runner does at a start
   auto due = *outbox.Due(2000, 1);
   REQUIRE(due.size() == 1);
   CHECK(due[0].state == IntentState::kAttempted);
@@ -82,6 +84,34 @@ TEST_CASE("an attempted intent survives a reopen and keeps the time of its real 
   CHECK((*outbox.Due(7000, 1))[0].attempted_at_ms == 6500);
   REQUIRE(outbox.Reschedule(id, 0, false));
   CHECK((*outbox.Due(7000, 1))[0].state == IntentState::kPending);
+}
+
+TEST_CASE_METHOD(OutboxTest, "a running lane is not due until its outcome is recorded", "[outbox]") {
+  REQUIRE(outbox.Add({"a1", "k", "lane-a", "{}", 0}, 1));
+  REQUIRE(outbox.Add({"a2", "k", "lane-a", "{}", 0}, 1));
+  REQUIRE(outbox.Add({"b1", "k", "lane-b", "{}", 0}, 2));
+  auto due = *outbox.Due(10, 1);
+  REQUIRE(due.size() == 1);
+  CHECK(due[0].intent.key == "a1");  // due the longest
+  REQUIRE(outbox.MarkAttempted(due[0].id, 10));
+  // The next batch is not taken up by what is already running.
+  due = *outbox.Due(10, 1);
+  REQUIRE(due.size() == 1);
+  CHECK(due[0].intent.key == "b1");
+  CHECK(*outbox.NextDueMs() == 2);
+  REQUIRE(outbox.Reschedule(due[0].id, 500, false));
+  CHECK(outbox.Due(10, 10)->empty());
+  CHECK(*outbox.NextDueMs() == 500);
+  REQUIRE(outbox.MarkDone((*outbox.Due(500, 10))[0].id, "{}"));
+  CHECK(*outbox.OpenCount() == 2);
+  CHECK(outbox.Due(1000, 10)->empty());  // lane-a is running a1
+  REQUIRE(outbox.Recover());
+  due = *outbox.Due(1000, 10);
+  REQUIRE(due.size() == 1);
+  CHECK(due[0].intent.key == "a1");
+  REQUIRE(outbox.MarkFailed(due[0].id, "refused"));
+  CHECK((*outbox.Due(1000, 10))[0].intent.key == "a2");
+  CHECK(*outbox.OpenCount() == 1);
 }
 
 TEST_CASE_METHOD(OutboxTest, "failed and done intents leave the queue and keep their result", "[outbox]") {
