@@ -75,7 +75,7 @@ class Daemon {
         helpdesk_effects_(*helpdesk_, directory_),
         effects_(slack_effects_, helpdesk_effects_),
         dispatcher_(*store_, [this](std::string_view channel) { return config_.IsChannelAllowed(channel); }),
-        runner_(io_, *store_, dispatcher_, effects_, workers_, MetricsOrNull()),
+        runner_(io_, *store_, dispatcher_, effects_, EffectWorkers{slack_workers_, helpdesk_workers_}, MetricsOrNull()),
         poller_(io_, *store_, dispatcher_, *helpdesk_, poll_worker_, SyncOptionsFrom(config), MetricsOrNull()),
         inbox_(io_, *store_, dispatcher_),
         sink_(*store_, [this] { inbox_.Schedule(); }, DecideAck, MetricsOrNull()),
@@ -93,7 +93,8 @@ class Daemon {
     IdentifyHelpdesk();
     socket_.Start([this](const std::string& status) { OnSocketStatus(status); });
     io_.run();
-    workers_.Shutdown();
+    slack_workers_.Shutdown();
+    helpdesk_workers_.Shutdown();
     url_worker_.Shutdown();
     form_worker_.Shutdown();
     poll_worker_.Shutdown();
@@ -234,7 +235,7 @@ class Daemon {
   // messages). A refused token is fatal; anything else is retried.
   void Authenticate() {
     RetryUntilSettled<BotIdentity>(
-        io_, workers_,
+        io_, slack_workers_,
         [this]() -> util::Result<BotIdentity> {
           auto response = bot_api_.Call("auth.test", "{}");
           if (!response) return tl::make_unexpected(response.error());
@@ -298,7 +299,10 @@ class Daemon {
   WebApiClient bot_api_;
   WebApiClient app_api_;
   std::unique_ptr<helpdesk::Helpdesk> helpdesk_;
-  util::WorkerPool workers_{2};
+  // Side effects block on HTTP, not on the CPU: enough threads that lanes
+  // run side by side (Slack paces each channel, the helpdesk each site).
+  util::WorkerPool slack_workers_{8};
+  util::WorkerPool helpdesk_workers_{4};
   util::WorkerPool url_worker_{1};
   util::WorkerPool form_worker_{1};
   util::WorkerPool poll_worker_{1};

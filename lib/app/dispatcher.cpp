@@ -56,7 +56,7 @@ util::Status Dispatcher::Apply(const bridge::Action& action, long long now_ms) {
     auto added = outbox_.Add(EncodeEffect(effect), now_ms);
     if (!added) return tl::make_unexpected(added.error());
     if (*added) {
-      util::log::Info("to do: {}", DescribeEffect(effect));
+      util::log::Debug("to do: {}", DescribeEffect(effect));
       follow_ups_.intents_added = true;
     }
     return util::Ok();

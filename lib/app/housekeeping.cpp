@@ -5,6 +5,11 @@
 #include "util/log.h"
 
 namespace app {
+namespace {
+
+constexpr int kPruneBatch = 5000;
+
+}  // namespace
 
 Housekeeping::Housekeeping(boost::asio::io_context& io, store::Store& store)
     : store_(store), prune_timer_(io), watchdog_timer_(io) {}
@@ -21,14 +26,24 @@ void Housekeeping::Stop() {
 
 void Housekeeping::Prune() {
   long long now = util::WallMillisNow();
-  auto inbox = store_.PruneInbox(now - 48LL * 3600 * 1000);
-  auto intents = store::Outbox(store_).PruneFinished(now - 14LL * 24 * 3600 * 1000);
+  auto inbox = store_.PruneInbox(now - 48LL * 3600 * 1000, kPruneBatch);
+  auto intents = store::Outbox(store_).PruneFinished(now - 14LL * 24 * 3600 * 1000, kPruneBatch);
+  bool more = false;
   if (!inbox || !intents) {
     util::log::Error("store: pruning old rows failed: {}", !inbox ? inbox.error().message : intents.error().message);
-  } else if (*inbox + *intents > 0) {
-    util::log::Info("store: pruned {} old inbox rows and dedupe keys, {} finished intents", *inbox, *intents);
+  } else {
+    pruned_inbox_ += *inbox;
+    pruned_intents_ += *intents;
+    // A full batch means more is waiting: the next batch after a short
+    // pause, so envelopes are acked in between.
+    more = *inbox >= kPruneBatch || *intents >= kPruneBatch;
+    if (!more && pruned_inbox_ + pruned_intents_ > 0) {
+      util::log::Info("store: pruned {} old inbox rows and dedupe keys, {} finished intents", pruned_inbox_,
+                      pruned_intents_);
+      pruned_inbox_ = pruned_intents_ = 0;
+    }
   }
-  prune_timer_.expires_after(std::chrono::hours(1));
+  prune_timer_.expires_after(more ? std::chrono::milliseconds(50) : std::chrono::milliseconds(3600 * 1000));
   prune_timer_.async_wait([this](const boost::system::error_code& ec) {
     if (!ec && !stopping_) Prune();
   });

@@ -30,6 +30,8 @@ class Housekeeping {
   boost::asio::steady_timer prune_timer_;
   boost::asio::steady_timer watchdog_timer_;
   bool stopping_ = false;
+  long long pruned_inbox_ = 0;    // by the batches of the current round
+  long long pruned_intents_ = 0;
 };
 
 }  // namespace app

@@ -10,7 +10,9 @@
 namespace app {
 namespace {
 
-constexpr int kBatch = 32;
+// Intents started per pump: more than the workers can take at once, so
+// every worker has the next one queued.
+constexpr int kBatch = 64;
 const util::BackoffPolicy kRetryBackoff{util::Millis(1000), util::Millis(300000), 2.0};
 constexpr const char* kCreatedHelp = "Helpdesk tickets created from Slack threads.";
 constexpr const char* kCommentsHelp = "Comments synced between Slack threads and helpdesk tickets, by direction.";
@@ -22,7 +24,7 @@ const std::vector<double> kLagBuckets{1, 2.5, 5, 10, 20, 30, 45, 60, 120, 300, 6
 }  // namespace
 
 OutboxRunner::OutboxRunner(boost::asio::io_context& io, store::Store& store, Dispatcher& dispatcher, Effects& effects,
-                           util::WorkerPool& workers, util::Metrics* metrics)
+                           EffectWorkers workers, util::Metrics* metrics)
     : io_(io),
       store_(store),
       outbox_(store),
@@ -32,6 +34,8 @@ OutboxRunner::OutboxRunner(boost::asio::io_context& io, store::Store& store, Dis
       timer_(io),
       alive_(std::make_shared<bool>(true)),
       metrics_(metrics) {
+  // A new runner means a new process: nothing is running any more.
+  if (auto recovered = outbox_.Recover(); !recovered) util::log::Error("outbox: {}", recovered.error().message);
   if (metrics_ != nullptr) {
     // Shown from the start, at 0.
     metrics_->GetCounter("tickets_created", kCreatedHelp);
@@ -113,7 +117,8 @@ void OutboxRunner::PumpOnce() {
   Apply(settled);
   for (Finished& run : starting) {
     Attempt attempt{run.item.state == store::IntentState::kAttempted, run.item.attempted_at_ms, 0};
-    workers_.Submit([this, run = std::move(run), attempt, alive = alive_]() mutable {
+    util::WorkerPool& pool = SystemOf(run.effect) == System::kHelpdesk ? workers_.helpdesk : workers_.slack;
+    pool.Submit([this, run = std::move(run), attempt, alive = alive_]() mutable {
       Attempt now_attempt = attempt;
       now_attempt.now_ms = util::WallMillisNow();
       run.outcome = effects_.Execute(run.effect, now_attempt);

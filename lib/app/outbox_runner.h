@@ -26,11 +26,19 @@
 
 namespace app {
 
+// The worker threads side effects run on, one pool per system: a helpdesk
+// waiting out a 429 (its calls block until Retry-After) never holds up
+// Slack posts, and lanes run side by side up to each pool's size.
+struct EffectWorkers {
+  util::WorkerPool& slack;
+  util::WorkerPool& helpdesk;
+};
+
 class OutboxRunner {
  public:
   // Everything must outlive this object; `metrics` may be null (off).
   OutboxRunner(boost::asio::io_context& io, store::Store& store, Dispatcher& dispatcher, Effects& effects,
-               util::WorkerPool& workers, util::Metrics* metrics = nullptr);
+               EffectWorkers workers, util::Metrics* metrics = nullptr);
   ~OutboxRunner();
 
   // Starts what is due and sets a timer for what is not. Cheap to call often.
@@ -61,7 +69,7 @@ class OutboxRunner {
   store::Outbox outbox_;
   Dispatcher& dispatcher_;
   Effects& effects_;
-  util::WorkerPool& workers_;
+  EffectWorkers workers_;
   boost::asio::steady_timer timer_;
   std::set<long long> in_flight_;
   std::vector<Finished> finished_;  // outcomes waiting for their commit

@@ -42,6 +42,13 @@ Actions Reply(const MessageReceived& message, bool edit, const Facts& facts) {
   return {comment};
 }
 
+Actions OnPrepared(const FormPrepared& prepared) {
+  const PrepareForm& request = prepared.request;
+  return {SaveMention{request.thread, request.mention_ts, request.user, prepared.summary, prepared.description},
+          PostMessage{"prompt:" + request.thread.channel + ":" + request.mention_ts, request.thread,
+                      PromptContent{request.user, EncodeThread(request.thread)}}};
+}
+
 Actions OnMessage(const MessageReceived& message, const Facts& facts) {
   // The bot's own messages (and any bot's) never go anywhere.
   if (!message.bot_id.empty() || message.user.empty() || message.user == facts.bot_user_id) return {};
@@ -64,7 +71,14 @@ Actions OnMessage(const MessageReceived& message, const Facts& facts) {
     actions.push_back(PostMessage{"existing:" + where, thread, ExistingTicketContent{facts.link->View()}});
     return actions;
   }
-  return {PrepareForm{"offer:" + where, thread, message.ts, message.user, message.text, facts.bot_user_id}};
+  PrepareForm prepare{"offer:" + where, thread, message.ts, message.user, message.text, facts.bot_user_id};
+  // Names of other people mentioned need Slack look-ups first; without
+  // any, the pre-fill is known now and the button goes out at once.
+  for (const std::string& id : MentionedUserIds(message.text)) {
+    if (id != facts.bot_user_id) return {prepare};
+  }
+  FormPrefill prefill = PrefillFromMention(message.text, facts.bot_user_id);
+  return OnPrepared(FormPrepared{prepare, prefill.summary, prefill.description});
 }
 
 Actions OnClick(const ButtonClicked& click, const Facts& facts) {
@@ -89,13 +103,6 @@ Actions OnSubmit(const FormSubmitted& form) {
   }
   return {CreateTicket{"create:" + form.view_id, *thread, form.view_id, form.user, form.summary, form.description,
                        form.severity.empty() ? kDefaultSeverity : form.severity, TicketMarker(form.view_id)}};
-}
-
-Actions OnPrepared(const FormPrepared& prepared) {
-  const PrepareForm& request = prepared.request;
-  return {SaveMention{request.thread, request.mention_ts, request.user, prepared.summary, prepared.description},
-          PostMessage{"prompt:" + request.thread.channel + ":" + request.mention_ts, request.thread,
-                      PromptContent{request.user, EncodeThread(request.thread)}}};
 }
 
 Actions OnCreated(const TicketCreated& created, const Facts& facts) {

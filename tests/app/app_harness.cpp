@@ -15,9 +15,10 @@ struct AppHarness::Running {
         helpdesk_effects(h.helpdesk, directory),
         effects(slack_effects, helpdesk_effects),
         pool(workers),
+        helpdesk_pool(workers),
         poll_worker(1),
         dispatcher(*store, [](std::string_view) { return true; }),
-        runner(io, *store, dispatcher, effects, pool),
+        runner(io, *store, dispatcher, effects, app::EffectWorkers{pool, helpdesk_pool}),
         poller(io, *store, dispatcher, h.helpdesk, poll_worker, SyncOptions()),
         inbox(io, *store, dispatcher) {
     dispatcher.SetBotUserId(fake::RecordingSlack::kBotUserId);
@@ -33,6 +34,7 @@ struct AppHarness::Running {
     runner.Stop();
     poller.Stop();
     pool.Shutdown();
+    helpdesk_pool.Shutdown();
     poll_worker.Shutdown();
   }
 
@@ -59,6 +61,7 @@ struct AppHarness::Running {
   app::HelpdeskEffects helpdesk_effects;
   app::AdapterEffects effects;
   util::WorkerPool pool;
+  util::WorkerPool helpdesk_pool;
   util::WorkerPool poll_worker;
   app::Dispatcher dispatcher;
   app::OutboxRunner runner;

@@ -106,13 +106,23 @@ void Check(const std::vector<Row>& rows) {
 }  // namespace
 
 TEST_CASE("behaviour 1: a mention is answered with the Submit request button", "[bridge][core]") {
-  PrepareForm prepare{"offer:C1:1.1", {"C1", "1.1"}, "1.1", "U1", kMention, kBot};
-  PrepareForm in_thread{"offer:C1:1.5", {"C1", "1.1"}, "1.5", "U1", kMention, kBot};
+  // With no one else mentioned the pre-fill is known at once: the mention
+  // is kept for the form and the button goes out in the same step.
+  auto answered = [](std::string ts, std::string thread_ts) -> std::vector<Action> {
+    ThreadRef thread{"C1", thread_ts};
+    return {SaveMention{thread, ts, "U1", "the printer is on fire", "the printer is on fire"},
+            PostMessage{"prompt:C1:" + ts, thread, PromptContent{"U1", "C1|" + thread_ts}}};
+  };
+  RichText with_colleague = Said({UserMention(kBot), Text(" "), UserMention("U2"), Text(" cannot print")});
   Check({
-      {"an app_mention at the top starts its own thread", Message("1.1", "", kMention, true), Known(), {prepare}},
+      {"an app_mention at the top starts its own thread", Message("1.1", "", kMention, true), Known(),
+       answered("1.1", "1.1")},
       {"a mention inside a thread answers in that thread", Message("1.5", "1.1", kMention, true), Known(),
-       {in_thread}},
-      {"a plain message that mentions the bot counts as a mention", Message("1.1", "", kMention), Known(), {prepare}},
+       answered("1.5", "1.1")},
+      {"a plain message that mentions the bot counts as a mention", Message("1.1", "", kMention), Known(),
+       answered("1.1", "1.1")},
+      {"naming a colleague first asks Slack for their name", Message("1.1", "", with_colleague, true), Known(),
+       {PrepareForm{"offer:C1:1.1", {"C1", "1.1"}, "1.1", "U1", with_colleague, kBot}}},
       {"outside allowed_channels only the author is told", Message("1.1", "", kMention, true),
        Known(std::nullopt, false),
        {PostEphemeral{"notenabled:C1:1.1", "C1", "U1", "",
@@ -123,9 +133,10 @@ TEST_CASE("behaviour 1: a mention is answered with the Submit request button", "
        {Comment("comment:C1:1.5", "1.5", Said({Text("the printer is on fire")})),
         PostMessage{"existing:C1:1.5", {"C1", "1.1"}, ExistingTicketContent{Linked().View()}}}},
   });
-  FormPrepared prepared{prepare, "the printer is on fire", "the printer is on fire"};
+  PrepareForm prepare{"offer:C1:1.1", {"C1", "1.1"}, "1.1", "U1", with_colleague, kBot};
+  FormPrepared prepared{prepare, "@Ada cannot print", "@Ada cannot print"};
   CHECK(Handle(prepared, Known()) ==
-        std::vector<Action>{SaveMention{{"C1", "1.1"}, "1.1", "U1", "the printer is on fire", "the printer is on fire"},
+        std::vector<Action>{SaveMention{{"C1", "1.1"}, "1.1", "U1", "@Ada cannot print", "@Ada cannot print"},
                             PostMessage{"prompt:C1:1.1", {"C1", "1.1"}, PromptContent{"U1", "C1|1.1"}}});
 }
 

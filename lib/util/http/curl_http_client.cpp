@@ -29,9 +29,23 @@ size_t CollectHeader(char* data, size_t size, size_t count, void* user) {
   return size * count;
 }
 
-struct CurlDeleter {
-  void operator()(CURL* curl) const { curl_easy_cleanup(curl); }
+// One easy handle per thread, kept for the thread's life: libcurl keeps
+// connections (and TLS sessions) open on a handle between transfers, so
+// the workers' calls to the same host reuse them instead of connecting
+// anew every time.
+struct ThreadHandle {
+  CURL* curl = curl_easy_init();
+  ~ThreadHandle() {
+    if (curl != nullptr) curl_easy_cleanup(curl);
+  }
 };
+
+// This thread's handle with every option back at its default.
+CURL* ThreadCurl() {
+  thread_local ThreadHandle handle;
+  if (handle.curl != nullptr) curl_easy_reset(handle.curl);
+  return handle.curl;
+}
 struct SlistDeleter {
   void operator()(curl_slist* list) const { curl_slist_free_all(list); }
 };
@@ -76,8 +90,8 @@ Millis ParseRetryAfter(const std::string& value, Millis fallback) {
 void GlobalInit() { curl_global_init(CURL_GLOBAL_DEFAULT); }
 
 Result<HttpResponse> CurlHttpClient::Send(const HttpRequest& request) {
-  std::unique_ptr<CURL, CurlDeleter> curl(curl_easy_init());
-  if (!curl) return MakeError(ErrorCode::kNetwork, "curl_easy_init failed");
+  CURL* h = ThreadCurl();
+  if (h == nullptr) return MakeError(ErrorCode::kNetwork, "curl_easy_init failed");
   HttpResponse response;
   std::unique_ptr<curl_slist, SlistDeleter> header_list;
   for (const auto& [name, value] : request.headers) {
@@ -86,7 +100,6 @@ Result<HttpResponse> CurlHttpClient::Send(const HttpRequest& request) {
   }
   // An empty Expect: stops curl from waiting a second for "100 Continue".
   header_list.reset(curl_slist_append(header_list.release(), "Expect:"));
-  CURL* h = curl.get();
   curl_easy_setopt(h, CURLOPT_URL, request.url.c_str());
   curl_easy_setopt(h, CURLOPT_HTTPHEADER, header_list.get());
   curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);  // threads: no SIGALRM for DNS timeouts
