@@ -55,7 +55,19 @@ test-asan: deps $(ASAN_BUILD)/CMakeCache.txt
 demo: build
 	$(BUILD)/tools/slackdesk-sim --demo --daemon $(BUILD)/daemon/slackdesk
 
-bench: build
+# The baseline of bench_flow: a plain slack-go Socket Mode client, built
+# from Debian's packages in GOPATH mode (nothing downloaded).
+BENCH_DEB_PACKAGES = golang-go golang-github-slack-go-slack-dev
+SLACKGO_BASELINE = $(BUILD)/bench/slackgo_baseline
+
+$(SLACKGO_BASELINE): bench/slackgo_baseline/main.go
+	$(call install_missing,$(BENCH_DEB_PACKAGES))
+	cd bench/slackgo_baseline && GO111MODULE=off GOPATH=/usr/share/gocode GOCACHE=$(CURDIR)/$(BUILD)/go-cache \
+	  go build -o $(CURDIR)/$(SLACKGO_BASELINE) .
+
+# BENCH_ARGS passes options to bench_flow, e.g. BENCH_ARGS="--mentions 2000 --messages 10000".
+bench: build $(SLACKGO_BASELINE)
+	$(BUILD)/bench/bench_flow --daemon $(BUILD)/daemon/slackdesk --baseline $(SLACKGO_BASELINE) $(BENCH_ARGS)
 	$(BUILD)/bench/bench_ack --daemon $(BUILD)/daemon/slackdesk
 	$(BUILD)/bench/bench_poll --daemon $(BUILD)/daemon/slackdesk
 

@@ -17,6 +17,7 @@
 
 #include <fmt/format.h>
 
+#include "bench_support.h"
 #include "daemon_env.h"
 #include "daemon_process.h"
 #include "fake_jira.h"
@@ -37,26 +38,6 @@ struct Figures {
   double lag_p50_ms = 0;
   double lag_p99_ms = 0;
 };
-
-// utime + stime of a process, in milliseconds.
-double CpuMs(int pid) {
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
-  size_t close = text.rfind(')');
-  if (close == std::string::npos) return 0;
-  std::vector<std::string> fields;
-  size_t at = close + 2;
-  while (at < text.size()) {
-    size_t space = text.find(' ', at);
-    if (space == std::string::npos) space = text.size();
-    fields.push_back(text.substr(at, space - at));
-    at = space + 1;
-  }
-  // Fields after the name start at state (3); utime is 14, stime 15.
-  if (fields.size() < 13) return 0;
-  double ticks = std::atof(fields[11].c_str()) + std::atof(fields[12].c_str());
-  return ticks * 1000.0 / static_cast<double>(sysconf(_SC_CLK_TCK));
-}
 
 int JiraRequests(const fake::FakeJira& jira) {
   return jira.CountRequests("POST", "/rest/api/3/search/jql") + jira.CountRequests("GET", "/rest/api/2/issue/");
@@ -98,7 +79,7 @@ Figures Run(const std::string& daemon_path, int tickets, int comments) {
   int requests_before = JiraRequests(jira);
   size_t trace_from = jira.Requests().size();
   int searches_before = jira.CountRequests("POST", "/rest/api/3/search/jql");
-  double cpu_before = CpuMs(daemon.pid());
+  double cpu_before = daemon.CpuMillis();
   std::vector<double> lags;
   std::mt19937 random(12345);
   for (int i = 0; i < comments; ++i) {
@@ -125,7 +106,7 @@ Figures Run(const std::string& daemon_path, int tickets, int comments) {
       std::fprintf(stderr, "%s %s %s\n", all[i].method.c_str(), all[i].path.c_str(), all[i].body.substr(0, 120).c_str());
     }
   }
-  double cpu = CpuMs(daemon.pid()) - cpu_before;
+  double cpu = daemon.CpuMillis() - cpu_before;
   int requests = JiraRequests(jira) - requests_before;
   daemon.Signal(SIGTERM);
   daemon.Wait(milliseconds(10000));
@@ -146,14 +127,16 @@ Figures Run(const std::string& daemon_path, int tickets, int comments) {
 int main(int argc, char** argv) {
   std::string daemon_path = "slackdesk";
   int comments = 10;
+  std::vector<int> sizes{100, 1000, 10000, 100000};
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string arg = argv[i];
     if (arg == "--daemon") daemon_path = argv[i + 1];
     else if (arg == "--comments") comments = std::atoi(argv[i + 1]);
+    else if (arg == "--sizes") sizes = bench::ParseSizes(argv[i + 1]);
   }
   signal(SIGPIPE, SIG_IGN);
   std::vector<Figures> runs;
-  for (int tickets : {100, 1000, 10000}) runs.push_back(Run(daemon_path, tickets, comments));
+  for (int tickets : sizes) runs.push_back(Run(daemon_path, tickets, comments));
   const Figures& base = runs.front();
   auto ratio = [](double a, double b) { return b > 0 ? a / b : 0.0; };
   std::printf("helpdesk poll benchmark: poll_interval 1 s, one ticket changed per cycle, %d comments per size\n",

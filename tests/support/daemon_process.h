@@ -40,6 +40,8 @@ class DaemonProcess {
   size_t LineCount() const;
   // Peak resident memory (VmHWM) in KiB, read from /proc while it runs.
   long PeakRssKib() const;
+  // CPU time the process has used so far (user + system), from /proc.
+  double CpuMillis() const;
 
  private:
   void ReadStderr(int fd);

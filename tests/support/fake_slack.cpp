@@ -124,6 +124,11 @@ std::vector<PostedMessage> FakeSlack::Messages() const {
   return impl_->api.messages;
 }
 
+size_t FakeSlack::MessageTotal() const {
+  std::lock_guard<std::mutex> lock(impl_->signal.mutex());
+  return impl_->api.messages.size();
+}
+
 std::vector<PostedMessage> FakeSlack::UserMessages() const {
   std::lock_guard<std::mutex> lock(impl_->signal.mutex());
   return impl_->api.user_messages;

@@ -133,6 +133,7 @@ class FakeSlack {
   std::vector<ApiCall> Calls(const std::string& method = {}) const;
   // Bot messages (chat.postMessage, chat.postEphemeral) as they are now.
   std::vector<PostedMessage> Messages() const;
+  size_t MessageTotal() const;  // how many so far (cheap; for load generators)
   // Modals opened with views.open, in order.
   std::vector<OpenedView> Views() const;
 
