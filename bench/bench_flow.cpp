@@ -179,6 +179,12 @@ Figures RunBaseline(const std::string& baseline_path, Workload workload, int tot
     std::exit(1);
   }
   Figures f = Drive(slack, client, workload, total, in_flight);
+  if (!f.complete) {
+    auto lines = client.Lines();
+    for (size_t i = lines.size() > 40 ? lines.size() - 40 : 0; i < lines.size(); ++i) {
+      std::fprintf(stderr, "slack-go: %s\n", lines[i].c_str());
+    }
+  }
   client.Signal(SIGTERM);
   client.Wait(milliseconds(10000));
   return f;
@@ -225,10 +231,11 @@ int main(int argc, char** argv) {
   std::printf("bench_flow: %d envelopes in flight, SQLite synchronous=FULL; baseline: %s\n", in_flight,
               baseline_path.empty() ? "none (pass --baseline)" : baseline_path.c_str());
 
-  if (!mentions.empty()) {
+  if (!mentions.empty() && mentions.front() > 0) {
     PrintHeader("(a) app_mentions, one per channel: ack, then the reply with the Submit request button");
     std::vector<Figures> runs;
     for (int n : mentions) {
+      if (n <= 0) continue;
       Figures daemon = RunDaemon(daemon_path, Workload::kMentions, n, in_flight, false);
       Print(fmt::format("slackdesk {}", n), daemon);
       if (!baseline_path.empty()) {
@@ -251,10 +258,11 @@ int main(int argc, char** argv) {
     Print("slackdesk, aged file", aged);
     PrintRatios("  aged / fresh", aged, fresh);
   }
-  if (!messages.empty()) {
+  if (!messages.empty() && messages.front() > 0) {
     PrintHeader("(c) plain channel messages (no mention, no linked thread): ack only");
     std::vector<Figures> runs;
     for (int n : messages) {
+      if (n <= 0) continue;
       Figures daemon = RunDaemon(daemon_path, Workload::kMessages, n, in_flight, false);
       Print(fmt::format("slackdesk {}", n), daemon);
       if (!baseline_path.empty()) {

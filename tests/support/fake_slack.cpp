@@ -62,6 +62,13 @@ Reply FakeSlack::Impl::Dispatch(const ApiCall& call, const std::string& resource
   if (util::StartsWith(call.authorization, "Bearer ")) token = call.authorization.substr(7);
   rapidjson::Document args;
   if (!ParseArgs(call, resource, &args)) return SlackError("invalid_json");
+  // Slack also takes the token as a `token` argument of a form body (the
+  // Go and Node SDKs send it so), though never in the query string.
+  if (token.empty() && !util::StartsWith(call.content_type, "application/json")) {
+    for (const auto& [key, value] : ParseForm(call.body)) {
+      if (key == "token") token = value;
+    }
+  }
   if (call.method == "apps.connections.open") return AppsConnectionsOpen(token);
   if (token.empty()) return SlackError("not_authed");
   if (util::StartsWith(token, "xapp-")) return SlackError("not_allowed_token_type");

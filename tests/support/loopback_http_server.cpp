@@ -59,6 +59,10 @@ void LoopbackHttpServer::OnHttp(websocketpp::connection_hdl hdl) {
   con->set_status(static_cast<websocketpp::http::status_code::value>(response.status));
   if (!response.content_type.empty()) con->append_header("Content-Type", response.content_type);
   for (const auto& [name, value] : response.headers) con->append_header(name, value);
+  // websocketpp closes the connection after an HTTP response; an HTTP/1.1
+  // server that does must say so, or a client keeping connections alive
+  // (Go's net/http) sends its next request into the closed one.
+  con->replace_header("Connection", "close");
   con->set_body(response.body);
 }
 
