@@ -78,7 +78,7 @@ class Daemon {
         runner_(io_, *store_, dispatcher_, effects_, EffectWorkers{slack_workers_, helpdesk_workers_}, MetricsOrNull()),
         poller_(io_, *store_, dispatcher_, *helpdesk_, poll_worker_, SyncOptionsFrom(config), MetricsOrNull()),
         inbox_(io_, *store_, dispatcher_),
-        sink_(*store_, [this] { inbox_.Schedule(); }, DecideAck, MetricsOrNull()),
+        sink_(*store_, [this] { inbox_.Schedule(); }, DecideAck, MetricsOrNull(), &inbox_),
         socket_(io_, [this](auto done) { OpenConnection(std::move(done)); }, sink_, SocketOptions()),
         metrics_server_(io_, metrics_),
         housekeeping_(io_, *store_),

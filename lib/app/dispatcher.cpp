@@ -34,7 +34,7 @@ util::Result<bridge::Facts> Dispatcher::LoadFacts(const bridge::FactsQuery& quer
 }
 
 util::Status Dispatcher::Dispatch(const bridge::Event& event, long long now_ms) {
-  auto facts = LoadFacts(bridge::NeededFacts(event));
+  auto facts = LoadFacts(bridge::NeededFacts(event, bot_user_id_));
   if (!facts) return tl::make_unexpected(facts.error());
   for (const bridge::Action& action : bridge::Handle(event, *facts)) {
     if (auto applied = Apply(action, now_ms); !applied) return applied;

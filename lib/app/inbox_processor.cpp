@@ -47,7 +47,11 @@ void InboxProcessor::Process() {
     RetryLater();
     return;
   }
-  if (pending->empty()) return;
+  if (pending->empty()) {
+    caught_up_ = true;
+    return;
+  }
+  caught_up_ = false;
   auto handled = Handle(*pending);
   if (!handled) {
     dispatcher_.RolledBack();
@@ -67,16 +71,36 @@ util::Status InboxProcessor::Handle(const std::vector<store::InboxItem>& items) 
   if (auto begun = transaction.Begun(); !begun) return begun;
   long long now = util::WallMillisNow();
   for (const store::InboxItem& item : items) {
-    if (auto event = slack::ToEvent(item.kind, item.payload_json, item.envelope_id)) {
-      if (auto dispatched = dispatcher_.Dispatch(*event, now); !dispatched) return dispatched;
-    } else if (item.kind != "events_api" && item.kind != "interactive") {
-      util::log::Info("envelope={} kind={} is not something slackdesk acts on; skipped", item.envelope_id, item.kind);
-    } else {
-      util::log::Debug("envelope={}: no event slackdesk acts on; skipped", item.envelope_id);
-    }
-    if (auto done = store_.MarkInboxDone(item.id); !done) return done;
+    if (auto handled = HandleItem(item, now); !handled) return handled;
   }
+  if (auto done = store_.MarkInboxDoneThrough(items.back().id); !done) return done;
   return transaction.Commit();
+}
+
+util::Status InboxProcessor::HandleItem(const store::InboxItem& item, long long now) {
+  if (auto event = slack::ToEvent(item.kind, item.payload_json, item.envelope_id)) {
+    return dispatcher_.Dispatch(*event, now);
+  }
+  if (item.kind != "events_api" && item.kind != "interactive") {
+    util::log::Info("envelope={} kind={} is not something slackdesk acts on; skipped", item.envelope_id, item.kind);
+  } else {
+    util::log::Debug("envelope={}: no event slackdesk acts on; skipped", item.envelope_id);
+  }
+  return util::Ok();
+}
+
+store::Store::InboxHandler InboxProcessor::InlineHandler() {
+  if (!caught_up_ || stopping_ || !dispatcher_.Ready()) return {};
+  return [this, now = util::WallMillisNow()](const store::InboxItem& item) { return HandleItem(item, now); };
+}
+
+void InboxProcessor::Recorded(bool committed) {
+  if (committed) {
+    dispatcher_.Committed();
+    return;
+  }
+  dispatcher_.RolledBack();
+  caught_up_ = false;  // what was recorded, if anything, goes the long way
 }
 
 void InboxProcessor::RetryLater() {

@@ -13,12 +13,13 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "app/dispatcher.h"
+#include "app/inbox_sink.h"
 #include "slack/socket_mode/socket_mode_client.h"
 #include "store/store.h"
 
 namespace app {
 
-class InboxProcessor {
+class InboxProcessor : public InboxSink::InlineHandling {
  public:
   // Everything must outlive this object.
   InboxProcessor(boost::asio::io_context& io, store::Store& store, Dispatcher& dispatcher);
@@ -28,9 +29,20 @@ class InboxProcessor {
   void Schedule();
   void Stop() { stopping_ = true; }
 
+  // For envelopes about to be recorded: a handler that handles each in the
+  // recording transaction, when nothing older waits in the inbox (order is
+  // kept) and the bot knows who it is; empty otherwise (they are recorded
+  // as pending and handled by Process). After the transaction, Recorded
+  // says whether it committed.
+  store::Store::InboxHandler InlineHandler() override;
+  void Recorded(bool committed) override;
+  void PendingAdded() override { caught_up_ = false; }
+
  private:
   void Process();
   util::Status Handle(const std::vector<store::InboxItem>& items);
+  // One envelope as the core's event, dispatched; inside a transaction.
+  util::Status HandleItem(const store::InboxItem& item, long long now);
   void RetryLater();
 
   boost::asio::io_context& io_;
@@ -39,6 +51,7 @@ class InboxProcessor {
   boost::asio::steady_timer retry_timer_;
   bool posted_ = false;
   bool stopping_ = false;
+  bool caught_up_ = false;  // the last look found nothing pending, and nothing failed since
   std::shared_ptr<bool> alive_;
 };
 

@@ -1,12 +1,15 @@
 #include "app/inbox_sink.h"
 
+#include <algorithm>
+
 #include "util/clock.h"
 #include "util/log.h"
 
 namespace app {
 
-InboxSink::InboxSink(store::Store& store, std::function<void()> on_recorded, Decider decide, util::Metrics* metrics)
-    : store_(store), on_recorded_(std::move(on_recorded)), decide_(std::move(decide)) {
+InboxSink::InboxSink(store::Store& store, std::function<void()> on_recorded, Decider decide, util::Metrics* metrics,
+                     InlineHandling* handle_inline)
+    : store_(store), on_recorded_(std::move(on_recorded)), decide_(std::move(decide)), inline_(handle_inline) {
   if (metrics != nullptr) {
     duplicates_ = &metrics->GetCounter("envelopes_duplicate", "Socket Mode envelopes recognised as redeliveries.");
   }
@@ -23,7 +26,19 @@ util::Status InboxSink::Record(const std::vector<slack::socket_mode::Frame>& bat
   for (const auto& frame : batch) {
     envelopes.push_back(store::InboxEnvelope{frame.envelope_id, frame.type, frame.dedupe_keys, frame.payload_json, now});
   }
-  auto fresh = store_.RecordEnvelopes(envelopes);
+  // Only Events API traffic (messages, mentions: nearly all of it) is handled
+  // inline. A form submission starts a ticket create, whose reconcile after a
+  // crash must wait out the helpdesk's search lag: it keeps a loop turn
+  // between its ack and the create, as the pending path gives it.
+  bool events_only = std::all_of(batch.begin(), batch.end(), [](const auto& f) { return f.type == "events_api"; });
+  store::Store::InboxHandler handler =
+      inline_ != nullptr && events_only ? inline_->InlineHandler() : store::Store::InboxHandler();
+  auto fresh = store_.RecordEnvelopes(envelopes, handler);
+  if (handler) {
+    inline_->Recorded(fresh.has_value());
+  } else if (inline_ != nullptr && fresh) {
+    inline_->PendingAdded();  // later envelopes wait behind these
+  }
   if (!fresh) return tl::make_unexpected(fresh.error());
   for (size_t i = 0; i < batch.size(); ++i) {
     const auto& frame = batch[i];

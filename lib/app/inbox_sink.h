@@ -16,12 +16,23 @@ namespace app {
 class InboxSink : public slack::socket_mode::EnvelopeSink {
  public:
   using Decider = std::function<slack::socket_mode::AckDecision(const slack::socket_mode::Frame&)>;
+  // Envelopes handled as they are recorded (InboxProcessor implements it).
+  class InlineHandling {
+   public:
+    virtual ~InlineHandling() = default;
+    // A handler for the envelopes about to be recorded, or empty.
+    virtual store::Store::InboxHandler InlineHandler() = 0;
+    // After a batch recorded with the handler: whether it committed.
+    virtual void Recorded(bool committed) = 0;
+    // A batch was recorded as pending (not handled inline).
+    virtual void PendingAdded() = 0;
+  };
   // `store` must outlive this object; `on_recorded` runs after each acked
   // batch (the inbox processor's wake-up); `decide` (optional) answers
   // envelopes whose ack carries a payload; `metrics` (optional) must
   // outlive this object.
   InboxSink(store::Store& store, std::function<void()> on_recorded, Decider decide = {},
-            util::Metrics* metrics = nullptr);
+            util::Metrics* metrics = nullptr, InlineHandling* handle_inline = nullptr);
   slack::socket_mode::AckDecision Decide(const slack::socket_mode::Frame& frame) override;
   util::Status Record(const std::vector<slack::socket_mode::Frame>& batch) override;
   void OnRecorded() override;
@@ -30,6 +41,7 @@ class InboxSink : public slack::socket_mode::EnvelopeSink {
   store::Store& store_;
   std::function<void()> on_recorded_;
   Decider decide_;
+  InlineHandling* inline_;  // null: every envelope waits in the inbox
   util::Counter* duplicates_ = nullptr;  // null when metrics are off
 };
 

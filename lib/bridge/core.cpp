@@ -179,9 +179,13 @@ Actions OnActivity(const TicketActivity& activity, const Facts& facts) {
 
 }  // namespace
 
-FactsQuery NeededFacts(const Event& event) {
+FactsQuery NeededFacts(const Event& event, std::string_view bot_user_id) {
   return std::visit(Overloaded{
-                        [](const MessageReceived& e) { return FactsQuery{ThreadOf(e), "", false, e.channel}; },
+                        [&](const MessageReceived& e) {
+                          bool reply = !e.thread_ts.empty() && e.thread_ts != e.ts;
+                          if (!reply && !e.app_mention && !Mentions(e.text, bot_user_id)) return FactsQuery{};
+                          return FactsQuery{ThreadOf(e), "", false, e.channel};
+                        },
                         [](const ButtonClicked& e) { return FactsQuery{DecodeThread(e.value), "", true, ""}; },
                         [](const TicketCreated& e) { return FactsQuery{e.request.thread, "", false, ""}; },
                         [](const TicketActivity& e) { return FactsQuery{std::nullopt, e.ticket_key, false, ""}; },

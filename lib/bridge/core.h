@@ -1,6 +1,6 @@
 // The pure core: every decision of the bridge, as events in and actions out.
 //
-//   FactsQuery query = NeededFacts(event);   // app: what to load
+//   FactsQuery query = NeededFacts(event, bot_user_id);  // app: what to load
 //   Facts facts = ...;                        // app: loads it from the store
 //   std::vector<Action> actions = Handle(event, facts);
 //   // app: applies records, commits effects to the outbox, opens forms
@@ -12,6 +12,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "bridge/actions.h"
@@ -46,7 +47,9 @@ struct FactsQuery {
   std::string channel;  // "" when no channel policy applies
 };
 
-FactsQuery NeededFacts(const Event& event);
+// A top-level message that does not mention the bot (most of a channel's
+// traffic) needs nothing: no look-up is made for it.
+FactsQuery NeededFacts(const Event& event, std::string_view bot_user_id);
 
 // The decisions for one event, in the order they are to be applied.
 std::vector<Action> Handle(const Event& event, const Facts& facts);

@@ -259,7 +259,7 @@ Store::~Store() {
   statements_.reset();  // finalized before the close
   for (sqlite3_stmt* stmt :
        {begin_, commit_, find_key_, insert_inbox_, insert_key_, pending_,
-        mark_done_, prune_inbox_, prune_keys_}) {
+        mark_done_, mark_done_through_, prune_inbox_, prune_keys_}) {
     sqlite3_finalize(stmt);
   }
   [[maybe_unused]] const int rc = sqlite3_close(db_);
@@ -268,7 +268,8 @@ Store::~Store() {
 
 std::vector<std::string> Store::PreparedSql() const {
   std::vector<std::string> sql = statements_->Sql();
-  for (sqlite3_stmt* stmt : {find_key_, insert_inbox_, insert_key_, pending_, mark_done_, prune_inbox_, prune_keys_}) {
+  for (sqlite3_stmt* stmt :
+       {find_key_, insert_inbox_, insert_key_, pending_, mark_done_, mark_done_through_, prune_inbox_, prune_keys_}) {
     sql.emplace_back(sqlite3_sql(stmt));
   }
   return sql;
@@ -285,8 +286,8 @@ util::Status Store::Prepare() {
       {&commit_, "COMMIT"},
       {&find_key_, "SELECT 1 FROM dedupe_keys WHERE key = ?1"},
       {&insert_inbox_,
-       "INSERT INTO inbox(envelope_id, kind, payload, received_at_ms) "
-       "VALUES(?1, ?2, ?3, ?4)"},
+       "INSERT INTO inbox(envelope_id, kind, payload, received_at_ms, done) "
+       "VALUES(?1, ?2, ?3, ?4, ?5)"},
       // OR IGNORE: one envelope may list the same key twice.
       {&insert_key_,
        "INSERT OR IGNORE INTO dedupe_keys(key, inbox_id, recorded_at_ms) "
@@ -295,6 +296,7 @@ util::Status Store::Prepare() {
        "SELECT id, envelope_id, kind, payload, received_at_ms FROM inbox WHERE "
        "done = 0 ORDER BY id LIMIT ?1"},
       {&mark_done_, "UPDATE inbox SET done = 1 WHERE id = ?1"},
+      {&mark_done_through_, "UPDATE inbox SET done = 1 WHERE done = 0 AND id <= ?1"},
       {&prune_inbox_,
        "DELETE FROM inbox WHERE id IN (SELECT id FROM inbox WHERE done = 1 AND received_at_ms < ?1 LIMIT ?2)"},
       {&prune_keys_,
@@ -322,7 +324,7 @@ tl::unexpected<util::Error> Store::Fail(const char* operation) {
 int Store::SchemaVersion() const { return schema_version_; }
 
 util::Result<std::vector<bool>> Store::RecordEnvelopes(
-    const std::vector<InboxEnvelope>& batch) {
+    const std::vector<InboxEnvelope>& batch, const InboxHandler& handle) {
   constexpr const char* kOperation = "record envelopes";
   std::vector<bool> is_new;
   if (batch.empty()) return is_new;
@@ -348,6 +350,7 @@ util::Result<std::vector<bool>> Store::RecordEnvelopes(
     BindText(insert_inbox_, 2, envelope.kind);
     BindText(insert_inbox_, 3, envelope.payload_json);
     sqlite3_bind_int64(insert_inbox_, 4, envelope.received_at_ms);
+    sqlite3_bind_int(insert_inbox_, 5, handle ? 1 : 0);
     if (StepOnce(insert_inbox_) != SQLITE_DONE) return Fail(kOperation);
     const sqlite3_int64 inbox_id = sqlite3_last_insert_rowid(db_);
     for (const std::string& key : envelope.dedupe_keys) {
@@ -355,6 +358,14 @@ util::Result<std::vector<bool>> Store::RecordEnvelopes(
       sqlite3_bind_int64(insert_key_, 2, inbox_id);
       sqlite3_bind_int64(insert_key_, 3, envelope.received_at_ms);
       if (StepOnce(insert_key_) != SQLITE_DONE) return Fail(kOperation);
+    }
+    if (handle) {
+      util::Status handled =
+          handle(InboxItem{inbox_id, envelope.envelope_id, envelope.kind, envelope.payload_json, envelope.received_at_ms});
+      if (!handled) {
+        sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+        return tl::make_unexpected(handled.error());
+      }
     }
     is_new.push_back(true);
   }
@@ -390,6 +401,12 @@ util::Status Store::MarkInboxDone(long long id) {
         util::ErrorCode::kInvalidInput,
         fmt::format("store: mark inbox done: no inbox row {}", id));
   }
+  return util::Ok();
+}
+
+util::Status Store::MarkInboxDoneThrough(long long id) {
+  sqlite3_bind_int64(mark_done_through_, 1, id);
+  if (StepOnce(mark_done_through_) != SQLITE_DONE) return Fail("mark inbox done");
   return util::Ok();
 }
 

@@ -4,6 +4,7 @@
 // it from the thread that opened it.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -60,13 +61,22 @@ class Store {
   // when this returns, the rows survive a SIGKILL. An envelope any of whose
   // dedupe keys was recorded before (in this batch or earlier) is not
   // inserted. Returns, per envelope in order, true when it was new.
-  util::Result<std::vector<bool>> RecordEnvelopes(const std::vector<InboxEnvelope>& batch);
+  //
+  // With `handle`, each new envelope is also handled in the same
+  // transaction (`handle` gets its row and writes what follows from it) and
+  // recorded as done: one commit for recording and handling. An error from
+  // `handle` rolls the whole batch back.
+  using InboxHandler = std::function<util::Status(const InboxItem&)>;
+  util::Result<std::vector<bool>> RecordEnvelopes(const std::vector<InboxEnvelope>& batch,
+                                                  const InboxHandler& handle = {});
 
   // Up to `limit` unprocessed envelopes, oldest first.
   util::Result<std::vector<InboxItem>> PendingInbox(int limit);
 
   // Marks an envelope processed; it is no longer returned by PendingInbox.
   util::Status MarkInboxDone(long long id);
+  // Marks every pending envelope up to `id` processed, in one statement.
+  util::Status MarkInboxDoneThrough(long long id);
 
   // Deletes up to `limit` processed envelopes and up to `limit` dedupe keys
   // recorded before `cutoff_ms`, in one transaction; returns how many rows
@@ -102,6 +112,7 @@ class Store {
   sqlite3_stmt* insert_key_ = nullptr;
   sqlite3_stmt* pending_ = nullptr;
   sqlite3_stmt* mark_done_ = nullptr;
+  sqlite3_stmt* mark_done_through_ = nullptr;
   sqlite3_stmt* prune_inbox_ = nullptr;
   sqlite3_stmt* prune_keys_ = nullptr;
 };

@@ -152,8 +152,8 @@ TEST_CASE("behaviour 2: the button opens the form pre-filled from the mention", 
        {PostEphemeral{"click:E1", "C1", "U1", "1.1", "This thread already has a ticket: HD-7 https://help.test/HD-7"}}},
       {"another app's button is not ours", ButtonClicked{"E1", "U1", "other_action", "C1|1.1", "t"}, Known(), {}},
   });
-  CHECK(NeededFacts(Event{click}).thread == ThreadRef{"C1", "1.1"});
-  CHECK(NeededFacts(Event{click}).mention);
+  CHECK(NeededFacts(Event{click}, kBot).thread == ThreadRef{"C1", "1.1"});
+  CHECK(NeededFacts(Event{click}, kBot).mention);
 }
 
 TEST_CASE("behaviour 3: a form is checked in the ack, then raises the ticket and confirms", "[bridge][core]") {
@@ -269,6 +269,15 @@ TEST_CASE("behaviour 5: a person's reply in a linked thread becomes a comment", 
       {"the thread's parent is not a reply", Message("1.1", "1.1", kReply), Known(Linked()), {}},
       {"a thread without a ticket is not synced", reply, Known(), {}},
   });
+}
+
+TEST_CASE("a top-level message that does not mention the bot needs no look-up", "[bridge][core]") {
+  FactsQuery none = NeededFacts(Event{Message("1.5", "", kReply)}, kBot);
+  CHECK_FALSE(none.thread);
+  CHECK(none.channel.empty());
+  CHECK(NeededFacts(Event{Message("1.5", "1.1", kReply)}, kBot).thread == ThreadRef{"C1", "1.1"});
+  CHECK(NeededFacts(Event{Message("1.5", "", kMention)}, kBot).thread == ThreadRef{"C1", "1.5"});
+  CHECK(Handle(Message("1.5", "", kReply), Known()).empty());
 }
 
 TEST_CASE("behaviour 6: the same cause always gives the same keys", "[bridge][core]") {

@@ -88,6 +88,9 @@ class Flow {
     spec.user = kCustomer;
     spec.text = text;
     spec.ts = fmt::format("1700004{:03d}.000100", ++mentions);
+    // The message exists in Slack before its event arrives: a reconcile
+    // after a crash finds its thread.
+    slack.AddThreadParent(channel, spec.ts, kCustomer, text);
     slack.SendEnvelope("events_api", fake::AppMentionPayload(spec));
     return spec.ts;
   }
