@@ -301,7 +301,7 @@ class Daemon {
   std::unique_ptr<helpdesk::Helpdesk> helpdesk_;
   // Side effects block on HTTP, not on the CPU: enough threads that lanes
   // run side by side (Slack paces each channel, the helpdesk each site).
-  util::WorkerPool slack_workers_{8};
+  util::WorkerPool slack_workers_{4};
   util::WorkerPool helpdesk_workers_{4};
   util::WorkerPool url_worker_{1};
   util::WorkerPool form_worker_{1};
