@@ -115,7 +115,8 @@ class Helpdesk {
 
   // --- two-way sync ---------------------------------------------------------
   // Tickets among `keys` updated at or after `since_ms` (epoch ms), oldest
-  // first, in as few requests as the helpdesk allows.
+  // first, in as few requests as the helpdesk allows. REQUIRES: `keys` sorted
+  // ascending (a backend may search for them by bisection).
   virtual util::Result<std::vector<TicketChange>> ChangedSince(long long since_ms,
                                                              const std::vector<std::string>& keys) = 0;
   // The comments of `key` after `cursor`, public and internal alike.

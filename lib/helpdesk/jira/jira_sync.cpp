@@ -14,8 +14,39 @@
 #include "util/strings.h"
 
 namespace helpdesk::jira {
+namespace {
+
+// The changes oldest first (then by key).
+std::vector<TicketChange> Sorted(std::map<std::string, TicketChange> latest) {
+  std::vector<TicketChange> result;
+  result.reserve(latest.size());
+  for (auto& entry : latest) result.push_back(std::move(entry.second));
+  std::sort(result.begin(), result.end(), [](const TicketChange& a, const TicketChange& b) {
+    return a.updated_ms != b.updated_ms ? a.updated_ms < b.updated_ms : a.key < b.key;
+  });
+  return result;
+}
+
+}  // namespace
+
 util::Result<std::vector<TicketChange>> JiraHelpdesk::ChangedSince(long long since_ms,
                                                                    const std::vector<std::string>& keys) {
+  std::map<std::string, TicketChange> latest;  // by lower-case key
+  if (keys.size() > static_cast<size_t>(options_.key_list_limit)) {
+    // Many links: one search of the project, its few results kept when they
+    // are ours. `keys` is sorted, so the cost per cycle follows the
+    // project's activity, not the number of links.
+    auto project_key = ProjectKey();
+    if (!project_key) return tl::make_unexpected(project_key.error());
+    auto changes = SearchChanges(since_ms, {}, ProjectChangedSinceJql(*project_key, since_ms));
+    if (!changes) return tl::make_unexpected(changes.error());
+    for (TicketChange& change : *changes) {
+      if (!std::binary_search(keys.begin(), keys.end(), change.key)) continue;  // not one of ours
+      auto [it, inserted] = latest.emplace(util::Lower(change.key), change);
+      if (!inserted && change.updated_ms >= it->second.updated_ms) it->second = std::move(change);
+    }
+    return Sorted(std::move(latest));
+  }
   std::vector<std::string> valid;
   std::set<std::string> seen;
   for (const std::string& key : keys) {
@@ -25,19 +56,6 @@ util::Result<std::vector<TicketChange>> JiraHelpdesk::ChangedSince(long long sin
       continue;
     }
     if (seen.insert(util::Lower(key)).second) valid.push_back(key);
-  }
-  std::map<std::string, TicketChange> latest;  // by lower-case key
-  if (valid.size() > static_cast<size_t>(options_.key_list_limit)) {
-    auto project_key = ProjectKey();
-    if (!project_key) return tl::make_unexpected(project_key.error());
-    auto changes = SearchChanges(since_ms, {}, ProjectChangedSinceJql(*project_key, since_ms));
-    if (!changes) return tl::make_unexpected(changes.error());
-    for (TicketChange& change : *changes) {
-      if (seen.count(util::Lower(change.key)) == 0) continue;  // not one of ours
-      auto [it, inserted] = latest.emplace(util::Lower(change.key), change);
-      if (!inserted && change.updated_ms >= it->second.updated_ms) it->second = std::move(change);
-    }
-    valid.clear();
   }
   for (size_t begin = 0; begin < valid.size(); begin += static_cast<size_t>(options_.keys_per_search)) {
     size_t end = std::min(valid.size(), begin + static_cast<size_t>(options_.keys_per_search));
@@ -50,13 +68,7 @@ util::Result<std::vector<TicketChange>> JiraHelpdesk::ChangedSince(long long sin
       if (!inserted && change.updated_ms >= it->second.updated_ms) it->second = std::move(change);
     }
   }
-  std::vector<TicketChange> result;
-  result.reserve(latest.size());
-  for (auto& entry : latest) result.push_back(std::move(entry.second));
-  std::sort(result.begin(), result.end(), [](const TicketChange& a, const TicketChange& b) {
-    return a.updated_ms != b.updated_ms ? a.updated_ms < b.updated_ms : a.key < b.key;
-  });
-  return result;
+  return Sorted(std::move(latest));
 }
 
 util::Result<std::vector<TicketChange>> JiraHelpdesk::SearchChanges(long long since_ms, std::vector<std::string> keys,
