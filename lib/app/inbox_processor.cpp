@@ -94,7 +94,10 @@ store::Store::InboxHandler InboxProcessor::InlineHandler() {
   return [this, now = util::WallMillisNow()](const store::InboxItem& item) { return HandleItem(item, now); };
 }
 
+util::Status InboxProcessor::BeforeCommit() { return claim_ ? claim_() : util::Ok(); }
+
 void InboxProcessor::Recorded(bool committed) {
+  if (claims_committed_) claims_committed_(committed);
   if (committed) {
     dispatcher_.Committed();
     return;

@@ -6,6 +6,7 @@
 // thread only.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -35,7 +36,15 @@ class InboxProcessor : public InboxSink::InlineHandling {
   // as pending and handled by Process). After the transaction, Recorded
   // says whether it committed.
   store::Store::InboxHandler InlineHandler() override;
+  util::Status BeforeCommit() override;
   void Recorded(bool committed) override;
+  // What BeforeCommit and Recorded also do (the daemon's outbox runner:
+  // claim the intents just added in the same transaction, hand them out
+  // after it).
+  void SetClaims(std::function<util::Status()> claim, std::function<void(bool)> committed) {
+    claim_ = std::move(claim);
+    claims_committed_ = std::move(committed);
+  }
   void PendingAdded() override { caught_up_ = false; }
 
  private:
@@ -51,7 +60,9 @@ class InboxProcessor : public InboxSink::InlineHandling {
   boost::asio::steady_timer retry_timer_;
   bool posted_ = false;
   bool stopping_ = false;
-  bool caught_up_ = false;  // the last look found nothing pending, and nothing failed since
+  bool caught_up_ = false;
+  std::function<util::Status()> claim_;
+  std::function<void(bool)> claims_committed_;  // the last look found nothing pending, and nothing failed since
   std::shared_ptr<bool> alive_;
 };
 

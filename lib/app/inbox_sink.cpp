@@ -33,7 +33,7 @@ util::Status InboxSink::Record(const std::vector<slack::socket_mode::Frame>& bat
   bool events_only = std::all_of(batch.begin(), batch.end(), [](const auto& f) { return f.type == "events_api"; });
   store::Store::InboxHandler handler =
       inline_ != nullptr && events_only ? inline_->InlineHandler() : store::Store::InboxHandler();
-  auto fresh = store_.RecordEnvelopes(envelopes, handler);
+  auto fresh = store_.RecordEnvelopes(envelopes, handler, [this] { return inline_->BeforeCommit(); });
   if (handler) {
     inline_->Recorded(fresh.has_value());
   } else if (inline_ != nullptr && fresh) {

@@ -22,6 +22,8 @@ class InboxSink : public slack::socket_mode::EnvelopeSink {
     virtual ~InlineHandling() = default;
     // A handler for the envelopes about to be recorded, or empty.
     virtual store::Store::InboxHandler InlineHandler() = 0;
+    // Last in the recording transaction, after the handler's work.
+    virtual util::Status BeforeCommit() = 0;
     // After a batch recorded with the handler: whether it committed.
     virtual void Recorded(bool committed) = 0;
     // A batch was recorded as pending (not handled inline).

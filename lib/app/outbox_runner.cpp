@@ -71,51 +71,56 @@ void OutboxRunner::Pump() {
 
 void OutboxRunner::PumpOnce() {
   if (stopping_) return;
-  long long now = util::WallMillisNow();
-  auto due = outbox_.Due(now, kBatch);
-  if (!due) {
-    util::log::Error("outbox: {}", due.error().message);
-    return;
-  }
   // Every intent about to run is marked attempted in one commit, before any
   // of them leaves the process.
-  std::vector<Finished> starting;
-  std::vector<Finished> settled;  // no need to run
+  Claims claims;
   {
     store::Transaction transaction(store_, "mark intents attempted");
     util::Status status = transaction.Begun();
-    for (const store::OutboxItem& item : *due) {
-      if (!status) break;
-      if (in_flight_.count(item.id) > 0) continue;
-      std::optional<bridge::Effect> effect = DecodeEffect(item.intent);
-      if (!effect) {
-        // Written by an older slackdesk, or damaged: not something to guess at.
-        util::log::Error("intent {} (kind {}) cannot be read by this version; it is set aside as failed",
-                         item.intent.key, item.intent.kind);
-        status = outbox_.MarkFailed(item.id, "unreadable intent");
-        continue;
-      }
-      auto shortcut = dispatcher_.Precheck(*effect);
-      if (!shortcut) {
-        status = tl::make_unexpected(shortcut.error());
-        break;
-      }
-      if (*shortcut) {
-        settled.push_back(Finished{item, *effect, Outcome::Done(**shortcut), false});
-        continue;
-      }
-      status = outbox_.MarkAttempted(item.id, now);
-      starting.push_back(Finished{item, *effect, Outcome{}, true});
-    }
+    if (status) status = Claim(util::WallMillisNow(), claims);
     if (status) status = transaction.Commit();
     if (!status) {
       util::log::Error("outbox: {}", status.error().message);
       return;
     }
   }
-  for (const Finished& run : starting) in_flight_.insert(run.item.id);
-  Apply(settled);
-  for (Finished& run : starting) {
+  Launch(std::move(claims));
+  if (metrics_ != nullptr) {
+    // After every pump, so a scrape sees the backlog within one loop turn.
+    if (auto open = outbox_.OpenCount()) metrics_->GetGauge("pending_side_effects", kPendingHelp).Set(*open);
+  }
+  ArmTimer();
+}
+
+util::Status OutboxRunner::Claim(long long now, Claims& claims) {
+  auto due = outbox_.Due(now, kBatch);
+  if (!due) return tl::make_unexpected(due.error());
+  for (const store::OutboxItem& item : *due) {
+    if (in_flight_.count(item.id) > 0) continue;
+    std::optional<bridge::Effect> effect = DecodeEffect(item.intent);
+    if (!effect) {
+      // Written by an older slackdesk, or damaged: not something to guess at.
+      util::log::Error("intent {} (kind {}) cannot be read by this version; it is set aside as failed",
+                       item.intent.key, item.intent.kind);
+      if (auto failed = outbox_.MarkFailed(item.id, "unreadable intent"); !failed) return failed;
+      continue;
+    }
+    auto shortcut = dispatcher_.Precheck(*effect);
+    if (!shortcut) return tl::make_unexpected(shortcut.error());
+    if (*shortcut) {
+      claims.settled.push_back(Finished{item, *effect, Outcome::Done(**shortcut), false});
+      continue;
+    }
+    if (auto marked = outbox_.MarkAttempted(item.id, now); !marked) return marked;
+    claims.starting.push_back(Finished{item, *effect, Outcome{}, true});
+  }
+  return util::Ok();
+}
+
+void OutboxRunner::Launch(Claims claims) {
+  for (const Finished& run : claims.starting) in_flight_.insert(run.item.id);
+  Apply(claims.settled);
+  for (Finished& run : claims.starting) {
     Attempt attempt{run.item.state == store::IntentState::kAttempted, run.item.attempted_at_ms, 0};
     util::WorkerPool& pool = SystemOf(run.effect) == System::kHelpdesk ? workers_.helpdesk : workers_.slack;
     pool.Submit([this, run = std::move(run), attempt, alive = alive_]() mutable {
@@ -128,11 +133,17 @@ void OutboxRunner::PumpOnce() {
       });
     });
   }
-  if (metrics_ != nullptr) {
-    // After every pump, so a scrape sees the backlog within one loop turn.
-    if (auto open = outbox_.OpenCount()) metrics_->GetGauge("pending_side_effects", kPendingHelp).Set(*open);
-  }
-  ArmTimer();
+}
+
+util::Status OutboxRunner::ClaimWithin() {
+  if (stopping_ || pumping_) return util::Ok();
+  return Claim(util::WallMillisNow(), held_);
+}
+
+void OutboxRunner::ClaimsCommitted(bool committed) {
+  Claims claims = std::move(held_);
+  held_ = Claims{};
+  if (committed && !stopping_) Launch(std::move(claims));
 }
 
 void OutboxRunner::ArmTimer() {

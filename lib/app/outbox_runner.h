@@ -43,6 +43,12 @@ class OutboxRunner {
 
   // Starts what is due and sets a timer for what is not. Cheap to call often.
   void Pump();
+  // Inside a transaction someone else commits (the inbox's): claims what is
+  // due, marking it attempted there, so it needs no commit of its own; once
+  // that transaction ended, ClaimsCommitted hands the claims out (or drops
+  // them when it rolled back).
+  util::Status ClaimWithin();
+  void ClaimsCommitted(bool committed);
   // No new work; what is in flight finishes on its worker and its outcome is
   // dropped, so the intent stays attempted and is reconciled next start.
   void Stop();
@@ -61,7 +67,16 @@ class OutboxRunner {
   // together, right after the loop's current work.
   void Finish(Finished finished);
   void Count(const Finished& finished);
+  // What a claim took: intents to start, and intents settled without running.
+  struct Claims {
+    std::vector<Finished> starting;
+    std::vector<Finished> settled;
+  };
   void PumpOnce();
+  // REQUIRES: a transaction is open.
+  util::Status Claim(long long now, Claims& claims);
+  // After the claim's commit.
+  void Launch(Claims claims);
   void ArmTimer();
 
   boost::asio::io_context& io_;
@@ -73,6 +88,7 @@ class OutboxRunner {
   boost::asio::steady_timer timer_;
   std::set<long long> in_flight_;
   std::vector<Finished> finished_;  // outcomes waiting for their commit
+  Claims held_;                     // claimed in another's transaction, not yet committed
   bool flush_posted_ = false;
   bool pumping_ = false;     // Pump is on the stack
   bool pump_again_ = false;  // asked for while pumping

@@ -332,7 +332,8 @@ tl::unexpected<util::Error> Store::Fail(const char* operation) {
 int Store::SchemaVersion() const { return schema_version_; }
 
 util::Result<std::vector<bool>> Store::RecordEnvelopes(
-    const std::vector<InboxEnvelope>& batch, const InboxHandler& handle) {
+    const std::vector<InboxEnvelope>& batch, const InboxHandler& handle,
+    const std::function<util::Status()>& before_commit) {
   constexpr const char* kOperation = "record envelopes";
   std::vector<bool> is_new;
   if (batch.empty()) return is_new;
@@ -376,6 +377,12 @@ util::Result<std::vector<bool>> Store::RecordEnvelopes(
       }
     }
     is_new.push_back(true);
+  }
+  if (handle && before_commit) {
+    if (util::Status last = before_commit(); !last) {
+      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+      return tl::make_unexpected(last.error());
+    }
   }
   if (StepOnce(commit_) != SQLITE_DONE) return Fail(kOperation);
   return is_new;

@@ -68,8 +68,10 @@ class Store {
   // recorded as done: one commit for recording and handling. An error from
   // `handle` rolls the whole batch back.
   using InboxHandler = std::function<util::Status(const InboxItem&)>;
+  // `before_commit` (with `handle`) runs last in the transaction.
   util::Result<std::vector<bool>> RecordEnvelopes(const std::vector<InboxEnvelope>& batch,
-                                                  const InboxHandler& handle = {});
+                                                  const InboxHandler& handle = {},
+                                                  const std::function<util::Status()>& before_commit = {});
 
   // Up to `limit` unprocessed envelopes, oldest first.
   util::Result<std::vector<InboxItem>> PendingInbox(int limit);
