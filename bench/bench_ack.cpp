@@ -21,6 +21,7 @@
 #include <boost/asio/post.hpp>
 #include <fmt/format.h>
 
+#include "bench_support.h"
 #include "daemon_env.h"
 #include "daemon_process.h"
 #include "fake_slack.h"
@@ -107,17 +108,11 @@ Figures Baseline(int total, int in_flight) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string daemon_path = "slackdesk";
-  int total = 5000;
-  int in_flight = 64;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    std::string arg = argv[i];
-    if (arg == "--daemon") daemon_path = argv[i + 1];
-    else if (arg == "--envelopes") total = std::atoi(argv[i + 1]);
-    else if (arg == "--in-flight") in_flight = std::atoi(argv[i + 1]);
-  }
-  signal(SIGPIPE, SIG_IGN);
-  util::http::GlobalInit();
+  util::http::GlobalInit();  // libcurl's rule: once, before any thread
+  bench::Options options(argc, argv);
+  std::string daemon_path = options.Daemon();
+  int total = options.Number("--envelopes", 5000);
+  int in_flight = options.Number("--in-flight", 64);
 
   Figures baseline = Baseline(total, in_flight);
 

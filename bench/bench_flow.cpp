@@ -209,47 +209,44 @@ void PrintRatios(const std::string& name, const Figures& a, const Figures& b) {
               bench::Ratio(a.peak_rss_mb, b.peak_rss_mb));
 }
 
+// Runs of `sizes` events of one workload, each next to the baseline when
+// there is one; then how the cost per event moved from the first to the last.
+void RunSeries(const char* title, const char* per_event, Workload workload, const std::vector<int>& sizes,
+               const std::string& daemon_path, const std::string& baseline_path, int in_flight) {
+  if (sizes.empty() || sizes.front() <= 0) return;
+  PrintHeader(title);
+  std::vector<Figures> runs;
+  for (int n : sizes) {
+    Figures daemon = RunDaemon(daemon_path, workload, n, in_flight, false);
+    Print(fmt::format("slackdesk {}", n), daemon);
+    if (!baseline_path.empty()) {
+      Figures go = RunBaseline(baseline_path, workload, n, in_flight);
+      Print(fmt::format("slack-go {}", n), go);
+      PrintRatios("  slackdesk / slack-go", daemon, go);
+    }
+    runs.push_back(daemon);
+  }
+  if (runs.size() > 1) {
+    std::printf("CPU per %s, %d vs %d: x%.2f\n", per_event, sizes.back(), sizes.front(),
+                bench::Ratio(runs.back().cpu_ms_per_event, runs.front().cpu_ms_per_event));
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string daemon_path = "slackdesk";
-  std::string baseline_path;
-  std::vector<int> mentions{2000, 50000};
-  std::vector<int> messages{10000, 100000};
-  int aged_mentions = 10000;
-  int in_flight = 64;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    std::string arg = argv[i];
-    if (arg == "--daemon") daemon_path = argv[i + 1];
-    else if (arg == "--baseline") baseline_path = argv[i + 1];
-    else if (arg == "--mentions") mentions = bench::ParseSizes(argv[i + 1]);
-    else if (arg == "--messages") messages = bench::ParseSizes(argv[i + 1]);
-    else if (arg == "--aged") aged_mentions = std::atoi(argv[i + 1]);
-    else if (arg == "--in-flight") in_flight = std::atoi(argv[i + 1]);
-  }
-  signal(SIGPIPE, SIG_IGN);
+  bench::Options options(argc, argv);
+  std::string daemon_path = options.Daemon();
+  std::string baseline_path = options.Text("--baseline", "");
+  std::vector<int> mentions = options.Sizes("--mentions", {2000, 50000});
+  std::vector<int> messages = options.Sizes("--messages", {10000, 100000});
+  int aged_mentions = options.Number("--aged", 10000);
+  int in_flight = options.Number("--in-flight", 64);
   std::printf("bench_flow: %d envelopes in flight, SQLite synchronous=FULL; baseline: %s\n", in_flight,
               baseline_path.empty() ? "none (pass --baseline)" : baseline_path.c_str());
 
-  if (!mentions.empty() && mentions.front() > 0) {
-    PrintHeader("(a) app_mentions, one per channel: ack, then the reply with the Submit request button");
-    std::vector<Figures> runs;
-    for (int n : mentions) {
-      if (n <= 0) continue;
-      Figures daemon = RunDaemon(daemon_path, Workload::kMentions, n, in_flight, false);
-      Print(fmt::format("slackdesk {}", n), daemon);
-      if (!baseline_path.empty()) {
-        Figures go = RunBaseline(baseline_path, Workload::kMentions, n, in_flight);
-        Print(fmt::format("slack-go {}", n), go);
-        PrintRatios("  slackdesk / slack-go", daemon, go);
-      }
-      runs.push_back(daemon);
-    }
-    if (runs.size() > 1) {
-      std::printf("CPU per mention, %d vs %d: x%.2f\n", mentions.back(), mentions.front(),
-                  bench::Ratio(runs.back().cpu_ms_per_event, runs.front().cpu_ms_per_event));
-    }
-  }
+  RunSeries("(a) app_mentions, one per channel: ack, then the reply with the Submit request button", "mention",
+            Workload::kMentions, mentions, daemon_path, baseline_path, in_flight);
   if (aged_mentions > 0) {
     PrintHeader("(b) the same mentions against a fresh state file and one aged two weeks");
     Figures fresh = RunDaemon(daemon_path, Workload::kMentions, aged_mentions, in_flight, false);
@@ -258,25 +255,8 @@ int main(int argc, char** argv) {
     Print("slackdesk, aged file", aged);
     PrintRatios("  aged / fresh", aged, fresh);
   }
-  if (!messages.empty() && messages.front() > 0) {
-    PrintHeader("(c) plain channel messages (no mention, no linked thread): ack only");
-    std::vector<Figures> runs;
-    for (int n : messages) {
-      if (n <= 0) continue;
-      Figures daemon = RunDaemon(daemon_path, Workload::kMessages, n, in_flight, false);
-      Print(fmt::format("slackdesk {}", n), daemon);
-      if (!baseline_path.empty()) {
-        Figures go = RunBaseline(baseline_path, Workload::kMessages, n, in_flight);
-        Print(fmt::format("slack-go {}", n), go);
-        PrintRatios("  slackdesk / slack-go", daemon, go);
-      }
-      runs.push_back(daemon);
-    }
-    if (runs.size() > 1) {
-      std::printf("CPU per message, %d vs %d: x%.2f\n", messages.back(), messages.front(),
-                  bench::Ratio(runs.back().cpu_ms_per_event, runs.front().cpu_ms_per_event));
-    }
-  }
+  RunSeries("(c) plain channel messages (no mention, no linked thread): ack only", "message", Workload::kMessages,
+            messages, daemon_path, baseline_path, in_flight);
   std::printf("\n(ratios are slackdesk / baseline in the same run: per s higher is better, the rest lower)\n");
   return 0;
 }

@@ -112,29 +112,22 @@ Figures Run(const std::string& daemon_path, int tickets, int comments) {
   daemon.Wait(milliseconds(10000));
   std::string cleanup = "rm -rf '" + dir + "'";
   if (std::system(cleanup.c_str()) != 0) std::fprintf(stderr, "bench_poll: could not remove %s\n", dir.c_str());
-  std::sort(lags.begin(), lags.end());
   Figures f;
   f.tickets = tickets;
   f.requests_per_cycle = cycles > 0 ? static_cast<double>(requests) / cycles : 0;
   f.cpu_ms_per_cycle = cycles > 0 ? cpu / cycles : 0;
-  f.lag_p50_ms = lags[lags.size() / 2];
-  f.lag_p99_ms = lags[std::min(lags.size() - 1, lags.size() * 99 / 100)];
+  f.lag_p50_ms = bench::Percentile(lags, 50);
+  f.lag_p99_ms = bench::Percentile(lags, 99);
   return f;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string daemon_path = "slackdesk";
-  int comments = 10;
-  std::vector<int> sizes{100, 1000, 10000, 100000};
-  for (int i = 1; i + 1 < argc; i += 2) {
-    std::string arg = argv[i];
-    if (arg == "--daemon") daemon_path = argv[i + 1];
-    else if (arg == "--comments") comments = std::atoi(argv[i + 1]);
-    else if (arg == "--sizes") sizes = bench::ParseSizes(argv[i + 1]);
-  }
-  signal(SIGPIPE, SIG_IGN);
+  bench::Options options(argc, argv);
+  std::string daemon_path = options.Daemon();
+  int comments = options.Number("--comments", 10);
+  std::vector<int> sizes = options.Sizes("--sizes", {100, 1000, 10000, 100000});
   std::vector<Figures> runs;
   for (int tickets : sizes) runs.push_back(Run(daemon_path, tickets, comments));
   const Figures& base = runs.front();

@@ -22,6 +22,13 @@ struct OutboxTest {
   testing::TempDir dir;
   std::unique_ptr<store::Store> db = OpenStore(dir);
   store::Outbox outbox{*db};
+
+  // a1 then a2 in lane-a (added at 1), and b1 in lane-b.
+  void AddTwoLanes(long long b1_not_before_ms, long long b1_added_ms) {
+    REQUIRE(outbox.Add({"a1", "k", "lane-a", "{}", 0}, 1));
+    REQUIRE(outbox.Add({"a2", "k", "lane-a", "{}", 0}, 1));
+    REQUIRE(outbox.Add({"b1", "k", "lane-b", "{}", b1_not_before_ms}, b1_added_ms));
+  }
 };
 
 // A fresh store and its ticket tables.
@@ -40,9 +47,7 @@ TEST_CASE_METHOD(OutboxTest, "an intent is added once per key", "[outbox]") {
 }
 
 TEST_CASE_METHOD(OutboxTest, "only the head of each lane is due, in order, when its time has come", "[outbox]") {
-  REQUIRE(outbox.Add({"a1", "k", "lane-a", "{}", 0}, 1));
-  REQUIRE(outbox.Add({"a2", "k", "lane-a", "{}", 0}, 1));
-  REQUIRE(outbox.Add({"b1", "k", "lane-b", "{}", 5000}, 1));
+  AddTwoLanes(5000, 1);
   auto due = *outbox.Due(1000, 10);
   REQUIRE(due.size() == 1);
   CHECK(due[0].intent.key == "a1");
@@ -87,9 +92,7 @@ TEST_CASE("an attempted intent survives a reopen and keeps the time of its real 
 }
 
 TEST_CASE_METHOD(OutboxTest, "a running lane is not due until its outcome is recorded", "[outbox]") {
-  REQUIRE(outbox.Add({"a1", "k", "lane-a", "{}", 0}, 1));
-  REQUIRE(outbox.Add({"a2", "k", "lane-a", "{}", 0}, 1));
-  REQUIRE(outbox.Add({"b1", "k", "lane-b", "{}", 0}, 2));
+  AddTwoLanes(0, 2);
   auto due = *outbox.Due(10, 1);
   REQUIRE(due.size() == 1);
   CHECK(due[0].intent.key == "a1");  // due the longest
