@@ -1,7 +1,6 @@
 // The only file that includes <sqlite3.h>.
 #include "store/store.h"
 
-#include "store/checkpointer.h"
 #include "store/sql.h"
 
 #include <fcntl.h>
@@ -250,12 +249,6 @@ util::Result<std::unique_ptr<Store>> Store::Open(const std::string& path) {
 
   auto prepared = store->Prepare();
   if (!prepared) return OpenError(path, prepared.error().message);
-  if (!in_memory) {
-    // Checkpoints move off the loop's commits to a thread of their own;
-    // without it SQLite's automatic ones stay.
-    store->checkpointer_ = Checkpointer::Start(path, std::chrono::milliseconds(250));
-    if (store->checkpointer_) sqlite3_exec(db, "PRAGMA wal_autocheckpoint = 0", nullptr, nullptr, nullptr);
-  }
   if (!existed) SyncFolder(path);
   return store;
 }
@@ -263,8 +256,7 @@ util::Result<std::unique_ptr<Store>> Store::Open(const std::string& path) {
 Store::Store(sqlite3* db) : db_(db), statements_(std::make_unique<StatementCache>(db)) {}
 
 Store::~Store() {
-  checkpointer_.reset();  // its thread stops before this connection closes
-  statements_.reset();    // finalized before the close
+  statements_.reset();  // finalized before the close
   for (sqlite3_stmt* stmt :
        {begin_, commit_, find_key_, insert_inbox_, insert_key_, pending_,
         mark_done_, mark_done_through_, prune_inbox_, prune_keys_}) {

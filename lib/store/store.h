@@ -15,9 +15,8 @@ struct sqlite3;
 struct sqlite3_stmt;
 
 namespace store {
-class Checkpointer;
 class StatementCache;
-}  // namespace store
+}
 
 namespace store {
 
@@ -106,7 +105,6 @@ class Store {
   sqlite3* db_;
   // The statements of the other tables' stores, prepared once.
   std::unique_ptr<StatementCache> statements_;
-  std::unique_ptr<Checkpointer> checkpointer_;  // null: SQLite's automatic checkpoints
   int schema_version_ = 0;
   // Cached statements, finalized by the destructor before the close.
   sqlite3_stmt* begin_ = nullptr;
