@@ -98,10 +98,16 @@ util::Status Dispatcher::Apply(const bridge::Action& action, long long now_ms) {
       action);
 }
 
-void Dispatcher::Committed() {
+void Dispatcher::Committed() { Deliver(TakeFollowUps()); }
+
+Dispatcher::FollowUps Dispatcher::TakeFollowUps() {
   FollowUps taken = std::move(follow_ups_);
   follow_ups_ = FollowUps{};
-  if (handler_) handler_(std::move(taken));
+  return taken;
+}
+
+void Dispatcher::Deliver(FollowUps follow_ups) {
+  if (handler_) handler_(std::move(follow_ups));
 }
 
 }  // namespace app

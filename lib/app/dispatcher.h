@@ -46,6 +46,9 @@ class Dispatcher {
   // The caller's transaction committed: the follow-ups go to the handler
   // (set once by the daemon: wakes the runner and the sync, opens forms).
   void Committed();
+  // Committed in two steps, for a caller with work of its own in between.
+  FollowUps TakeFollowUps();
+  void Deliver(FollowUps follow_ups);
   // It rolled back: they are dropped (the work is redone from the store).
   void RolledBack() { follow_ups_ = FollowUps{}; }
   void SetFollowUpHandler(std::function<void(FollowUps)> handler) { handler_ = std::move(handler); }

@@ -17,7 +17,11 @@ Outcome AdapterEffects::Execute(const bridge::Effect& effect, const Attempt& att
   return std::visit(bridge::Overloaded{
                         [&](const bridge::PrepareForm& e) { return slack_.Run(e); },
                         [&](const bridge::PostMessage& e) { return slack_.Run(e, attempt.reconcile); },
-                        [&](const bridge::PostEphemeral& e) { return slack_.Run(e); },
+                        [&](const bridge::PostEphemeral& e) {
+                          // It cannot be looked up: tried before with an
+                          // unknown outcome, it is not shown again (at most once).
+                          return attempt.reconcile ? Outcome::Done() : slack_.Run(e);
+                        },
                         [&](const bridge::UpdateConfirmation& e) { return slack_.Run(e); },
                         [&](const bridge::CreateTicket& e) {
                           return helpdesk_.Run(e, attempt.reconcile, attempt.attempted_at_ms, attempt.now_ms);

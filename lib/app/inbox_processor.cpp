@@ -60,8 +60,10 @@ void InboxProcessor::Process() {
     RetryLater();
     return;
   }
+  // All that was pending is handled: later envelopes may go the short way.
+  caught_up_ = pending->size() < static_cast<size_t>(kBatch);
   dispatcher_.Committed();
-  if (pending->size() == static_cast<size_t>(kBatch)) Schedule();
+  if (!caught_up_) Schedule();
 }
 
 util::Status InboxProcessor::Handle(const std::vector<store::InboxItem>& items) {
@@ -97,13 +99,18 @@ store::Store::InboxHandler InboxProcessor::InlineHandler() {
 util::Status InboxProcessor::BeforeCommit() { return claim_ ? claim_() : util::Ok(); }
 
 void InboxProcessor::Recorded(bool committed) {
-  if (claims_committed_) claims_committed_(committed);
-  if (committed) {
-    dispatcher_.Committed();
+  if (!committed) {
+    if (claims_committed_) claims_committed_(false);
+    dispatcher_.RolledBack();
+    caught_up_ = false;  // what was recorded, if anything, goes the long way
     return;
   }
-  dispatcher_.RolledBack();
-  caught_up_ = false;  // what was recorded, if anything, goes the long way
+  // The transaction's follow-ups are taken before the claims are handed
+  // out: recording a claim's outcome has follow-ups of its own (and a
+  // rollback of its own), which must not swallow these.
+  Dispatcher::FollowUps follow_ups = dispatcher_.TakeFollowUps();
+  if (claims_committed_) claims_committed_(true);
+  dispatcher_.Deliver(std::move(follow_ups));
 }
 
 void InboxProcessor::RetryLater() {

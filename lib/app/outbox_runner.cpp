@@ -32,6 +32,7 @@ OutboxRunner::OutboxRunner(boost::asio::io_context& io, store::Store& store, Dis
       effects_(effects),
       workers_(workers),
       timer_(io),
+      retry_timer_(io),
       alive_(std::make_shared<bool>(true)),
       metrics_(metrics) {
   // A new runner means a new process: nothing is running any more.
@@ -51,6 +52,7 @@ OutboxRunner::~OutboxRunner() { *alive_ = false; }
 void OutboxRunner::Stop() {
   stopping_ = true;
   timer_.cancel();
+  retry_timer_.cancel();
 }
 
 void OutboxRunner::Pump() {
@@ -80,7 +82,11 @@ void OutboxRunner::PumpOnce() {
     if (status) status = Claim(util::WallMillisNow(), claims);
     if (status) status = transaction.Commit();
     if (!status) {
-      util::log::Error("outbox: {}", status.error().message);
+      util::log::Error("outbox: {}; trying again in 1 s", status.error().message);
+      retry_timer_.expires_after(util::Millis(1000));
+      retry_timer_.async_wait([this, alive = alive_](const boost::system::error_code& ec) {
+        if (*alive && !ec) Pump();
+      });
       return;
     }
   }
@@ -102,7 +108,9 @@ util::Status OutboxRunner::Claim(long long now, Claims& claims) {
       // Written by an older slackdesk, or damaged: not something to guess at.
       util::log::Error("intent {} (kind {}) cannot be read by this version; it is set aside as failed",
                        item.intent.key, item.intent.kind);
-      if (auto failed = outbox_.MarkFailed(item.id, "unreadable intent"); !failed) return failed;
+      if (auto failed = outbox_.MarkFailed(item.id, "unreadable intent"); !failed) {
+        return tl::make_unexpected(failed.error());
+      }
       continue;
     }
     auto shortcut = dispatcher_.Precheck(*effect);
@@ -162,10 +170,13 @@ util::Status OutboxRunner::Record(const Finished& finished, long long now) {
   const Outcome& outcome = finished.outcome;
   switch (outcome.kind) {
     case Outcome::Kind::kDone: {
-      util::Status status = outbox_.MarkDone(item.id, outcome.result_json);
-      if (status && outcome.event) status = dispatcher_.Dispatch(*outcome.event, now);
-      if (status) util::log::Debug("intent {} done", item.intent.key);
-      return status;
+      auto done = outbox_.MarkDone(item.id, outcome.result_json);
+      if (!done) return tl::make_unexpected(done.error());
+      // Recorded before (it cannot be, but if it ever were): what follows
+      // from it was applied then, and must not be twice.
+      if (!*done) return util::Ok();
+      util::log::Debug("intent {} done", item.intent.key);
+      return outcome.event ? dispatcher_.Dispatch(*outcome.event, now) : util::Ok();
     }
     case Outcome::Kind::kRetry: {
       int attempts = item.attempts + 1;
@@ -180,10 +191,11 @@ util::Status OutboxRunner::Record(const Finished& finished, long long now) {
       return status;
     }
     case Outcome::Kind::kFailed: {
-      util::Status status = outbox_.MarkFailed(item.id, outcome.error.message);
-      if (status) status = dispatcher_.Dispatch(bridge::EffectFailed{finished.effect, outcome.error.message}, now);
+      auto failed = outbox_.MarkFailed(item.id, outcome.error.message);
+      if (!failed) return tl::make_unexpected(failed.error());
+      if (!*failed) return util::Ok();
       util::log::Error("intent {} failed for good: {}", item.intent.key, outcome.error.message);
-      return status;
+      return dispatcher_.Dispatch(bridge::EffectFailed{finished.effect, outcome.error.message}, now);
     }
   }
   return util::Ok();
@@ -201,10 +213,16 @@ void OutboxRunner::Apply(const std::vector<Finished>& batch) {
   }
   if (status) status = transaction.Commit();
   if (!status) {
-    // Not recorded: the intents stay attempted and are reconciled later.
+    // Not recorded, but the effects happened: record them again shortly
+    // (their lanes stay running until then; a restart reconciles them).
     dispatcher_.RolledBack();
-    util::log::Error("outbox: could not record the outcome of {} intent(s), first {}: {}", batch.size(),
-                     batch.front().item.intent.key, status.error().message);
+    util::log::Error("outbox: could not record the outcome of {} intent(s), first {}: {}; trying again in 1 s",
+                     batch.size(), batch.front().item.intent.key, status.error().message);
+    finished_.insert(finished_.end(), batch.begin(), batch.end());
+    retry_timer_.expires_after(util::Millis(1000));
+    retry_timer_.async_wait([this, alive = alive_](const boost::system::error_code& ec) {
+      if (*alive && !ec && !stopping_) Flush();
+    });
     return;
   }
   dispatcher_.Committed();
@@ -222,11 +240,15 @@ void OutboxRunner::Finish(Finished finished) {
   boost::asio::post(io_, [this, alive = alive_] {
     if (!*alive || stopping_) return;
     flush_posted_ = false;
-    std::vector<Finished> batch = std::move(finished_);
-    finished_.clear();
-    Apply(batch);
-    Pump();
+    Flush();
   });
+}
+
+void OutboxRunner::Flush() {
+  std::vector<Finished> batch = std::move(finished_);
+  finished_.clear();
+  Apply(batch);
+  Pump();
 }
 
 void OutboxRunner::Count(const Finished& finished) {

@@ -66,6 +66,8 @@ class OutboxRunner {
   // Queues an outcome from a worker; outcomes queued together are recorded
   // together, right after the loop's current work.
   void Finish(Finished finished);
+  // Records the queued outcomes, then pumps.
+  void Flush();
   void Count(const Finished& finished);
   // What a claim took: intents to start, and intents settled without running.
   struct Claims {
@@ -86,6 +88,7 @@ class OutboxRunner {
   Effects& effects_;
   EffectWorkers workers_;
   boost::asio::steady_timer timer_;
+  boost::asio::steady_timer retry_timer_;  // after a failed claim or record
   std::set<long long> in_flight_;
   std::vector<Finished> finished_;  // outcomes waiting for their commit
   Claims held_;                     // claimed in another's transaction, not yet committed

@@ -91,18 +91,19 @@ util::Status Outbox::Advance(const std::string& lane) {
       .Run();
 }
 
-util::Status Outbox::MarkDone(long long id, const std::string& result) { return Finish(id, 2, result); }
+util::Result<bool> Outbox::MarkDone(long long id, const std::string& result) { return Finish(id, 2, result); }
 
-util::Status Outbox::MarkFailed(long long id, const std::string& reason) { return Finish(id, 3, reason); }
+util::Result<bool> Outbox::MarkFailed(long long id, const std::string& reason) { return Finish(id, 3, reason); }
 
-util::Status Outbox::Finish(long long id, long long state, const std::string& result) {
+util::Result<bool> Outbox::Finish(long long id, long long state, const std::string& result) {
   auto lane = Statement(store_, "UPDATE outbox SET state = ?, result = ? WHERE id = ? AND state < 2 RETURNING lane",
                         "finish intent")
                   .BindAll(state, result, id)
                   .First([](const Statement& row) { return row.Text(0); });
   if (!lane) return tl::make_unexpected(lane.error());
-  if (!*lane) return util::Ok();  // finished already
-  return Advance(**lane);
+  if (!*lane) return false;  // finished already
+  if (auto advanced = Advance(**lane); !advanced) return tl::make_unexpected(advanced.error());
+  return true;
 }
 
 util::Status Outbox::Reschedule(long long id, long long not_before_ms, bool outcome_unknown, long long effect_at_ms) {

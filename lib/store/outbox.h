@@ -51,8 +51,9 @@ class Outbox {
   // running (not Due) until the outcome is recorded, or until Recover.
   util::Status MarkAttempted(long long id, long long now_ms);
   // Done and failed intents end their lane's turn: the next one is its head.
-  util::Status MarkDone(long long id, const std::string& result);
-  util::Status MarkFailed(long long id, const std::string& reason);
+  // False when the intent was finished already (nothing changed).
+  util::Result<bool> MarkDone(long long id, const std::string& result);
+  util::Result<bool> MarkFailed(long long id, const std::string& reason);
   // At a start nothing is running any more: lanes whose intent was being
   // carried out when the process stopped are due again (the intent is still
   // attempted, so it is reconciled first).
@@ -72,7 +73,7 @@ class Outbox {
 
  private:
   // Sets a finished state and result, then advances the intent's lane.
-  util::Status Finish(long long id, long long state, const std::string& result);
+  util::Result<bool> Finish(long long id, long long state, const std::string& result);
   // Moves `lane`'s head to its lowest open intent after one finished.
   util::Status Advance(const std::string& lane);
 

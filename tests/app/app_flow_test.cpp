@@ -204,3 +204,18 @@ TEST_CASE("an outbox row this version cannot read is set aside, not guessed at",
   REQUIRE(app.RunUntil([&] { return app.OpenIntents() == 0; }));
   CHECK(app.slack.Posts().empty());
 }
+
+TEST_CASE("an ephemeral note whose outcome was lost is not shown again", "[app]") {
+  AppHarness app;
+  {
+    store::Outbox outbox(app.Store());
+    REQUIRE(outbox.Add(app::EncodeEffect(bridge::PostEphemeral{"click:E1", kChannel, kCustomer, "", "a note"}),
+                       util::WallMillisNow()));
+    auto due = outbox.Due(util::WallMillisNow(), 1);
+    REQUIRE(due->size() == 1);
+    REQUIRE(outbox.MarkAttempted(due->front().id, util::WallMillisNow()));  // then the process died
+  }
+  app.Restart();
+  REQUIRE(app.RunUntil([&] { return app.OpenIntents() == 0; }));
+  CHECK(app.slack.Calls("chat.postEphemeral").empty());  // at most once, never twice
+}
