@@ -56,7 +56,8 @@ util::Status Dispatcher::Apply(const bridge::Action& action, long long now_ms) {
     auto added = outbox_.Add(EncodeEffect(effect), now_ms);
     if (!added) return tl::make_unexpected(added.error());
     if (*added) {
-      util::log::Debug("to do: {}", DescribeEffect(effect));
+      // Described only when it is logged: this runs for every effect.
+      if (util::log::Enabled(util::log::Level::kDebug)) util::log::Debug("to do: {}", DescribeEffect(effect));
       follow_ups_.intents_added = true;
     }
     return util::Ok();
