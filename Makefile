@@ -17,7 +17,7 @@ PACKAGE_TEST_DEB_PACKAGES = lintian man-db util-linux adduser
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build test test-asan demo bench clean package package-deps test-package
+.PHONY: all deps build test test-asan demo bench soak clean package package-deps test-package
 
 all: build
 
@@ -42,7 +42,7 @@ build: deps $(BUILD)/CMakeCache.txt
 # The `package` label (tests/packaging/package_test.sh installs the .deb on
 # this machine) runs only in `make test-package`.
 test: build
-	cd $(BUILD) && ctest --output-on-failure -j$(JOBS) -LE '^package$$'
+	cd $(BUILD) && ctest --output-on-failure -j$(JOBS) -LE '^(package|soak)$$'
 
 $(ASAN_BUILD)/CMakeCache.txt: | deps
 	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DSANITIZERS=address,undefined $(CMAKE_FLAGS)
@@ -50,7 +50,13 @@ $(ASAN_BUILD)/CMakeCache.txt: | deps
 test-asan: deps $(ASAN_BUILD)/CMakeCache.txt
 	cmake --build $(ASAN_BUILD) -j$(JOBS)
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-	  ctest --output-on-failure -j$(JOBS) -LE '^package$$'
+	  ctest --output-on-failure -j$(JOBS) -LE '^(package|soak)$$'
+
+# The soak (tests/soak): the real daemon SIGKILLed KILLS times under live
+# traffic, then checked for duplicates and losses. Minutes of CPU.
+KILLS ?= 200
+soak: build
+	$(BUILD)/tests/soak/slackdesk_soak --daemon $(BUILD)/daemon/slackdesk --kills $(KILLS)
 
 demo: build
 	$(BUILD)/tools/slackdesk-sim --demo --daemon $(BUILD)/daemon/slackdesk
