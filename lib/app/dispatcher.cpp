@@ -25,6 +25,24 @@ util::Result<bridge::Facts> Dispatcher::LoadFacts(const bridge::FactsQuery& quer
   }
   if (!link) return tl::make_unexpected(link.error());
   if (*link) facts.link = ToLink(**link);
+  if (query.create_pending && query.thread && !facts.link) {
+    auto pending = outbox_.LaneOpen(bridge::CreateLaneOf(*query.thread));
+    if (!pending) return tl::make_unexpected(pending.error());
+    facts.create_pending = *pending;
+  }
+  if (query.held_replies && query.thread) {
+    auto held = tickets_.HeldReplies(query.thread->channel, query.thread->thread_ts);
+    if (!held) return tl::make_unexpected(held.error());
+    for (const store::HeldReply& reply : *held) {
+      std::optional<bridge::Effect> effect = DecodeEffect(store::Intent{reply.key, reply.kind, "", reply.payload});
+      const auto* comment = effect ? std::get_if<bridge::AddComment>(&*effect) : nullptr;
+      if (comment == nullptr) {
+        util::log::Error("kept reply {} cannot be read by this version; it is dropped", reply.key);
+        continue;
+      }
+      facts.held_replies.push_back(*comment);
+    }
+  }
   if (query.mention && query.thread) {
     auto mention = tickets_.FindMention(query.thread->channel, query.thread->thread_ts);
     if (!mention) return tl::make_unexpected(mention.error());
@@ -89,6 +107,16 @@ util::Status Dispatcher::Apply(const bridge::Action& action, long long now_ms) {
           },
           [&](const bridge::RecordSyncPosition& p) {
             return tickets_.SetSyncPosition(p.ticket_key, p.comment_cursor, p.updated_ms);
+          },
+          [&](const bridge::HoldReply& h) {
+            store::Intent intent = EncodeEffect(h.comment);
+            util::log::Info("channel={} thread={}: reply {} kept until the ticket exists", h.thread.channel,
+                            h.thread.thread_ts, h.comment.ts);
+            return tickets_.HoldReply(h.thread.channel, h.thread.thread_ts,
+                                      store::HeldReply{intent.key, intent.kind, intent.payload}, now_ms);
+          },
+          [&](const bridge::ReleaseHeldReplies& r) {
+            return tickets_.ReleaseHeldReplies(r.thread.channel, r.thread.thread_ts);
           },
           [&](const bridge::OpenForm& form) {
             follow_ups_.forms.push_back(form);

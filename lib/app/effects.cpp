@@ -4,6 +4,8 @@
 
 namespace app {
 
+bool PreparesFirst(const bridge::Effect& effect) { return std::holds_alternative<bridge::CreateTicket>(effect); }
+
 System SystemOf(const bridge::Effect& effect) {
   if (std::holds_alternative<bridge::CreateTicket>(effect) || std::holds_alternative<bridge::AddComment>(effect)) {
     return System::kHelpdesk;

@@ -18,6 +18,11 @@ struct Attempt {
   long long now_ms = 0;            // wall clock
 };
 
+// Whether the adapter prepares the effect first (answering kReady before
+// its side effect): a create's look-ups. The runner then marks the intent
+// attempted only when the side effect is about to happen.
+bool PreparesFirst(const bridge::Effect& effect);
+
 // The system an effect acts on, for error metrics.
 enum class System { kSlack, kHelpdesk };
 System SystemOf(const bridge::Effect& effect);

@@ -50,13 +50,15 @@ Outcome HelpdeskEffects::Run(const bridge::CreateTicket& effect, bool reconcile,
     }
   }
   ticket.description = bridge::ComposeTicketDescription(effect, requester, directory_.Permalink(effect.thread));
-  long long effect_at = now_ms;
+  // The POST is the side effect: the runner marks the intent attempted (now)
+  // before it runs, so a reconcile after a crash measures the helpdesk's
+  // search-lag window from the POST, not from these look-ups.
+  return Outcome::Ready([this, effect, ticket = std::move(ticket)] { return Post(effect, ticket); });
+}
+
+Outcome HelpdeskEffects::Post(const bridge::CreateTicket& effect, const helpdesk::NewTicket& ticket) {
   auto created = helpdesk_.CreateTicket(ticket);
-  if (!created) {
-    Outcome outcome = Outcome::FromFailure(created.error(), false);
-    outcome.effect_at_ms = effect_at;
-    return outcome;
-  }
+  if (!created) return Outcome::FromFailure(created.error(), false);
   util::log::Info("ticket={} created for channel={} thread={} user={}{}", created->key, effect.thread.channel,
                   effect.thread.thread_ts, effect.user, ticket.on_behalf_of.empty() ? "" : " (on their behalf)");
   return Created(effect, *created);

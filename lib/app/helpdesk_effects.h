@@ -19,11 +19,14 @@ class HelpdeskEffects {
   HelpdeskEffects(helpdesk::Helpdesk& helpdesk, SlackDirectory& directory);
 
   // `attempted_at_ms`: when the create was last tried (for the helpdesk's
-  // own idea of how long a search may miss it); `now_ms`: wall clock.
+  // own idea of how long a search may miss it); `now_ms`: wall clock. Once
+  // the ticket is composed: kReady, whose `then` makes the POST.
   Outcome Run(const bridge::CreateTicket& effect, bool reconcile, long long attempted_at_ms, long long now_ms);
   Outcome Run(const bridge::AddComment& effect, bool reconcile);
 
  private:
+  Outcome Post(const bridge::CreateTicket& effect, const helpdesk::NewTicket& ticket);
+
   helpdesk::Helpdesk& helpdesk_;
   SlackDirectory& directory_;
 };

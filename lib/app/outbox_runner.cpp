@@ -119,7 +119,12 @@ util::Status OutboxRunner::Claim(long long now, Claims& claims) {
       claims.settled.push_back(Finished{item, *effect, Outcome::Done(**shortcut), false});
       continue;
     }
-    if (auto marked = outbox_.MarkAttempted(item.id, now); !marked) return marked;
+    // Claimed here, in the transaction that picked it: its lane is not due
+    // again until the outcome is recorded, so no second worker gets it.
+    util::Status marked = PreparesFirst(*effect) && item.state == store::IntentState::kPending
+                              ? outbox_.MarkRunning(item.id)
+                              : outbox_.MarkAttempted(item.id, now);
+    if (!marked) return marked;
     claims.starting.push_back(Finished{item, *effect, Outcome{}, true});
   }
   return util::Ok();
@@ -130,17 +135,23 @@ void OutboxRunner::Launch(Claims claims) {
   Apply(claims.settled);
   for (Finished& run : claims.starting) {
     Attempt attempt{run.item.state == store::IntentState::kAttempted, run.item.attempted_at_ms, 0};
-    util::WorkerPool& pool = SystemOf(run.effect) == System::kHelpdesk ? workers_.helpdesk : workers_.slack;
-    pool.Submit([this, run = std::move(run), attempt, alive = alive_]() mutable {
+    Submit(std::move(run), [this, attempt](const Finished& on) {
       Attempt now_attempt = attempt;
       now_attempt.now_ms = util::WallMillisNow();
-      run.outcome = effects_.Execute(run.effect, now_attempt);
-      boost::asio::post(io_, [this, run = std::move(run), alive]() mutable {
-        if (!*alive || stopping_) return;
-        Finish(std::move(run));
-      });
+      return effects_.Execute(on.effect, now_attempt);
     });
   }
+}
+
+void OutboxRunner::Submit(Finished run, std::function<Outcome(const Finished&)> work) {
+  util::WorkerPool& pool = SystemOf(run.effect) == System::kHelpdesk ? workers_.helpdesk : workers_.slack;
+  pool.Submit([this, run = std::move(run), work = std::move(work), alive = alive_]() mutable {
+    run.outcome = work(run);
+    boost::asio::post(io_, [this, run = std::move(run), alive]() mutable {
+      if (!*alive || stopping_) return;
+      Finish(std::move(run));
+    });
+  });
 }
 
 util::Status OutboxRunner::ClaimWithin() {
@@ -169,6 +180,14 @@ util::Status OutboxRunner::Record(const Finished& finished, long long now) {
   const store::OutboxItem& item = finished.item;
   const Outcome& outcome = finished.outcome;
   switch (outcome.kind) {
+    case Outcome::Kind::kReady: {
+      // Committed just before the side effect: after a crash, a reconcile
+      // measures the helpdesk's search-lag window from here. The effect is
+      // handed out once this commit is done (Apply).
+      if (auto marked = outbox_.MarkEffectAt(item.id, now); !marked) return marked;
+      ready_.push_back(finished);
+      return util::Ok();
+    }
     case Outcome::Kind::kDone: {
       auto done = outbox_.MarkDone(item.id, outcome.result_json);
       if (!done) return tl::make_unexpected(done.error());
@@ -180,8 +199,13 @@ util::Status OutboxRunner::Record(const Finished& finished, long long now) {
     }
     case Outcome::Kind::kRetry: {
       int attempts = item.attempts + 1;
-      long long delay = std::max<long long>(util::BackoffDelay(kRetryBackoff, attempts, util::UnitRandom()).count(),
-                                            outcome.retry_after_ms);
+      // A helpdesk that says when it can tell is asked again then, not a
+      // backoff later (a create after a crash waits out exactly its window).
+      long long delay =
+          outcome.until_known
+              ? outcome.retry_after_ms
+              : std::max<long long>(util::BackoffDelay(kRetryBackoff, attempts, util::UnitRandom()).count(),
+                                    outcome.retry_after_ms);
       util::Status status = outbox_.Reschedule(item.id, now + delay, outcome.outcome_unknown, outcome.effect_at_ms);
       if (status) {
         status = dispatcher_.Dispatch(bridge::EffectRetrying{finished.effect, util::ErrorCodeName(outcome.error.code)}, now);
@@ -206,6 +230,7 @@ void OutboxRunner::Apply(const std::vector<Finished>& batch) {
   // One commit for the outcomes that came back together: each commit waits
   // for the disk, and the acks of arriving envelopes wait behind it.
   store::Transaction transaction(store_, "record intent outcomes");
+  ready_.clear();
   util::Status status = transaction.Begun();
   long long now = util::WallMillisNow();
   for (const Finished& finished : batch) {
@@ -225,7 +250,15 @@ void OutboxRunner::Apply(const std::vector<Finished>& batch) {
     });
     return;
   }
+  // Taken before the follow-ups: they may pump, and a pump records too.
+  std::vector<Finished> ready = std::move(ready_);
+  ready_.clear();
   dispatcher_.Committed();
+  for (Finished& run : ready) {
+    in_flight_.insert(run.item.id);
+    std::function<Outcome()> then = std::move(run.outcome.then);
+    Submit(std::move(run), [then = std::move(then)](const Finished&) { return then(); });
+  }
   // Only once recorded: an unrecorded success is reconciled and seen again.
   if (metrics_ != nullptr) {
     for (const Finished& finished : batch) Count(finished);
@@ -253,6 +286,7 @@ void OutboxRunner::Flush() {
 
 void OutboxRunner::Count(const Finished& finished) {
   const Outcome& outcome = finished.outcome;
+  if (outcome.kind == Outcome::Kind::kReady) return;  // counted when its effect is done
   if (outcome.kind != Outcome::Kind::kDone) {
     util::CountError(metrics_, SystemName(SystemOf(finished.effect)), outcome.error.code);
     return;

@@ -1,6 +1,8 @@
 // Runs outbox intents: on the loop it decodes the due intents, settles
-// those the core says need not run (Precheck), marks the rest attempted
-// (committed before anything leaves the process), hands each to a worker,
+// those the core says need not run (Precheck), claims the rest (their
+// lanes stop being due) and marks them attempted (committed before
+// anything leaves the process; a create only just before its POST, once
+// prepared: Outcome kReady), hands each to a worker,
 // and records the outcomes in one transaction together with what the core
 // makes of them (they go back to it as events through the dispatcher).
 // Intents that were attempted when the process died are reconciled first.
@@ -11,6 +13,7 @@
 // intents.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <set>
 #include <vector>
@@ -79,6 +82,9 @@ class OutboxRunner {
   util::Status Claim(long long now, Claims& claims);
   // After the claim's commit.
   void Launch(Claims claims);
+  // Runs `work` for `run` on its system's workers; its outcome comes back
+  // through Finish.
+  void Submit(Finished run, std::function<Outcome(const Finished&)> work);
   void ArmTimer();
 
   boost::asio::io_context& io_;
@@ -91,6 +97,7 @@ class OutboxRunner {
   boost::asio::steady_timer retry_timer_;  // after a failed claim or record
   std::set<long long> in_flight_;
   std::vector<Finished> finished_;  // outcomes waiting for their commit
+  std::vector<Finished> ready_;     // prepared effects, handed out after the commit that marks them attempted
   Claims held_;                     // claimed in another's transaction, not yet committed
   bool flush_posted_ = false;
   bool pumping_ = false;     // Pump is on the stack

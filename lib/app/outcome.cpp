@@ -29,6 +29,13 @@ Outcome Outcome::Retry(util::Error error, bool may_have_happened) {
   return outcome;
 }
 
+Outcome Outcome::Ready(std::function<Outcome()> then) {
+  Outcome outcome;
+  outcome.kind = Kind::kReady;
+  outcome.then = std::move(then);
+  return outcome;
+}
+
 Outcome Outcome::FromFailure(const util::Error& error, bool idempotent) {
   if (!error.IsTransient()) return Failed(error);
   return Retry(error, !idempotent && MayHaveHappened(error));
@@ -40,7 +47,9 @@ Outcome Outcome::FromReconcileFailure(const util::Error& error) {
     failed.message = "cannot check whether it already happened: " + error.message;
     return Failed(failed);
   }
-  return Retry(error, true);
+  Outcome outcome = Retry(error, true);
+  outcome.until_known = error.code == util::ErrorCode::kTimeout && error.retry_after_ms > 0;
+  return outcome;
 }
 
 }  // namespace app

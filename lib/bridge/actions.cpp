@@ -8,13 +8,15 @@ const std::string& KeyOf(const Effect& effect) {
   return std::visit([](const auto& e) -> const std::string& { return e.key; }, effect);
 }
 
+std::string CreateLaneOf(const ThreadRef& thread) { return "create:" + thread.channel + ":" + thread.thread_ts; }
+
 std::string LaneOf(const Effect& effect) {
   return std::visit(Overloaded{
                         [](const PrepareForm& e) { return "slack:" + e.thread.channel; },
                         [](const PostMessage& e) { return "slack:" + e.thread.channel; },
                         [](const PostEphemeral& e) { return "slack:" + e.channel; },
                         [](const UpdateConfirmation& e) { return "slack:" + e.channel; },
-                        [](const CreateTicket& e) { return "create:" + e.thread.channel + ":" + e.thread.thread_ts; },
+                        [](const CreateTicket& e) { return CreateLaneOf(e.thread); },
                         [](const AddComment& e) { return "helpdesk:" + e.ticket_key; },
                     },
                     effect);

@@ -130,6 +130,8 @@ const std::string& KeyOf(const Effect& effect);
 // arrive in the order written), a create by thread (a second form of the
 // thread then sees the first one's ticket).
 std::string LaneOf(const Effect& effect);
+// The lane of the thread's creates: open while a create for it is queued.
+std::string CreateLaneOf(const ThreadRef& thread);
 
 // ---- records and immediate actions -----------------------------------------
 
@@ -170,6 +172,21 @@ struct RecordSyncPosition {
   auto Fields() const { return std::tie(ticket_key, comment_cursor, updated_ms); }
 };
 
+// Keeps a reply written in a thread whose ticket is still being raised
+// (its create is queued): `comment` has no ticket yet. Once the ticket
+// exists, the kept replies become its comments, in the order written.
+struct HoldReply {
+  ThreadRef thread;
+  AddComment comment;
+  auto Fields() const { return std::tie(thread, comment); }
+};
+
+// The thread's kept replies were handed to its ticket.
+struct ReleaseHeldReplies {
+  ThreadRef thread;
+  auto Fields() const { return std::tie(thread); }
+};
+
 // Opens the request form now: a trigger_id dies 3 s after the click, so
 // this never waits in the outbox.
 struct OpenForm {
@@ -188,8 +205,8 @@ struct Note {
 };
 
 using Action =
-    std::variant<Note, SaveMention, LinkThread, RecordConfirmation, RecordStatus, RecordSyncPosition, OpenForm,
-                 PrepareForm, PostMessage, PostEphemeral, UpdateConfirmation, CreateTicket, AddComment>;
+    std::variant<Note, SaveMention, LinkThread, RecordConfirmation, RecordStatus, RecordSyncPosition, HoldReply,
+                 ReleaseHeldReplies, OpenForm, PrepareForm, PostMessage, PostEphemeral, UpdateConfirmation, CreateTicket, AddComment>;
 
 // The action as an Effect when it is one.
 bool IsEffect(const Action& action);

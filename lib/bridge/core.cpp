@@ -24,14 +24,17 @@ bool IsPersonsMessage(const std::string& subtype) {
   return subtype.empty() || subtype == "file_share" || subtype == "thread_broadcast";
 }
 
-// A person's reply (or edit) in a linked thread becomes a ticket comment.
+// A person's reply (or edit) in a linked thread becomes a ticket comment;
+// in a thread whose ticket is still queued it is kept until the ticket
+// exists.
 Actions Reply(const MessageReceived& message, bool edit, const Facts& facts) {
   // Top-level messages are not replies; a thread's parent has ts == thread_ts.
-  if (message.thread_ts.empty() || message.thread_ts == message.ts || !facts.link) return {};
+  if (message.thread_ts.empty() || message.thread_ts == message.ts) return {};
+  if (!facts.link && !facts.create_pending) return {};
   std::string id = message.channel + ":" + message.ts + (edit ? ":" + message.edited_ts : "");
   AddComment comment;
   comment.key = (edit ? "edit:" : "comment:") + id;
-  comment.ticket_key = facts.link->ticket_key;
+  if (facts.link) comment.ticket_key = facts.link->ticket_key;
   comment.marker = Marker(edit ? "slackdeskedit" : "slackdeskmsg", id);
   comment.user = message.user;
   comment.text = WithoutMentionOf(message.text, facts.bot_user_id);
@@ -39,7 +42,18 @@ Actions Reply(const MessageReceived& message, bool edit, const Facts& facts) {
   comment.channel = message.channel;
   comment.ts = message.ts;
   comment.edit = edit;
+  if (!facts.link) return {HoldReply{ThreadOf(message), comment}};
   return {comment};
+}
+
+// The thread's kept replies, now for `ticket_key`, in the order written.
+void ReleaseHeld(const ThreadRef& thread, const std::string& ticket_key, const Facts& facts, Actions& actions) {
+  if (facts.held_replies.empty()) return;
+  for (AddComment comment : facts.held_replies) {
+    comment.ticket_key = ticket_key;
+    actions.push_back(std::move(comment));
+  }
+  actions.push_back(ReleaseHeldReplies{thread});
 }
 
 Actions OnPrepared(const FormPrepared& prepared) {
@@ -107,16 +121,22 @@ Actions OnSubmit(const FormSubmitted& form) {
 
 Actions OnCreated(const TicketCreated& created, const Facts& facts) {
   const CreateTicket& request = created.request;
+  Actions actions;
   if (facts.link) {
     // The thread had its ticket already (a second form, a double click):
     // no second link; the customer is shown the one it has.
-    return {PostMessage{"existing:" + request.view_id, request.thread, ExistingTicketContent{facts.link->View()}}};
+    actions.push_back(
+        PostMessage{"existing:" + request.view_id, request.thread, ExistingTicketContent{facts.link->View()}});
+    ReleaseHeld(request.thread, facts.link->ticket_key, facts, actions);
+    return actions;
   }
   if (!created.ticket) return {};
   TicketLink link = *created.ticket;
   link.thread = request.thread;
-  return {LinkThread{link},
-          PostMessage{"confirm:" + request.view_id, request.thread, ConfirmationContent{link.View()}}};
+  actions.push_back(LinkThread{link});
+  actions.push_back(PostMessage{"confirm:" + request.view_id, request.thread, ConfirmationContent{link.View()}});
+  ReleaseHeld(request.thread, link.ticket_key, facts, actions);
+  return actions;
 }
 
 Actions OnPosted(const MessagePosted& posted) {
@@ -184,10 +204,16 @@ FactsQuery NeededFacts(const Event& event, std::string_view bot_user_id) {
                         [&](const MessageReceived& e) {
                           bool reply = !e.thread_ts.empty() && e.thread_ts != e.ts;
                           if (!reply && !e.app_mention && !Mentions(e.text, bot_user_id)) return FactsQuery{};
-                          return FactsQuery{ThreadOf(e), "", false, e.channel};
+                          FactsQuery query{ThreadOf(e), "", false, e.channel};
+                          query.create_pending = reply;
+                          return query;
                         },
                         [](const ButtonClicked& e) { return FactsQuery{DecodeThread(e.value), "", true, ""}; },
-                        [](const TicketCreated& e) { return FactsQuery{e.request.thread, "", false, ""}; },
+                        [](const TicketCreated& e) {
+                          FactsQuery query{e.request.thread, "", false, ""};
+                          query.held_replies = true;
+                          return query;
+                        },
                         [](const TicketActivity& e) { return FactsQuery{std::nullopt, e.ticket_key, false, ""}; },
                         [](const auto&) { return FactsQuery{}; },
                     },

@@ -36,6 +36,8 @@ struct Facts {
   bool channel_allowed = true;          // the event's channel is in allowed_channels
   std::optional<TicketLink> link;       // the link of the event's thread, or of its ticket
   std::optional<SavedMention> mention;  // the saved mention of the event's thread
+  bool create_pending = false;          // the thread has no link yet, but a create queued
+  std::vector<AddComment> held_replies; // the thread's kept replies, in the order written
 };
 
 // Which facts an event needs: the link of `thread` (or of `ticket_key`),
@@ -45,6 +47,8 @@ struct FactsQuery {
   std::string ticket_key;  // "" unless the event is about a ticket
   bool mention = false;
   std::string channel;  // "" when no channel policy applies
+  bool create_pending = false;  // whether a create is queued for `thread` (asked only when it has no link)
+  bool held_replies = false;    // the replies kept for `thread`
 };
 
 // A top-level message that does not mention the bot (most of a channel's

@@ -108,8 +108,10 @@ class Helpdesk {
   // After a create whose outcome is unknown (last tried at
   // `attempted_at_ms`, now `now_ms`, both wall clock): the ticket carrying
   // `marker` if it exists; nullopt when it certainly was not created (safe
-  // to create); a transient error (retry_after_ms set) while the helpdesk
-  // cannot tell yet, e.g. its search index lags its writes.
+  // to create); while the helpdesk cannot tell yet (e.g. its search index
+  // lags its writes), a kTimeout error whose retry_after_ms says when to ask
+  // again: no later than the moment "not found" becomes certain, as the
+  // caller asks again exactly then.
   virtual util::Result<std::optional<Ticket>> FindCreatedTicket(const std::string& marker, long long attempted_at_ms,
                                                                 long long now_ms) = 0;
 

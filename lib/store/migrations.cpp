@@ -106,6 +106,23 @@ CREATE INDEX inbox_done_received ON inbox(received_at_ms) WHERE done = 1;
 CREATE INDEX dedupe_keys_recorded ON dedupe_keys(recorded_at_ms);
 )sql";
 
+// Version 5: replies written in a thread while its ticket is still being
+// raised (its create queued, e.g. while the helpdesk is down) are kept
+// here, in the order written, until the ticket exists and they become its
+// comments.
+constexpr const char* kHeldRepliesV5 = R"sql(
+CREATE TABLE held_replies(
+  id INTEGER PRIMARY KEY,
+  channel TEXT NOT NULL,
+  thread_ts TEXT NOT NULL,
+  key TEXT NOT NULL UNIQUE,
+  kind TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  held_at_ms INTEGER NOT NULL
+);
+CREATE INDEX held_replies_thread ON held_replies(channel, thread_ts, id);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& Migrations() {
@@ -115,6 +132,7 @@ const std::vector<Migration>& Migrations() {
       {"mentions, ticket links and the outbox", kTicketFlowV2},
       {"sync positions and the poll watermark", kSyncV3},
       {"lane heads and time indexes: costs that do not grow with history", kFlatV4},
+      {"replies kept while their ticket is queued", kHeldRepliesV5},
   };
   return kMigrations;
 }

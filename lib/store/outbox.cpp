@@ -64,13 +64,27 @@ util::Status Outbox::MarkAttempted(long long id, long long now_ms) {
   // An intent already attempted keeps the time of the attempt whose
   // outcome is unknown: reconciling it is not a new attempt.
   Statement update(store_,
-                   "UPDATE outbox SET attempts = attempts + 1, "
-                   "attempted_at_ms = CASE WHEN state = 1 THEN attempted_at_ms ELSE ? END, state = 1 WHERE id = ?",
+                   "UPDATE outbox SET attempted_at_ms = CASE WHEN state = 1 THEN attempted_at_ms ELSE ? END, "
+                   "state = 1 WHERE id = ?",
                    "mark intent attempted");
   if (auto status = update.BindAll(now_ms, id).Run(); !status) return status;
+  return SetRunning(id);
+}
+
+util::Status Outbox::MarkRunning(long long id) { return SetRunning(id); }
+
+util::Status Outbox::SetRunning(long long id) {
+  Statement attempts(store_, "UPDATE outbox SET attempts = attempts + 1 WHERE id = ?", "count intent try");
+  if (auto status = attempts.BindAll(id).Run(); !status) return status;
   Statement running(store_, "UPDATE outbox_lanes SET due_ms = ? WHERE lane = (SELECT lane FROM outbox WHERE id = ?)",
                     "mark lane running");
   return running.BindAll(kRunning, id).Run();
+}
+
+util::Status Outbox::MarkEffectAt(long long id, long long now_ms) {
+  Statement update(store_, "UPDATE outbox SET state = 1, attempted_at_ms = ? WHERE id = ? AND state < 2",
+                   "mark side effect attempted");
+  return update.BindAll(now_ms, id).Run();
 }
 
 util::Status Outbox::Advance(const std::string& lane) {
@@ -125,6 +139,11 @@ util::Status Outbox::Recover() {
                    "WHERE o.id = outbox_lanes.head_id) WHERE due_ms >= ?",
                    "recover running lanes");
   return update.BindAll(kRunning).Run();
+}
+
+util::Result<bool> Outbox::LaneOpen(const std::string& lane) {
+  Statement select(store_, "SELECT 1 FROM outbox_lanes WHERE lane = ?", "is lane open");
+  return select.BindAll(lane).FirstOr(false, [](const Statement&) { return true; });
 }
 
 util::Result<int> Outbox::OpenCount() {

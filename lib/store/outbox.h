@@ -50,6 +50,12 @@ class Outbox {
   // Marks an intent attempted: committed BEFORE the side effect. Its lane is
   // running (not Due) until the outcome is recorded, or until Recover.
   util::Status MarkAttempted(long long id, long long now_ms);
+  // Claims an intent whose side effect comes after a preparation (a
+  // create's look-ups): its lane is running as above, but the intent stays
+  // as it was until MarkEffectAt.
+  util::Status MarkRunning(long long id);
+  // Committed just before the side effect itself: attempted, at `now_ms`.
+  util::Status MarkEffectAt(long long id, long long now_ms);
   // Done and failed intents end their lane's turn: the next one is its head.
   // False when the intent was finished already (nothing changed).
   util::Result<bool> MarkDone(long long id, const std::string& result);
@@ -63,6 +69,8 @@ class Outbox {
   // records when the side effect itself was last tried (the start of the
   // window in which a search may still miss it).
   util::Status Reschedule(long long id, long long not_before_ms, bool outcome_unknown, long long effect_at_ms = 0);
+  // Whether `lane` has open intents.
+  util::Result<bool> LaneOpen(const std::string& lane);
   // Open (pending or attempted) intents, for tests and the admin.
   util::Result<int> OpenCount();
   // Deletes up to `limit` done and failed intents created before
@@ -74,6 +82,8 @@ class Outbox {
  private:
   // Sets a finished state and result, then advances the intent's lane.
   util::Result<bool> Finish(long long id, long long state, const std::string& result);
+  // Counts a try of the intent and takes its lane off the due list.
+  util::Status SetRunning(long long id);
   // Moves `lane`'s head to its lowest open intent after one finished.
   util::Status Advance(const std::string& lane);
 

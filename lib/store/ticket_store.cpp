@@ -84,6 +84,30 @@ util::Status TicketStore::SetSyncPosition(const std::string& ticket_key, const s
   return update.BindAll(last_comment_id, last_updated_ms, ticket_key).Run();
 }
 
+util::Status TicketStore::HoldReply(const std::string& channel, const std::string& thread_ts, const HeldReply& reply,
+                                    long long now_ms) {
+  Statement insert(store_,
+                   "INSERT OR IGNORE INTO held_replies(channel, thread_ts, key, kind, payload, held_at_ms) "
+                   "VALUES(?,?,?,?,?,?)",
+                   "hold reply");
+  return insert.BindAll(channel, thread_ts, reply.key, reply.kind, reply.payload, now_ms).Run();
+}
+
+util::Result<std::vector<HeldReply>> TicketStore::HeldReplies(const std::string& channel,
+                                                              const std::string& thread_ts) {
+  Statement select(store_,
+                   "SELECT key, kind, payload FROM held_replies WHERE channel = ? AND thread_ts = ? ORDER BY id",
+                   "held replies");
+  return select.BindAll(channel, thread_ts).All([](const Statement& row) {
+    return HeldReply{row.Text(0), row.Text(1), row.Text(2)};
+  });
+}
+
+util::Status TicketStore::ReleaseHeldReplies(const std::string& channel, const std::string& thread_ts) {
+  Statement remove(store_, "DELETE FROM held_replies WHERE channel = ? AND thread_ts = ?", "release held replies");
+  return remove.BindAll(channel, thread_ts).Run();
+}
+
 util::Result<std::string> TicketStore::GetState(const std::string& name) {
   Statement select(store_, "SELECT value FROM sync_state WHERE name = ?", "get sync state");
   return select.BindAll(name).FirstOr(std::string(), [](const Statement& row) { return row.Text(0); });

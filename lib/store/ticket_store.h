@@ -36,6 +36,13 @@ struct LinkRecord {
   long long last_updated_ms = 0;  // the ticket's `updated` when last synced
 };
 
+// A reply kept until its thread's ticket exists: an encoded comment intent.
+struct HeldReply {
+  std::string key;  // the comment's idempotency key: a redelivered reply is kept once
+  std::string kind;
+  std::string payload;
+};
+
 class TicketStore {
  public:
   // `store` must outlive this object.
@@ -56,6 +63,14 @@ class TicketStore {
   // Records how far the sync has read a ticket.
   util::Status SetSyncPosition(const std::string& ticket_key, const std::string& last_comment_id,
                                long long last_updated_ms);
+
+  // Keeps a reply of the thread (channel, thread_ts) until its ticket
+  // exists; one with a key kept already is left as it was.
+  util::Status HoldReply(const std::string& channel, const std::string& thread_ts, const HeldReply& reply,
+                         long long now_ms);
+  // The thread's kept replies, in the order written.
+  util::Result<std::vector<HeldReply>> HeldReplies(const std::string& channel, const std::string& thread_ts);
+  util::Status ReleaseHeldReplies(const std::string& channel, const std::string& thread_ts);
 
   // Small named values of the sync (the poll watermark); "" when unset.
   util::Result<std::string> GetState(const std::string& name);

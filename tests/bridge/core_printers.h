@@ -40,6 +40,8 @@ inline std::string Show(const bridge::Action& action) {
           [](const RecordSyncPosition& a) {
             return "RecordSyncPosition{" + a.ticket_key + "," + a.comment_cursor + "," + std::to_string(a.updated_ms) + "}";
           },
+          [](const HoldReply& a) { return "HoldReply{" + a.thread.thread_ts + "," + a.comment.key + "}"; },
+          [](const ReleaseHeldReplies& a) { return "ReleaseHeldReplies{" + a.thread.thread_ts + "}"; },
           [](const OpenForm& a) { return "OpenForm{" + a.trigger_id + "," + a.summary + "}"; },
           [](const PrepareForm& a) { return "PrepareForm{" + a.key + "," + Show(a.text) + "}"; },
           [](const PostMessage& a) { return "PostMessage{" + a.key + "," + Show(a.content) + "}"; },

@@ -271,6 +271,48 @@ TEST_CASE("behaviour 5: a person's reply in a linked thread becomes a comment", 
   });
 }
 
+TEST_CASE("replies written while the thread's ticket is queued reach it, in order, once it exists", "[bridge][core]") {
+  Facts queued = Known();
+  queued.create_pending = true;
+  AddComment first = Comment("comment:C1:1.5", "1.5", kReply);
+  AddComment second = Comment("comment:C1:1.6", "1.6", Said({Text("and the fax too")}));
+  AddComment first_kept = first;
+  first_kept.ticket_key = "";
+  AddComment second_kept = second;
+  second_kept.ticket_key = "";
+  MessageReceived edit = Message("1.5", "1.1", kReply);
+  edit.subtype = "message_changed";
+  edit.edited_ts = "1.7";
+  edit.previous_text = Said({Text("stil broken")});
+  AddComment edit_kept = Comment("edit:C1:1.5:1.7", "1.5", kReply, true, "1.7");
+  edit_kept.ticket_key = "";
+
+  TicketLink created = Linked("Waiting for support", StatusCategory::kNew, "");
+  created.comment_cursor = "";
+  Facts with_kept = Known();
+  with_kept.held_replies = {first_kept, second_kept};
+  Facts linked_with_kept = Known(Linked());
+  linked_with_kept.held_replies = {first_kept};
+  Check({
+      {"a reply in a thread whose create is queued is kept", Message("1.5", "1.1", kReply), queued,
+       {HoldReply{{"C1", "1.1"}, first_kept}}},
+      {"and so is an edit", edit, queued, {HoldReply{{"C1", "1.1"}, edit_kept}}},
+      {"with no create queued, a thread without a ticket is not synced", Message("1.5", "1.1", kReply), Known(), {}},
+      {"the new ticket gets the kept replies as comments, after its link, in order", TicketCreated{Create(), created},
+       with_kept,
+       {LinkThread{created}, PostMessage{"confirm:V1", {"C1", "1.1"}, ConfirmationContent{created.View()}}, first,
+        second, ReleaseHeldReplies{{"C1", "1.1"}}}},
+      {"a thread that had its ticket already gets them there", TicketCreated{Create(), std::nullopt},
+       linked_with_kept,
+       {PostMessage{"existing:V1", {"C1", "1.1"}, ExistingTicketContent{Linked().View()}}, first,
+        ReleaseHeldReplies{{"C1", "1.1"}}}},
+  });
+  // The look-ups: a reply asks whether a create is queued, a new ticket
+  // asks for the kept replies.
+  CHECK(NeededFacts(Message("1.5", "1.1", kReply), kBot).create_pending);
+  CHECK(NeededFacts(TicketCreated{Create(), created}, kBot).held_replies);
+}
+
 TEST_CASE("a top-level message that does not mention the bot needs no look-up", "[bridge][core]") {
   FactsQuery none = NeededFacts(Event{Message("1.5", "", kReply)}, kBot);
   CHECK_FALSE(none.thread);

@@ -2,7 +2,8 @@
 // backlog: after running every operation of the inbox, the outbox and the
 // ticket tables once, the plan of every statement the store prepared is
 // checked. No statement may SCAN a table that grows with time (the inbox,
-// its dedupe keys, the outbox, links, mentions); it must SEARCH an index.
+// its dedupe keys, the outbox, links, mentions, kept replies); it must
+// SEARCH an index.
 // outbox_lanes holds one row per lane with open work (the backlog's lanes),
 // and the statements that list every link run at start and when a ticket is
 // linked, not per event; the read of the pending envelopes walks a partial
@@ -81,6 +82,11 @@ TEST_CASE("no hot query scans a table that grows", "[store][plan]") {
   REQUIRE(outbox.Reschedule(due->front().id, 20, true, 10));
   REQUIRE(outbox.MarkDone(due->front().id, "{}"));
   REQUIRE(outbox.MarkFailed((*outbox.Due(30, 1)).front().id, "no"));
+  REQUIRE(outbox.Add({"k3", "create_ticket", "create:C1:1.1", "{}", 0}, 1));
+  REQUIRE(outbox.LaneOpen("create:C1:1.1"));
+  long long create_id = (*outbox.Due(40, 1)).front().id;
+  REQUIRE(outbox.MarkRunning(create_id));
+  REQUIRE(outbox.MarkEffectAt(create_id, 40));
   REQUIRE(outbox.Recover());
   REQUIRE(outbox.OpenCount());
   REQUIRE(outbox.PruneFinished(0));
@@ -95,6 +101,9 @@ TEST_CASE("no hot query scans a table that grows", "[store][plan]") {
   REQUIRE(tickets.SetState("poll_watermark", "5"));
   REQUIRE(tickets.GetState("poll_watermark"));
   REQUIRE(tickets.AllLinks());
+  REQUIRE(tickets.HoldReply("C1", "1.1", {"comment:C1:1.5", "add_comment", "{}"}, 1));
+  REQUIRE(tickets.HeldReplies("C1", "1.1"));
+  REQUIRE(tickets.ReleaseHeldReplies("C1", "1.1"));
 
   sqlite3* raw = nullptr;
   REQUIRE(sqlite3_open(dir.File("state.db").c_str(), &raw) == SQLITE_OK);

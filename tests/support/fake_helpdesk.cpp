@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -172,7 +173,24 @@ std::vector<helpdesk::CheckLine> FakeHelpdesk::Check() {
   return check_lines_;
 }
 
+void FakeHelpdesk::SetDelay(const std::string& method, std::chrono::milliseconds delay) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  delays_[method] = delay;
+}
+
+void FakeHelpdesk::Delay(const std::string& method) const {
+  std::chrono::milliseconds delay{0};
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto found = delays_.find(method);
+    if (found != delays_.end()) delay = found->second;
+  }
+  // A slow server, not synchronisation: the caller's worker waits as it would on the network.
+  if (delay.count() > 0) std::this_thread::sleep_for(delay);
+}
+
 util::Result<std::optional<std::string>> FakeHelpdesk::FindCustomer(const std::string& email) {
+  Delay("FindCustomer");
   std::lock_guard<std::mutex> lock(mutex_);
   if (auto error = Record({"FindCustomer", "", "", email, false}, nullptr)) return tl::make_unexpected(*error);
   auto found = customers_.find(util::Lower(email));
@@ -181,6 +199,7 @@ util::Result<std::optional<std::string>> FakeHelpdesk::FindCustomer(const std::s
 }
 
 util::Result<helpdesk::Ticket> FakeHelpdesk::CreateTicket(const helpdesk::NewTicket& ticket) {
+  Delay("CreateTicket");
   std::lock_guard<std::mutex> lock(mutex_);
   bool after_effect = false;
   auto error = Record({"CreateTicket", "", ticket.marker, ticket.summary, false}, &after_effect);
@@ -215,9 +234,11 @@ util::Result<std::optional<helpdesk::Ticket>> FakeHelpdesk::FindCreatedTicket(co
       return std::optional<helpdesk::Ticket>(ticket.ticket);
     }
   }
-  if (now_ms - attempted_at_ms < search_lag_ms_) {
+  long long window_left = attempted_at_ms + search_lag_ms_ - now_ms;
+  if (window_left > 0) {
+    // As a lagging search answers (jira_helpdesk.cpp): again in 2 s, or as the window ends.
     return util::MakeError(util::ErrorCode::kTimeout, "fake helpdesk: search has not caught up yet (marker " + marker + ")",
-                           2000);
+                           static_cast<long>(std::min<long long>(2000, window_left + 1)));
   }
   return std::optional<helpdesk::Ticket>();
 }

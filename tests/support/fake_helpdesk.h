@@ -97,6 +97,9 @@ class FakeHelpdesk : public helpdesk::Helpdesk {
   // now_ms - attempted_at_ms < lag_ms: a kTimeout error with
   // retry_after_ms set, as a lagging search answers. Default 0.
   void SetSearchLag(long long lag_ms);
+  // Calls of `method` (FindCustomer, CreateTicket) take `delay` before
+  // they answer, as a slow server's do.
+  void SetDelay(const std::string& method, std::chrono::milliseconds delay);
   void SetIdentity(helpdesk::Identity identity);
   void SetCheckLines(std::vector<helpdesk::CheckLine> lines);
   // A customer FindCustomer knows (e-mail compared ignoring ASCII case);
@@ -129,6 +132,7 @@ class FakeHelpdesk : public helpdesk::Helpdesk {
   int CountLocked(const std::string& method) const;
   FakeTicket* Find(const std::string& key);
   long long Now() const;
+  void Delay(const std::string& method) const;
   std::string AddComment(FakeTicket& ticket, helpdesk::Comment comment, std::string marker);
 
   struct Failure {
@@ -147,6 +151,7 @@ class FakeHelpdesk : public helpdesk::Helpdesk {
   std::vector<FakeTicket> tickets_;
   long long next_comment_id_ = 1;
   std::map<std::string, Failure> failures_;  // by method
+  std::map<std::string, std::chrono::milliseconds> delays_;  // by method
   std::vector<HelpdeskCall> calls_;
 };
 

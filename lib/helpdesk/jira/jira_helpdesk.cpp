@@ -1,5 +1,7 @@
 #include "helpdesk/jira/jira_helpdesk.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "helpdesk/jira/wiki.h"
@@ -219,11 +221,13 @@ util::Result<std::optional<Ticket>> JiraHelpdesk::FindCreatedTicket(const std::s
                                                                     long long attempted_at_ms, long long now_ms) {
   auto found = FindTicketByMarker(marker);
   if (!found || *found) return found;
-  if (now_ms - attempted_at_ms < options_.search_lag_window_ms) {
+  long long window_left = attempted_at_ms + options_.search_lag_window_ms - now_ms;
+  if (window_left > 0) {
     // The search index may not show it yet: "not found" does not mean "not
-    // created" until the window has passed.
+    // created" until the window has passed. Asked again soon (it may show
+    // up), and at the latest just as the window ends.
     return util::MakeError(util::ErrorCode::kTimeout, "ticket search has not caught up yet (marker " + marker + ")",
-                           kSearchLagRetryMs);
+                           static_cast<long>(std::min<long long>(kSearchLagRetryMs, window_left + 1)));
   }
   return found;
 }

@@ -58,8 +58,9 @@ class JiraHelpdesk : public Helpdesk {
   // once from the service desk and cached), then GET request/{key} for each
   // hit until one whose fields really carry `marker` (full-text search is
   // fuzzy). Not found while now_ms - attempted_at_ms <
-  // search_lag_window_ms: a kTimeout error with retry_after_ms 2000 ("ticket
-  // search has not caught up yet (marker X)"); not found after: nullopt.
+  // search_lag_window_ms: a kTimeout error with retry_after_ms 2000, or
+  // what is left of the window when less ("ticket search has not caught
+  // up yet (marker X)"); not found after: nullopt.
   util::Result<std::optional<Ticket>> FindCreatedTicket(const std::string& marker, long long attempted_at_ms,
                                                         long long now_ms) override;
   // GET /rest/servicedeskapi/request/{key}. Not part of Helpdesk.
