@@ -2,6 +2,7 @@
 # with apt-get (through sudo only when not root), configure and build with -j2.
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
+TSAN_BUILD ?= build-tsan
 JOBS       ?= 2
 CMAKE_FLAGS ?=
 
@@ -17,7 +18,7 @@ PACKAGE_TEST_DEB_PACKAGES = lintian man-db util-linux adduser
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build test test-asan demo bench soak clean package package-deps test-package
+.PHONY: all deps build test test-asan test-tsan demo bench soak clean package package-deps test-package fuzz fuzz-deps
 
 all: build
 
@@ -57,6 +58,36 @@ test-asan: deps $(ASAN_BUILD)/CMakeCache.txt
 KILLS ?= 200
 soak: build
 	$(BUILD)/tests/soak/slackdesk_soak --daemon $(BUILD)/daemon/slackdesk --kills $(KILLS)
+
+# The suite under ThreadSanitizer (gcc). halt_on_error: any report fails
+# the test that caused it; tests/tsan.supp holds the third-party false
+# positives, each with its reason. SLACKDESK_TEST_TIME_SCALE stretches the
+# tests' waits (tests/support/test_support.h) for TSan's slower threads.
+$(TSAN_BUILD)/CMakeCache.txt: | deps
+	cmake -S . -B $(TSAN_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSANITIZERS=thread $(CMAKE_FLAGS)
+
+test-tsan: deps $(TSAN_BUILD)/CMakeCache.txt
+	cmake --build $(TSAN_BUILD) -j$(JOBS)
+	cd $(TSAN_BUILD) && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$(CURDIR)/tests/tsan.supp" \
+	  SLACKDESK_TEST_TIME_SCALE=3 ctest --output-on-failure -j$(JOBS) -LE '^(package|soak)$$'
+
+# The libFuzzer targets of tests/fuzz, built with clang (ASan+UBSan) in
+# their own directory; each runs FUZZ_SECONDS, one after the other, and any
+# crash fails the target (tests/fuzz/run.sh prints executions per target).
+FUZZ_BUILD   ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_DEB_PACKAGES = clang libclang-rt-14-dev
+
+fuzz-deps:
+	$(call install_missing,$(FUZZ_DEB_PACKAGES))
+
+$(FUZZ_BUILD)/CMakeCache.txt: | deps fuzz-deps
+	cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
+	  -DSLACKDESK_FUZZ=ON -DSLACKDESK_BUILD_TESTS=OFF $(CMAKE_FLAGS)
+
+fuzz: deps fuzz-deps $(FUZZ_BUILD)/CMakeCache.txt
+	cmake --build $(FUZZ_BUILD) -j$(JOBS) --target fuzzers
+	tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
 
 demo: build
 	$(BUILD)/tools/slackdesk-sim --demo --daemon $(BUILD)/daemon/slackdesk
@@ -102,4 +133,4 @@ test-package: package
 	  ctest --output-on-failure -L '^package$$'
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(PKG_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(PKG_BUILD) $(TSAN_BUILD) $(FUZZ_BUILD)
