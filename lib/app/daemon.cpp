@@ -72,10 +72,10 @@ class Daemon {
         helpdesk_(std::move(helpdesk)),
         directory_(bot_api_),
         slack_effects_(bot_api_, directory_),
-        helpdesk_effects_(*helpdesk_, directory_),
+        helpdesk_effects_(*helpdesk_, directory_, config.trust_external_emails),
         effects_(slack_effects_, helpdesk_effects_),
         dispatcher_(*store_, [this](std::string_view channel) { return config_.IsChannelAllowed(channel); }),
-        runner_(io_, *store_, dispatcher_, effects_, EffectWorkers{slack_workers_, helpdesk_workers_}, MetricsOrNull()),
+        runner_(io_, *store_, dispatcher_, effects_, EffectWorkers{slack_workers_, helpdesk_workers_, &lookup_workers_}, MetricsOrNull()),
         poller_(io_, *store_, dispatcher_, *helpdesk_, poll_worker_, SyncOptionsFrom(config), MetricsOrNull()),
         inbox_(io_, *store_, dispatcher_),
         sink_(*store_, [this] { inbox_.Schedule(); }, DecideAck, MetricsOrNull(), &inbox_),
@@ -99,6 +99,7 @@ class Daemon {
     io_.run();
     slack_workers_.Shutdown();
     helpdesk_workers_.Shutdown();
+    lookup_workers_.Shutdown();
     url_worker_.Shutdown();
     form_worker_.Shutdown();
     poll_worker_.Shutdown();
@@ -307,6 +308,8 @@ class Daemon {
   // run side by side (Slack paces each channel, the helpdesk each site).
   util::WorkerPool slack_workers_{4};
   util::WorkerPool helpdesk_workers_{4};
+  // A form's pre-fill look-ups (users.info): never on the workers that post.
+  util::WorkerPool lookup_workers_{2};
   util::WorkerPool url_worker_{1};
   util::WorkerPool form_worker_{1};
   util::WorkerPool poll_worker_{1};

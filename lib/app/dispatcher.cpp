@@ -43,6 +43,8 @@ util::Result<bridge::Facts> Dispatcher::LoadFacts(const bridge::FactsQuery& quer
       facts.held_replies.push_back(*comment);
     }
   }
+  // A ticket's activity is allowed as far as its thread's channel is.
+  if (query.link_channel && facts.link) facts.channel_allowed = channel_allowed_(facts.link->thread.channel);
   if (query.mention && query.thread) {
     auto mention = tickets_.FindMention(query.thread->channel, query.thread->thread_ts);
     if (!mention) return tl::make_unexpected(mention.error());
@@ -117,6 +119,11 @@ util::Status Dispatcher::Apply(const bridge::Action& action, long long now_ms) {
           },
           [&](const bridge::ReleaseHeldReplies& r) {
             return tickets_.ReleaseHeldReplies(r.thread.channel, r.thread.thread_ts);
+          },
+          [&](const bridge::RecordSyncStopped& r) {
+            util::log::Info("ticket={}: sync {} (its channel is {} allowed_channels)", r.ticket_key,
+                            r.stopped ? "stopped" : "resumed", r.stopped ? "not in" : "in");
+            return tickets_.SetSyncStopped(r.ticket_key, r.stopped);
           },
           [&](const bridge::OpenForm& form) {
             follow_ups_.forms.push_back(form);

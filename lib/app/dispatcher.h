@@ -28,6 +28,8 @@ class Dispatcher {
 
   void SetBotUserId(std::string id) { bot_user_id_ = std::move(id); }
   void SetHelpdeskAccountId(std::string id) { helpdesk_account_id_ = std::move(id); }
+  // The channel policy as it is now (a SIGHUP may change it).
+  bool ChannelAllowed(std::string_view channel) const { return channel_allowed_(channel); }
   // Slack events are handled only once the bot knows who it is.
   bool Ready() const { return !bot_user_id_.empty(); }
 

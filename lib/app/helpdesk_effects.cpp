@@ -22,8 +22,8 @@ bridge::TicketLink LinkOf(const helpdesk::Ticket& ticket) {
   return bridge::TicketLink{{}, ticket.key, ticket.id, ticket.web_url, ticket.summary, ticket.status, "", "", 0};
 }
 
-HelpdeskEffects::HelpdeskEffects(helpdesk::Helpdesk& helpdesk, SlackDirectory& directory)
-    : helpdesk_(helpdesk), directory_(directory) {}
+HelpdeskEffects::HelpdeskEffects(helpdesk::Helpdesk& helpdesk, SlackDirectory& directory, bool trust_external_emails)
+    : helpdesk_(helpdesk), directory_(directory), trust_external_emails_(trust_external_emails) {}
 
 Outcome HelpdeskEffects::Run(const bridge::CreateTicket& effect, bool reconcile, long long attempted_at_ms,
                              long long now_ms) {
@@ -40,7 +40,13 @@ Outcome HelpdeskEffects::Run(const bridge::CreateTicket& effect, bool reconcile,
   helpdesk::NewTicket ticket;
   ticket.summary = effect.summary;
   ticket.marker = effect.marker;
-  if (!requester.email.empty()) {
+  if (requester.external && !trust_external_emails_ && !requester.email.empty()) {
+    // Another organisation set that e-mail: it must not make them one of
+    // our customers. The description names them for the agents.
+    util::log::Info("user={} is external (workspace {}): raising the request as the bot, not on behalf of the "
+                    "customer with their e-mail (trust_external_emails = false)",
+                    effect.user, requester.workspace);
+  } else if (!requester.email.empty()) {
     auto customer = helpdesk_.FindCustomer(requester.email);
     if (customer && *customer) {
       ticket.on_behalf_of = **customer;

@@ -15,8 +15,10 @@ namespace app {
 
 class HelpdeskEffects {
  public:
-  // Both must outlive this object.
-  HelpdeskEffects(helpdesk::Helpdesk& helpdesk, SlackDirectory& directory);
+  // Both must outlive this object. `trust_external_emails`: whether a
+  // Slack Connect user's e-mail (set by their organisation) may select an
+  // existing helpdesk customer (config trust_external_emails).
+  HelpdeskEffects(helpdesk::Helpdesk& helpdesk, SlackDirectory& directory, bool trust_external_emails = false);
 
   // `attempted_at_ms`: when the create was last tried (for the helpdesk's
   // own idea of how long a search may miss it); `now_ms`: wall clock. Once
@@ -29,6 +31,7 @@ class HelpdeskEffects {
 
   helpdesk::Helpdesk& helpdesk_;
   SlackDirectory& directory_;
+  bool trust_external_emails_;
 };
 
 // The neutral link values of a helpdesk ticket (the thread is the caller's).

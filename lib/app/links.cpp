@@ -34,13 +34,15 @@ bridge::TicketLink ToLink(const store::LinkRecord& r) {
   link.confirmation_ts = r.confirmation_ts;
   link.comment_cursor = r.last_comment_id;
   link.last_updated_ms = r.last_updated_ms;
+  link.sync_stopped = r.sync_stopped;
   return link;
 }
 
 store::LinkRecord ToRecord(const bridge::TicketLink& l, long long created_at_ms) {
   return store::LinkRecord{l.thread.channel,  l.thread.thread_ts, l.ticket_key,   l.ticket_id,
                            l.web_url,         l.summary,          l.status.label, CategoryName(l.status.category),
-                           l.confirmation_ts, created_at_ms,      l.comment_cursor, l.last_updated_ms};
+                           l.confirmation_ts, created_at_ms,      l.comment_cursor, l.last_updated_ms,
+                           l.sync_stopped};
 }
 
 }  // namespace app

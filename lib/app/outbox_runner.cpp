@@ -144,7 +144,10 @@ void OutboxRunner::Launch(Claims claims) {
 }
 
 void OutboxRunner::Submit(Finished run, std::function<Outcome(const Finished&)> work) {
-  util::WorkerPool& pool = SystemOf(run.effect) == System::kHelpdesk ? workers_.helpdesk : workers_.slack;
+  util::WorkerPool& pool = SystemOf(run.effect) == System::kHelpdesk ? workers_.helpdesk
+                           : std::holds_alternative<bridge::PrepareForm>(run.effect) && workers_.lookups != nullptr
+                               ? *workers_.lookups
+                               : workers_.slack;
   pool.Submit([this, run = std::move(run), work = std::move(work), alive = alive_]() mutable {
     run.outcome = work(run);
     boost::asio::post(io_, [this, run = std::move(run), alive]() mutable {

@@ -31,10 +31,13 @@ namespace app {
 
 // The worker threads side effects run on, one pool per system: a helpdesk
 // waiting out a 429 (its calls block until Retry-After) never holds up
-// Slack posts, and lanes run side by side up to each pool's size.
+// Slack posts, and lanes run side by side up to each pool's size. Look-ups
+// for a form's pre-fill (users.info, possibly slow or rate-limited) run on
+// `lookups` when given, so they never occupy the workers that post.
 struct EffectWorkers {
   util::WorkerPool& slack;
   util::WorkerPool& helpdesk;
+  util::WorkerPool* lookups = nullptr;  // null: on `slack`
 };
 
 class OutboxRunner {

@@ -19,7 +19,7 @@ const RestartKey kRestartKeys[] = {
     SLACKDESK_RESTART_KEY(jira_url),             SLACKDESK_RESTART_KEY(jira_email),
     SLACKDESK_RESTART_KEY(jira_api_token),       SLACKDESK_RESTART_KEY(jira_service_desk_id),
     SLACKDESK_RESTART_KEY(jira_request_type_id), SLACKDESK_RESTART_KEY(state_db),
-    SLACKDESK_RESTART_KEY(metrics_listen),
+    SLACKDESK_RESTART_KEY(metrics_listen),       SLACKDESK_RESTART_KEY(trust_external_emails),
 };
 
 #undef SLACKDESK_RESTART_KEY

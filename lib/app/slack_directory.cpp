@@ -1,44 +1,130 @@
 #include "app/slack_directory.h"
 
+#include <set>
+
 #include "util/json_util.h"
 #include "util/log.h"
 
 namespace app {
 
 using json::GetString;
+using slack::web_api::Retry;
 
-SlackDirectory::SlackDirectory(slack::web_api::WebApiClient& slack, util::Duration ttl) : slack_(slack), ttl_(ttl) {}
+SlackDirectory::SlackDirectory(slack::web_api::WebApiClient& slack, DirectoryOptions options)
+    : slack_(slack), options_(options), users_(options.max_users), teams_(options.max_teams) {}
+
+std::optional<bridge::Requester> SlackDirectory::Cached(const std::string& user_id, util::TimePoint now) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto known = users_.Get(user_id);
+  if (known && now - known->fetched < options_.ttl) return known->person;
+  return std::nullopt;
+}
 
 bridge::Requester SlackDirectory::LookUp(const std::string& user_id) {
   util::TimePoint now = util::SteadyClock::now();
+  if (auto cached = Cached(user_id, now)) return *cached;
+  return Fetch(user_id, Retry::kSafe, now);
+}
+
+std::optional<SlackDirectory::Home> SlackDirectory::HomeTeam() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    auto known = users_.find(user_id);
-    if (known != users_.end() && now - known->second.fetched < ttl_) return known->second.person;
+    if (home_) return home_;
   }
-  auto info = slack_.Call("users.info", "{\"user\":" + json::Quote(user_id) + "}");
+  auto me = slack_.Call("auth.test", "{}");
+  if (!me) return std::nullopt;
+  Home home{GetString(*me, "team_id"), GetString(*me, "enterprise_id"), GetString(*me, "team")};
+  std::lock_guard<std::mutex> lock(mutex_);
+  home_ = home;
+  return home;
+}
+
+std::string SlackDirectory::TeamName(const std::string& team_id, Retry retry) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (auto name = teams_.Get(team_id)) return *name;
+  }
+  auto info = slack_.Call("team.info", "{\"team\":" + json::Quote(team_id) + "}", retry);
+  const rapidjson::Value* team = info ? json::GetObject(*info, "team") : nullptr;
+  if (team == nullptr) {
+    // Not cached: the next use asks again (the id names it meanwhile).
+    if (!info) util::log::Debug("slack team.info team={}: {}", team_id, info.error().message);
+    return team_id;
+  }
+  std::string name = GetString(*team, "name");
+  if (name.empty()) name = GetString(*team, "domain");
+  if (name.empty()) name = team_id;
+  std::lock_guard<std::mutex> lock(mutex_);
+  teams_.Put(team_id, name);
+  return name;
+}
+
+bridge::Requester SlackDirectory::Fetch(const std::string& user_id, Retry retry, util::TimePoint now) {
+  auto info = slack_.Call("users.info", "{\"user\":" + json::Quote(user_id) + "}", retry);
   if (!info) {
     // Not cached: the next use asks again.
-    util::log::Warn("slack users.info user={}: {}; using the user id as the name", user_id, info.error().message);
-    return bridge::Requester{user_id, ""};
+    if (retry == Retry::kNoWait) {
+      util::log::Debug("slack users.info user={}: {}; shown as the user id", user_id, info.error().message);
+    } else {
+      util::log::Warn("slack users.info user={}: {}; using the user id as the name", user_id, info.error().message);
+    }
+    return bridge::Requester{user_id, "", "", false};
   }
   const rapidjson::Value* user = json::GetObject(*info, "user");
-  if (user == nullptr) return bridge::Requester{user_id, ""};
-  bridge::Requester person{GetString(*user, "real_name"), ""};
+  if (user == nullptr) return bridge::Requester{user_id, "", "", false};
+  bridge::Requester person{GetString(*user, "real_name"), "", "", false};
+  std::string team_id = GetString(*user, "team_id");
   if (const rapidjson::Value* profile = json::GetObject(*user, "profile")) {
     if (person.name.empty()) person.name = GetString(*profile, "real_name");
     if (person.name.empty()) person.name = GetString(*profile, "display_name");
     person.email = GetString(*profile, "email");
+    if (team_id.empty()) team_id = GetString(*profile, "team");
   }
   if (person.name.empty()) person.name = user_id;
+  std::string enterprise_id;
+  if (const rapidjson::Value* enterprise = json::GetObject(*user, "enterprise_user")) {
+    enterprise_id = GetString(*enterprise, "enterprise_id");
+  }
+  std::optional<Home> home = HomeTeam();
+  if (json::GetBool(*user, "is_stranger", false)) {
+    person.external = true;
+  } else if (!home) {
+    // Our own workspace is unknown for now: not trusted, and not cached.
+    person.external = true;
+  } else if (!team_id.empty() && team_id != home->team_id) {
+    // Another workspace of our own Grid organisation is not external.
+    person.external = home->enterprise_id.empty() || enterprise_id != home->enterprise_id;
+  }
+  if (home && team_id == home->team_id && !home->team_name.empty()) {
+    person.workspace = home->team_name;
+  } else if (!team_id.empty()) {
+    person.workspace = TeamName(team_id, retry);
+  }
+  if (!home) return person;
   std::lock_guard<std::mutex> lock(mutex_);
-  users_[user_id] = KnownUser{person, now};
+  users_.Put(user_id, KnownUser{person, now});
   return person;
 }
 
 std::map<std::string, std::string> SlackDirectory::NamesOf(const std::vector<std::string>& user_ids) {
   std::map<std::string, std::string> names;
-  for (const std::string& id : user_ids) names[id] = LookUp(id).name;
+  util::TimePoint now = util::SteadyClock::now();
+  size_t lookups = 0;
+  std::set<std::string> distinct(user_ids.begin(), user_ids.end());
+  for (const std::string& id : distinct) {
+    if (auto cached = Cached(id, now)) {
+      names[id] = cached->name;
+      continue;
+    }
+    // A message with hundreds of mentions costs at most this many calls.
+    if (lookups == options_.max_lookups_per_message) continue;
+    ++lookups;
+    names[id] = Fetch(id, Retry::kNoWait, now).name;
+  }
+  if (names.size() < distinct.size()) {
+    util::log::Info("slack: {} people mentioned in one message; {} looked up, the rest shown as ids", distinct.size(),
+                    lookups);
+  }
   return names;
 }
 

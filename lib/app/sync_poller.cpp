@@ -98,19 +98,45 @@ bool SyncPoller::LoadLinks() {
   links_.clear();
   oldest_link_ms_ = links->empty() ? 0 : links->front().created_at_ms;
   for (const auto& link : *links) {
-    links_[link.ticket_key] = Position{link.last_comment_id, link.last_updated_ms};
+    links_[link.ticket_key] = Position{link.last_comment_id, link.last_updated_ms, link.channel, link.sync_stopped};
     oldest_link_ms_ = std::min(oldest_link_ms_, link.created_at_ms);
   }
-  keys_.clear();
-  for (const auto& [key, position] : links_) keys_.push_back(key);
   links_stale_ = false;
+  return true;
+}
+
+bool SyncPoller::ReviewPolicy() {
+  std::vector<std::string> changed;
+  keys_.clear();
+  for (const auto& [key, position] : links_) {
+    bool allowed = dispatcher_.ChannelAllowed(position.channel);
+    if (allowed == position.sync_stopped) changed.push_back(key);
+    if (allowed) keys_.push_back(key);
+  }
+  if (changed.empty()) return true;
+  store::Transaction transaction(store_, "review the channel policy of links");
+  util::Status status = transaction.Begun();
+  long long now = util::WallMillisNow();
+  for (const std::string& key : changed) {
+    if (!status) break;
+    status = dispatcher_.Dispatch(bridge::LinkReviewed{key}, now);
+  }
+  if (status) status = transaction.Commit();
+  if (!status) {
+    dispatcher_.RolledBack();
+    util::log::Error("sync: could not record a change of allowed_channels: {}; trying again next cycle",
+                     status.error().message);
+    return false;
+  }
+  dispatcher_.Committed();
+  for (const std::string& key : changed) links_[key].sync_stopped = !links_[key].sync_stopped;
   return true;
 }
 
 void SyncPoller::Cycle() {
   if (stopping_ || running_) return;
   cycle_started_ = util::SteadyClock::now();
-  if (links_stale_ && !LoadLinks()) {
+  if ((links_stale_ && !LoadLinks()) || !ReviewPolicy()) {
     Schedule(options_.interval);
     return;
   }
@@ -120,7 +146,7 @@ void SyncPoller::Cycle() {
     Schedule(options_.interval);
     return;
   }
-  if (links_.empty()) {
+  if (keys_.empty()) {
     // Nothing to read is a complete poll: the gauge says the sync is alive.
     if (last_poll_ != nullptr) last_poll_->Set(static_cast<double>(util::WallMillisNow()) / 1000.0);
     Schedule(options_.interval);
@@ -152,9 +178,14 @@ void SyncPoller::Apply(const CycleResult& result) {
   long long now = util::WallMillisNow();
   for (const bridge::TicketActivity& activity : result.tickets) {
     if (!status) break;
-    if (links_.count(activity.ticket_key) == 0) continue;
+    auto link = links_.find(activity.ticket_key);
+    if (link == links_.end()) continue;
     status = dispatcher_.Dispatch(activity, now);
-    links_[activity.ticket_key] = Position{activity.next_cursor, activity.updated_ms};
+    // A channel removed during the cycle: the core kept the old position
+    // (nothing was relayed), and so does this copy.
+    if (!dispatcher_.ChannelAllowed(link->second.channel)) continue;
+    link->second.cursor = activity.next_cursor;
+    link->second.last_updated_ms = activity.updated_ms;
   }
   if (status && result.watermark_ms > 0) {
     status = store::TicketStore(store_).SetState(kWatermark, std::to_string(result.watermark_ms));

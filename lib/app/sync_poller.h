@@ -1,4 +1,6 @@
-// The helpdesk → Slack half of the two-way sync, as a poll. Every
+// The helpdesk → Slack half of the two-way sync, as a poll. Only tickets
+// whose thread's channel is allowed are polled (allowed_channels, read
+// again every cycle, so a SIGHUP applies at the next one). Every
 // poll_interval: one change search over the linked tickets, then the
 // comments after each changed ticket's cursor. What it finds goes to the
 // core as one TicketActivity event per ticket (through the dispatcher, all
@@ -53,6 +55,8 @@ class SyncPoller {
   struct Position {
     std::string cursor;
     long long last_updated_ms = 0;
+    std::string channel;        // the thread's
+    bool sync_stopped = false;  // its channel left allowed_channels
   };
   struct CycleResult {
     std::vector<bridge::TicketActivity> tickets;
@@ -65,6 +69,11 @@ class SyncPoller {
   void Cycle();
   void Apply(const CycleResult& result);
   bool LoadLinks();
+  // allowed_channels may have changed (SIGHUP): links whose channel's
+  // policy differs from their sync_stopped go to the core (stop, told once,
+  // or resume), and only links that sync are polled. False when it could
+  // not be recorded.
+  bool ReviewPolicy();
 
   boost::asio::io_context& io_;
   store::Store& store_;
@@ -79,7 +88,7 @@ class SyncPoller {
   // The linked tickets and how far each was read. A worker reads it during
   // a cycle; the loop changes it only between cycles (running_ is false).
   std::map<std::string, Position> links_;
-  std::vector<std::string> keys_;  // the keys of links_
+  std::vector<std::string> keys_;  // the keys of links_ that sync (their channel is allowed)
   long long oldest_link_ms_ = 0;
   bool links_stale_ = true;
   std::shared_ptr<bool> alive_;

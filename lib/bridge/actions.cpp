@@ -12,7 +12,9 @@ std::string CreateLaneOf(const ThreadRef& thread) { return "create:" + thread.ch
 
 std::string LaneOf(const Effect& effect) {
   return std::visit(Overloaded{
-                        [](const PrepareForm& e) { return "slack:" + e.thread.channel; },
+                        // Its own lane: the Slack look-ups it makes never
+                        // hold up the channel's posts.
+                        [](const PrepareForm& e) { return "lookup:" + e.thread.channel + ":" + e.thread.thread_ts; },
                         [](const PostMessage& e) { return "slack:" + e.thread.channel; },
                         [](const PostEphemeral& e) { return "slack:" + e.channel; },
                         [](const UpdateConfirmation& e) { return "slack:" + e.channel; },

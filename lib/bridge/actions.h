@@ -128,7 +128,8 @@ const std::string& KeyOf(const Effect& effect);
 // Effects of one lane run strictly in order; lanes run side by side. Posts
 // go by channel (Slack paces each channel), comments by ticket (they
 // arrive in the order written), a create by thread (a second form of the
-// thread then sees the first one's ticket).
+// thread then sees the first one's ticket), a form's look-ups by thread
+// (slow or rate-limited users.info never holds up a channel's posts).
 std::string LaneOf(const Effect& effect);
 // The lane of the thread's creates: open while a create for it is queued.
 std::string CreateLaneOf(const ThreadRef& thread);
@@ -187,6 +188,14 @@ struct ReleaseHeldReplies {
   auto Fields() const { return std::tie(thread); }
 };
 
+// Sync of a linked ticket stops (its channel is no longer allowed) or
+// resumes. Kept with the link, so the thread is told once, across restarts.
+struct RecordSyncStopped {
+  std::string ticket_key;
+  bool stopped = true;
+  auto Fields() const { return std::tie(ticket_key, stopped); }
+};
+
 // Opens the request form now: a trigger_id dies 3 s after the click, so
 // this never waits in the outbox.
 struct OpenForm {
@@ -206,7 +215,8 @@ struct Note {
 
 using Action =
     std::variant<Note, SaveMention, LinkThread, RecordConfirmation, RecordStatus, RecordSyncPosition, HoldReply,
-                 ReleaseHeldReplies, OpenForm, PrepareForm, PostMessage, PostEphemeral, UpdateConfirmation, CreateTicket, AddComment>;
+                 ReleaseHeldReplies, RecordSyncStopped, OpenForm, PrepareForm, PostMessage, PostEphemeral,
+                 UpdateConfirmation, CreateTicket, AddComment>;
 
 // The action as an Effect when it is one.
 bool IsEffect(const Action& action);

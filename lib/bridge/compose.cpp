@@ -5,10 +5,17 @@
 namespace bridge {
 namespace {
 
-// "Ada Lovelace (ada@example.com)" with the name in bold.
+// " of the Acme workspace", and whether it is another organisation's.
+std::string Where(const Requester& person) {
+  if (person.workspace.empty()) return person.external ? " (Slack Connect)" : "";
+  return " of the " + person.workspace + " workspace" + (person.external ? " (Slack Connect)" : "");
+}
+
+// "Ada Lovelace (ada@example.com) of the Acme workspace" with the name in bold.
 std::vector<Inline> Who(const Requester& person) {
   std::vector<Inline> who{Text(person.name, kBold)};
-  if (!person.email.empty()) who.push_back(Text(" (" + person.email + ")"));
+  std::string rest = (person.email.empty() ? "" : " (" + person.email + ")") + Where(person);
+  if (!rest.empty()) who.push_back(Text(rest));
   return who;
 }
 
@@ -39,7 +46,7 @@ RichText ComposeTicketDescription(const CreateTicket& request, const Requester& 
   out.blocks.push_back(Rule());
   out.blocks.push_back(Line("Severity:", {Text(request.severity.empty() ? kDefaultSeverity : request.severity)}));
   std::string who = requester.email.empty() ? requester.name : requester.name + " (" + requester.email + ")";
-  out.blocks.push_back(Line("Requested by:", {Text(who + " via Slack")}));
+  out.blocks.push_back(Line("Requested by:", {Text(who + Where(requester) + " via Slack")}));
   out.blocks.push_back(
       permalink.empty()
           ? Line("Slack thread:", {Text("channel " + request.thread.channel + ", thread " + request.thread.thread_ts)})

@@ -14,8 +14,10 @@ namespace bridge {
 
 // The Slack user behind a request or a reply.
 struct Requester {
-  std::string name;   // Slack real name (or the user id when unknown)
-  std::string email;  // "" when Slack does not share it
+  std::string name;       // Slack real name (or the user id when unknown)
+  std::string email;      // "" when Slack does not share it
+  std::string workspace;  // their Slack workspace's name (or id); "" when unknown
+  bool external = false;  // from another organisation (Slack Connect)
 };
 
 // The ticket's description: what the user typed, then the severity, who

@@ -13,6 +13,21 @@ using Actions = std::vector<Action>;
 constexpr const char* kNotEnabled =
     "slackdesk is not enabled in this channel. Please ask in one of the support channels, or ask an admin to add "
     "this one.";
+constexpr const char* kNoLongerServed =
+    "slackdesk no longer serves this channel, so this request was not raised. Please ask in one of the support "
+    "channels.";
+
+// Told once in the thread of a linked ticket whose channel left
+// allowed_channels (the link keeps that it was told, across restarts).
+Actions StopSync(const Facts& facts) {
+  if (!facts.link || facts.link->sync_stopped) return {};
+  const TicketLink& link = *facts.link;
+  return {RecordSyncStopped{link.ticket_key, true},
+          PostMessage{"syncstopped:" + link.ticket_key, link.thread,
+                      NoticeContent{":no_entry: Sync with " + link.ticket_key +
+                                    " has stopped: slackdesk no longer serves this channel. Replies here no longer "
+                                    "reach the ticket, and the helpdesk's answers no longer appear here."}}};
+}
 
 // The thread a message belongs to: its parent's ts, or its own at the top.
 ThreadRef ThreadOf(const MessageReceived& message) {
@@ -31,6 +46,7 @@ Actions Reply(const MessageReceived& message, bool edit, const Facts& facts) {
   // Top-level messages are not replies; a thread's parent has ts == thread_ts.
   if (message.thread_ts.empty() || message.thread_ts == message.ts) return {};
   if (!facts.link && !facts.create_pending) return {};
+  if (!facts.channel_allowed) return StopSync(facts);
   std::string id = message.channel + ":" + message.ts + (edit ? ":" + message.edited_ts : "");
   AddComment comment;
   comment.key = (edit ? "edit:" : "comment:") + id;
@@ -76,8 +92,11 @@ Actions OnMessage(const MessageReceived& message, const Facts& facts) {
   ThreadRef thread = ThreadOf(message);
   std::string where = message.channel + ":" + message.ts;
   if (!facts.channel_allowed) {
-    // Only the author is told: the channel is not one slackdesk serves.
-    return {PostEphemeral{"notenabled:" + where, message.channel, message.user, message.thread_ts, kNotEnabled}};
+    // Only the author is told: the channel is not one slackdesk serves
+    // (and a linked thread, once, that its sync stopped).
+    Actions actions = StopSync(facts);
+    actions.push_back(PostEphemeral{"notenabled:" + where, message.channel, message.user, message.thread_ts, kNotEnabled});
+    return actions;
   }
   if (facts.link) {
     // A mention in the ticket's thread is a reply too: it reaches the ticket.
@@ -100,6 +119,10 @@ Actions OnClick(const ButtonClicked& click, const Facts& facts) {
   auto thread = DecodeThread(click.value);
   if (!thread) return {Note{fmt::format("envelope={}: button value '{}' names no thread; ignored", click.envelope_id,
                                         click.value)}};
+  if (!facts.channel_allowed) {
+    return {PostEphemeral{"notenabled:" + click.envelope_id, thread->channel, click.user, thread->thread_ts,
+                          kNotEnabled}};
+  }
   if (facts.link) {
     return {PostEphemeral{"click:" + click.envelope_id, thread->channel, click.user, thread->thread_ts,
                           "This thread already has a ticket: " + facts.link->ticket_key + " " + facts.link->web_url}};
@@ -108,12 +131,16 @@ Actions OnClick(const ButtonClicked& click, const Facts& facts) {
   return {OpenForm{click.trigger_id, *thread, mention.summary, mention.description}};
 }
 
-Actions OnSubmit(const FormSubmitted& form) {
+Actions OnSubmit(const FormSubmitted& form, const Facts& facts) {
   if (form.callback_id != kRequestCallback) return {};
   auto thread = DecodeThread(form.private_metadata);
   if (!thread || !ValidateSummary(form.summary).empty()) {
     return {Note{fmt::format("envelope={}: form view={} without a thread or summary; ignored", form.envelope_id,
                              form.view_id)}};
+  }
+  if (!facts.channel_allowed) {
+    return {PostEphemeral{"notenabled:" + form.view_id, thread->channel, form.user, thread->thread_ts,
+                          kNoLongerServed}};
   }
   return {CreateTicket{"create:" + form.view_id, *thread, form.view_id, form.user, form.summary, form.description,
                        form.severity.empty() ? kDefaultSeverity : form.severity, TicketMarker(form.view_id)}};
@@ -166,10 +193,29 @@ Actions OnFailed(const EffectFailed& failed) {
                                     "directly."}}};
 }
 
+// A SIGHUP changed the channel's policy: sync stops (told once) or resumes.
+Actions OnReviewed(const Facts& facts) {
+  if (!facts.link) return {};
+  if (!facts.channel_allowed) return StopSync(facts);
+  if (facts.link->sync_stopped) return {RecordSyncStopped{facts.link->ticket_key, false}};
+  return {};
+}
+
+Actions OnNotAllowed(const EffectNotAllowed& refused) {
+  const auto* create = std::get_if<CreateTicket>(&refused.effect);
+  if (create == nullptr) return {};
+  return {PostEphemeral{"notenabled:" + create->view_id, create->thread.channel, create->user,
+                        create->thread.thread_ts, kNoLongerServed}};
+}
+
 Actions OnActivity(const TicketActivity& activity, const Facts& facts) {
   if (!facts.link) return {};
+  // Not relayed, and the position is kept: if the channel is allowed
+  // again, what agents wrote meanwhile still comes over.
+  if (!facts.channel_allowed) return StopSync(facts);
   const TicketLink& link = *facts.link;
   Actions actions;
+  if (link.sync_stopped) actions.push_back(RecordSyncStopped{link.ticket_key, false});
   for (const HelpdeskComment& comment : activity.comments) {
     // Ours never come back (no echo); internal notes never reach Slack.
     if (comment.author_id == facts.helpdesk_account_id || comment.written_by_slackdesk) continue;
@@ -197,6 +243,13 @@ Actions OnActivity(const TicketActivity& activity, const Facts& facts) {
   return actions;
 }
 
+// The ticket's link and the policy of the link's channel.
+FactsQuery LinkPolicyQuery(const std::string& ticket_key) {
+  FactsQuery query{std::nullopt, ticket_key, false, ""};
+  query.link_channel = true;
+  return query;
+}
+
 }  // namespace
 
 FactsQuery NeededFacts(const Event& event, std::string_view bot_user_id) {
@@ -208,13 +261,21 @@ FactsQuery NeededFacts(const Event& event, std::string_view bot_user_id) {
                           query.create_pending = reply;
                           return query;
                         },
-                        [](const ButtonClicked& e) { return FactsQuery{DecodeThread(e.value), "", true, ""}; },
+                        [](const ButtonClicked& e) {
+                          auto thread = DecodeThread(e.value);
+                          return FactsQuery{thread, "", true, thread ? thread->channel : ""};
+                        },
+                        [](const FormSubmitted& e) {
+                          auto thread = DecodeThread(e.private_metadata);
+                          return FactsQuery{std::nullopt, "", false, thread ? thread->channel : ""};
+                        },
                         [](const TicketCreated& e) {
                           FactsQuery query{e.request.thread, "", false, ""};
                           query.held_replies = true;
                           return query;
                         },
-                        [](const TicketActivity& e) { return FactsQuery{std::nullopt, e.ticket_key, false, ""}; },
+                        [](const TicketActivity& e) { return LinkPolicyQuery(e.ticket_key); },
+                        [](const LinkReviewed& e) { return LinkPolicyQuery(e.ticket_key); },
                         [](const auto&) { return FactsQuery{}; },
                     },
                     event);
@@ -224,25 +285,33 @@ std::vector<Action> Handle(const Event& event, const Facts& facts) {
   return std::visit(Overloaded{
                         [&](const MessageReceived& e) { return OnMessage(e, facts); },
                         [&](const ButtonClicked& e) { return OnClick(e, facts); },
-                        [&](const FormSubmitted& e) { return OnSubmit(e); },
+                        [&](const FormSubmitted& e) { return OnSubmit(e, facts); },
                         [&](const FormPrepared& e) { return OnPrepared(e); },
                         [&](const TicketCreated& e) { return OnCreated(e, facts); },
                         [&](const MessagePosted& e) { return OnPosted(e); },
                         [&](const EffectRetrying& e) { return OnRetrying(e); },
                         [&](const EffectFailed& e) { return OnFailed(e); },
                         [&](const TicketActivity& e) { return OnActivity(e, facts); },
+                        [&](const LinkReviewed&) { return OnReviewed(facts); },
+                        [&](const EffectNotAllowed& e) { return OnNotAllowed(e); },
                     },
                     event);
 }
 
 FactsQuery NeededFacts(const Effect& effect) {
-  if (const auto* create = std::get_if<CreateTicket>(&effect)) return FactsQuery{create->thread, "", false, ""};
+  if (const auto* create = std::get_if<CreateTicket>(&effect)) {
+    return FactsQuery{create->thread, "", false, create->thread.channel};
+  }
   return FactsQuery{};
 }
 
 std::optional<Event> Precheck(const Effect& effect, const Facts& facts) {
   const auto* create = std::get_if<CreateTicket>(&effect);
-  if (create == nullptr || !facts.link) return std::nullopt;
+  if (create == nullptr) return std::nullopt;
+  // A SIGHUP took the channel out of allowed_channels since the form was
+  // submitted: no ticket is raised there any more.
+  if (!facts.channel_allowed) return Event{EffectNotAllowed{effect}};
+  if (!facts.link) return std::nullopt;
   return Event{TicketCreated{*create, std::nullopt}};
 }
 

@@ -33,7 +33,7 @@ struct SavedMention {
 struct Facts {
   std::string bot_user_id;              // auth.test's user_id: the bot's own messages
   std::string helpdesk_account_id;      // the helpdesk account slackdesk writes as
-  bool channel_allowed = true;          // the event's channel is in allowed_channels
+  bool channel_allowed = true;          // the event's channel (or its link's) is in allowed_channels
   std::optional<TicketLink> link;       // the link of the event's thread, or of its ticket
   std::optional<SavedMention> mention;  // the saved mention of the event's thread
   bool create_pending = false;          // the thread has no link yet, but a create queued
@@ -41,14 +41,16 @@ struct Facts {
 };
 
 // Which facts an event needs: the link of `thread` (or of `ticket_key`),
-// the saved mention of `thread`, and whether `channel` is allowed.
+// the saved mention of `thread`, and whether `channel` (or, with
+// link_channel, the found link's channel) is allowed.
 struct FactsQuery {
   std::optional<ThreadRef> thread;
   std::string ticket_key;  // "" unless the event is about a ticket
   bool mention = false;
-  std::string channel;  // "" when no channel policy applies
+  std::string channel;          // "" when no channel policy applies
   bool create_pending = false;  // whether a create is queued for `thread` (asked only when it has no link)
   bool held_replies = false;    // the replies kept for `thread`
+  bool link_channel = false;    // the policy of the link's channel (known only once it is loaded)
 };
 
 // A top-level message that does not mention the bot (most of a channel's

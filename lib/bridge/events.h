@@ -138,7 +138,24 @@ struct TicketActivity {
   auto Fields() const { return std::tie(ticket_key, updated_ms, status, comments, next_cursor); }
 };
 
+// The sync looked at a linked ticket whose channel's policy may have
+// changed (a SIGHUP took the channel out of allowed_channels, or put it
+// back): the core compares the policy with the link's sync_stopped.
+struct LinkReviewed {
+  std::string ticket_key;
+
+  auto Fields() const { return std::tie(ticket_key); }
+};
+
+// An effect the runner did not carry out because its channel is no longer
+// allowed (Precheck): a form submitted before a SIGHUP removed the channel.
+struct EffectNotAllowed {
+  Effect effect;
+
+  auto Fields() const { return std::tie(effect); }
+};
+
 using Event = std::variant<MessageReceived, ButtonClicked, FormSubmitted, FormPrepared, TicketCreated, MessagePosted,
-                           EffectRetrying, EffectFailed, TicketActivity>;
+                           EffectRetrying, EffectFailed, TicketActivity, LinkReviewed, EffectNotAllowed>;
 
 }  // namespace bridge

@@ -53,11 +53,12 @@ struct TicketLink {
   std::string confirmation_ts;    // the bot's confirmation message, once posted ("" before)
   std::string comment_cursor;     // how far the sync read the ticket's comments (opaque)
   long long last_updated_ms = 0;  // the ticket's `updated` when last synced
+  bool sync_stopped = false;      // its channel left allowed_channels; the thread was told
 
   TicketView View() const { return TicketView{ticket_key, summary, status.label, web_url}; }
   auto Fields() const {
     return std::tie(thread, ticket_key, ticket_id, web_url, summary, status, confirmation_ts, comment_cursor,
-                    last_updated_ms);
+                    last_updated_ms, sync_stopped);
   }
 };
 

@@ -30,6 +30,9 @@ struct Config {
   std::string state_db = "/var/lib/slackdesk/state.db";
   double poll_interval_seconds = 30;            // >= 0.2
   std::vector<std::string> allowed_channels;    // empty: every channel the bot is in
+  // Slack Connect: whether the e-mail of a user from another organisation
+  // (set by that organisation) may select an existing helpdesk customer.
+  bool trust_external_emails = false;
   util::log::Level log_level = util::log::Level::kInfo;
   std::string metrics_listen;                   // "host:port" of /metrics; empty: off
 

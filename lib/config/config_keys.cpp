@@ -168,6 +168,17 @@ const KeySpec kKeyTable[] = {
        c->allowed_channels = std::move(channels);
        return std::nullopt;
      }},
+    {"trust_external_emails", false, false, "",
+     [](std::string_view v, Config* c) -> std::optional<std::string> {
+       if (v == "true" || v == "yes" || v == "1") {
+         c->trust_external_emails = true;
+       } else if (v == "false" || v == "no" || v == "0") {
+         c->trust_external_emails = false;
+       } else {
+         return "must be true or false (got " + Echo(v) + ")";
+       }
+       return std::nullopt;
+     }},
     {"log_level", false, false, "",
      [](std::string_view v, Config* c) -> std::optional<std::string> {
        if (!util::log::ParseLevel(v, &c->log_level)) {

@@ -123,6 +123,13 @@ CREATE TABLE held_replies(
 CREATE INDEX held_replies_thread ON held_replies(channel, thread_ts, id);
 )sql";
 
+// Version 6: a link whose channel left allowed_channels (a SIGHUP) stops
+// syncing; the flag keeps that its thread was told, so it is told once,
+// also across restarts.
+constexpr const char* kSyncStoppedV6 = R"sql(
+ALTER TABLE links ADD COLUMN sync_stopped INTEGER NOT NULL DEFAULT 0;
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& Migrations() {
@@ -133,6 +140,7 @@ const std::vector<Migration>& Migrations() {
       {"sync positions and the poll watermark", kSyncV3},
       {"lane heads and time indexes: costs that do not grow with history", kFlatV4},
       {"replies kept while their ticket is queued", kHeldRepliesV5},
+      {"links remember that their sync stopped", kSyncStoppedV6},
   };
   return kMigrations;
 }

@@ -7,11 +7,12 @@ namespace {
 
 constexpr const char* kLinkColumns =
     "channel, thread_ts, ticket_key, ticket_id, web_url, summary, status, status_category, confirmation_ts, "
-    "created_at_ms, last_comment_id, last_updated_ms";
+    "created_at_ms, last_comment_id, last_updated_ms, sync_stopped";
 
 LinkRecord ReadLink(const Statement& row) {
   return LinkRecord{row.Text(0), row.Text(1), row.Text(2), row.Text(3),  row.Text(4),  row.Text(5),
-                    row.Text(6), row.Text(7), row.Text(8), row.Int(9), row.Text(10), row.Int(11)};
+                    row.Text(6), row.Text(7), row.Text(8), row.Int(9), row.Text(10), row.Int(11),
+                    row.Int(12) != 0};
 }
 
 std::string LinkQuery(const char* where) { return std::string("SELECT ") + kLinkColumns + " FROM links " + where; }
@@ -106,6 +107,11 @@ util::Result<std::vector<HeldReply>> TicketStore::HeldReplies(const std::string&
 util::Status TicketStore::ReleaseHeldReplies(const std::string& channel, const std::string& thread_ts) {
   Statement remove(store_, "DELETE FROM held_replies WHERE channel = ? AND thread_ts = ?", "release held replies");
   return remove.BindAll(channel, thread_ts).Run();
+}
+
+util::Status TicketStore::SetSyncStopped(const std::string& ticket_key, bool stopped) {
+  Statement update(store_, "UPDATE links SET sync_stopped = ? WHERE ticket_key = ?", "set sync stopped");
+  return update.BindAll(stopped ? 1LL : 0LL, ticket_key).Run();
 }
 
 util::Result<std::string> TicketStore::GetState(const std::string& name) {

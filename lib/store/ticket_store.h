@@ -34,6 +34,7 @@ struct LinkRecord {
   long long created_at_ms = 0;
   std::string last_comment_id;  // newest ticket comment already handled ("" none)
   long long last_updated_ms = 0;  // the ticket's `updated` when last synced
+  bool sync_stopped = false;      // its channel left allowed_channels and the thread was told
 };
 
 // A reply kept until its thread's ticket exists: an encoded comment intent.
@@ -63,6 +64,8 @@ class TicketStore {
   // Records how far the sync has read a ticket.
   util::Status SetSyncPosition(const std::string& ticket_key, const std::string& last_comment_id,
                                long long last_updated_ms);
+  // Records that the sync of a ticket stopped (or resumed).
+  util::Status SetSyncStopped(const std::string& ticket_key, bool stopped);
 
   // Keeps a reply of the thread (channel, thread_ts) until its ticket
   // exists; one with a key kept already is left as it was.

@@ -60,10 +60,10 @@ std::string Click() {
   return fake::BlockActionsPayload(spec);
 }
 
-std::string Submit(const std::string& view_id, const std::string& summary) {
+std::string Submit(const std::string& view_id, const std::string& summary, const std::string& thread = kThread) {
   fake::ViewSubmissionSpec spec;
   spec.view_json = R"({"id":")" + view_id + R"(","callback_id":"slackdesk_request","private_metadata":")" + kChannel +
-                   "|" + kThread + R"(","blocks":[]})";
+                   "|" + thread + R"(","blocks":[]})";
   spec.state_values_json = R"({"summary":{"value":{"type":"plain_text_input","value":")" + summary +
                            R"("}},"description":{"value":{"type":"plain_text_input","value":"It smokes."}},)"
                            R"("severity":{"value":{"type":"static_select","selected_option":{"value":"High"}}}})";
@@ -102,7 +102,7 @@ TEST_CASE("a mention, a click and a form raise the ticket on the customer's beha
   CHECK(tickets[0].on_behalf_of == customer);
   std::string description = bridge::ToPlainString(tickets[0].description);
   CHECK(description.find("It smokes.") != std::string::npos);
-  CHECK(description.find("Ada Lovelace (ada@example.com) via Slack") != std::string::npos);
+  CHECK(description.find("Ada Lovelace (ada@example.com) of the Test workspace via Slack") != std::string::npos);
   CHECK(tickets[0].marker == "slackdeskrefv1");
   CHECK(app.slack.Posts().back().text.find(tickets[0].ticket.key) != std::string::npos);
   app.RunUntil([&] { return app.OpenIntents() == 0; });
@@ -119,7 +119,7 @@ TEST_CASE("replies become comments, agents' public comments come back, internal 
   REQUIRE(app.RunUntil([&] { return app.helpdesk.CountCalls("AddPublicComment") == 1; }));
   auto comments = app.helpdesk.Ticket(key)->comments;
   REQUIRE(comments.size() == 1);
-  CHECK(bridge::ToPlainString(comments[0].comment.body) == "Ada Lovelace wrote in Slack:\nstill broken");
+  CHECK(bridge::ToPlainString(comments[0].comment.body) == "Ada Lovelace of the Test workspace wrote in Slack:\nstill broken");
 
   app.StartSync();
   app.helpdesk.AddAgentComment(key, "Grace Hopper", bridge::RichText{{bridge::Paragraph({bridge::Text("on my way")})}},
@@ -218,4 +218,149 @@ TEST_CASE("an ephemeral note whose outcome was lost is not shown again", "[app]"
   app.Restart();
   REQUIRE(app.RunUntil([&] { return app.OpenIntents() == 0; }));
   CHECK(app.slack.Calls("chat.postEphemeral").empty());  // at most once, never twice
+}
+
+TEST_CASE("allowed_channels: clicks and forms outside it raise nothing", "[app][authz]") {
+  AppHarness app;
+  app.Receive("events_api", Mention("<@UBOT> the printer is on fire"));
+  REQUIRE(app.RunUntil([&] { return PostsWithKeyPrefix(app.slack, "prompt:") == 1; }));
+  app.allowed_channels = {"C0OTHER"};  // a SIGHUP removed the channel
+  app.Receive("interactive", Click());
+  app.Receive("interactive", Submit("V1", "Printer on fire"));
+  REQUIRE(app.RunUntil([&] { return app.slack.Calls("chat.postEphemeral").size() == 2; }));
+  REQUIRE(app.RunUntil([&] { return app.OpenIntents() == 0; }));
+  CHECK(app.slack.Calls("views.open").empty());
+  CHECK(app.helpdesk.CountCalls("CreateTicket") == 0);
+  for (const auto& call : app.slack.Calls("chat.postEphemeral")) CHECK(call.body.find(kCustomer) != std::string::npos);
+}
+
+TEST_CASE("a form submitted before its channel was removed is not raised after", "[app][authz]") {
+  AppHarness app;
+  // The helpdesk is down when the form comes: the create waits in the outbox.
+  app.helpdesk.FailNext("CreateTicket", util::Error{util::ErrorCode::kServerError, "HTTP 503"}, 1);
+  app.Receive("events_api", Mention("<@UBOT> the printer is on fire"));
+  REQUIRE(app.RunUntil([&] { return PostsWithKeyPrefix(app.slack, "prompt:") == 1; }));
+  app.Receive("interactive", Submit("V1", "Printer on fire"));
+  REQUIRE(app.RunUntil([&] { return PostsWithKeyPrefix(app.slack, "queued:") == 1; }));
+  app.allowed_channels = {"C0OTHER"};
+  REQUIRE(app.RunUntil([&] { return app.OpenIntents() == 0; }, std::chrono::milliseconds(15000)));
+  CHECK(app.helpdesk.Tickets().empty());
+  CHECK(PostsWithKeyPrefix(app.slack, "confirm:") == 0);
+  REQUIRE(app.slack.Calls("chat.postEphemeral").size() == 1);
+  CHECK(app.slack.Calls("chat.postEphemeral")[0].body.find("no longer serves this channel") != std::string::npos);
+}
+
+TEST_CASE("a channel removed by SIGHUP stops syncing both ways, says so once, across restarts", "[app][authz]") {
+  AppHarness app;
+  app.slack.AddUser(kCustomer, "Ada Lovelace", "");
+  RaiseTicket(app);
+  std::string key = app.helpdesk.Tickets()[0].ticket.key;
+  auto agent_says = [&](const std::string& text) {
+    app.helpdesk.AddAgentComment(key, "Grace Hopper", bridge::RichText{{bridge::Paragraph({bridge::Text(text)})}},
+                                 true);
+  };
+  app.StartSync();
+  agent_says("on my way");
+  REQUIRE(app.RunUntil([&] { return PostsWithKeyPrefix(app.slack, "relay:") == 1; }));
+
+  app.allowed_channels = {"C0OTHER"};
+  REQUIRE(app.RunUntil([&] { return PostsWithKeyPrefix(app.slack, "syncstopped:") == 1; }));
+  CHECK(app.slack.Posts().back().thread_ts == kThread);
+  agent_says("written while the channel is out");
+  app.Receive("events_api", Reply("still broken", "1700000200.000100"));
+  app.RunFor(std::chrono::milliseconds(300));  // several poll cycles and the reply: nothing may cross
+  CHECK(PostsWithKeyPrefix(app.slack, "relay:") == 1);
+  CHECK(app.helpdesk.CountCalls("AddPublicComment") == 0);
+  CHECK(PostsWithKeyPrefix(app.slack, "syncstopped:") == 1);
+
+  app.Restart();
+  app.StartSync();
+  app.Receive("events_api", Reply("hello?", "1700000300.000100"));
+  app.RunFor(std::chrono::milliseconds(300));
+  CHECK(PostsWithKeyPrefix(app.slack, "syncstopped:") == 1);  // told once, also after a restart
+  CHECK(app.helpdesk.CountCalls("AddPublicComment") == 0);
+
+  app.allowed_channels.clear();  // allowed again: what agents wrote meanwhile comes over
+  agent_says("back again");
+  REQUIRE(app.RunUntil([&] { return PostsWithKeyPrefix(app.slack, "relay:") == 3; }));
+  CHECK(PostsWithKeyPrefix(app.slack, "syncstopped:") == 1);
+}
+
+TEST_CASE("a Slack Connect user raises and replies, and their e-mail picks no customer of ours", "[app][authz]") {
+  AppHarness app;
+  // Another organisation set this user's profile e-mail to our customer's.
+  app.slack.AddExternalUser(kCustomer, "Eve Mallory", "ada@example.com", "T0OTHER", "Other Org");
+  app.helpdesk.AddCustomer("ada@example.com");
+  RaiseTicket(app);
+  auto ticket = app.helpdesk.Tickets().at(0);
+  CHECK(ticket.on_behalf_of.empty());
+  CHECK(app.helpdesk.CountCalls("FindCustomer") == 0);
+  CHECK(bridge::ToPlainString(ticket.description)
+            .find("Eve Mallory (ada@example.com) of the Other Org workspace (Slack Connect) via Slack") !=
+        std::string::npos);
+  app.Receive("events_api", Reply("any news?", "1700000200.000100"));
+  REQUIRE(app.RunUntil([&] { return app.helpdesk.CountCalls("AddPublicComment") == 1; }));
+  CHECK(bridge::ToPlainString(app.helpdesk.Ticket(ticket.ticket.key)->comments.at(0).comment.body) ==
+        "Eve Mallory (ada@example.com) of the Other Org workspace (Slack Connect) wrote in Slack:\nany news?");
+}
+
+TEST_CASE("with trust_external_emails a Slack Connect user's e-mail picks the customer", "[app][authz]") {
+  AppHarness app;
+  app.trust_external_emails = true;
+  app.Restart();
+  app.slack.AddExternalUser(kCustomer, "Ada Lovelace", "ada@example.com", "T0OTHER", "Other Org");
+  std::string customer = app.helpdesk.AddCustomer("ada@example.com");
+  RaiseTicket(app);
+  CHECK(app.helpdesk.Tickets().at(0).on_behalf_of == customer);
+}
+
+TEST_CASE("a users.info that hangs holds up no prompt, confirmation, comment or relay", "[app][starvation]") {
+  AppHarness app(4);
+  app.slack.AddUser(kCustomer, "Ada Lovelace", "");
+  RaiseTicket(app);  // the customer is known (cached) from here on
+  std::string key = app.helpdesk.Tickets()[0].ticket.key;
+  app.StartSync();
+  app.slack.Hold("users.info");
+  struct Released {
+    fake::RecordingSlack& slack;
+    ~Released() { slack.Release("users.info"); }  // also when a check below throws
+  } released{app.slack};
+  // Four mentions that name someone unknown: their look-ups hang.
+  for (int i = 0; i < 4; ++i) {
+    std::string ts = "17000003" + std::to_string(i) + "0.000100";
+    app.Receive("events_api", Mention("<@UBOT> <@U0NOBODY" + std::to_string(i) + "> cannot print", ts));
+  }
+  REQUIRE(app.slack.WaitForCalls("users.info", 1));
+  // Elsewhere everything goes on: a prompt, a confirmation, a comment, a relay.
+  const std::string other = "1700000400.000100";
+  app.Receive("events_api", Mention("<@UBOT> the scanner too", other));
+  REQUIRE(app.RunUntil([&] { return PostsWithKeyPrefix(app.slack, "prompt:") == 2; }));
+  app.Receive("interactive", Submit("V2", "Scanner", other));
+  REQUIRE(app.RunUntil([&] { return PostsWithKeyPrefix(app.slack, "confirm:") == 2; }));
+  app.Receive("events_api", Reply("still broken", "1700000500.000100"));
+  REQUIRE(app.RunUntil([&] { return app.helpdesk.CountCalls("AddPublicComment") == 1; }));
+  app.helpdesk.AddAgentComment(key, "Grace Hopper", bridge::RichText{{bridge::Paragraph({bridge::Text("on it")})}},
+                               true);
+  REQUIRE(app.RunUntil([&] { return PostsWithKeyPrefix(app.slack, "relay:") == 1; }));
+  CHECK(PostsWithKeyPrefix(app.slack, "prompt:") == 2);  // the four still wait for their names
+  app.slack.Release("users.info");
+  REQUIRE(app.RunUntil([&] { return PostsWithKeyPrefix(app.slack, "prompt:") == 6; }));
+}
+
+TEST_CASE("a mention of many people costs at most 20 look-ups, the rest are shown as ids", "[app][starvation]") {
+  AppHarness app;
+  std::string text = "<@UBOT> please help";
+  for (int i = 0; i < 25; ++i) {
+    std::string id = "U0P" + std::to_string(10 + i);
+    app.slack.AddUser(id, "Person " + std::to_string(10 + i), "");
+    text += " <@" + id + ">";
+  }
+  app.Receive("events_api", Mention(text));
+  REQUIRE(app.RunUntil([&] { return PostsWithKeyPrefix(app.slack, "prompt:") == 1; }));
+  CHECK(app.slack.Calls("users.info").size() == 20);
+  app.Receive("interactive", Click());
+  REQUIRE(app.RunUntil([&] { return app.slack.Calls("views.open").size() == 1; }));
+  std::string form = app.slack.Calls("views.open")[0].body;
+  CHECK(form.find("Person 10") != std::string::npos);
+  CHECK(form.find("U0P34") != std::string::npos);  // beyond the bound: its id
 }

@@ -12,13 +12,17 @@ struct AppHarness::Running {
         api(h.slack, Options()),
         directory(api),
         slack_effects(api, directory),
-        helpdesk_effects(h.helpdesk, directory),
+        helpdesk_effects(h.helpdesk, directory, h.trust_external_emails),
         effects(slack_effects, helpdesk_effects),
         pool(workers),
         helpdesk_pool(workers),
+        lookup_pool(1),
         poll_worker(1),
-        dispatcher(*store, [](std::string_view) { return true; }),
-        runner(io, *store, dispatcher, effects, app::EffectWorkers{pool, helpdesk_pool}),
+        dispatcher(*store,
+                   [&h](std::string_view channel) {
+                     return h.allowed_channels.empty() || h.allowed_channels.count(std::string(channel)) > 0;
+                   }),
+        runner(io, *store, dispatcher, effects, app::EffectWorkers{pool, helpdesk_pool, &lookup_pool}),
         poller(io, *store, dispatcher, h.helpdesk, poll_worker, SyncOptions()),
         inbox(io, *store, dispatcher) {
     dispatcher.SetBotUserId(fake::RecordingSlack::kBotUserId);
@@ -35,6 +39,7 @@ struct AppHarness::Running {
     poller.Stop();
     pool.Shutdown();
     helpdesk_pool.Shutdown();
+    lookup_pool.Shutdown();
     poll_worker.Shutdown();
   }
 
@@ -62,6 +67,7 @@ struct AppHarness::Running {
   app::AdapterEffects effects;
   util::WorkerPool pool;
   util::WorkerPool helpdesk_pool;
+  util::WorkerPool lookup_pool;
   util::WorkerPool poll_worker;
   app::Dispatcher dispatcher;
   app::OutboxRunner runner;

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -54,6 +55,11 @@ class AppHarness {
 
   fake::RecordingSlack slack;
   fake::FakeHelpdesk helpdesk;
+  // allowed_channels as the running daemon has it (empty: every channel);
+  // changing it is what a SIGHUP does.
+  std::set<std::string> allowed_channels;
+  // The config key of that name, read when the app is built (Restart).
+  bool trust_external_emails = false;
 
  private:
   struct Running;

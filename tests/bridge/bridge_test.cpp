@@ -71,7 +71,7 @@ TEST_CASE("the ticket marker is one searchable token", "[bridge]") {
 TEST_CASE("the description carries the text, severity, requester, link and marker", "[bridge]") {
   CreateTicket request{"create:V1", {"C1", "1.2"}, "V1", "U1", "Printer on fire", "It is really on fire.", "High",
                        "slackdeskrefv1"};
-  RichText description = ComposeTicketDescription(request, Requester{"Ada Lovelace", "ada@example.com"},
+  RichText description = ComposeTicketDescription(request, Requester{"Ada Lovelace", "ada@example.com", "", false},
                                                   "https://fake.slack.test/archives/C1/p12");
   CHECK(helpdesk::jira::RenderWiki(description) ==
         "It is really on fire.\n\n----\n*Severity:* High\n*Requested by:* Ada Lovelace (ada@example.com) via Slack\n"
@@ -83,12 +83,30 @@ TEST_CASE("a reply's comment names its author and lists its files", "[bridge]") 
   AddComment reply;
   reply.text = RichText{{Paragraph({Text("still broken")})}};
   reply.files = {{"log.txt", "https://files.test/log.txt"}};
-  RichText comment = ComposeComment(reply, Requester{"Ada Lovelace", "ada@example.com"});
+  RichText comment = ComposeComment(reply, Requester{"Ada Lovelace", "ada@example.com", "", false});
   CHECK(comment == RichText{{Paragraph({Text("Ada Lovelace", kBold), Text(" (ada@example.com)"), Text(" wrote in Slack:")}),
                              Paragraph({Text("still broken")}),
                              Paragraph({Text("Attached in Slack: "), Link("https://files.test/log.txt", "log.txt")})}});
   reply.edit = true;
-  CHECK(ToPlainString(ComposeComment(reply, Requester{"Ada", ""})).rfind("Ada edited their message in Slack:", 0) == 0);
+  CHECK(ToPlainString(ComposeComment(reply, Requester{"Ada", "", "", false})).rfind("Ada edited their message in Slack:", 0) == 0);
+}
+
+TEST_CASE("every comment and request names the Slack user's workspace, and a Slack Connect user as such",
+          "[bridge]") {
+  AddComment reply;
+  reply.text = RichText{{Paragraph({Text("any news?")})}};
+  Requester ours{"Ada Lovelace", "ada@example.com", "Acme", false};
+  Requester theirs{"Eve Mallory", "eve@other.example", "Other Org", true};
+  CHECK(ToPlainString(ComposeComment(reply, ours)) ==
+        "Ada Lovelace (ada@example.com) of the Acme workspace wrote in Slack:\nany news?");
+  CHECK(ToPlainString(ComposeComment(reply, theirs)) ==
+        "Eve Mallory (eve@other.example) of the Other Org workspace (Slack Connect) wrote in Slack:\nany news?");
+  CHECK(ToPlainString(ComposeComment(reply, Requester{"Mal", "", "", true})) ==
+        "Mal (Slack Connect) wrote in Slack:\nany news?");
+  CreateTicket request{"create:V1", {"C1", "1.2"}, "V1", "U1", "Invoice", "Wrong.", "High", "slackdeskrefv1"};
+  CHECK(ToPlainString(ComposeTicketDescription(request, theirs, "")).find(
+            "Requested by: Eve Mallory (eve@other.example) of the Other Org workspace (Slack Connect) via Slack") !=
+        std::string::npos);
 }
 
 TEST_CASE("the prompt, the form and the confirmation respect Block Kit's limits", "[bridge]") {

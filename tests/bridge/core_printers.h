@@ -42,6 +42,9 @@ inline std::string Show(const bridge::Action& action) {
           },
           [](const HoldReply& a) { return "HoldReply{" + a.thread.thread_ts + "," + a.comment.key + "}"; },
           [](const ReleaseHeldReplies& a) { return "ReleaseHeldReplies{" + a.thread.thread_ts + "}"; },
+          [](const RecordSyncStopped& a) {
+            return "RecordSyncStopped{" + a.ticket_key + "," + (a.stopped ? "stopped" : "resumed") + "}";
+          },
           [](const OpenForm& a) { return "OpenForm{" + a.trigger_id + "," + a.summary + "}"; },
           [](const PrepareForm& a) { return "PrepareForm{" + a.key + "," + Show(a.text) + "}"; },
           [](const PostMessage& a) { return "PostMessage{" + a.key + "," + Show(a.content) + "}"; },

@@ -322,6 +322,67 @@ TEST_CASE("a top-level message that does not mention the bot needs no look-up", 
   CHECK(Handle(Message("1.5", "", kReply), Known()).empty());
 }
 
+TEST_CASE("allowed_channels: every path checks the channel, a removed one stops syncing once", "[bridge][core]") {
+  const Facts outside = Known(std::nullopt, false);
+  const Facts linked_outside = Known(Linked(), false);
+  TicketLink told = Linked();
+  told.sync_stopped = true;
+  const Facts told_outside = Known(told, false);
+  const std::string not_enabled =
+      "slackdesk is not enabled in this channel. Please ask in one of the support channels, or ask an admin to add "
+      "this one.";
+  const std::string no_longer =
+      "slackdesk no longer serves this channel, so this request was not raised. Please ask in one of the support "
+      "channels.";
+  const Action stop = RecordSyncStopped{"HD-7", true};
+  const Action stopped_note = PostMessage{
+      "syncstopped:HD-7", ThreadRef{"C1", "1.1"},
+      NoticeContent{":no_entry: Sync with HD-7 has stopped: slackdesk no longer serves this channel. Replies here no "
+                    "longer reach the ticket, and the helpdesk's answers no longer appear here."}};
+  FormSubmitted form{"E2", "V1", kRequestCallback, "U1", "C1|1.1", "Printer on fire", "", ""};
+  ButtonClicked click{"E1", "U1", kOpenFormAction, "C1|1.1", "trigger-1"};
+  Check({
+      {"a click outside allowed_channels opens no form", click, outside,
+       {PostEphemeral{"notenabled:E1", "C1", "U1", "1.1", not_enabled}}},
+      {"a form submitted after its channel was removed raises nothing", form, outside,
+       {PostEphemeral{"notenabled:V1", "C1", "U1", "1.1", no_longer}}},
+      {"a reply in a removed channel's linked thread is not a comment; the thread is told once",
+       Message("1.5", "1.1", kReply), linked_outside, {stop, stopped_note}},
+      {"told already: nothing more", Message("1.6", "1.1", kReply), told_outside, {}},
+      {"an edit there neither", With(Message("1.5", "1.1", kReply), [](MessageReceived& m) {
+         m.subtype = "message_changed";
+         m.edited_ts = "1.9";
+       }), told_outside, {}},
+      {"a mention there: its author is told, and the thread once",
+       Message("1.7", "1.1", kMention, true), linked_outside,
+       {stop, stopped_note, PostEphemeral{"notenabled:C1:1.7", "C1", "U1", "1.1", not_enabled}}},
+      {"agents' comments are not relayed and the position is kept", Activity({AgentSays("42")}), linked_outside,
+       {stop, stopped_note}},
+      {"nor a status change", Activity({}, {StatusCategory::kDone, "Resolved"}), told_outside, {}},
+      {"the sync's review of a removed channel stops it, once", LinkReviewed{"HD-7"}, linked_outside,
+       {stop, stopped_note}},
+      {"reviewed again: nothing", LinkReviewed{"HD-7"}, told_outside, {}},
+      {"the channel allowed again: sync resumes", LinkReviewed{"HD-7"}, Known(told), {RecordSyncStopped{"HD-7", false}}},
+      {"a create refused by Precheck tells the submitter", EffectNotAllowed{Create()}, Known(),
+       {PostEphemeral{"notenabled:V1", "C1", "U1", "1.1", no_longer}}},
+  });
+  // Resumed by activity too: what agents wrote meanwhile comes over.
+  auto resumed = Handle(Activity({AgentSays("42")}), Known(told));
+  REQUIRE(resumed.size() == 3);
+  CHECK(resumed[0] == Action{RecordSyncStopped{"HD-7", false}});
+  CHECK(std::get<PostMessage>(resumed[1]).key == "relay:HD-7:42");
+  // A pending create of a removed channel does not run.
+  CHECK(Precheck(Create(), outside) == std::optional<Event>(EffectNotAllowed{Create()}));
+  CHECK(Precheck(Create(), Known(Linked(), false)) == std::optional<Event>(EffectNotAllowed{Create()}));
+  // Every event that acts in a channel asks for its policy.
+  CHECK(NeededFacts(Event{click}, kBot).channel == "C1");
+  CHECK(NeededFacts(Event{form}, kBot).channel == "C1");
+  CHECK(NeededFacts(Event{Message("1.5", "1.1", kReply)}, kBot).channel == "C1");
+  CHECK(NeededFacts(Event{Activity({})}, kBot).link_channel);
+  CHECK(NeededFacts(Event{LinkReviewed{"HD-7"}}, kBot).link_channel);
+  CHECK(NeededFacts(Effect{Create()}).channel == "C1");
+}
+
 TEST_CASE("behaviour 6: the same cause always gives the same keys", "[bridge][core]") {
   MessageReceived mention = Message("1.1", "", kMention, true);
   CHECK(Handle(mention, Known()) == Handle(mention, Known()));

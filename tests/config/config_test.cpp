@@ -228,6 +228,19 @@ TEST_CASE("defaults apply to every optional key", "[config]") {
   CHECK(config.allowed_channels.empty());
   CHECK(config.log_level == util::log::Level::kInfo);
   CHECK(config.metrics_listen.empty());
+  CHECK_FALSE(config.trust_external_emails);
+}
+
+TEST_CASE("trust_external_emails takes true or false and nothing else", "[config]") {
+  for (const char* yes : {"true", "yes", "1"}) {
+    FakeSystem system;
+    CHECK(Loaded(system.Load(RequiredLines() + "trust_external_emails = " + yes + "\n")).trust_external_emails);
+  }
+  FakeSystem system;
+  system.env["SLACKDESK_TRUST_EXTERNAL_EMAILS"] = "false";
+  CHECK_FALSE(Loaded(system.Load(RequiredLines() + "trust_external_emails = true\n")).trust_external_emails);
+  CHECK(LoadError(RequiredLines() + "trust_external_emails = sure\n").find(
+            "trust_external_emails: must be true or false (got 'sure')") != std::string::npos);
 }
 
 TEST_CASE("every key is read from the file", "[config]") {

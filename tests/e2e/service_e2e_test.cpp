@@ -137,6 +137,55 @@ TEST_CASE("SIGHUP applies allowed_channels and log_level without a restart and n
   CHECK(flow.daemon->Wait(kWait) == 0);
 }
 
+TEST_CASE("a channel removed by SIGHUP stops syncing both ways and its thread is told once", "[e2e][service][authz]") {
+  Flow flow;
+  std::string config = flow.dir.File("slackdesk.conf");
+  flow.env["SLACKDESK_POLL_INTERVAL"] = "0.3";
+  WriteConfig(config, flow, "allowed_channels = C0SUPPORT\n");
+  auto start = [&] {
+    flow.daemon = std::make_unique<fake::DaemonProcess>(
+        SLACKDESK_BINARY, std::vector<std::string>{"run", "--config", config}, fake::DaemonProcess::Env{});
+    ++flow.starts;
+    REQUIRE(flow.slack.WaitForHellos(flow.starts, kWait));
+    REQUIRE(flow.daemon->WaitForLog("authenticated as", kWait) >= 0);
+  };
+  start();
+  std::string ts = flow.RaiseTicket("Printer on fire");
+  auto stopped_notes = [&] { return flow.Posts(ts, "has stopped").size(); };
+
+  WriteConfig(config, flow, "allowed_channels = C0ELSEWHERE\n");
+  flow.daemon->Signal(SIGHUP);
+  REQUIRE(flow.daemon->WaitForLog("SIGHUP: configuration reloaded", kWait) >= 0);
+  REQUIRE(flow.slack.WaitFor([&] { return stopped_notes() == 1; }, kWait));
+  flow.jira.AddAgentComment("SUP-1", "Grace Hopper", "Written while the channel is out", true);
+  flow.slack.PostAsUser(kChannel, kCustomer, "Is anyone there?", ts);
+  REQUIRE(flow.daemon->WaitForLog("sync stopped", kWait) >= 0);
+  // The daemon restarts on the same file: still out, still told once.
+  flow.Stop();
+  start();
+  flow.slack.PostAsUser(kChannel, kCustomer, "Hello?", ts);
+  // A mention in an allowed channel is answered after the reply: the
+  // daemon has handled everything before it, in order.
+  std::string elsewhere = flow.Mention("<@UBOT0001> are you there?", "C0ELSEWHERE");
+  REQUIRE(flow.slack.WaitFor([&] {
+    for (const auto& m : flow.slack.Messages()) {
+      if (m.channel == "C0ELSEWHERE" && m.thread_ts == elsewhere &&
+          m.blocks_json.find("slackdesk_open_form") != std::string::npos) {
+        return true;
+      }
+    }
+    return false;
+  }, kWait));
+  CHECK(stopped_notes() == 1);
+  CHECK(flow.Relays(ts).empty());
+  auto issue = flow.jira.Issue("SUP-1");
+  REQUIRE(issue);
+  for (const auto& comment : issue->comments) CHECK(comment.body.find("anyone there") == std::string::npos);
+  for (const auto& comment : issue->comments) CHECK(comment.body.find("Hello?") == std::string::npos);
+  flow.daemon->Signal(SIGTERM);
+  CHECK(flow.daemon->Wait(kWait) == 0);
+}
+
 TEST_CASE("SIGTERM is not held up by a long Retry-After on a worker", "[e2e][service]") {
   Flow flow;
   flow.slack.FailNext("auth.test", fake::Failure{429, "ratelimited", 60});

@@ -102,6 +102,25 @@ TEST_CASE_METHOD(Fixture, "a 429 on one method does not hold back another", "[we
   CHECK(GapMs(posts[0], posts[1]) >= 2000);
 }
 
+TEST_CASE_METHOD(Fixture, "a look-up with a fallback never waits out a 429 and is not retried", "[web_api]") {
+  slack.AddUser("U1", "Ada Lovelace", "ada", "");
+  slack.FailNext("users.info", fake::Failure{429, "ratelimited", 30}, 5);
+  auto start = std::chrono::steady_clock::now();
+  auto first = client.Call("users.info", R"({"user":"U1"})", Retry::kNoWait);
+  REQUIRE_FALSE(first);
+  CHECK(first.error().code == util::ErrorCode::kRateLimited);
+  // While the Retry-After holds the method back, no call is made at all.
+  auto second = client.Call("users.info", R"({"user":"U1"})", Retry::kNoWait);
+  REQUIRE_FALSE(second);
+  CHECK(second.error().code == util::ErrorCode::kRateLimited);
+  CHECK(std::chrono::steady_clock::now() - start < milliseconds(1500));
+  CHECK(slack.Calls("users.info").size() == 1);
+  // A 5xx is not retried either: the caller has its fallback.
+  slack.FailNext("team.info", fake::Failure{503, "", -1}, 1);
+  CHECK_FALSE(client.Call("team.info", R"({"team":"T0001"})", Retry::kNoWait));
+  CHECK(slack.Calls("team.info").size() == 1);
+}
+
 TEST_CASE_METHOD(Fixture, "5xx replies are retried with backoff, also with a non-JSON body", "[web_api]") {
   slack.FailNext("auth.test", fake::Failure{500, "internal_error"});
   slack.FailNext("auth.test", fake::Failure{503, "", -1, true});

@@ -1,5 +1,6 @@
 #include "fake_slack.h"
 
+#include <cctype>
 #include <chrono>
 #include <mutex>
 
@@ -150,6 +151,14 @@ void FakeSlack::AddUser(const std::string& id, const std::string& real_name, con
                         const std::string& email) {
   std::lock_guard<std::mutex> lock(impl_->signal.mutex());
   impl_->api.AddUser(id, real_name, display_name, email);
+}
+
+void FakeSlack::AddExternalUser(const std::string& id, const std::string& real_name, const std::string& email,
+                                const std::string& team_id, const std::string& team_name) {
+  std::lock_guard<std::mutex> lock(impl_->signal.mutex());
+  std::string domain = team_name;
+  for (char& c : domain) c = c == ' ' ? '-' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  impl_->api.AddExternalUser(id, real_name, email, team_id, team_name, domain);
 }
 
 void FakeSlack::AddThreadParent(const std::string& channel, const std::string& ts, const std::string& user,

@@ -142,6 +142,11 @@ class FakeSlack {
   // (kBotUserId) is registered from the start.
   void AddUser(const std::string& id, const std::string& real_name, const std::string& display_name,
                const std::string& email);
+  // Registers a Slack Connect user: a member of another organisation's
+  // workspace `team_id`, answered by users.info with that team_id and
+  // is_stranger, and by team.info with `team_name`.
+  void AddExternalUser(const std::string& id, const std::string& real_name, const std::string& email,
+                       const std::string& team_id, const std::string& team_name);
   // Records a top-level human message so conversations.replies on
   // (channel, ts) finds the thread (no event is sent).
   void AddThreadParent(const std::string& channel, const std::string& ts, const std::string& user,

@@ -30,6 +30,7 @@ Reply WebApi::Handle(const std::string& method, const rapidjson::Value& args, Cl
   if (method == "chat.update") return ChatUpdate(args);
   if (method == "chat.getPermalink") return GetPermalink(args);
   if (method == "users.info") return UsersInfo(args);
+  if (method == "team.info") return TeamInfo(args);
   if (method == "conversations.replies") return ConversationsReplies(args);
   if (method == "views.open") return ViewsOpen(args, now);
   return SlackError("unknown_method");
@@ -38,6 +39,13 @@ Reply WebApi::Handle(const std::string& method, const rapidjson::Value& args, Cl
 std::string WebApi::NextTs() {
   next_ts_micros_ += 100;
   return fmt::format("{}.{:06d}", 1700000000 + next_ts_micros_ / 1000000, next_ts_micros_ % 1000000);
+}
+
+void WebApi::AddExternalUser(const std::string& id, const std::string& real_name, const std::string& email,
+                             const std::string& team_id, const std::string& team_name,
+                             const std::string& team_domain) {
+  users_[id] = User{real_name, real_name, email, false, team_id, true};
+  teams_[team_id] = {team_name, team_domain};
 }
 
 void WebApi::AddUser(const std::string& id, const std::string& real_name, const std::string& display_name,

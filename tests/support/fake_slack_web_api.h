@@ -38,6 +38,9 @@ class WebApi {
 
   void AddUser(const std::string& id, const std::string& real_name, const std::string& display_name,
                const std::string& email, bool is_bot = false);
+  // A member of another organisation's workspace `team_id` (Slack Connect).
+  void AddExternalUser(const std::string& id, const std::string& real_name, const std::string& email,
+                       const std::string& team_id, const std::string& team_name, const std::string& team_domain);
   // Stores a human message; `ts` is generated when empty. Returns it.
   const PostedMessage& AddUserMessage(const std::string& channel, const std::string& ts, const std::string& user,
                                       const std::string& text, const std::string& thread_ts);
@@ -63,6 +66,8 @@ class WebApi {
     std::string display_name;
     std::string email;
     bool is_bot = false;
+    std::string team_id = "T0001";  // the bot's workspace unless external
+    bool stranger = false;          // another organisation's (Slack Connect)
   };
   struct Trigger {
     std::string user;
@@ -74,6 +79,7 @@ class WebApi {
   Reply ChatUpdate(const rapidjson::Value& args);
   Reply GetPermalink(const rapidjson::Value& args) const;
   Reply UsersInfo(const rapidjson::Value& args) const;
+  Reply TeamInfo(const rapidjson::Value& args) const;
   Reply ConversationsReplies(const rapidjson::Value& args) const;
   Reply ViewsOpen(const rapidjson::Value& args, Clock::time_point now);
 
@@ -83,6 +89,7 @@ class WebApi {
   std::string ParentUser(const std::string& channel, const std::string& ts) const;
 
   std::map<std::string, User> users_;
+  std::map<std::string, std::pair<std::string, std::string>> teams_;  // team.info: id → name, domain
   std::map<std::string, Trigger> triggers_;
   std::map<std::string, std::deque<Clock::time_point>> post_times_;  // channel → accepted posts
   long long next_ts_micros_ = 100;

@@ -1,5 +1,7 @@
-// The fake Slack's read-only Web API methods: chat.getPermalink, users.info
-// and conversations.replies.
+// The fake Slack's read-only Web API methods: chat.getPermalink, users.info,
+// team.info and conversations.replies. A Slack Connect user (another
+// organisation's) is answered as Slack does: their own team_id (in the user
+// and its profile) and is_stranger; team.info names any connected team.
 #include <algorithm>
 
 #include <fmt/format.h>
@@ -52,7 +54,7 @@ Reply WebApi::UsersInfo(const rapidjson::Value& args) const {
   Key(w, "user");
   w.StartObject();
   Field(w, "id", id);
-  Field(w, "team_id", "T0001");
+  Field(w, "team_id", user.team_id);
   Field(w, "name", UserName(id));
   Key(w, "deleted");
   w.Bool(false);
@@ -64,6 +66,10 @@ Reply WebApi::UsersInfo(const rapidjson::Value& args) const {
   w.Bool(user.is_bot);
   Key(w, "is_app_user");
   w.Bool(false);
+  if (user.stranger) {
+    Key(w, "is_stranger");
+    w.Bool(true);
+  }
   Key(w, "updated");
   w.Int64(1700000000);
   Key(w, "profile");
@@ -74,11 +80,24 @@ Reply WebApi::UsersInfo(const rapidjson::Value& args) const {
   Field(w, "display_name_normalized", user.display_name);
   if (!user.email.empty()) Field(w, "email", user.email);
   if (user.is_bot) Field(w, "bot_id", FakeSlack::kBotId);
-  Field(w, "team", "T0001");
+  Field(w, "team", user.team_id);
   w.EndObject();
   w.EndObject();
   w.EndObject();
   return Reply{200, buffer.GetString()};
+}
+
+Reply WebApi::TeamInfo(const rapidjson::Value& args) const {
+  std::string id = ArgString(args, "team");
+  std::pair<std::string, std::string> team{"Fake Workspace", "fake"};
+  if (!id.empty() && id != "T0001") {
+    auto found = teams_.find(id);
+    if (found == teams_.end()) return SlackError("team_not_found");
+    team = found->second;
+  }
+  return Reply{200, fmt::format(R"({{"ok":true,"team":{{"id":{},"name":{},"domain":{},"email_domain":""}}}})",
+                                json::Quote(id.empty() ? "T0001" : id), json::Quote(team.first),
+                                json::Quote(team.second))};
 }
 
 Reply WebApi::ConversationsReplies(const rapidjson::Value& args) const {

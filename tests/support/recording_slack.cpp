@@ -13,7 +13,26 @@ using json::Quote;
 
 void RecordingSlack::AddUser(const std::string& user_id, const std::string& real_name, const std::string& email) {
   std::lock_guard<std::mutex> lock(mutex_);
-  users_[user_id] = {real_name, email};
+  users_[user_id] = User{real_name, email, kTeamId, false};
+}
+
+void RecordingSlack::AddExternalUser(const std::string& user_id, const std::string& real_name,
+                                     const std::string& email, const std::string& team_id,
+                                     const std::string& team_name) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  users_[user_id] = User{real_name, email, team_id, true};
+  teams_[team_id] = team_name;
+}
+
+void RecordingSlack::Hold(const std::string& method) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  held_.insert(method);
+}
+
+void RecordingSlack::Release(const std::string& method) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  held_.erase(method);
+  changed_.notify_all();
 }
 
 void RecordingSlack::FailNext(const std::string& method, int status, const std::string& error, int times) {
@@ -47,9 +66,10 @@ bool RecordingSlack::WaitForCalls(const std::string& method, size_t count, int t
 util::Result<util::http::HttpResponse> RecordingSlack::Send(const util::http::HttpRequest& request) {
   std::string method = request.url.substr(request.url.rfind('/') + 1);
   util::http::HttpResponse response;
-  std::lock_guard<std::mutex> lock(mutex_);
+  std::unique_lock<std::mutex> lock(mutex_);
   calls_.push_back(SlackCall{method, request.body});
   changed_.notify_all();
+  changed_.wait(lock, [&] { return held_.count(method) == 0; });
   auto failure = failures_.find(method);
   if (failure != failures_.end() && failure->second.times > 0) {
     --failure->second.times;
@@ -70,7 +90,8 @@ std::string RecordingSlack::Answer(const std::string& method, const std::string&
   args.Parse(body.c_str());
   if (args.HasParseError() || !args.IsObject()) return R"({"ok":false,"error":"invalid_json"})";
   if (method == "auth.test") {
-    return std::string(R"({"ok":true,"user":"slackdesk","team":"Test","user_id":")") + kBotUserId + "\"}";
+    return std::string(R"({"ok":true,"user":"slackdesk","team":")") + kTeamName + R"(","team_id":")" + kTeamId +
+           R"(","user_id":")" + kBotUserId + "\"}";
   }
   if (method == "chat.postMessage") {
     PostedMessage post{GetString(args, "channel"), GetString(args, "thread_ts"), std::to_string(next_ts_++) + ".000100",
@@ -102,8 +123,19 @@ std::string RecordingSlack::Answer(const std::string& method, const std::string&
     std::string id = GetString(args, "user");
     auto user = users_.find(id);
     if (user == users_.end()) return R"({"ok":false,"error":"user_not_found"})";
-    return "{\"ok\":true,\"user\":{\"id\":" + Quote(id) + ",\"real_name\":" + Quote(user->second.first) +
-           ",\"profile\":{\"email\":" + Quote(user->second.second) + "}}}";
+    const User& u = user->second;
+    return "{\"ok\":true,\"user\":{\"id\":" + Quote(id) + ",\"team_id\":" + Quote(u.team_id) +
+           ",\"real_name\":" + Quote(u.real_name) + (u.stranger ? ",\"is_stranger\":true" : "") +
+           ",\"profile\":{\"email\":" + Quote(u.email) + ",\"team\":" + Quote(u.team_id) + "}}}";
+  }
+  if (method == "team.info") {
+    std::string id = GetString(args, "team");
+    if (id.empty() || id == kTeamId) {
+      return std::string(R"({"ok":true,"team":{"id":")") + kTeamId + R"(","name":")" + kTeamName + "\"}}";
+    }
+    auto team = teams_.find(id);
+    if (team == teams_.end()) return R"({"ok":false,"error":"team_not_found"})";
+    return "{\"ok\":true,\"team\":{\"id\":" + Quote(id) + ",\"name\":" + Quote(team->second) + "}}";
   }
   if (method == "chat.getPermalink") {
     return "{\"ok\":true,\"permalink\":" +

@@ -10,6 +10,7 @@
 #include <condition_variable>
 #include <map>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -39,8 +40,21 @@ class RecordingSlack : public util::http::HttpClient {
 
   util::Result<util::http::HttpResponse> Send(const util::http::HttpRequest& request) override;
 
-  // users.info answers for `user_id` with this name and e-mail.
+  static constexpr const char* kTeamId = "T0TEST";
+  static constexpr const char* kTeamName = "Test";
+
+  // users.info answers for `user_id` with this name and e-mail, a member of
+  // the bot's workspace (kTeamId).
   void AddUser(const std::string& user_id, const std::string& real_name, const std::string& email);
+  // A Slack Connect user: users.info answers with their own team_id and
+  // is_stranger, as Slack does for another organisation's member; team.info
+  // answers `team_name` for `team_id`.
+  void AddExternalUser(const std::string& user_id, const std::string& real_name, const std::string& email,
+                       const std::string& team_id, const std::string& team_name);
+  // Calls of `method` wait (recorded, unanswered) until Release(method): a
+  // slow server, deterministically.
+  void Hold(const std::string& method);
+  void Release(const std::string& method);
   // The next `times` calls of `method` answer HTTP `status` (500, 429 with
   // Retry-After: 0) or, with status 200, ok:false and `error`.
   void FailNext(const std::string& method, int status, const std::string& error = "", int times = 1);
@@ -62,7 +76,15 @@ class RecordingSlack : public util::http::HttpClient {
   mutable std::condition_variable changed_;
   std::vector<SlackCall> calls_;
   std::vector<PostedMessage> posts_;
-  std::map<std::string, std::pair<std::string, std::string>> users_;
+  struct User {
+    std::string real_name;
+    std::string email;
+    std::string team_id;
+    bool stranger = false;
+  };
+  std::map<std::string, User> users_;
+  std::map<std::string, std::string> teams_;  // team.info: id -> name
+  std::set<std::string> held_;
   std::map<std::string, Failure> failures_;
   long long next_ts_ = 1700000100;
 };

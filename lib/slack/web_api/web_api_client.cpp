@@ -77,6 +77,9 @@ util::Result<rapidjson::Document> WebApiClient::Call(const std::string& method, 
         ready = std::max(ready, gate_.Reserve("post:" + channel, ready, options_.post_interval));
       }
     }
+    if (retry == Retry::kNoWait && ready > options_.now()) {
+      return util::MakeError(util::ErrorCode::kRateLimited, method + ": rate limited (waiting out a Retry-After)");
+    }
     WaitUntil(ready);
     auto result = Attempt(method, json_body, channel);
     if (result) return result;
@@ -85,7 +88,7 @@ util::Result<rapidjson::Document> WebApiClient::Call(const std::string& method, 
       std::lock_guard<std::mutex> lock(mutex_);
       gate_.Block(method_key, options_.now() + util::Millis(error.retry_after_ms));
     }
-    bool repeatable = error.IsTransient() &&
+    bool repeatable = retry != Retry::kNoWait && error.IsTransient() &&
                       (retry == Retry::kSafe || error.code == util::ErrorCode::kRateLimited || error.not_sent);
     if (!repeatable || attempt >= options_.max_attempts) return result;
     util::Millis delay = error.code == util::ErrorCode::kRateLimited

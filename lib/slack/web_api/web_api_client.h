@@ -41,6 +41,9 @@ enum class Retry {
   kUnsafe,  // posts: retry only when the call certainly did not happen (429,
             // request not sent); otherwise return the error so the caller
             // can reconcile before trying again
+  kNoWait,  // look-ups with a fallback (a name shown as its id): one attempt,
+            // and none while a 429 holds the method back (kRateLimited at
+            // once), so a users.info storm never holds up the caller
 };
 
 class WebApiClient {
