@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "config/exposure.h"
 #include "helpdesk/factory.h"
 #include "slack/web_api/web_api_client.h"
 #include "util/http/curl_http_client.h"
@@ -11,19 +12,34 @@
 namespace app {
 namespace {
 
-void Line(std::FILE* out, bool ok, const std::string& what, const std::string& detail) {
+void Line(std::FILE* out, const char* status, const std::string& what, const std::string& detail) {
   // The detail may quote a server's answer; the sink's redaction applies to
   // log lines only, so redact here too.
-  std::string line = fmt::format("{:<4} {}: {}\n", ok ? "ok" : "FAIL", what, util::log::Redact(detail));
+  std::string line = fmt::format("{:<4} {}: {}\n", status, what, util::log::Redact(detail));
   std::fputs(line.c_str(), out);
   std::fflush(out);
 }
 
+void Line(std::FILE* out, bool ok, const std::string& what, const std::string& detail) {
+  Line(out, ok ? "ok" : "FAIL", what, detail);
+}
+
 }  // namespace
 
-int RunCheck(const config::Config& config, const std::string& config_origin, std::FILE* out) {
+std::vector<std::string> ExposureWarnings(const config::Config& config, const std::optional<std::string>& config_path) {
+  std::vector<std::string> warnings = config::PlainHttpWarnings(config);
+  if (config_path) {
+    if (auto file = config::ConfigFileWarning(*config_path)) warnings.push_back(*file);
+  }
+  return warnings;
+}
+
+int RunCheck(const config::Config& config, const std::string& config_origin, std::FILE* out,
+             const std::optional<std::string>& config_path) {
   bool all_ok = true;
   Line(out, true, "config", config_origin);
+  // Warnings do not fail the check: the setup may be deliberate.
+  for (const std::string& warning : ExposureWarnings(config, config_path)) Line(out, "WARN", "security", warning);
 
   util::http::CurlHttpClient http;
   auto bot_options = slack::web_api::DefaultWebApiOptions(config.slack_api_url, config.slack_bot_token);

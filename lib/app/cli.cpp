@@ -73,7 +73,7 @@ int Main(int argc, char** argv) {
   util::log::SetLevel(config->log_level);
   util::http::GlobalInit();
   std::string origin = config_path ? *config_path : std::string("environment only (no config file)");
-  if (command == "check") return RunCheck(*config, origin, stdout);
+  if (command == "check") return RunCheck(*config, origin, stdout, config_path);
   return RunDaemon(*config, config_path);
 }
 

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "app/check.h"
 #include "app/dispatcher.h"
 #include "app/effects.h"
 #include "app/housekeeping.h"
@@ -335,6 +336,7 @@ class Daemon {
 }  // namespace
 
 int RunDaemon(const config::Config& config, const std::optional<std::string>& config_path) {
+  for (const std::string& warning : ExposureWarnings(config, config_path)) util::log::Warn("security: {}", warning);
   auto store = store::Store::Open(config.state_db);
   if (!store) {
     util::log::Error("cannot open the state database: {}", store.error().message);

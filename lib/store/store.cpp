@@ -71,6 +71,31 @@ util::Result<bool> CheckWritable(const std::string& path) {
   return true;
 }
 
+// The state file holds what customers wrote and the tickets' links: only
+// its owner reads it, whatever the umask. A new file is created 0600 here
+// (SQLite would make it 0644 less the umask); SQLite gives the -wal and
+// -shm files the database file's mode. Group and other bits of files made
+// by an older version are taken away.
+util::Status RestrictToOwner(const std::string& path, bool existed) {
+  if (!existed) {
+    int fd = open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0 && errno != EEXIST) return OpenError(path, std::strerror(errno));
+    if (fd >= 0) {
+      int changed = fchmod(fd, 0600);  // the umask may have taken the owner's bits
+      close(fd);
+      if (changed != 0) return OpenError(path, fmt::format("chmod 0600: {}", std::strerror(errno)));
+    }
+  }
+  for (const std::string& file : {path, path + "-wal", path + "-shm"}) {
+    struct stat st {};
+    if (stat(file.c_str(), &st) != 0 || (st.st_mode & 077) == 0) continue;
+    if (chmod(file.c_str(), st.st_mode & 0700) != 0) {
+      return OpenError(file, fmt::format("cannot make it private to its owner (chmod): {}", std::strerror(errno)));
+    }
+  }
+  return util::Ok();
+}
+
 // Makes a new file's directory entry durable; SQLite syncs the folder for
 // the journals it creates but not for the database file itself. Best effort:
 // some file systems refuse fsync on a folder.
@@ -209,6 +234,9 @@ util::Result<std::unique_ptr<Store>> Store::Open(const std::string& path) {
     auto checked = CheckWritable(path);
     if (!checked) return tl::make_unexpected(checked.error());
     existed = *checked;
+    if (auto restricted = RestrictToOwner(path, existed); !restricted) {
+      return tl::make_unexpected(restricted.error());
+    }
   }
 
   sqlite3* db = nullptr;

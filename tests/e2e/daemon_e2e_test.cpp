@@ -2,6 +2,9 @@
 // 127.0.0.1, configured through the environment only, with its state in a
 // temp folder. Production timings throughout (10 s silent-server limit).
 #include <signal.h>
+#include <sys/stat.h>
+
+#include <fstream>
 
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
@@ -225,6 +228,33 @@ TEST_CASE("check passes against a healthy Slack and Jira and fails, exit 1, on a
   CHECK(check.WaitForLog("FAIL slack apps.connections.open (slack_app_token): apps.connections.open: invalid_auth",
                          milliseconds(1000)) >= 0);
   CHECK(slack.Calls("apps.connections.open").size() == 3);
+}
+
+TEST_CASE("check and the daemon warn about a config file with secrets that every user can read", "[e2e]") {
+  fake::FakeSlack slack;
+  fake::FakeJira jira;
+  testing::TempDir dir;
+  auto env = fake::DaemonEnv(slack, jira, dir.File("state.db"));
+  std::string config = dir.File("slackdesk.conf");
+  std::ofstream(config) << "slack_bot_token = " << fake::FakeSlack::kBotToken << "\n";
+  REQUIRE(chmod(config.c_str(), 0644) == 0);
+  const std::string warning = "WARN security: " + config + " holds secrets (slack_bot_token) and is mode 0644";
+  {
+    fake::DaemonProcess check(SLACKDESK_BINARY, {"check", "--config", config}, env);
+    CHECK(check.Wait(kStartup) == 0);  // a warning, not a failure
+    CHECK(check.WaitForLog(warning, milliseconds(1000)) >= 0);
+  }
+  {
+    fake::DaemonProcess daemon(SLACKDESK_BINARY, {"run", "--config", config}, env);
+    CHECK(daemon.WaitForLog("security: " + config + " holds secrets", kStartup) >= 0);
+    REQUIRE(daemon.WaitForLog("authenticated as", kStartup) >= 0);  // its signal handlers are set
+    daemon.Signal(SIGTERM);
+    CHECK(daemon.Wait(kStartup) == 0);
+  }
+  REQUIRE(chmod(config.c_str(), 0640) == 0);
+  fake::DaemonProcess check(SLACKDESK_BINARY, {"check", "--config", config}, env);
+  CHECK(check.Wait(kStartup) == 0);
+  for (const auto& line : check.Lines()) CHECK(line.find("WARN") == std::string::npos);
 }
 
 TEST_CASE("the version and help options answer and exit 0", "[e2e]") {

@@ -1,6 +1,8 @@
 // Store behaviour on a real SQLite file: schema, inbox, dedupe, pruning.
 #include "store/store.h"
 
+#include <sys/stat.h>
+
 #include <catch2/catch.hpp>
 
 #include "store/migrations.h"
@@ -46,6 +48,29 @@ TEST_CASE("open creates the file in WAL mode at the latest schema version",
   REQUIRE(raw.QueryInt("PRAGMA user_version") == store::LatestSchemaVersion());
   REQUIRE(raw.QueryInt("SELECT count(*) FROM sqlite_master WHERE name IN "
                        "('inbox', 'dedupe_keys')") == 2);
+}
+
+TEST_CASE("the state file and its WAL and SHM are private to their owner whatever the umask", "[store]") {
+  TempDir dir;
+  const std::string path = dir.File("state.db");
+  auto mode = [](const std::string& file) {
+    struct stat st {};
+    REQUIRE(stat(file.c_str(), &st) == 0);
+    return st.st_mode & 07777;
+  };
+  mode_t before = umask(0);  // the most permissive umask there is
+  {
+    auto db = OpenOrFail(path);
+    Record(*db, {Envelope("e1", {"k1"})});  // the WAL has content, the SHM exists
+    CHECK(mode(path) == 0600);
+    CHECK(mode(path + "-wal") == 0600);
+    CHECK(mode(path + "-shm") == 0600);
+  }
+  // A file an older version left group- and world-readable is made private.
+  REQUIRE(chmod(path.c_str(), 0664) == 0);
+  { auto db = OpenOrFail(path); }
+  CHECK(mode(path) == 0600);
+  umask(before);
 }
 
 TEST_CASE("reopening is idempotent and keeps the data", "[store]") {
