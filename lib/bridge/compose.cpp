@@ -1,6 +1,8 @@
 #include "bridge/compose.h"
 
 #include "bridge/form.h"
+#include "bridge/markup_support.h"
+#include "bridge/text.h"
 
 namespace bridge {
 namespace {
@@ -8,13 +10,15 @@ namespace {
 // " of the Acme workspace", and whether it is another organisation's.
 std::string Where(const Requester& person) {
   if (person.workspace.empty()) return person.external ? " (Slack Connect)" : "";
-  return " of the " + person.workspace + " workspace" + (person.external ? " (Slack Connect)" : "");
+  return " of the " + CleanLine(person.workspace) + " workspace" + (person.external ? " (Slack Connect)" : "");
 }
 
-// "Ada Lovelace (ada@example.com) of the Acme workspace" with the name in bold.
+// "Ada Lovelace (ada@example.com) of the Acme workspace" with the name in
+// bold. A name, an address and a workspace are one line each, whatever
+// Slack holds.
 std::vector<Inline> Who(const Requester& person) {
-  std::vector<Inline> who{Text(person.name, kBold)};
-  std::string rest = (person.email.empty() ? "" : " (" + person.email + ")") + Where(person);
+  std::vector<Inline> who{Text(CleanLine(person.name), kBold)};
+  std::string rest = (person.email.empty() ? "" : " (" + CleanLine(person.email) + ")") + Where(person);
   if (!rest.empty()) who.push_back(Text(rest));
   return who;
 }
@@ -30,7 +34,8 @@ Block Line(std::string label, std::vector<Inline> value) {
 
 RichText TypedText(std::string_view text) {
   RichText out;
-  ForEachLine(text, [&](std::string_view line) {
+  // A lone "\r" ends a line too: no typed line break hides inside a line.
+  ForEachLine(markup::NormalizeNewlines(text), [&](std::string_view line) {
     bool blank = line.find_first_not_of(" \t") == std::string_view::npos;
     out.blocks.push_back(blank ? Paragraph({}) : Paragraph({Text(std::string(line))}));
   });
@@ -41,11 +46,20 @@ RichText TypedText(std::string_view text) {
 }
 
 RichText ComposeTicketDescription(const CreateTicket& request, const Requester& requester, std::string_view permalink) {
-  RichText out = TypedText(request.description.empty() ? request.summary : request.description);
+  // What the customer typed is quoted, every line of it, and the footer is
+  // not: typed text (escaped by the renderer, so it cannot write a quote's
+  // end, a rule or bold) can never pass for the "Requested by" line.
+  RichText out;
+  for (Block& line : TypedText(request.description.empty() ? request.summary : request.description).blocks) {
+    line.kind = Block::Kind::kQuote;
+    out.blocks.push_back(std::move(line));
+  }
   out.blocks.push_back(Paragraph({}));  // a blank line before the footer
   out.blocks.push_back(Rule());
-  out.blocks.push_back(Line("Severity:", {Text(request.severity.empty() ? kDefaultSeverity : request.severity)}));
-  std::string who = requester.email.empty() ? requester.name : requester.name + " (" + requester.email + ")";
+  out.blocks.push_back(
+      Line("Severity:", {Text(CleanLine(request.severity.empty() ? kDefaultSeverity : request.severity))}));
+  std::string who = CleanLine(requester.name);
+  if (!requester.email.empty()) who += " (" + CleanLine(requester.email) + ")";
   out.blocks.push_back(Line("Requested by:", {Text(who + Where(requester) + " via Slack")}));
   out.blocks.push_back(
       permalink.empty()

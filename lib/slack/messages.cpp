@@ -5,8 +5,10 @@
 #include <rapidjson/writer.h>
 
 #include "bridge/form.h"
+#include "bridge/safe_link.h"
 #include "bridge/text.h"
 #include "slack/mrkdwn.h"
+#include "util/strings.h"
 
 namespace slack {
 namespace {
@@ -101,21 +103,28 @@ struct Body {
   Writer w{buffer};
 };
 
+// The ticket's key, linked to its page when the helpdesk gave a URL we can
+// link to (LinkMrkdwn, which also keeps a hostile URL inside its token).
 std::string TicketLinkMrkdwn(const TicketView& ticket) {
-  if (ticket.web_url.empty()) return "*" + EscapeMrkdwn(ticket.key) + "*";
-  return "*<" + ticket.web_url + "|" + EscapeMrkdwn(ticket.key) + ">*";
+  if (!bridge::HasSafeScheme(ticket.web_url)) return "*" + EscapeMrkdwnLine(ticket.key) + "*";
+  return "*" + LinkMrkdwn(ticket.web_url, ticket.key) + "*";
 }
 
+// Every text from outside (summary, status, key, URL: a customer typed the
+// summary) goes through EscapeMrkdwnLine or LinkMrkdwn, in the blocks and
+// in the `text` fallback alike: Slack reads both as mrkdwn.
 std::string TicketMessage(const std::string& channel, const std::string& thread_ts, const TicketView& ticket,
                           const std::string& metadata_key, const std::string& lead, const std::string& fallback_lead) {
   rapidjson::StringBuffer buffer;
   Writer w(buffer);
-  std::string fallback = fallback_lead + " " + ticket.key + ": " + ticket.summary + " (" + ticket.status + ") " + ticket.web_url;
+  std::string fallback = fallback_lead + " " + EscapeMrkdwnLine(ticket.key) + ": " + EscapeMrkdwnLine(ticket.summary) +
+                         " (" + EscapeMrkdwnLine(ticket.status) + ")";
+  if (bridge::HasSafeScheme(ticket.web_url)) fallback += " " + LinkMrkdwn(ticket.web_url, "");
   BeginMessage(w, channel, thread_ts, fallback, metadata_key);
   Key(w, "blocks");
   w.StartArray();
-  Section(w, lead + " " + TicketLinkMrkdwn(ticket) + "\n" + EscapeMrkdwn(ticket.summary));
-  Context(w, "Status: *" + EscapeMrkdwn(ticket.status) + "*  ·  Replies in this thread are added to the ticket.");
+  Section(w, lead + " " + TicketLinkMrkdwn(ticket) + "\n" + EscapeMrkdwnLine(ticket.summary));
+  Context(w, "Status: *" + EscapeMrkdwnLine(ticket.status) + "*  ·  Replies in this thread are added to the ticket.");
   w.EndArray();
   w.EndObject();
   return Finish(buffer);
@@ -153,6 +162,16 @@ void Option(Writer& w, const std::string& name) {
   w.EndObject();
 }
 
+// A Slack user id: "U" (or "W" on Enterprise Grid) and upper-case letters
+// and digits. Anything else in <@…> could close the token and open another.
+bool IsUserId(const std::string& id) {
+  if (id.size() < 3 || id.size() > 32 || (id[0] != 'U' && id[0] != 'W')) return false;
+  for (char c : id) {
+    if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 std::string PromptMessage(const std::string& channel, const std::string& thread_ts, const std::string& user,
@@ -162,7 +181,10 @@ std::string PromptMessage(const std::string& channel, const std::string& thread_
   BeginMessage(w, channel, thread_ts, "I can turn this into a support request: press Submit request.", metadata_key);
   Key(w, "blocks");
   w.StartArray();
-  Section(w, "Hi <@" + user + ">! I can turn this into a support request. Press *Submit request*, check the details, and I'll post the ticket right here.");
+  // The only live mention any post carries: ours, of the user who asked,
+  // and only when the id has a user id's shape.
+  std::string greeting = IsUserId(user) ? "Hi <@" + user + ">!" : "Hi!";
+  Section(w, greeting + " I can turn this into a support request. Press *Submit request*, check the details, and I'll post the ticket right here.");
   w.StartObject();
   Field(w, "type", "actions");
   Field(w, "block_id", "slackdesk_prompt");
@@ -199,11 +221,14 @@ std::string AgentCommentMessage(const std::string& channel, const std::string& t
                                 const std::string& part_label, const std::string& metadata_key) {
   rapidjson::StringBuffer buffer;
   Writer w(buffer);
-  std::string who = agent.empty() ? "Support" : agent;
-  BeginMessage(w, channel, thread_ts, who + " (" + ticket_key + "): " + mrkdwn, metadata_key);
+  // The name and key are outside text; `mrkdwn` is RenderMrkdwn's output,
+  // escaped already.
+  std::string who = EscapeMrkdwnLine(agent);
+  if (util::TrimView(who).empty()) who = "Support";
+  BeginMessage(w, channel, thread_ts, who + " (" + EscapeMrkdwnLine(ticket_key) + "): " + mrkdwn, metadata_key);
   Key(w, "blocks");
   w.StartArray();
-  Context(w, ":speech_balloon: *" + EscapeMrkdwn(who) + "* replied on " + EscapeMrkdwn(ticket_key) +
+  Context(w, ":speech_balloon: *" + who + "* replied on " + EscapeMrkdwnLine(ticket_key) +
                  (part_label.empty() ? "" : " " + part_label));
   Section(w, mrkdwn.empty() ? " " : mrkdwn);
   w.EndArray();
@@ -227,10 +252,12 @@ std::string TextMessage(const std::string& channel, const std::string& thread_ts
                         const std::string& metadata_key) {
   rapidjson::StringBuffer buffer;
   Writer w(buffer);
-  BeginMessage(w, channel, thread_ts, text, metadata_key);
+  // Notices carry helpdesk error texts: escaped in the fallback too.
+  std::string escaped = EscapeMrkdwn(text);
+  BeginMessage(w, channel, thread_ts, escaped, metadata_key);
   Key(w, "blocks");
   w.StartArray();
-  Section(w, EscapeMrkdwn(text));
+  Section(w, escaped);
   w.EndArray();
   w.EndObject();
   return Finish(buffer);
@@ -240,7 +267,7 @@ std::string EphemeralMessage(const std::string& channel, const std::string& user
                              const std::string& text) {
   Body body;
   Writer& w = body.w;
-  MessageHead(w, channel, thread_ts, text);
+  MessageHead(w, channel, thread_ts, EscapeMrkdwn(text));
   Field(w, "user", user);
   return body.Done();
 }

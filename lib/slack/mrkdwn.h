@@ -26,7 +26,22 @@ bridge::RichText ParseMrkdwn(std::string_view mrkdwn);
 // and header cells are bold; code blocks stay verbatim.
 std::string RenderMrkdwn(const bridge::RichText& text);
 
-// Plain text for mrkdwn: & < > become entities, nothing else changes.
+// The one escaping rule for Slack (contract behaviour 9), for every text
+// that came from outside: cleaned (bridge::CleanText: controls, bidi
+// overrides and invisible characters go), then & < > become entities, so
+// no <!channel>, <!here>, <@U…> or <url|label> can come out of it. Slack
+// reads a plain "@channel" as text unless a post asks for link_names,
+// which none of ours does. Nothing else changes: Slack has no escape for
+// * _ ~ `, which are harmless.
 std::string EscapeMrkdwn(std::string_view text);
+// The same for text that stands on one line (names, summaries, labels):
+// line breaks and tabs become spaces.
+std::string EscapeMrkdwnLine(std::string_view text);
+// The one way a link is written: <url|label>, or <url> when the label is
+// empty or the URL; by bridge::ShapeOfLink, a label that reads as another
+// address is text followed by the bare <url>, and a target that is not an
+// http(s), ftp or mailto URL is text (a "!channel" or "@U1" target would
+// be a broadcast or a mention).
+std::string LinkMrkdwn(std::string_view url, std::string_view label);
 
 }  // namespace slack

@@ -1,7 +1,10 @@
 // bridge::RichText → Slack mrkdwn: RenderMrkdwn of mrkdwn.h.
 #include "bridge/markup_support.h"
 #include "bridge/rich_text.h"
+#include "bridge/safe_link.h"
+#include "bridge/text.h"
 #include "slack/mrkdwn.h"
+#include "util/strings.h"
 
 namespace slack {
 namespace {
@@ -20,16 +23,14 @@ std::string Span(const Inline& span) {
       return EscapeMrkdwn(span.text);
     case Kind::kLink:
       if (span.target.empty()) return EscapeMrkdwn(span.text);
-      // Inside <url|label> Slack ends the URL at '|' and the token at '>'.
-      return "<" + bridge::markup::PercentEncode(span.target, "<>| ") +
-             (span.text.empty() ? "" : "|" + EscapeMrkdwn(span.text)) + ">";
+      return LinkMrkdwn(span.target, span.text);
     case Kind::kUserMention:
       // Text, never a live <@U…>: a mention must not notify anyone.
-      return span.text.empty() ? "@someone" : "@" + EscapeMrkdwn(span.text);
+      return span.text.empty() ? "@someone" : "@" + EscapeMrkdwnLine(span.text);
     case Kind::kChannel:
-      return "#" + EscapeMrkdwn(span.text.empty() ? span.target : span.text);
+      return "#" + EscapeMrkdwnLine(span.text.empty() ? span.target : span.text);
     case Kind::kBroadcast:
-      return "@" + EscapeMrkdwn(span.text);
+      return "@" + EscapeMrkdwnLine(span.text);
     case Kind::kLineBreak:
       return "\n";
   }
@@ -65,15 +66,54 @@ std::string TableRow(const Block& row) {
 
 }  // namespace
 
-std::string EscapeMrkdwn(std::string_view text) {
+namespace {
+
+std::string Entities(std::string_view text) {
   std::string out;
+  out.reserve(text.size());
   for (char c : text) {
-    if (c == '&') out += "&amp;";
-    else if (c == '<') out += "&lt;";
-    else if (c == '>') out += "&gt;";
-    else out += c;
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      default:
+        out += c;
+    }
   }
   return out;
+}
+
+// A bare <url>: inside the token Slack ends the URL at '|' and the token at
+// '>', so those (and what would break the line) are percent-encoded.
+std::string BareLink(std::string_view url) { return "<" + bridge::markup::PercentEncode(url, "<>| \t") + ">"; }
+
+}  // namespace
+
+std::string EscapeMrkdwn(std::string_view text) { return Entities(bridge::CleanText(text)); }
+
+std::string EscapeMrkdwnLine(std::string_view text) { return Entities(bridge::CleanLine(text)); }
+
+std::string LinkMrkdwn(std::string_view url, std::string_view label) {
+  std::string target = bridge::CleanLine(url);
+  std::string shown = bridge::CleanLine(label);
+  switch (bridge::ShapeOfLink(target, shown)) {
+    case bridge::LinkShape::kText:
+      return EscapeMrkdwnLine(shown.empty() ? target : shown + " (" + target + ")");
+    case bridge::LinkShape::kLabelAndUrl:
+      return EscapeMrkdwnLine(shown) + " (" + BareLink(target) + ")";
+    case bridge::LinkShape::kLink:
+      break;
+  }
+  std::string link = BareLink(target);
+  if (util::TrimView(shown).empty() || util::TrimView(shown) == util::TrimView(target)) return link;
+  link.pop_back();
+  return link + "|" + Entities(shown) + ">";
 }
 
 std::string RenderMrkdwn(const bridge::RichText& text) {

@@ -74,7 +74,7 @@ TEST_CASE("the description carries the text, severity, requester, link and marke
   RichText description = ComposeTicketDescription(request, Requester{"Ada Lovelace", "ada@example.com", "", false},
                                                   "https://fake.slack.test/archives/C1/p12");
   CHECK(helpdesk::jira::RenderWiki(description) ==
-        "It is really on fire.\n\n----\n*Severity:* High\n*Requested by:* Ada Lovelace (ada@example.com) via Slack\n"
+        "bq. It is really on fire.\n\n----\n*Severity:* High\n*Requested by:* Ada Lovelace (ada@example.com) via Slack\n"
         "*Slack thread:* [Open the conversation in Slack|https://fake.slack.test/archives/C1/p12]\n"
         "*slackdesk reference:* slackdeskrefv1");
 }

@@ -27,7 +27,7 @@ TEST_CASE("a mention becomes a ticket raised for the customer and confirmed in t
   auto issue = flow.jira.Issues()[0];
   CHECK(issue.summary == "The export fails");
   CHECK(issue.reporter_account_id == flow.customer_account);  // raised on the customer's behalf
-  CHECK(issue.description.find("It fails with error 500 since this morning.") == 0);
+  CHECK(issue.description.find("bq. It fails with error 500 since this morning.") == 0);
   CHECK(issue.description.find("*Severity:* High") != std::string::npos);
   CHECK(issue.description.find("Ada Lovelace (ada@example.com)") != std::string::npos);
   CHECK(issue.description.find("https://fake.slack.test/archives/C0SUPPORT/p") != std::string::npos);

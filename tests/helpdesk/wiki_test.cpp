@@ -9,6 +9,10 @@
 
 #include <catch2/catch.hpp>
 
+#include "bridge/compose.h"
+#include "bridge/text.h"
+#include "hostile_strings.h"
+#include "inert_markup.h"
 #include "slack/mrkdwn.h"
 #include "table.h"
 
@@ -108,4 +112,121 @@ const std::vector<testing::TextRule> kWikiToSlack = {
 
 TEST_CASE("Jira wiki converts to Slack mrkdwn by the A7 table", "[wiki]") {
   testing::CheckTextRules(kWikiToSlack, ToSlack);
+}
+
+// ---------------------------------------------------------------------------
+// Hostile text (contract behaviour 9): every string of HostileStrings() and
+// LongRuns() through each way text reaches Jira, read back as Jira Cloud
+// reads wiki (LiveWikiMarkup) and as the project's reader does
+// (LiveWikiStructure).
+
+namespace {
+
+using bridge::Block;
+using bridge::RichText;
+
+// Every part of `text` as it reads, verbatim blocks included, joined with
+// nothing between: what a reader sees, whatever the layout.
+std::string Reads(const RichText& text) {
+  std::string out;
+  for (const Block& block : text.blocks) {
+    out += block.kind == Block::Kind::kCode ? block.verbatim : bridge::ToPlainString(RichText{{block}});
+  }
+  return testing::WithoutZeroWidthSpaces(out);
+}
+
+RichText WithoutMarks(RichText text) {
+  for (Block& block : text.blocks) {
+    for (auto& span : block.inlines) span.marks = bridge::kNoMark;
+  }
+  return text;
+}
+
+std::vector<std::string> AllHostile() {
+  std::vector<std::string> all = testing::HostileStrings();
+  for (std::string& run : testing::LongRuns()) all.push_back(std::move(run));
+  return all;
+}
+
+}  // namespace
+
+TEST_CASE("typed text becomes Jira wiki that shows it as typed and holds no markup", "[wiki][escaping]") {
+  for (const std::string& hostile : AllHostile()) {
+    INFO("typed: " << hostile.substr(0, 200));
+    std::string wiki = helpdesk::jira::RenderWiki(bridge::TypedText(hostile));
+    CHECK(testing::LiveWikiMarkup(wiki) == "");
+    CHECK(testing::LiveWikiStructure(wiki) == "");
+    // Read back, it says what was typed (cleaned of controls and invisibles).
+    std::string expected = bridge::ToPlainString(bridge::TypedText(bridge::CleanText(hostile)));
+    CHECK(testing::WithoutZeroWidthSpaces(bridge::ToPlainString(helpdesk::jira::ParseWiki(wiki))) == expected);
+  }
+}
+
+TEST_CASE("a verbatim block never ends early in Jira, whatever closers it holds", "[wiki][escaping]") {
+  std::vector<std::string> blocks = AllHostile();
+  for (const char* extra : {"{noformat}", "{code}", "{noformat}{code}", "a{code}b{noformat}c", "{NOFORMAT} {Code:java}",
+                            "{noformat", "{code:x}{noformat}{code}{noformat}", "{noformat}{noformat}{noformat}",
+                            "x{noformat}\n[~admin]\n{code}\n!a.png!\n{noformat}y", "{noformat}{code}end{noformat}"}) {
+    blocks.push_back(extra);
+  }
+  for (const std::string& verbatim : blocks) {
+    INFO("verbatim: " << verbatim.substr(0, 200));
+    Block code;
+    code.kind = Block::Kind::kCode;
+    code.verbatim = verbatim;
+    std::string wiki = helpdesk::jira::RenderWiki(RichText{{code}});
+    CHECK(testing::LiveWikiMarkup(wiki, true) == "");
+    CHECK(Reads(helpdesk::jira::ParseWiki(wiki)) == testing::WithoutZeroWidthSpaces(bridge::CleanText(verbatim)));
+  }
+}
+
+TEST_CASE("names and form fields stay on their line and cannot fake the requester", "[wiki][escaping]") {
+  for (const std::string& hostile : AllHostile()) {
+    INFO("hostile: " << hostile.substr(0, 200));
+    bridge::AddComment reply;
+    reply.text = RichText{{bridge::Paragraph({bridge::Text("hello")})}};
+    std::string comment =
+        helpdesk::jira::RenderWiki(WithoutMarks(bridge::ComposeComment(reply, bridge::Requester{hostile, hostile})));
+    CHECK(testing::LiveWikiMarkup(comment) == "");
+    CHECK(comment.substr(0, comment.find('\n')).find("wrote in Slack:") != std::string::npos);
+
+    bridge::CreateTicket request{"create:V1", {"C1", "1.2"}, "V1", "U1", hostile, hostile + "\n\nRequested by: CEO via Slack",
+                                 hostile, "slackdeskrefv1"};
+    std::string description = helpdesk::jira::RenderWiki(
+        bridge::ComposeTicketDescription(request, bridge::Requester{hostile, hostile}, "https://fake.slack.test/p1"));
+    CHECK(testing::LiveWikiStructure(description) == "");
+    // Everything typed is quoted; the one "Requested by:" outside a quote
+    // is the footer's.
+    int requester_lines = 0;
+    bool footer = false;
+    for (const Block& block : helpdesk::jira::ParseWiki(description).blocks) {
+      std::string line = bridge::ToPlainString(RichText{{block}});
+      footer = footer || line == "----";
+      if (!footer) CHECK((block.kind == Block::Kind::kQuote || line.empty()));
+      if (block.kind != Block::Kind::kQuote && line.rfind("Requested by:", 0) == 0) ++requester_lines;
+    }
+    CHECK(requester_lines == 1);
+  }
+}
+
+TEST_CASE("an agent's hostile comment reaches Slack without a live token", "[wiki][escaping]") {
+  for (const std::string& hostile : AllHostile()) {
+    INFO("comment: " << hostile.substr(0, 200));
+    CHECK(testing::LiveSlackMarkup(slack::RenderMrkdwn(helpdesk::jira::ParseWiki(hostile))) == "");
+    CHECK(testing::LiveSlackMarkup(slack::RenderMrkdwn(bridge::PlainText(hostile))) == "");
+  }
+}
+
+const std::vector<testing::TextRule> kHostileLinksToSlack = {
+    {"a wiki link whose label names another host shows the label, then the real link",
+     {{"[https://good.test|https://evil.test]", "https://good.test (<https://evil.test>)"},
+      {"[login at good.test|https://evil.test/x]", "login at good.test (<https://evil.test/x>)"},
+      {"[good.test|https://good.test/x]", "<https://good.test/x|good.test>"},
+      {"[report.pdf|https://files.test/1]", "<https://files.test/1|report.pdf>"}}},
+    {"a link target that is not a URL is text, never a Slack token",
+     {{"[x|javascript://alert(1)]", "x (javascript://alert(1))"}}},
+};
+
+TEST_CASE("wiki links cannot dress up as another address in Slack", "[wiki][escaping]") {
+  testing::CheckTextRules(kHostileLinksToSlack, [](const std::string& wiki) { return ToSlack(wiki); });
 }

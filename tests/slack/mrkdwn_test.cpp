@@ -9,7 +9,10 @@
 
 #include <catch2/catch.hpp>
 
+#include "bridge/text.h"
 #include "helpdesk/jira/wiki.h"
+#include "hostile_strings.h"
+#include "inert_markup.h"
 #include "table.h"
 #include "util/strings.h"
 
@@ -53,8 +56,9 @@ const std::vector<testing::TextRule> kSlackToWiki = {
     {"list and heading starts the customer typed are escaped",
      {{"# not a list", "\\# not a list"},
       {"* not a list", "\\* not a list"},
-      {"h1. not a heading", "h1\\. not a heading"},
-      {"bq. not a quote", "bq\\. not a quote"},
+      {"h1. not a heading", "h\xE2\x80\x8B" "1. not a heading"},
+      {"bq. not a quote", "b\xE2\x80\x8Bq. not a quote"},
+      {"h1.5 is a heading to Jira Cloud", "h\xE2\x80\x8B" "1.5 is a heading to Jira Cloud"},
       {"issue #4 again", "issue #4 again"}}},
     {"Slack text keeps hyphens and minus signs without escapes",
      {{"a well-known fix, 5 - 3, snake_case, 2*3*4", "a well-known fix, 5 - 3, snake_case, 2*3*4"}}},
@@ -65,7 +69,7 @@ const std::vector<testing::TextRule> kSlackToWiki = {
     {"a link inside a Slack quote is converted",
      {{"&gt; see <https://x.test/d|docs>", "bq. see [docs|https://x.test/d]"}}},
     {"names and labels with wiki characters are escaped",
-     {{"<@U1> <https://x.test|a [b]>", "@Bot \\[ext\\] [a \\[b\\]|https://x.test]", {{"U1", "Bot [ext]"}}},
+     {{"<@U1> <https://x.test|a [b]>", "@Bot \\[ext\\] a \\[b\\] ([https://x.test])", {{"U1", "Bot [ext]"}}},
       {"<https://x.test/a]b|c>", "[c|https://x.test/a%5Db]"}}},
     {"a mention inside inline code gets its name too",
      {{"run `ping <@U1>` now", "run {{ping @Ada}} now", {{"U1", "Ada"}}}}},
@@ -82,8 +86,8 @@ const std::vector<testing::TextRule> kUnfinishedToSlack = {
 const std::vector<testing::TextRule> kUnfinishedToWiki = {
     {"an unbalanced code macro stays text", {{"```\nint x = 1;\nno end", "```\nint x = 1;\nno end"}}},
     {"a lone bracket stays a bracket", {{"[", "\\["}, {"<", "<"}, {std::string(50000, '<'), std::string(50000, '<')}}},
-    {"a lone bracket stays a bracket: one huge link",
-     {{std::string(50000, '<') + ">", "[" + std::string(49999, '<') + "]"}}},
+    {"one huge token with no URL in it is text",
+     {{std::string(50000, '<') + ">", std::string(49999, '<')}}},
     {"empty text converts to empty text", {{"", ""}}},
 };
 
@@ -149,4 +153,39 @@ TEST_CASE("50 000 open braces convert quickly to something sane", "[mrkdwn]") {
 TEST_CASE("unfinished markup stays text in both directions", "[mrkdwn]") {
   testing::CheckTextRules(kUnfinishedToSlack, ToSlack);
   testing::CheckTextRules(kUnfinishedToWiki, ToWiki);
+}
+
+// ---------------------------------------------------------------------------
+// Hostile Slack text (contract behaviour 9): what a customer writes in a
+// thread reaches Jira with no mention, image, macro or dressed-up link.
+
+const std::vector<testing::TextRule> kHostileSlackToWiki = {
+    {"a Slack link whose label names another host shows the label, then the real link",
+     {{"<https://evil.test|https://good.test>", "https://good.test ([https://evil.test])"},
+      {"<https://evil.test/x|login at www.good.test>", "login at www.good.test ([https://evil.test/x])"},
+      {"<mailto:thief@evil.test|ceo@good.test>", "ceo@good.test ([mailto:thief@evil.test])"},
+      {"<https://good.test/x|https://good.test>", "[https://good.test|https://good.test/x]"}}},
+    {"a label Jira would split is text before the bare link",
+     {{"<https://x.test|a|b>", "a\\|b ([https://x.test])"}, {"<https://x.test|wow!>", "wow! ([https://x.test])"}}},
+    {"a link target that is not a URL is text",
+     {{"<javascript:alert(1)|click>", "click (javascript:alert(1))"}, {"<!channel|click>", "@channel"}}},
+    {"a typed backslash never pairs with an escape or a line break",
+     {{"a\\{b", "a\\\xE2\x80\x8B\\{b"}, {"c:\\", "c:\\\xE2\x80\x8B"}}},
+    {"emoticons stay text", {{"ok (y) :P", "ok \\(y) :\xE2\x80\x8BP"}}},
+    {"Slack code blocks holding Jira's closers stay one verbatim text",
+     {{"```{noformat}{code}```", "\\{noformat\n{noformat}}{code}{noformat}"},
+      {"```a{noformat}b{code}c```", "{noformat}a{noformat}\n\\{noformat\n{noformat}}b{code}c{noformat}"},
+      {"```a{NOFORMAT}b```", "{code}a{NOFORMAT}b{code}"},
+      {"```{code}```", "{noformat}{code}{noformat}"}}},
+};
+
+TEST_CASE("hostile Slack text reaches Jira as text", "[mrkdwn][escaping]") {
+  testing::CheckTextRules(kHostileSlackToWiki, [](const std::string& mrkdwn) { return ToWiki(mrkdwn); });
+  std::vector<std::string> all = testing::HostileStrings();
+  for (std::string& run : testing::LongRuns()) all.push_back(std::move(run));
+  for (const std::string& hostile : all) {
+    INFO("Slack text: " << hostile.substr(0, 200));
+    std::string wiki = ToWiki(hostile, {{"U123", "[~admin] {color:red}x"}});
+    CHECK(testing::LiveWikiStructure(wiki) == "");
+  }
 }

@@ -20,11 +20,14 @@ namespace helpdesk::jira {
 // stays as text. Linear in the size of `wiki`, whatever it contains.
 bridge::RichText ParseWiki(std::string_view wiki);
 
-// Rich text as wiki markup, a line per block. Text is escaped so Jira shows
-// it as it was typed: no markup, macro, mention or image can come from a
-// kText run (mentions, channels and broadcasts render as "@name" text). A
-// kCode block is a {noformat}, or a {code} when it holds "{noformat}" (but
-// no "{code"). Linear in the output size.
+// Rich text as wiki markup, a line per block: the one escaping rule for
+// Jira (wiki_render.cpp says how). Text is cleaned (bridge::CleanText) and
+// escaped so Jira shows it as it was typed: no markup, macro, mention,
+// image, emoticon or line break can come from a kText run (mentions,
+// channels and broadcasts render as "@name" text); links follow
+// bridge::ShapeOfLink. A kCode block is a {noformat}, a {code} when it holds
+// "{noformat" (in any case), or {noformat} pieces when it holds both: it
+// never ends early. Linear in the output size.
 std::string RenderWiki(const bridge::RichText& text);
 
 }  // namespace helpdesk::jira

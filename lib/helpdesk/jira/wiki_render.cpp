@@ -1,8 +1,22 @@
 // bridge::RichText → Jira wiki markup: RenderWiki of wiki.h.
+//
+// The one escaping rule for Jira (contract behaviour 9). Outside text is
+// cleaned (bridge::CleanText), then written so that neither of Jira's wiki
+// readers finds markup in it: the server renderer (Data Center; its
+// BackslashEscapeRendererComponent honours "\X" for X in -#*_+?^~|%{}[]()!@)
+// and Cloud's wiki-to-ADF parser (editor-wikimarkup-transformer: "\X"
+// for the same set; "\\" is a line break; macros and "h1."/"bq." are found
+// case-insensitively, at any following character). Where neither reader
+// has an escape (a line starting "h1." or "bq.", the emoticons ":P", ":D",
+// a backslash typed before another one), a zero-width space (U+200B) goes
+// between the characters: CleanText removes typed ones, so every U+200B in
+// the output is this renderer's.
 #include <algorithm>
 #include <string>
 
 #include "bridge/markup_support.h"
+#include "bridge/safe_link.h"
+#include "bridge/text.h"
 #include "helpdesk/jira/wiki.h"
 #include "util/strings.h"
 
@@ -11,125 +25,210 @@ namespace {
 
 using bridge::Block;
 using bridge::Inline;
-using bridge::markup::IsSpace;
-using bridge::markup::IsWordChar;
+
+constexpr std::string_view kZeroWidthSpace = "\xE2\x80\x8B";
 
 // What lies beyond a text run where other markup touches it: neither a
 // space nor a word character, so a marker there is always escaped.
 constexpr char kMarkupEdge = '\x01';
 
-// Appends text[i], escaped with a backslash when Jira would read it as
-// markup. `before` and `after` stand for what lies beyond the ends of
-// `text`; `line_start` says text[i] starts a line, where '#' and '*' start
-// lists.
-void AppendLiteral(std::string_view text, size_t i, bool line_start, char before, char after, std::string& out) {
-  char c = text[i];
-  char prev = i == 0 ? before : text[i - 1];
-  char next = i + 1 < text.size() ? text[i + 1] : after;
-  bool escape = false;
-  switch (c) {
-    case '{':
-    case '}':
-    case '[':
-    case ']':
-    case '|':
-      escape = true;
-      break;
-    case '!':
-      // Only an opening '!' can start an image.
-      escape = !IsSpace(next);
-      break;
-    case '#':
-      escape = line_start;
-      break;
-    case '*':
-    case '_':
-    case '-':
-    case '+':
-    case '^':
-    case '~': {
-      // Safe only inside a word ("well-known") or standing alone ("5 - 3");
-      // anywhere else it could open or close emphasis.
-      bool inside_word = IsWordChar(prev) && IsWordChar(next);
-      bool alone = IsSpace(prev) && IsSpace(next);
-      escape = (!inside_word && !alone) || (line_start && c == '*');
-      break;
-    }
-    default:
-      break;
+bool IsAsciiAlnum(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
+char Lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+bool AtNoCase(std::string_view text, size_t i, std::string_view prefix) {
+  if (i + prefix.size() > text.size()) return false;
+  for (size_t k = 0; k < prefix.size(); ++k) {
+    if (Lower(text[i + k]) != prefix[k]) return false;
   }
-  if (escape) out += '\\';
-  out += c;
+  return true;
+}
+
+// Jira's emoticons written with a parenthesis first: "(y)", "(x)", "(/)"…
+bool OpensEmoticon(std::string_view text, size_t i) {
+  static constexpr std::string_view kBodies[] = {"y)",  "n)",   "i)", "/)",  "x)",  "!)",  "+)",  "-)",    "?)",
+                                                 "on)", "off)", "*)", "*r)", "*g)", "*b)", "*y)", "flag)", "flagoff)"};
+  return std::any_of(std::begin(kBodies), std::end(kBodies),
+                     [&](std::string_view body) { return AtNoCase(text, i + 1, body); });
+}
+
+// A text run being written: `text` is cleaned; `before` and `after` stand
+// for what lies beyond its ends (' ' for a line's end, kMarkupEdge for
+// other markup).
+class TextWriter {
+ public:
+  TextWriter(std::string_view text, char before, char after) : text_(text), before_(before), after_(after) {}
+
+  // Appends the run; `line_start`: it starts a line (or a cell, an item, a
+  // heading, the inside of a marker), where Jira looks for block markup.
+  void Write(bool line_start, std::string& out) const {
+    size_t i = 0;
+    size_t first = std::string_view::npos;
+    if (line_start) {
+      // Both readers skip the indentation before block markup.
+      while (i < text_.size() && (text_[i] == ' ' || text_[i] == '\t')) out += text_[i++];
+      first = i;
+      if (AtNoCase(text_, i, "bq.") || (AtNoCase(text_, i, "h") && i + 2 < text_.size() && text_[i + 1] >= '1' &&
+                                        text_[i + 1] <= '6' && text_[i + 2] == '.')) {
+        out += text_[i++];
+        out += kZeroWidthSpace;  // "h1." and "bq." have no escape
+      }
+    }
+    for (; i < text_.size(); ++i) {
+      char c = text_[i];
+      if (c == '\n') {
+        out += "\\\\";  // a line break inside a run stays inside its block
+        continue;
+      }
+      if (Escaped(i, i == first)) out += '\\';
+      out += c;
+      if (NeedsSeparator(i)) out += kZeroWidthSpace;
+    }
+  }
+
+ private:
+  // What the reader sees before and after text_[i]; a line break inside
+  // the run (written "\\") counts as markup.
+  char Prev(size_t i) const {
+    if (i == 0) return before_;
+    return text_[i - 1] == '\n' ? kMarkupEdge : text_[i - 1];
+  }
+  char Next(size_t i) const {
+    if (i + 1 >= text_.size()) return after_;
+    return text_[i + 1] == '\n' ? kMarkupEdge : text_[i + 1];
+  }
+
+  // True when text_[i] needs a backslash: Jira could read it as markup.
+  bool Escaped(size_t i, bool line_start) const {
+    if (i >= text_.size()) return false;
+    char c = text_[i];
+    char prev = Prev(i);
+    char next = Next(i);
+    switch (c) {
+      case '{':
+      case '}':
+      case '[':
+      case ']':
+      case '|':
+        return true;  // macros, links, mentions, tables
+      case '!':
+        // An image opens with '!' and a non-space.
+        return next != ' ';
+      case '#':
+        return line_start;  // a numbered list
+      case '?':
+        return prev == '?' || next == '?';  // ??citation??
+      case '(':
+        return OpensEmoticon(text_, i);
+      case '*':
+      case '_':
+      case '-':
+      case '+':
+      case '^':
+      case '~': {
+        if (line_start) return true;  // lists, rules
+        // Safe only inside an ASCII word ("well-known": neither reader
+        // opens or closes there) or between two spaces ("5 - 3").
+        bool inside_word = IsAsciiAlnum(prev) && IsAsciiAlnum(next);
+        bool alone = prev == ' ' && next == ' ';
+        return !inside_word && !alone;
+      }
+      default:
+        return false;
+    }
+  }
+
+  // True when a zero-width space must follow text_[i]: a backslash that
+  // would pair with the next one ("\\" is a line break, "\\{" an open
+  // brace) or end the run, and ':' or ';' before an emoticon's mouth.
+  bool NeedsSeparator(size_t i) const {
+    char c = text_[i];
+    if (c == '\\') {
+      return i + 1 >= text_.size() || text_[i + 1] == '\\' || text_[i + 1] == '\n' || Escaped(i + 1, false);
+    }
+    if (c == ':' || c == ';') {
+      char next = i + 1 < text_.size() ? text_[i + 1] : '\0';
+      return next != '\0' && std::string_view(")(PpDd").find(next) != std::string_view::npos;
+    }
+    return false;
+  }
+
+  std::string_view text_;
+  char before_;
+  char after_;
+};
+
+void AppendText(std::string_view text, bool line_start, char before, char after, std::string& out) {
+  std::string clean = bridge::CleanText(text);
+  TextWriter(clean, before, after).Write(line_start, out);
 }
 
 // Text on its own (a name, a label): escaped as if between spaces.
 std::string EscapeWikiText(std::string_view text) {
   std::string out;
-  for (size_t i = 0; i < text.size(); ++i) AppendLiteral(text, i, false, ' ', ' ', out);
+  AppendText(text, false, ' ', ' ', out);
   return out;
 }
 
-bool IsHeadingStart(std::string_view text) {
-  bool heading = text.size() >= 3 && text[0] == 'h' && text[1] >= '1' && text[1] <= '6' && text[2] == '.';
-  bool quote = util::StartsWith(text, "bq.");
-  return (heading || quote) && (text.size() == 3 || text[3] == ' ');
-}
-
-// A text run. At the start of a line, after any indentation, a typed list,
-// heading or quote start is escaped so that it stays text.
-void AppendText(std::string_view text, bool line_start, char before, char after, std::string& out) {
-  size_t i = 0;
-  size_t first = std::string_view::npos;
-  if (line_start) {
-    while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) out += text[i++];
-    first = i;
-    if (IsHeadingStart(text.substr(i))) {
-      out += text.substr(i, 2);
-      out += "\\.";
-      i += 3;
-    }
+// The one way a link is written (bridge::ShapeOfLink decides its shape).
+// Inside [label|url] both readers split at '|', '!' and '[' ']' whatever
+// the backslashes, so a label holding one of those (or a backslash) is
+// written as text before the bare link, and the URL has them
+// percent-encoded.
+std::string LinkWiki(std::string_view url, std::string_view label) {
+  std::string target = bridge::CleanLine(url);
+  std::string shown = util::Trim(bridge::CleanLine(label));
+  bridge::LinkShape shape = bridge::ShapeOfLink(target, shown);
+  if (shape == bridge::LinkShape::kText) return EscapeWikiText(shown.empty() ? target : shown + " (" + target + ")");
+  std::string bare = "[" + bridge::markup::PercentEncode(target, "[]|! \t") + "]";
+  if (shown.empty() || shown == util::Trim(target)) return bare;
+  if (shape == bridge::LinkShape::kLabelAndUrl || shown.find_first_of("[]|!\\") != std::string::npos) {
+    return EscapeWikiText(shown) + " (" + bare + ")";
   }
-  for (; i < text.size(); ++i) AppendLiteral(text, i, i == first, before, after, out);
+  return "[" + EscapeWikiText(shown) + "|" + bare.substr(1);
 }
 
-std::string Span(const Inline& span) {
+// What a mention, a channel or a broadcast shows: text, never a live
+// [~account] (it would notify the account).
+std::string ShownText(const Inline& span) {
   using Kind = Inline::Kind;
   switch (span.kind) {
-    case Kind::kText:
-      return EscapeWikiText(span.text);
-    case Kind::kLink: {
-      if (span.target.empty()) return EscapeWikiText(span.text);
-      // Inside [label|url] Jira ends the URL at ']' and the label at '|'.
-      std::string url = bridge::markup::PercentEncode(span.target, "[]| ");
-      return span.text.empty() ? "[" + url + "]" : "[" + EscapeWikiText(span.text) + "|" + url + "]";
-    }
     case Kind::kUserMention:
-      return "@" + EscapeWikiText(span.text.empty() ? span.target : span.text);
+      return "@" + bridge::CleanLine(span.text.empty() ? span.target : span.text);
     case Kind::kChannel:
-      return EscapeWikiText("#" + (span.text.empty() ? span.target : span.text));
+      return "#" + bridge::CleanLine(span.text.empty() ? span.target : span.text);
     case Kind::kBroadcast:
-      return EscapeWikiText("@" + span.text);
-    case Kind::kLineBreak:
-      return "\\\\";
+      return "@" + bridge::CleanLine(span.text);
+    default:
+      return span.text;
   }
-  return {};
 }
 
 constexpr bridge::markup::Markers kMarkers = {{"*", "_", "-", "{{"}, {"*", "_", "-", "}}"}};
 
-std::string Inlines(const std::vector<Inline>& inlines, bool line_start = false) {
+// `line_start`: the inlines start a line (a paragraph, an item, a cell…).
+std::string Inlines(const std::vector<Inline>& inlines, bool line_start) {
   // Code reads on its own: its ends are escaped as if between spaces.
   auto code = [&](size_t at) { return at < inlines.size() && (inlines[at].marks & bridge::kCode) != 0; };
   auto write = [&](size_t k, std::string& out) {
     const Inline& span = inlines[k];
-    if (span.kind != Inline::Kind::kText) {
-      out += Span(span);
+    if (span.kind == Inline::Kind::kLink && !span.target.empty()) {
+      out += LinkWiki(span.target, span.text);
+      return;
+    }
+    if (span.kind == Inline::Kind::kLineBreak) {
+      out += "\\\\";
       return;
     }
     bool last = k + 1 == inlines.size();
     char before = code(k) ? (k > 0 && code(k - 1) ? kMarkupEdge : ' ') : out.empty() ? ' ' : kMarkupEdge;
-    char after = code(k) ? (code(k + 1) ? kMarkupEdge : ' ') : last && span.marks == bridge::kNoMark ? ' ' : kMarkupEdge;
-    AppendText(span.text, line_start && out.empty(), before, after, out);
+    char after = code(k)                                 ? (code(k + 1) ? kMarkupEdge : ' ')
+                 : last && span.marks == bridge::kNoMark ? ' '
+                                                         : kMarkupEdge;
+    // Jira reads the inside of a marker ({{…}}, *…*) as it reads a line.
+    bool starts =
+        (line_start && out.empty()) || (k == 0 ? span.marks != bridge::kNoMark : inlines[k - 1].marks != span.marks);
+    AppendText(ShownText(span), starts, before, after, out);
   };
   return bridge::markup::WriteInlines(inlines, bridge::kNoMark, kMarkers, write);
 }
@@ -139,19 +238,43 @@ std::string TableRow(const Block& row) {
   std::string out;
   for (const auto& cell : row.cells) {
     out += delimiter;
-    out += Inlines(cell);
+    out += Inlines(cell, true);
   }
   if (!row.cells.empty()) out += delimiter;
   return out;
 }
 
-std::string Code(const std::string& verbatim) {
-  // Nothing is converted inside; a block that itself holds {noformat} would
-  // end early, so it becomes {code} instead.
-  bool noformat_inside =
-      verbatim.find("{noformat}") != std::string::npos && verbatim.find("{code") == std::string::npos;
-  std::string macro = noformat_inside ? "{code}" : "{noformat}";
-  return macro + verbatim + macro;
+// Positions of `needle` in `text`, in any case.
+std::vector<size_t> FindNoCase(std::string_view text, std::string_view needle) {
+  std::vector<size_t> found;
+  for (size_t i = 0; i + needle.size() <= text.size(); ++i) {
+    if (text[i] == '{' && AtNoCase(text, i, needle)) found.push_back(i);
+  }
+  return found;
+}
+
+// A verbatim block: nothing inside is read, and nothing inside may end it.
+// Both readers end {noformat} at the first "{noformat}" and {code} at the
+// first "{code}" (a reader may also count a nested opener), so the block
+// is a {noformat} unless it holds "{noformat" in any case, then a {code}
+// unless it also holds "{code"; holding both, it is cut into {noformat}
+// pieces around each "{noformat", which is written as escaped text.
+std::string Code(const std::string& raw) {
+  std::string verbatim = bridge::CleanText(raw);
+  std::vector<size_t> noformats = FindNoCase(verbatim, "{noformat");
+  if (noformats.empty()) return "{noformat}" + verbatim + "{noformat}";
+  if (FindNoCase(verbatim, "{code").empty()) return "{code}" + verbatim + "{code}";
+  constexpr size_t kOpener = 9;  // "{noformat"
+  std::string out;
+  size_t from = 0;
+  for (size_t at : noformats) {
+    if (at > from) out += "{noformat}" + verbatim.substr(from, at - from) + "{noformat}\n";
+    out += EscapeWikiText(std::string_view(verbatim).substr(at, kOpener)) + "\n";
+    from = at + kOpener;
+  }
+  if (from < verbatim.size()) out += "{noformat}" + verbatim.substr(from) + "{noformat}";
+  while (!out.empty() && out.back() == '\n') out.pop_back();
+  return out;
 }
 
 std::string BlockText(const Block& block) {
@@ -159,15 +282,15 @@ std::string BlockText(const Block& block) {
     case Block::Kind::kParagraph:
       return Inlines(block.inlines, true);
     case Block::Kind::kHeading:
-      return "h" + std::to_string(std::clamp(block.level, 1, 6)) + ". " + Inlines(block.inlines);
+      return "h" + std::to_string(std::clamp(block.level, 1, 6)) + ". " + Inlines(block.inlines, true);
     case Block::Kind::kQuote: {
-      std::string quoted = Inlines(block.inlines);
+      std::string quoted = Inlines(block.inlines, true);
       return quoted.empty() ? quoted : "bq. " + quoted;
     }
     case Block::Kind::kBulletItem:
     case Block::Kind::kNumberedItem: {
       char marker = block.kind == Block::Kind::kBulletItem ? '*' : '#';
-      return std::string(static_cast<size_t>(std::max(block.level, 1)), marker) + " " + Inlines(block.inlines);
+      return std::string(static_cast<size_t>(std::max(block.level, 1)), marker) + " " + Inlines(block.inlines, true);
     }
     case Block::Kind::kCode:
       return Code(block.verbatim);
