@@ -310,8 +310,7 @@ std::optional<bridge::Effect> DecodeLegacy(const store::Intent& intent, const ra
 
 std::optional<bridge::Effect> DecodeEffect(const store::Intent& intent) {
   rapidjson::Document doc;
-  doc.Parse(intent.payload.c_str(), intent.payload.size());
-  if (doc.HasParseError() || !doc.IsObject()) return std::nullopt;
+  if (!json::Parse(intent.payload, doc).empty() || !doc.IsObject()) return std::nullopt;
   if (auto effect = DecodePayload(intent.kind, intent.key, doc)) return effect;
   return DecodeLegacy(intent, doc);
 }

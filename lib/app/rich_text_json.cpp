@@ -7,6 +7,8 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "util/json_util.h"
+
 namespace app {
 namespace {
 
@@ -191,9 +193,7 @@ std::optional<bridge::RichText> RichTextFromJson(const rapidjson::Value& json) {
 
 std::optional<bridge::RichText> RichTextFromJson(std::string_view json) {
   rapidjson::Document document;
-  // Iterative: deeply nested hostile input cannot exhaust the stack.
-  document.Parse<rapidjson::kParseIterativeFlag>(json.data(), json.size());
-  if (document.HasParseError()) return std::nullopt;
+  if (!json::Parse(json, document).empty()) return std::nullopt;
   return RichTextFromJson(static_cast<const rapidjson::Value&>(document));
 }
 

@@ -24,8 +24,7 @@ std::string StateValue(const rapidjson::Value& values, const char* block, const 
 // Parses `payload` into `doc`: false when it is not JSON or, when `type` is
 // given, when its "type" is another.
 bool Parse(std::string_view payload, rapidjson::Document& doc, const char* type = nullptr) {
-  doc.Parse(payload.data(), payload.size());
-  return !doc.HasParseError() && (type == nullptr || GetString(doc, "type") == type);
+  return json::Parse(payload, doc).empty() && (type == nullptr || GetString(doc, "type") == type);
 }
 
 // object[outer][inner] as a string; "" when either is missing.

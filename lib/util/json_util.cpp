@@ -1,9 +1,49 @@
 #include "util/json_util.h"
 
+#include <algorithm>
+
+#include <fmt/format.h>
+#include <rapidjson/error/en.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
 namespace json {
+
+int NestingDepth(std::string_view text, int limit) {
+  int depth = 0;
+  int deepest = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;  // the escaped character cannot end the string
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      deepest = std::max(deepest, ++depth);
+      if (deepest > limit) return limit + 1;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
+std::string Parse(std::string_view text, rapidjson::Document& doc, int max_depth) {
+  // Counted first, so a deep document never becomes a value that
+  // Serialize or a destructor would walk recursively.
+  if (NestingDepth(text, max_depth) > max_depth) return fmt::format("nested deeper than {} levels", max_depth);
+  doc.Parse<rapidjson::kParseIterativeFlag>(text.data(), text.size());
+  if (!doc.HasParseError()) return {};
+  return fmt::format("not valid JSON ({}) at offset {}", rapidjson::GetParseError_En(doc.GetParseError()),
+                     doc.GetErrorOffset());
+}
 
 std::string GetString(const rapidjson::Value& object, const char* key) {
   if (!object.IsObject()) return {};

@@ -10,6 +10,20 @@
 
 namespace json {
 
+// The deepest nesting of arrays and objects Parse accepts. Slack envelopes
+// and Jira answers nest about a dozen levels; the bound keeps a hostile
+// body from exhausting the stack (rapidjson's serializer recurses).
+inline constexpr int kMaxDepth = 64;
+
+// Parses `text` into `doc` without recursion, refusing nesting deeper than
+// `max_depth`. Returns "" on success, else why not ("not valid JSON (…) at
+// offset N", "nested deeper than 64 levels"); `doc` is then unusable. The
+// one way this project parses JSON that came from outside.
+std::string Parse(std::string_view text, rapidjson::Document& doc, int max_depth = kMaxDepth);
+// The deepest nesting of arrays and objects in `text`, counted outside
+// strings; it stops counting once past `limit` (then returns limit + 1).
+int NestingDepth(std::string_view text, int limit);
+
 // The member `key` of `object` as a string; "" when absent or not a string.
 std::string GetString(const rapidjson::Value& object, const char* key);
 // The member as an integer; `fallback` when absent or not an integer.

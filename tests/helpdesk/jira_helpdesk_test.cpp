@@ -268,7 +268,7 @@ TEST_CASE_METHOD(Fixture, "a 500 on create is returned, not retried, for the cal
   REQUIRE_FALSE(ticket);
   CHECK(ticket.error().code == util::ErrorCode::kServerError);
   CHECK(ticket.error().IsTransient());
-  CHECK(ticket.error().message == "jira create request: HTTP 500");
+  CHECK(ticket.error().message == "jira create request: HTTP 500 (Internal server error)");
   CHECK(Count("POST", "/rest/servicedeskapi/request") == 1);
 }
 
@@ -646,7 +646,7 @@ TEST_CASE_METHOD(Fixture, "a 500 on add comment is returned once, naming the tic
   auto added = helpdesk.AddPublicComment(ticket.key, PlainText("hello"), "sdc1");
   REQUIRE_FALSE(added);
   CHECK(added.error().code == util::ErrorCode::kServerError);
-  CHECK(added.error().message == fmt::format("jira comment {}: HTTP 500", ticket.key));
+  CHECK(added.error().message == fmt::format("jira comment {}: HTTP 500 (Internal server error)", ticket.key));
   CHECK(Count("POST", "/rest/api/2/issue/") == 1);
 }
 
@@ -657,7 +657,7 @@ TEST_CASE_METHOD(Fixture, "reads retry a 502 with an HTML body and then succeed"
   auto me = helpdesk.WhoAmI();
   REQUIRE(me);
   CHECK(Count("GET", "/rest/api/3/myself") == 2);
-  CHECK(log.Has(util::log::Level::kWarn, "jira myself: HTTP 502; retry 1 of 2"));
+  CHECK(log.Has(util::log::Level::kWarn, "jira myself: HTTP 502 (502 Service Unavailable); retry 1 of 2"));
 }
 
 TEST_CASE_METHOD(Fixture, "an outage yields a transient error after bounded retries", "[jira]") {
@@ -666,7 +666,7 @@ TEST_CASE_METHOD(Fixture, "an outage yields a transient error after bounded retr
   REQUIRE_FALSE(ticket);
   CHECK(ticket.error().code == util::ErrorCode::kServerError);
   CHECK(ticket.error().IsTransient());
-  CHECK(ticket.error().message == "jira request SUP-1: HTTP 500");
+  CHECK(ticket.error().message == "jira request SUP-1: HTTP 500 (Internal server error)");
   CHECK(Count("", "") == 3);  // max_attempts
   jira.SetOutage(false);
   jira.SetOutage(true, 503);

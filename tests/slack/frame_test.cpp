@@ -72,7 +72,7 @@ TEST_CASE("malformed JSON still yields the envelope id so it can be acked", "[fr
   Frame frame = ParseFrame(R"({"envelope_id":"e-bad","type":"events_api","payload":{"event":)");
   CHECK(frame.kind == FrameKind::kMalformed);
   CHECK(frame.envelope_id == "e-bad");
-  CHECK(frame.error == "not valid JSON");
+  CHECK(frame.error.rfind("not valid JSON (", 0) == 0);
   CHECK(ParseFrame("not json at all").envelope_id.empty());
   CHECK(ParseFrame("[1,2]").kind == FrameKind::kMalformed);
 }
@@ -119,4 +119,12 @@ TEST_CASE("liveness pings a quiet socket and gives up on a silent one after 10 s
   // A pong (inbound) resets the clock.
   CHECK(JudgeLiveness(policy, t0 + milliseconds(12000), t0 + milliseconds(11000), t0 + milliseconds(9000)) ==
         LivenessVerdict::kFine);
+}
+
+TEST_CASE("a deeply nested frame is malformed, yet its envelope id is found to ack it", "[frame]") {
+  Frame frame = ParseFrame(R"({"envelope_id":"e-deep","type":"events_api","payload":)" + std::string(100000, '[') +
+                           std::string(100000, ']') + "}");
+  CHECK(frame.kind == FrameKind::kMalformed);
+  CHECK(frame.error == "nested deeper than 64 levels");
+  CHECK(frame.envelope_id == "e-deep");
 }

@@ -217,8 +217,7 @@ std::optional<long long> ParseJiraTime(std::string_view text) {
 
 std::string ErrorMessageFromBody(std::string_view body) {
   rapidjson::Document doc;
-  doc.Parse(body.data(), body.size());
-  if (doc.HasParseError()) {
+  if (!json::Parse(body, doc).empty()) {
     size_t first = body.find_first_not_of(" \t\r\n");
     if (first == std::string_view::npos) return {};
     if (body[first] == '<') return HtmlText(body);
@@ -258,9 +257,8 @@ std::string ErrorMessageFromBody(std::string_view body) {
 
 std::vector<std::string> UnknownKeysInSearchError(std::string_view body) {
   rapidjson::Document doc;
-  doc.Parse(body.data(), body.size());
   std::vector<std::string> keys;
-  if (doc.HasParseError() || !doc.IsObject()) return keys;
+  if (!json::Parse(body, doc).empty() || !doc.IsObject()) return keys;
   const auto* messages = json::GetArray(doc, "errorMessages");
   if (messages == nullptr) return keys;
   // Jira names each bad key in its own message, quoted:

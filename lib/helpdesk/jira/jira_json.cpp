@@ -28,16 +28,19 @@ std::string WriteJson(Write write) {
 }
 
 // Parses `body` as a JSON object and returns what `read` makes of it; the
-// error names what was expected.
+// error names what was expected and, when the body says, why not.
 template <class Read>
 auto ReadObject(std::string_view body, const char* what, Read read) -> decltype(read(rapidjson::Document())) {
   rapidjson::Document doc;
-  doc.Parse(body.data(), body.size());
-  if (doc.HasParseError() || !doc.IsObject()) {
-    std::string detail = ErrorMessageFromBody(body);
+  std::string invalid = json::Parse(body, doc);
+  if (invalid.empty() && !doc.IsObject()) invalid = "not a JSON object";
+  if (!invalid.empty()) {
+    // A page or a text says more than the parser; broken JSON does not.
+    size_t first = body.find_first_not_of(" \t\r\n");
+    bool json_like = first != std::string_view::npos && (body[first] == '{' || body[first] == '[');
+    std::string detail = json_like ? std::string() : ErrorMessageFromBody(body);
     return util::MakeError(util::ErrorCode::kServerError,
-                           detail.empty() ? fmt::format("the response is not {}", what)
-                                          : fmt::format("the response is not {} ({})", what, detail));
+                           fmt::format("the response is not {} ({})", what, detail.empty() ? invalid : detail));
   }
   return read(doc);
 }
@@ -56,6 +59,13 @@ std::string GetId(const rapidjson::Value& object, const char* key) {
   return {};
 }
 
+// Whether `id` can be a Jira comment id: 1 to 18 decimal digits (ids are
+// compared as numbers; a longer one would pass every later comment).
+bool IsCommentId(const std::string& id) {
+  return !id.empty() && id.size() <= 18 && id.find_first_not_of("0123456789") == std::string::npos;
+}
+
+// REQUIRES: value.IsObject().
 WireComment CommentFromValue(const rapidjson::Value& value) {
   WireComment comment;
   comment.id = GetId(value, "id");
@@ -223,7 +233,9 @@ util::Result<ServiceDesk> ParseServiceDesk(std::string_view body) {
 
 util::Result<std::string> ParseRequestTypeName(std::string_view body) {
   return ReadObject(body, "a request type", [](const rapidjson::Value& doc) -> util::Result<std::string> {
-    return json::GetString(doc, "name");
+    std::string name = json::GetString(doc, "name");
+    if (name.empty()) return Lacks("the request type has no name");
+    return name;
   });
 }
 
@@ -232,10 +244,12 @@ util::Result<CustomerPage> ParseCustomerPage(std::string_view body) {
     CustomerPage page;
     page.is_last_page = json::GetBool(doc, "isLastPage", true);
     page.start = json::GetInt(doc, "start", 0);
-    if (const auto* values = json::GetArray(doc, "values")) {
-      for (const auto& value : values->GetArray()) {
-        page.customers.push_back({json::GetString(value, "accountId"), json::GetString(value, "emailAddress")});
-      }
+    const auto* values = json::GetArray(doc, "values");
+    if (values == nullptr) return Lacks("the page of customers has no values array");
+    for (const auto& value : values->GetArray()) {
+      if (!value.IsObject()) return Lacks("the page of customers has a customer that is not an object");
+      page.customers.push_back({json::GetString(value, "accountId"), json::GetString(value, "emailAddress")});
+      if (page.customers.back().account_id.empty()) return Lacks("the page of customers has one without an accountId");
     }
     page.size = json::GetInt(doc, "size", static_cast<long long>(page.customers.size()));
     return page;
@@ -268,13 +282,13 @@ util::Result<Ticket> ParseRequest(std::string_view body) {
 bool RequestMentions(std::string_view body, const std::string& marker) {
   if (marker.empty()) return false;
   rapidjson::Document doc;
-  doc.Parse(body.data(), body.size());
-  if (doc.HasParseError() || !doc.IsObject()) return false;
+  if (!json::Parse(body, doc).empty() || !doc.IsObject()) return false;
   if (MentionsMarker(json::GetString(doc, "summary"), marker)) return true;
   if (const auto* values = json::GetArray(doc, "requestFieldValues")) {
     for (const auto& value : values->GetArray()) {
-      auto it = value.IsObject() ? value.FindMember("value") : value.MemberEnd();
-      if (value.IsObject() && it != value.MemberEnd() && ValueMentions(it->value, marker)) return true;
+      if (!value.IsObject()) continue;
+      auto it = value.FindMember("value");
+      if (it != value.MemberEnd() && ValueMentions(it->value, marker)) return true;
     }
   }
   return false;
@@ -289,6 +303,8 @@ util::Result<SearchPage> ParseSearchPage(std::string_view body) {
       SearchPage::Issue issue;
       issue.id = GetId(value, "id");
       issue.key = json::GetString(value, "key");
+      // Skipping it could read as "not found" and raise a ticket twice.
+      if (issue.key.empty()) return Lacks("the search result has an issue without a key");
       if (const auto* fields = json::GetObject(value, "fields")) {
         issue.updated_ms = ParseJiraTime(json::GetString(*fields, "updated"));
         if (const auto* status = json::GetObject(*fields, "status")) {
@@ -313,7 +329,13 @@ util::Result<WireCommentPage> ParseCommentPage(std::string_view body) {
     if (comments == nullptr) return Lacks("the page has no comments array");
     WireCommentPage page;
     page.start_at = json::GetInt(doc, "startAt", 0);
-    for (const auto& value : comments->GetArray()) page.comments.push_back(CommentFromValue(value));
+    for (const auto& value : comments->GetArray()) {
+      // Skipping one could move the sync's cursor past it for good.
+      if (!value.IsObject()) return Lacks("the page has a comment that is not an object");
+      page.comments.push_back(CommentFromValue(value));
+      if (!IsCommentId(page.comments.back().id)) return Lacks("the page has a comment without a numeric id");
+      if (!value.HasMember("body") || !value["body"].IsString()) return Lacks("the page has a comment without a body");
+    }
     page.total = json::GetInt(doc, "total", page.start_at + static_cast<long long>(page.comments.size()));
     return page;
   });
@@ -322,7 +344,7 @@ util::Result<WireCommentPage> ParseCommentPage(std::string_view body) {
 util::Result<WireComment> ParseComment(std::string_view body) {
   return ReadObject(body, "a comment", [](const rapidjson::Value& doc) -> util::Result<WireComment> {
     WireComment comment = CommentFromValue(doc);
-    if (comment.id.empty()) return Lacks("the comment has no id");
+    if (!IsCommentId(comment.id)) return Lacks("the comment has no numeric id");
     return comment;
   });
 }

@@ -70,7 +70,11 @@ util::Result<util::http::HttpResponse> JiraTransport::Attempt(const JiraCall& ca
   if (status >= 500) {
     // Some 503s say when to come back; that pause then applies to all calls.
     util::Millis wait = util::http::ParseRetryAfter(response->Header("retry-after"), util::Millis(0));
-    return util::MakeError(util::ErrorCode::kServerError, fmt::format("{}: HTTP {}", call.operation, status),
+    // A gateway's page says which hop failed ("502 Bad Gateway").
+    std::string detail = ErrorMessageFromBody(response->body);
+    return util::MakeError(util::ErrorCode::kServerError,
+                           detail.empty() ? fmt::format("{}: HTTP {}", call.operation, status)
+                                          : fmt::format("{}: HTTP {} ({})", call.operation, status, detail),
                            wait.count());
   }
   std::string detail = ErrorMessageFromBody(response->body);

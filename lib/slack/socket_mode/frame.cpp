@@ -78,10 +78,10 @@ std::string ScanEnvelopeId(std::string_view text) {
 Frame ParseFrame(std::string_view text) {
   Frame frame;
   rapidjson::Document doc;
-  doc.Parse(text.data(), text.size());
-  if (doc.HasParseError() || !doc.IsObject()) {
+  std::string invalid = json::Parse(text, doc);
+  if (!invalid.empty() || !doc.IsObject()) {
     frame.kind = FrameKind::kMalformed;
-    frame.error = doc.HasParseError() ? "not valid JSON" : "not a JSON object";
+    frame.error = invalid.empty() ? "not a JSON object" : invalid;
     frame.envelope_id = ScanEnvelopeId(text);
     if (!frame.envelope_id.empty()) frame.dedupe_keys.push_back("env:" + frame.envelope_id);
     frame.summary = "malformed frame";

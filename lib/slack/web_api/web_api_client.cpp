@@ -59,8 +59,7 @@ util::Result<rapidjson::Document> WebApiClient::Call(const std::string& method, 
   std::string channel;
   {
     rapidjson::Document body;
-    body.Parse(json_body.c_str());
-    if (body.HasParseError() || !body.IsObject()) {
+    if (!json::Parse(json_body, body).empty() || !body.IsObject()) {
       return util::MakeError(util::ErrorCode::kInvalidInput, method + ": request body is not a JSON object");
     }
     channel = json::GetString(body, "channel");
@@ -129,12 +128,22 @@ util::Result<rapidjson::Document> WebApiClient::Attempt(const std::string& metho
                            wait.count());
   }
   rapidjson::Document doc;
-  doc.Parse(response->body.c_str());
-  if (doc.HasParseError() || !doc.IsObject()) {
+  std::string invalid = json::Parse(response->body, doc);
+  if (invalid.empty() && !doc.IsObject()) invalid = "not a JSON object";
+  if (!invalid.empty()) {
+    // A proxy's page or a cut body: worth another try later.
     return util::MakeError(util::ErrorCode::kServerError,
-                           fmt::format("{}: HTTP {} with a body that is not JSON{}", method, response->status, where));
+                           fmt::format("{}: HTTP {} with an unreadable body: {}{}", method, response->status,
+                                       invalid, where));
   }
-  if (!json::GetBool(doc, "ok", false)) {
+  auto ok = doc.FindMember("ok");
+  if (ok == doc.MemberEnd() || !ok->value.IsBool()) {
+    // Not Slack's answer (a proxy's JSON, a wrong shape): not a refusal either.
+    return util::MakeError(util::ErrorCode::kServerError,
+                           fmt::format("{}: HTTP {} with a body that is not a Slack answer (no \"ok\"){}", method,
+                                       response->status, where));
+  }
+  if (!ok->value.GetBool()) {
     std::string error = json::GetString(doc, "error");
     if (error.empty()) error = fmt::format("HTTP {} without an error code", response->status);
     util::ErrorCode code = ClassifySlackError(error);
