@@ -226,13 +226,13 @@ class Daemon {
   // slow Web API calls; the result comes back on the loop.
   void OpenConnection(std::function<void(util::Result<std::string>)> done) {
     url_worker_.Submit([this, done = std::move(done)] {
-      util::Result<std::string> url = [this]() -> util::Result<std::string> {
+      util::Result<std::string> url = util::Catching("apps.connections.open", [this]() -> util::Result<std::string> {
         auto response = app_api_.Call("apps.connections.open", "{}");
         if (!response) return tl::make_unexpected(response.error());
         std::string found = json::GetString(*response, "url");
         if (found.empty()) return util::MakeError(util::ErrorCode::kServerError, "apps.connections.open: no url in the reply");
         return found;
-      }();
+      });
       asio::post(io_, [done, url = std::move(url)]() mutable { done(std::move(url)); });
     });
   }
@@ -245,8 +245,11 @@ class Daemon {
         [this]() -> util::Result<BotIdentity> {
           auto response = bot_api_.Call("auth.test", "{}");
           if (!response) return tl::make_unexpected(response.error());
-          return BotIdentity{json::GetString(*response, "user_id"), json::GetString(*response, "user"),
-                             json::GetString(*response, "team")};
+          BotIdentity bot{json::GetString(*response, "user_id"), json::GetString(*response, "user"),
+                          json::GetString(*response, "team")};
+          // Without its id the bot would take its own posts for people's.
+          if (bot.user_id.empty()) return util::MakeError(util::ErrorCode::kServerError, "auth.test: no user_id in the reply");
+          return bot;
         },
         [this](const util::Result<BotIdentity>& bot, util::Millis delay) {
           if (bot) {

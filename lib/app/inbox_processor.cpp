@@ -80,9 +80,17 @@ util::Status InboxProcessor::Handle(const std::vector<store::InboxItem>& items) 
 }
 
 util::Status InboxProcessor::HandleItem(const store::InboxItem& item, long long now) {
-  if (auto event = slack::ToEvent(item.kind, item.payload_json, item.envelope_id)) {
-    return dispatcher_.Dispatch(*event, now);
+  std::optional<bridge::Event> event;
+  try {
+    event = slack::ToEvent(item.kind, item.payload_json, item.envelope_id);
+  } catch (...) {
+    // Bad input is skipped (contract, behaviour 8): kept, it would be read
+    // again at every start.
+    util::log::Error("envelope={} kind={} could not be read ({}); skipped", item.envelope_id, item.kind,
+                     util::CurrentExceptionText());
+    return util::Ok();
   }
+  if (event) return dispatcher_.Dispatch(*event, now);
   if (item.kind != "events_api" && item.kind != "interactive") {
     util::log::Info("envelope={} kind={} is not something slackdesk acts on; skipped", item.envelope_id, item.kind);
   } else {

@@ -20,6 +20,23 @@ constexpr const char* kLagHelp = "Seconds from a helpdesk comment's creation to 
 constexpr const char* kPendingHelp = "Open side effects (outbox intents pending or attempted).";
 // The lag includes the poll interval (30 s by default) and the helpdesk's clock.
 const std::vector<double> kLagBuckets{1, 2.5, 5, 10, 20, 30, 45, 60, 120, 300, 600};
+// An intent that throws on its 8th try (about four minutes of backoff) is
+// parked as failed, so its lane moves on.
+constexpr int kMaxAttemptsWhenThrowing = 8;
+
+// What an intent's work that threw comes to. An exception (errors are
+// values, so one is a bug or something a library threw at a hostile
+// answer) must end neither the process nor the lane: it is logged with the
+// intent and the intent retried after a backoff, reconciled first since the
+// effect may have happened, until it is parked.
+// REQUIRES: called inside a catch block.
+Outcome Thrown(const store::OutboxItem& item) {
+  util::Error error{util::ErrorCode::kServerError, "threw " + util::CurrentExceptionText()};
+  bool park = item.attempts + 1 >= kMaxAttemptsWhenThrowing;
+  util::log::Error("intent {} (id {}, kind {}, lane {}) {}; {}", item.intent.key, item.id, item.intent.kind,
+                   item.intent.lane, error.message, park ? "parked as failed" : "retrying with backoff");
+  return park ? Outcome::Failed(std::move(error)) : Outcome::Retry(std::move(error), true);
+}
 
 }  // namespace
 
@@ -149,7 +166,11 @@ void OutboxRunner::Submit(Finished run, std::function<Outcome(const Finished&)> 
                                ? *workers_.lookups
                                : workers_.slack;
   pool.Submit([this, run = std::move(run), work = std::move(work), alive = alive_]() mutable {
-    run.outcome = work(run);
+    try {
+      run.outcome = work(run);
+    } catch (...) {
+      run.outcome = Thrown(run.item);
+    }
     boost::asio::post(io_, [this, run = std::move(run), alive]() mutable {
       if (!*alive || stopping_) return;
       Finish(std::move(run));

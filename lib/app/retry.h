@@ -26,7 +26,7 @@ void RetryUntilSettled(boost::asio::io_context& io, util::WorkerPool& worker, st
                        std::function<bool(const util::Result<T>&, util::Millis next_delay)> settle, const bool& stopping,
                        int attempt = 1) {
   worker.Submit([&io, &worker, call, settle, &stopping, attempt] {
-    util::Result<T> result = call();
+    util::Result<T> result = util::Catching("start-up call", call);
     boost::asio::post(io, [&io, &worker, call, settle, &stopping, attempt, result = std::move(result)] {
       if (stopping) return;
       util::Millis delay =

@@ -157,7 +157,14 @@ void SyncPoller::Cycle() {
   running_ = true;
   // links_ and keys_ stay untouched until this cycle's Apply.
   workers_.Submit([this, watermark, alive = alive_] {
-    CycleResult result = PollHelpdesk(helpdesk_, links_, keys_, watermark, options_.overlap_ms);
+    CycleResult result;
+    try {
+      result = PollHelpdesk(helpdesk_, links_, keys_, watermark, options_.overlap_ms);
+    } catch (...) {
+      // Nothing of this cycle is kept: the next one reads the same again.
+      result = CycleResult{};
+      result.error = "the poll threw " + util::CurrentExceptionText();
+    }
     boost::asio::post(io_, [this, result = std::move(result), alive] {
       if (!*alive || stopping_) return;
       running_ = false;

@@ -1,6 +1,18 @@
 #include "util/error.h"
 
+#include <exception>
+
 namespace util {
+
+std::string CurrentExceptionText() {
+  try {
+    throw;
+  } catch (const std::exception& e) {
+    return e.what();
+  } catch (...) {
+    return "an exception of unknown type";
+  }
+}
 
 const char* ErrorCodeName(ErrorCode code) {
   switch (code) {

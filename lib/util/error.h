@@ -50,4 +50,22 @@ inline tl::unexpected<Error> MakeError(ErrorCode code, std::string message,
 
 inline Status Ok() { return {}; }
 
+// What the exception being handled says: its what() for a std::exception,
+// else "an exception of unknown type". Worker tasks catch everything at
+// their top (a library may throw, e.g. std::bad_alloc or boost's system
+// errors) and log this with what they were doing.
+// REQUIRES: called inside a catch block.
+std::string CurrentExceptionText();
+
+// Runs `call`; an exception from it becomes a kServerError naming `what`,
+// so it is logged and retried like any other transient failure.
+template <class Call>
+auto Catching(const std::string& what, Call call) -> decltype(call()) {
+  try {
+    return call();
+  } catch (...) {
+    return MakeError(ErrorCode::kServerError, what + ": threw " + CurrentExceptionText());
+  }
+}
+
 }  // namespace util

@@ -1,5 +1,8 @@
 #include "util/worker_pool.h"
 
+#include "util/error.h"
+#include "util/log.h"
+
 namespace util {
 
 WorkerPool::WorkerPool(int threads) {
@@ -39,7 +42,13 @@ void WorkerPool::Loop() {
       task = std::move(queue_.front());
       queue_.pop_front();
     }
-    task();
+    // The last net: callers catch what their own tasks throw and keep their
+    // state right; whatever still gets here must not end the process.
+    try {
+      task();
+    } catch (...) {
+      log::Error("a worker task threw {}; the worker goes on", CurrentExceptionText());
+    }
   }
 }
 

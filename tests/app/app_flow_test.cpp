@@ -13,6 +13,7 @@
 #include "app_harness.h"
 #include "slack_payloads.h"
 #include "store/outbox.h"
+#include "test_support.h"
 #include "util/clock.h"
 
 using apptest::AppHarness;
@@ -363,4 +364,39 @@ TEST_CASE("a mention of many people costs at most 20 look-ups, the rest are show
   std::string form = app.slack.Calls("views.open")[0].body;
   CHECK(form.find("Person 10") != std::string::npos);
   CHECK(form.find("U0P34") != std::string::npos);  // beyond the bound: its id
+}
+
+TEST_CASE("a create whose worker throws is logged with its intent, retried, and raises one ticket", "[app][hostile]") {
+  AppHarness app;
+  testing::LogCapture log;
+  app.helpdesk.ThrowNext("CreateTicket");
+  app.Receive("events_api", Mention("<@UBOT> the printer is on fire"));
+  REQUIRE(app.RunUntil([&] { return PostsWithKeyPrefix(app.slack, "prompt:") == 1; }));
+  app.Receive("interactive", Submit("V1", "Printer on fire"));
+  // The retry waits out the backoff (about a second) and reconciles first:
+  // the effect might have happened before the throw.
+  REQUIRE(
+      app.RunUntil([&] { return PostsWithKeyPrefix(app.slack, "confirm:") == 1; }, std::chrono::milliseconds(15000)));
+  CHECK(app.helpdesk.Tickets().size() == 1);
+  CHECK(app.helpdesk.CountCalls("FindCreatedTicket") >= 1);
+  CHECK(log.Has(util::log::Level::kError, "intent create:V1 (id "));
+  CHECK(log.Has(util::log::Level::kError,
+                "kind create_ticket, lane create:C0SUPPORT:1700000000.000100) threw scripted throw from CreateTicket; "
+                "retrying with backoff"));
+}
+
+TEST_CASE("a poll that throws is logged and the next cycle relays the comment", "[app][hostile]") {
+  AppHarness app;
+  testing::LogCapture log;
+  RaiseTicket(app);
+  std::string key = app.helpdesk.Tickets()[0].ticket.key;
+  app.helpdesk.ThrowNext("ChangedSince", 2);
+  app.helpdesk.AddAgentComment(key, "Grace Hopper", bridge::RichText{{bridge::Paragraph({bridge::Text("on my way")})}},
+                               true);
+  app.StartSync();
+  REQUIRE(app.RunUntil([&] { return PostsWithKeyPrefix(app.slack, "relay:") == 1; }));
+  CHECK(app.helpdesk.CountCalls("ChangedSince") >= 3);
+  CHECK(log.Has(util::log::Level::kWarn,
+                "sync: helpdesk poll incomplete: the poll threw scripted throw from ChangedSince; trying again next "
+                "cycle"));
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <stdexcept>
 #include <thread>
 
 #include <fmt/format.h>
@@ -33,6 +34,11 @@ std::string FakeHelpdesk::Name() const { return "fake"; }
 void FakeHelpdesk::FailNext(const std::string& method, util::Error error, int times, bool after_effect) {
   std::lock_guard<std::mutex> lock(mutex_);
   failures_[method] = Failure{std::move(error), times, after_effect};
+}
+
+void FakeHelpdesk::ThrowNext(const std::string& method, int times) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  throws_[method] = times;
 }
 
 void FakeHelpdesk::SetClock(std::function<long long()> now_ms) {
@@ -71,9 +77,13 @@ std::optional<util::Error> FakeHelpdesk::Record(HelpdeskCall call, bool* after_e
     if (after_effect != nullptr) *after_effect = failure->second.after_effect;
     if (--failure->second.times == 0) failures_.erase(failure);
   }
-  call.failed = error.has_value();
+  auto throwing = throws_.find(call.method);
+  bool throws = throwing != throws_.end() && throwing->second-- > 0;
+  call.failed = error.has_value() || throws;
+  std::string method = call.method;
   calls_.push_back(std::move(call));
   changed_.notify_all();
+  if (throws) throw std::runtime_error("scripted throw from " + method);
   return error;
 }
 

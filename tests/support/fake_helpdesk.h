@@ -90,6 +90,9 @@ class FakeHelpdesk : public helpdesk::Helpdesk {
   // `error`. With `after_effect`, CreateTicket and AddPublicComment do
   // their work first (the ticket or comment exists) and still answer it.
   void FailNext(const std::string& method, util::Error error, int times = 1, bool after_effect = false);
+  // The next `times` calls of `method` throw std::runtime_error (as a
+  // library might at a hostile answer), before any effect; recorded as failed.
+  void ThrowNext(const std::string& method, int times = 1);
   // Epoch milliseconds for created/updated stamps; default: the wall clock.
   void SetClock(std::function<long long()> now_ms);
   // A ticket becomes visible to FindCreatedTicket `lag_ms` after its
@@ -152,6 +155,7 @@ class FakeHelpdesk : public helpdesk::Helpdesk {
   long long next_comment_id_ = 1;
   std::map<std::string, Failure> failures_;  // by method
   std::map<std::string, std::chrono::milliseconds> delays_;  // by method
+  std::map<std::string, int> throws_;                         // by method: how many more calls throw
   std::vector<HelpdeskCall> calls_;
 };
 

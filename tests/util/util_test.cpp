@@ -1,10 +1,16 @@
 // util: backoff bounds, log redaction.
+#include <future>
+#include <stdexcept>
+
 #include <catch2/catch.hpp>
 
 #include "slack/web_api/rate_gate.h"
 #include "test_support.h"
 #include "util/backoff.h"
+#include "util/error.h"
+#include "util/json_util.h"
 #include "util/log.h"
+#include "util/worker_pool.h"
 
 using std::chrono::milliseconds;
 
@@ -76,4 +82,45 @@ TEST_CASE("the rate gate spaces a burst in order and honours blocks", "[rate]") 
   CHECK(gate.ReadyAt("method:auth.test", t0) == t0);
   gate.Forget(t0 + milliseconds(5000));
   CHECK(gate.ReadyAt("post:C1", t0 + milliseconds(5000)) == t0 + milliseconds(5000));
+}
+
+TEST_CASE("json::Parse refuses nesting past the bound before building anything", "[json]") {
+  rapidjson::Document doc;
+  CHECK(json::Parse(std::string(64, '[') + std::string(64, ']'), doc).empty());
+  CHECK(json::Parse(std::string(65, '[') + std::string(65, ']'), doc) == "nested deeper than 64 levels");
+  CHECK(json::Parse(std::string(1000000, '['), doc) == "nested deeper than 64 levels");
+  CHECK(json::Parse(std::string(1000000, '{'), doc) == "nested deeper than 64 levels");
+  // Brackets inside strings, escaped quotes included, do not count.
+  CHECK(json::Parse(R"({"a":"[[[[\"[[[[","b":[1]})", doc, 2).empty());
+  CHECK(json::NestingDepth(R"({"a":"\\","b":[[1]]})", 10) == 3);
+}
+
+TEST_CASE("json::Parse says where a body stops being JSON", "[json]") {
+  rapidjson::Document doc;
+  CHECK(json::Parse(R"({"a":1})", doc).empty());
+  CHECK(json::Parse("", doc) == "not valid JSON (The document is empty.) at offset 0");
+  CHECK(json::Parse(R"({"a":)", doc).rfind("not valid JSON (", 0) == 0);
+  CHECK(json::Parse("<html>", doc) == "not valid JSON (Invalid value.) at offset 0");
+}
+
+TEST_CASE("util::Catching turns what a call throws into a transient error", "[error]") {
+  auto thrown = util::Catching("poll", []() -> util::Result<int> { throw std::runtime_error("bad answer"); });
+  REQUIRE_FALSE(thrown);
+  CHECK(thrown.error().code == util::ErrorCode::kServerError);
+  CHECK(thrown.error().message == "poll: threw bad answer");
+  auto odd = util::Catching("poll", []() -> util::Result<int> { throw 42; });
+  CHECK(odd.error().message == "poll: threw an exception of unknown type");
+  CHECK(*util::Catching("poll", []() -> util::Result<int> { return 7; }) == 7);
+}
+
+TEST_CASE("a worker task that throws is logged and the worker goes on", "[worker]") {
+  testing::LogCapture log;
+  std::promise<void> second;
+  {
+    util::WorkerPool pool(1);
+    pool.Submit([] { throw std::runtime_error("hostile"); });
+    pool.Submit([&second] { second.set_value(); });
+    CHECK(second.get_future().wait_for(std::chrono::seconds(10)) == std::future_status::ready);
+  }
+  CHECK(log.Has(util::log::Level::kError, "a worker task threw hostile; the worker goes on"));
 }
