@@ -8,7 +8,7 @@ CMAKE_FLAGS ?=
 
 DEB_PACKAGES = cmake g++ make pkg-config libwebsocketpp-dev libboost-dev libboost-system-dev \
   libssl-dev rapidjson-dev libcurl4-openssl-dev libsqlite3-dev libfmt-dev catch2 \
-  libexpected-dev libsystemd-dev systemd
+  libexpected-dev libsystemd-dev systemd zlib1g-dev
 
 # `make package` also needs dpkg-shlibdeps and file (CPack's Depends
 # generation); `make test-package` also needs lintian.

@@ -59,7 +59,14 @@ void FakeJira::FailNext(const std::string& method, const std::string& path_prefi
                         int times) {
   if (times <= 0) return;
   std::lock_guard<std::mutex> lock(impl_->signal.mutex());
-  impl_->faults.push_back(Impl::Fault{method, path_prefix, status, retry_after_s, times});
+  impl_->faults.push_back(Impl::Fault{method, path_prefix, status, retry_after_s, times, std::nullopt});
+}
+
+void FakeJira::AnswerNext(const std::string& method, const std::string& path_prefix, const RawAnswer& answer,
+                          int times) {
+  if (times <= 0) return;
+  std::lock_guard<std::mutex> lock(impl_->signal.mutex());
+  impl_->faults.push_back(Impl::Fault{method, path_prefix, answer.status, -1, times, answer});
 }
 
 std::string FakeJira::AddCustomer(const std::string& email, const std::string& display_name) {

@@ -20,6 +20,8 @@
 #include <string>
 #include <vector>
 
+#include "raw_answer.h"
+
 namespace fake {
 
 using Millis = std::chrono::milliseconds;
@@ -117,6 +119,10 @@ class FakeJira {
   // auth check, as a gateway's do.
   void FailNext(const std::string& method, const std::string& path_prefix, int status, int retry_after_s = -1,
                 int times = 1);
+  // The next `times` such requests get `answer` verbatim (before the auth
+  // check, as a proxy's answer would come).
+  void AnswerNext(const std::string& method, const std::string& path_prefix, const RawAnswer& answer,
+                  int times = 1);
 
   // --- Content (as agents and customers would change it in Jira) ------------
   // Registers a customer of the service desk; returns its accountId ("qm:…").

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -78,6 +79,7 @@ struct FakeJira::Impl {
     int status = 500;
     int retry_after_s = -1;
     int remaining = 1;
+    std::optional<RawAnswer> answer;  // given verbatim instead of `status`'s reply
   };
 
   struct PageToken {

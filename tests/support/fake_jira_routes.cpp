@@ -36,6 +36,7 @@ Reply FakeJira::Impl::Dispatch(const Call& call) {
     if ((it->method.empty() || it->method == call.method) && util::StartsWith(call.resource, it->path_prefix)) {
       Fault fault = *it;
       if (--it->remaining <= 0) faults.erase(it);
+      if (fault.answer) return ToHttpResponse(*fault.answer);
       return FaultReply(fault.status, fault.retry_after_s);
     }
   }

@@ -37,6 +37,7 @@ HttpResponse FakeSlack::Impl::Handle(const HttpRequest& request) {
   std::string method = util::StartsWith(path, "/api/") ? path.substr(5) : "";
   ApiCall call{method, request.Header("Authorization"), request.Header("Content-Type"), request.body,
                std::chrono::steady_clock::now()};
+  if (auto raw = TakeRawAnswer(call)) return ToHttpResponse(*raw);
   Reply reply = Dispatch(call, request.resource);
   HttpResponse response;
   response.status = reply.status;
@@ -44,6 +45,17 @@ HttpResponse FakeSlack::Impl::Handle(const HttpRequest& request) {
   if (reply.retry_after_s >= 0) response.headers.emplace_back("Retry-After", std::to_string(reply.retry_after_s));
   response.body = reply.body;
   return response;
+}
+
+std::optional<RawAnswer> FakeSlack::Impl::TakeRawAnswer(const ApiCall& call) {
+  std::lock_guard<std::mutex> lock(signal.mutex());
+  auto queue = raw_answers.find(call.method);
+  if (queue == raw_answers.end() || queue->second.empty()) return std::nullopt;
+  RawAnswer answer = queue->second.front();
+  queue->second.erase(queue->second.begin());
+  calls.push_back(call);
+  Bump();
+  return answer;
 }
 
 Reply FakeSlack::Impl::Dispatch(const ApiCall& call, const std::string& resource) {
@@ -116,6 +128,11 @@ Reply FakeSlack::Impl::AppsConnectionsOpen(const std::string& token) {
 void FakeSlack::FailNext(const std::string& method, const Failure& failure, int times) {
   std::lock_guard<std::mutex> lock(impl_->signal.mutex());
   for (int i = 0; i < times; ++i) impl_->failures[method].push_back(failure);
+}
+
+void FakeSlack::AnswerNext(const std::string& method, const RawAnswer& answer, int times) {
+  std::lock_guard<std::mutex> lock(impl_->signal.mutex());
+  for (int i = 0; i < times; ++i) impl_->raw_answers[method].push_back(answer);
 }
 
 std::vector<ApiCall> FakeSlack::Calls(const std::string& method) const {

@@ -16,6 +16,8 @@
 #include <string>
 #include <vector>
 
+#include "raw_answer.h"
+
 namespace fake {
 
 using Millis = std::chrono::milliseconds;
@@ -130,6 +132,8 @@ class FakeSlack {
   // --- Web API -----------------------------------------------------------
   // The next `times` calls of `method` fail as described.
   void FailNext(const std::string& method, const Failure& failure, int times = 1);
+  // The next `times` calls of `method` get `answer` verbatim.
+  void AnswerNext(const std::string& method, const RawAnswer& answer, int times = 1);
   std::vector<ApiCall> Calls(const std::string& method = {}) const;
   // Bot messages (chat.postMessage, chat.postEphemeral) as they are now.
   std::vector<PostedMessage> Messages() const;

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,7 @@ struct FakeSlack::Impl {
   std::vector<Ack> acks;
   std::vector<ApiCall> calls;
   std::map<std::string, std::vector<Failure>> failures;  // method → queue
+  std::map<std::string, std::vector<RawAnswer>> raw_answers;  // method → queue
   detail::WebApi api;                                    // the bot-token methods and their state
   int next_envelope = 1;
   // Last, so that it stops before the state it serves goes away.
@@ -76,6 +78,8 @@ struct FakeSlack::Impl {
 
   // --- Web API (fake_slack.cpp) -------------------------------------------
   HttpResponse Handle(const HttpRequest& request);
+  // Records the call and takes the next raw answer queued for it, if any.
+  std::optional<RawAnswer> TakeRawAnswer(const ApiCall& call);
   Reply Dispatch(const ApiCall& call, const std::string& resource);
   bool ParseArgs(const ApiCall& call, const std::string& resource, rapidjson::Document* args);
   Reply AppsConnectionsOpen(const std::string& token);

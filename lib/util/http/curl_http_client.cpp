@@ -9,14 +9,38 @@
 namespace util::http {
 namespace {
 
+// Where one transfer's answer goes, with the limits that keep a hostile
+// server from filling the memory.
+struct Sink {
+  HttpResponse* response;
+  size_t max_body;
+  size_t header_bytes = 0;
+  bool too_large = false;
+};
+
+// libcurl calls this with decoded bytes (after gzip or deflate), so the cap
+// holds for a compressed bomb too. Returning less than given aborts the
+// transfer (CURLE_WRITE_ERROR).
 size_t AppendBody(char* data, size_t size, size_t count, void* user) {
-  static_cast<std::string*>(user)->append(data, size * count);
-  return size * count;
+  auto* sink = static_cast<Sink*>(user);
+  size_t bytes = size * count;
+  if (bytes > sink->max_body - sink->response->body.size()) {
+    sink->too_large = true;
+    return 0;
+  }
+  sink->response->body.append(data, bytes);
+  return bytes;
 }
 
 size_t CollectHeader(char* data, size_t size, size_t count, void* user) {
-  auto* headers = static_cast<std::map<std::string, std::string>*>(user);
-  std::string line(data, size * count);
+  auto* sink = static_cast<Sink*>(user);
+  size_t bytes = size * count;
+  sink->header_bytes += bytes;
+  if (sink->header_bytes > kMaxResponseHeaderBytes) {
+    sink->too_large = true;
+    return 0;
+  }
+  std::string line(data, bytes);
   size_t colon = line.find(':');
   if (colon != std::string::npos) {
     std::string name = line.substr(0, colon);
@@ -24,9 +48,9 @@ size_t CollectHeader(char* data, size_t size, size_t count, void* user) {
     std::string value = line.substr(colon + 1);
     size_t begin = value.find_first_not_of(" \t");
     size_t end = value.find_last_not_of(" \t\r\n");
-    (*headers)[name] = begin == std::string::npos ? "" : value.substr(begin, end - begin + 1);
+    sink->response->headers[name] = begin == std::string::npos ? "" : value.substr(begin, end - begin + 1);
   }
-  return size * count;
+  return bytes;
 }
 
 // One easy handle per thread, kept for the thread's life: libcurl keeps
@@ -110,10 +134,14 @@ Result<HttpResponse> CurlHttpClient::Send(const HttpRequest& request) {
   curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
   curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
+  Sink sink{&response, request.max_response_bytes};
   curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, AppendBody);
-  curl_easy_setopt(h, CURLOPT_WRITEDATA, &response.body);
+  curl_easy_setopt(h, CURLOPT_WRITEDATA, &sink);
   curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, CollectHeader);
-  curl_easy_setopt(h, CURLOPT_HEADERDATA, &response.headers);
+  curl_easy_setopt(h, CURLOPT_HEADERDATA, &sink);
+  // Refused before reading when Content-Length already says too much; the
+  // write callback holds the limit for the rest (chunked, compressed).
+  curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(request.max_response_bytes));
   if (cancel_ != nullptr) {
     if (cancel_->Cancelled()) {
       Error error{ErrorCode::kNetwork, fmt::format("{} {}: cancelled (shutting down)", request.method, UrlForLog(request.url))};
@@ -132,6 +160,15 @@ Result<HttpResponse> CurlHttpClient::Send(const HttpRequest& request) {
     curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, request.method.c_str());
   }
   CURLcode code = curl_easy_perform(h);
+  if (sink.too_large || code == CURLE_FILESIZE_EXCEEDED) {
+    // Not a transport fault but a hostile or broken server (or proxy):
+    // transient like a 5xx, and the request did reach it.
+    return MakeError(ErrorCode::kServerError,
+                     fmt::format("{} {}: the answer is too large (over {} bytes of body or {} of headers); "
+                                 "not read",
+                                 request.method, UrlForLog(request.url), request.max_response_bytes,
+                                 kMaxResponseHeaderBytes));
+  }
   if (code == CURLE_ABORTED_BY_CALLBACK) {
     return MakeError(ErrorCode::kNetwork,
                      fmt::format("{} {}: cancelled (shutting down)", request.method, UrlForLog(request.url)));

@@ -3,6 +3,7 @@
 // real libcurl client against loopback fakes, or by anything else.
 #pragma once
 
+#include <cstddef>
 #include <map>
 #include <string>
 #include <vector>
@@ -12,12 +13,20 @@
 
 namespace util::http {
 
+// The most a response body may hold once decoded (gzip, deflate): the
+// largest answers read (a page of 200 Slack messages, 100 Jira comments of
+// 32,000 characters) stay well below it, and a decompression bomb stops at it.
+inline constexpr size_t kDefaultMaxResponseBytes = 16 * 1024 * 1024;
+// The most the response's header lines may hold together.
+inline constexpr size_t kMaxResponseHeaderBytes = 256 * 1024;
+
 struct HttpRequest {
   std::string method = "GET";  // GET, POST, PUT, DELETE
   std::string url;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   Millis timeout{30000};  // whole request
+  size_t max_response_bytes = kDefaultMaxResponseBytes;  // decoded body
 };
 
 struct HttpResponse {
@@ -34,8 +43,11 @@ class HttpClient {
   virtual ~HttpClient() = default;
   // Performs the request. Any HTTP status is a success at this level; a
   // failure is a transport problem: kNetwork (connect, TLS, reset; the
-  // message says whether the request may have reached the peer) or
-  // kTimeout. Thread-safe: may be called from several threads at once.
+  // message says whether the request may have reached the peer), kTimeout,
+  // or kServerError for an answer too large (body past
+  // max_response_bytes, or headers past kMaxResponseHeaderBytes), which is
+  // abandoned as it arrives. Thread-safe: may be called from several
+  // threads at once.
   virtual Result<HttpResponse> Send(const HttpRequest& request) = 0;
 };
 
