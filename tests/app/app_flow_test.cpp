@@ -11,8 +11,10 @@
 
 #include "app/effect_codec.h"
 #include "app_harness.h"
+#include "bridge/form.h"
 #include "slack_payloads.h"
 #include "store/outbox.h"
+#include "store/ticket_store.h"
 #include "test_support.h"
 #include "util/clock.h"
 
@@ -399,4 +401,93 @@ TEST_CASE("a poll that throws is logged and the next cycle relays the comment", 
   CHECK(log.Has(util::log::Level::kWarn,
                 "sync: helpdesk poll incomplete: the poll threw scripted throw from ChangedSince; trying again next "
                 "cycle"));
+}
+
+TEST_CASE("replies written while the helpdesk is down reach the ticket, in order, once it exists", "[app]") {
+  AppHarness app;
+  util::Error down{util::ErrorCode::kNetwork, "connection refused"};
+  down.not_sent = true;
+  app.helpdesk.FailNext("CreateTicket", down, 1000);
+  app.Receive("events_api", Mention("<@UBOT> the printer is on fire"));
+  REQUIRE(app.RunUntil([&] { return PostsWithKeyPrefix(app.slack, "prompt:") == 1; }));
+  app.Receive("interactive", Submit("V1", "Printer on fire"));
+  REQUIRE(app.RunUntil([&] { return PostsWithKeyPrefix(app.slack, "queued:") == 1; }));
+
+  const std::vector<std::string> said = {"first", "second", "third"};
+  for (size_t i = 0; i < said.size(); ++i) {
+    app.Receive("events_api", Reply(said[i], "170000030" + std::to_string(i) + ".000100"));
+  }
+  store::TicketStore tickets(app.Store());
+  REQUIRE(app.RunUntil([&] { return tickets.HeldReplies(kChannel, kThread)->size() == said.size(); }));
+  CHECK(app.helpdesk.CountCalls("AddPublicComment") == 0);
+
+  app.helpdesk.FailNext("CreateTicket", down, 0);  // the helpdesk is back
+  REQUIRE(app.RunUntil([&] { return app.helpdesk.CountCalls("AddPublicComment") == 3; },
+                       std::chrono::milliseconds(20000)));
+  REQUIRE(app.RunUntil([&] { return app.OpenIntents() == 0; }));
+  // The ticket first, then the replies as its comments, in the order written.
+  std::vector<std::string> order;
+  for (const auto& call : app.helpdesk.Calls()) {
+    if (call.method == "CreateTicket" && !call.failed) order.push_back("create");
+    if (call.method == "AddPublicComment") order.push_back(call.detail.substr(call.detail.rfind('\n') + 1));
+  }
+  CHECK(order == std::vector<std::string>{"create", "first", "second", "third"});
+  auto ticket = app.helpdesk.Tickets();
+  REQUIRE(ticket.size() == 1);
+  REQUIRE(ticket[0].comments.size() == 3);
+  CHECK(bridge::ToPlainString(ticket[0].comments[2].comment.body).find("third") != std::string::npos);
+  CHECK(PostsWithKeyPrefix(app.slack, "confirm:") == 1);
+  CHECK(tickets.HeldReplies(kChannel, kThread)->empty());
+  // A reply now goes straight to the ticket.
+  app.Receive("events_api", Reply("fourth", "1700000400.000100"));
+  REQUIRE(app.RunUntil([&] { return app.helpdesk.CountCalls("AddPublicComment") == 4; }));
+}
+
+TEST_CASE("a create lost in a crash is raised as the search-lag window ends, not a backoff later", "[app]") {
+  AppHarness app;
+  constexpr long long kLag = 3000;
+  app.helpdesk.SetSearchLag(kLag);
+  long long attempted = util::WallMillisNow();
+  {
+    // The process marked the create attempted just before its POST, then
+    // died: the POST never reached the helpdesk.
+    store::Outbox outbox(app.Store());
+    bridge::CreateTicket create{"create:V1", {kChannel, kThread}, "V1", kCustomer, "Printer on fire", "It smokes.",
+                                "High", bridge::TicketMarker("V1")};
+    REQUIRE(outbox.Add(app::EncodeEffect(create), attempted));
+    long long id = outbox.Due(attempted, 1)->front().id;
+    REQUIRE(outbox.MarkRunning(id));
+    REQUIRE(outbox.MarkEffectAt(id, attempted));
+  }
+  app.Restart();
+  REQUIRE(app.RunUntil([&] { return PostsWithKeyPrefix(app.slack, "confirm:") == 1; },
+                       std::chrono::milliseconds(15000)));
+  auto tickets = app.helpdesk.Tickets();
+  REQUIRE(tickets.size() == 1);
+  long long late_by = tickets[0].created_ms - (attempted + kLag);
+  INFO("created " << late_by << " ms after the window's end");
+  CHECK(late_by >= 0);   // never while a search could still miss it
+  CHECK(late_by < 700);  // and not a backoff later
+}
+
+TEST_CASE("the search-lag window of a create counts from its POST, not from its look-ups", "[app]") {
+  AppHarness app;
+  app.slack.AddUser(kCustomer, "Ada Lovelace", "ada@example.com");
+  app.helpdesk.AddCustomer("ada@example.com");
+  app.helpdesk.SetDelay("FindCustomer", std::chrono::milliseconds(1000));  // a slow look-up before the POST
+  app.helpdesk.SetDelay("CreateTicket", std::chrono::milliseconds(300));   // created, answered late
+  app.Receive("events_api", Mention("<@UBOT> the printer is on fire"));
+  REQUIRE(app.RunUntil([&] { return PostsWithKeyPrefix(app.slack, "prompt:") == 1; }));
+  long long submitted = util::WallMillisNow();
+  app.Receive("interactive", Submit("V1", "Printer on fire"));
+  REQUIRE(app.RunUntil([&] { return app.helpdesk.CountCalls("CreateTicket") == 1; }));
+  app.Restart();  // killed while the POST's answer was on its way
+  REQUIRE(app.RunUntil([&] { return PostsWithKeyPrefix(app.slack, "confirm:") == 1; }));
+  CHECK(app.helpdesk.Tickets().size() == 1);
+  CHECK(app.helpdesk.CountCalls("CreateTicket") == 1);
+  auto calls = app.helpdesk.Calls();
+  auto find = std::find_if(calls.begin(), calls.end(), [](const auto& c) { return c.method == "FindCreatedTicket"; });
+  REQUIRE(find != calls.end());
+  long long attempted = std::stoll(find->detail.substr(std::string("attempted=").size()));
+  CHECK(attempted >= submitted + 1000);  // after the look-up: when the POST went out
 }

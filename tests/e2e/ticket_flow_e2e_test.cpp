@@ -169,3 +169,49 @@ TEST_CASE("SIGKILL at each step of the flow loses nothing and duplicates nothing
     CHECK(flow.Posts(ts, "Created").size() == 1);
   }
 }
+
+TEST_CASE("replies written while Jira is down reach the ticket in order, raised as the search-lag window ends",
+          "[e2e][flow]") {
+  Flow flow;
+  std::string ts = flow.StartWithMention("<@UBOT0001> the export fails");
+  std::string view_id = flow.OpenForm(ts);
+  flow.jira.SetOutage(true, 503);
+  flow.Submit(view_id, "The export fails");
+  REQUIRE(flow.WaitForPost(ts, "saved and queued"));
+  const std::vector<std::string> said = {"first detail", "second detail", "third detail"};
+  int kept = -1;
+  for (const std::string& text : said) {
+    REQUIRE(flow.slack.WaitForAck(flow.slack.PostAsUser(kChannel, kCustomer, text, ts), kWait));
+    kept = flow.daemon->WaitForLog("kept until the ticket exists", kWait, static_cast<size_t>(kept + 1));
+    REQUIRE(kept >= 0);
+  }
+  flow.jira.SetOutage(false);
+
+  // The 503 to the POST left its outcome unknown: the ticket is raised once
+  // a search can be trusted to have seen it (30 s after that POST), and not
+  // much later; then the kept replies, in the order written.
+  INFO(flow.Log());
+  REQUIRE(flow.jira.WaitFor(
+      [&] { return !flow.jira.Issues().empty() && flow.jira.Issues()[0].comments.size() == said.size(); },
+      milliseconds(45000)));
+  REQUIRE(flow.WaitForPost(ts, "SUP-1"));
+  auto issue = flow.jira.Issues()[0];
+  for (size_t i = 0; i < said.size(); ++i) CHECK(issue.comments[i].body.find(said[i]) != std::string::npos);
+  CHECK(flow.jira.Issues().size() == 1);
+  std::vector<fake::JiraRequest> creates;
+  std::vector<fake::JiraRequest> comments;
+  for (const auto& request : flow.jira.Requests()) {
+    if (request.method != "POST") continue;
+    if (request.path == "/rest/servicedeskapi/request") creates.push_back(request);
+    if (request.path.find("/comment") != std::string::npos) comments.push_back(request);
+  }
+  REQUIRE(creates.size() == 2);  // the one answered 503, the one that raised the ticket
+  REQUIRE(comments.size() == said.size());
+  auto after_window = std::chrono::duration_cast<milliseconds>(creates[1].at - creates[0].at).count() - 30000;
+  INFO("raised " << after_window << " ms after the window's end");
+  CHECK(after_window >= -100);  // the daemon's mark precedes the POST by a hair
+  CHECK(after_window < 3000);
+  CHECK(comments.front().at >= creates[1].at);
+  CHECK(flow.Posts(ts, "saved and queued").size() == 1);
+  flow.Stop();
+}

@@ -1,6 +1,7 @@
 // slackdesk_soak: exactly once under many crashes. Runs the real daemon
 // against the fake Slack and the fake Jira with live traffic (soak_traffic)
-// and SIGKILLs it at random moments --kills times, restarting it each time;
+// and SIGKILLs it --kills times, at random moments or just after a side
+// effect reached a fake, restarting it each time;
 // then lets it drain and checks that every ticket, confirmation, relayed
 // agent comment and reply comment happened exactly once. Prints the
 // figures; exits 1 on any duplicate or loss. `make soak KILLS=200`; ctest
@@ -71,6 +72,23 @@ std::unique_ptr<fake::DaemonProcess> Start(const Options& options, const fake::D
   return daemon;
 }
 
+// What the daemons said about reconciling effects that a kill interrupted.
+struct Reconciled {
+  int tickets_found = 0;   // a create whose POST had gone out: found by its marker
+  int comments_found = 0;  // a reply comment found by its marker
+  int posts_found = 0;     // a Slack post found by its metadata
+  int window_waits = 0;    // a create's "not found" not trusted yet (search-lag window)
+
+  void Add(const fake::DaemonProcess& daemon) {
+    for (const std::string& line : daemon.Lines()) {
+      if (line.find("created before the interruption") != std::string::npos) ++tickets_found;
+      if (line.find("found by its marker: added before") != std::string::npos) ++comments_found;
+      if (line.find("posted before the interruption") != std::string::npos) ++posts_found;
+      if (line.find("search has not caught up") != std::string::npos) ++window_waits;
+    }
+  }
+};
+
 void PrintLines(const std::string& title, const std::vector<std::string>& lines) {
   if (lines.empty()) return;
   Say(fmt::format("{} ({}):", title, lines.size()));
@@ -92,7 +110,7 @@ int main(int argc, char** argv) {
   jira.SetSearchLag(milliseconds(500));  // Jira's index lags its writes
   testing::TempDir dir;
   fake::DaemonProcess::Env env = fake::DaemonEnv(slack, jira, dir.File("state.db"));
-  env["SLACKDESK_LOG_LEVEL"] = options.echo ? "info" : "warn";
+  env["SLACKDESK_LOG_LEVEL"] = "info";  // the reconcile lines are counted
   env["SLACKDESK_POLL_INTERVAL"] = "0.5";
   soak::Traffic traffic(slack, jira, soak::TrafficOptions{}, options.seed);
 
@@ -102,17 +120,39 @@ int main(int argc, char** argv) {
   std::atomic<bool> killing_done{false};
   bool failed = false;
   int kills = 0;
+  Reconciled reconciled;
   std::unique_ptr<fake::DaemonProcess> daemon;
   std::thread killer([&] {
     std::mt19937 random(options.seed * 7919u + 1);
     std::uniform_int_distribution<int> up(options.min_up_ms, options.max_up_ms);
     int starts = 1;
     daemon = Start(options, env, slack, starts);
+    std::uniform_int_distribution<int> just_after(0, 4);
+    // Side effects the daemon has sent: posts in Slack, requests and comments in Jira.
+    auto writes = [&] { return slack.MessageTotal() + jira.CountRequests("POST", "/rest/servicedeskapi/request"); };
+    // Requests created (the comments' paths go on after "request/").
+    auto creates = [&] {
+      return jira.CountRequests("POST", "/rest/servicedeskapi/request") -
+             jira.CountRequests("POST", "/rest/servicedeskapi/request/");
+    };
     while (daemon && kills < options.kills) {
-      std::this_thread::sleep_for(milliseconds(up(random)));  // load generator pacing, not synchronisation
+      // A third of the kills land just after a side effect reached a fake,
+      // and a third just after a ticket was created, before the daemon can
+      // have recorded the outcome (it must reconcile it); the rest at any
+      // moment. Pacing of a load generator, not synchronisation.
+      auto until = Clock::now() + milliseconds(up(random));
+      int mode = kills % 3;
+      auto count = [&] { return mode == 1 ? writes() : mode == 2 ? static_cast<size_t>(creates()) : 0; };
+      size_t before = count();
+      bool targeted = mode != 0;
+      while (Clock::now() < until && !(targeted && count() > before)) {
+        slack.WaitFor([] { return false; }, milliseconds(2));
+      }
+      if (targeted) std::this_thread::sleep_for(milliseconds(just_after(random)));
       daemon->Signal(SIGKILL);
       if (daemon->Wait(milliseconds(10000)) != 128 + SIGKILL) break;
       ++kills;
+      reconciled.Add(*daemon);
       daemon = Start(options, env, slack, ++starts);
       if (kills % 20 == 0) Say(fmt::format("{} kills", kills));
     }
@@ -142,12 +182,17 @@ int main(int argc, char** argv) {
   // Whatever would come twice comes within a few polls.
   slack.WaitFor([] { return false; }, milliseconds(3000));
   soak::Tally tally = traffic.Count();
+  if (daemon) reconciled.Add(*daemon);
 
   long long wall = std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - started).count();
   Say(fmt::format("kills {}, wall {} s, threads {}, tickets {}, agent comments {}, replies {} ({} written before "
                   "their ticket existed), envelopes {} ({} redelivered), clicks repeated {}",
                   kills, wall, tally.threads, tally.tickets, tally.agent_comments, tally.replies, tally.queued_replies,
                   tally.envelopes, tally.redeliveries, tally.clicks_repeated));
+  Say(fmt::format("reconciled after kills: {} tickets and {} comments found by their markers, {} posts found in "
+                  "their threads; {} waits for the search-lag window",
+                  reconciled.tickets_found, reconciled.comments_found, reconciled.posts_found,
+                  reconciled.window_waits));
   Say(fmt::format("duplicates {}, losses {}, replies out of arrival order {}", tally.duplicates.size(),
                   tally.losses.size(), tally.disorders.size()));
   PrintLines("duplicates", tally.duplicates);

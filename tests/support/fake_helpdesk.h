@@ -100,8 +100,8 @@ class FakeHelpdesk : public helpdesk::Helpdesk {
   // now_ms - attempted_at_ms < lag_ms: a kTimeout error with
   // retry_after_ms set, as a lagging search answers. Default 0.
   void SetSearchLag(long long lag_ms);
-  // Calls of `method` (FindCustomer, CreateTicket) take `delay` before
-  // they answer, as a slow server's do.
+  // Calls of `method` (FindCustomer, CreateTicket) take `delay` to answer
+  // after doing their work, as a slow server's do.
   void SetDelay(const std::string& method, std::chrono::milliseconds delay);
   void SetIdentity(helpdesk::Identity identity);
   void SetCheckLines(std::vector<helpdesk::CheckLine> lines);
