@@ -116,8 +116,10 @@ std::map<std::string, std::string> SlackDirectory::NamesOf(const std::vector<std
       names[id] = cached->name;
       continue;
     }
-    // A message with hundreds of mentions costs at most this many calls.
+    // A message with hundreds of mentions costs at most this many calls,
+    // and a slow Slack at most about this long.
     if (lookups == options_.max_lookups_per_message) continue;
+    if (util::SteadyClock::now() - now >= options_.lookup_budget) continue;
     ++lookups;
     names[id] = Fetch(id, Retry::kNoWait, now).name;
   }

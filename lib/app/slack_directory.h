@@ -35,6 +35,9 @@ struct DirectoryOptions {
   // Distinct users one message may cost a users.info: mentions beyond it
   // are shown as their ids.
   size_t max_lookups_per_message = 20;
+  // How long one message's look-ups may take in all (a slow users.info):
+  // those not started by then are shown as ids too.
+  util::Duration lookup_budget = util::Millis(3000);
 };
 
 class SlackDirectory {
@@ -48,8 +51,9 @@ class SlackDirectory {
   // not cached.
   bridge::Requester LookUp(const std::string& user_id);
   // The names of `user_ids` (mentioned people), at most
-  // max_lookups_per_message distinct ones that are not cached; never waits
-  // out a rate limit and never retries (the others keep their ids).
+  // max_lookups_per_message distinct ones that are not cached, started
+  // within lookup_budget; never waits out a rate limit and never retries
+  // (the others keep their ids).
   std::map<std::string, std::string> NamesOf(const std::vector<std::string>& user_ids);
   // The thread's permalink; "" when Slack cannot give one.
   std::string Permalink(const bridge::ThreadRef& thread);

@@ -105,3 +105,14 @@ TEST_CASE("the users cache is bounded: a storm of distinct users evicts the olde
   d.directory.LookUp("U1");
   CHECK(d.slack.Calls("users.info").size() == 4);
 }
+
+TEST_CASE("a message's look-ups stop when its time budget is spent", "[app][directory]") {
+  app::DirectoryOptions options;
+  options.lookup_budget = util::Millis(0);  // spent before the first one
+  Directory d(options);
+  d.slack.AddUser("U1", "Ada Lovelace", "");
+  CHECK(d.directory.NamesOf({"U1"}).empty());
+  CHECK(d.slack.Calls("users.info").empty());
+  CHECK(d.directory.LookUp("U1").name == "Ada Lovelace");  // an author is always looked up
+  CHECK(d.directory.NamesOf({"U1"}).at("U1") == "Ada Lovelace");  // and then known from the cache
+}

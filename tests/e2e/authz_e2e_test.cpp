@@ -33,6 +33,7 @@ TEST_CASE("a Slack Connect customer raises a request, and their e-mail does not 
   spec.user = kExternal;
   spec.text = "<@UBOT0001> my invoice is wrong";
   spec.ts = "1700005000.000100";
+  spec.team = "T0OTHER";  // as Slack sends it from a Slack Connect channel
   flow.slack.AddThreadParent(kChannel, spec.ts, kExternal, spec.text);
   flow.slack.SendEnvelope("events_api", fake::AppMentionPayload(spec));
   REQUIRE(flow.WaitForPost(spec.ts, "slackdesk_open_form"));

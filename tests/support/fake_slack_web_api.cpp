@@ -90,7 +90,11 @@ const PostedMessage& WebApi::AddUserMessage(const std::string& channel, const st
 
 std::string WebApi::MessageEventPayload(const PostedMessage& message) const {
   std::string parent = message.thread_ts.empty() ? "" : ParentUser(message.channel, message.thread_ts);
-  return MessagePayload({message.channel, message.user, message.text, message.ts, message.thread_ts, "", parent});
+  auto author = users_.find(message.user);
+  // A Slack Connect author's own workspace.
+  std::string team = author != users_.end() ? author->second.team_id : "T0001";
+  MessageSpec spec{message.channel, message.user, message.text, message.ts, message.thread_ts, "", parent, team};
+  return MessagePayload(spec);
 }
 
 std::string WebApi::IssueTrigger(const std::string& user, Clock::time_point now) {

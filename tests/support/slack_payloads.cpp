@@ -13,10 +13,18 @@ namespace {
 
 std::atomic<long> g_counter{1};
 
-std::string EventCallback(const std::string& event_json, const std::string& event_id, const std::string& ts) {
+std::string EventCallback(const std::string& event_json, const std::string& event_id, const std::string& ts,
+                          bool shared = false) {
   return fmt::format(
-      R"({{"token":"deprecated","team_id":"T0001","api_app_id":"A0001","type":"event_callback","event":{},"event_id":"{}","event_time":{},"authorizations":[{{"enterprise_id":null,"team_id":"T0001","user_id":"UBOT0001","is_bot":true,"is_enterprise_install":false}}],"is_ext_shared_channel":false,"context_team_id":"T0001","context_enterprise_id":null}})",
-      event_json, event_id, ts.substr(0, ts.find('.')));
+      R"({{"token":"deprecated","team_id":"T0001","api_app_id":"A0001","type":"event_callback","event":{},"event_id":"{}","event_time":{},"authorizations":[{{"enterprise_id":null,"team_id":"T0001","user_id":"UBOT0001","is_bot":true,"is_enterprise_install":false}}],"is_ext_shared_channel":{},"context_team_id":"T0001","context_enterprise_id":null}})",
+      event_json, event_id, ts.substr(0, ts.find('.')), shared ? "true" : "false");
+}
+
+// The event's team fields: its author's workspace, and for another
+// organisation's author the user_team and source_team Slack adds.
+std::string TeamFields(const MessageSpec& spec) {
+  if (spec.team == "T0001") return R"(,"team":"T0001")";
+  return fmt::format(R"(,"team":{0},"user_team":{0},"source_team":{0})", json::Quote(spec.team));
 }
 
 std::string UserObject(const std::string& id, const std::string& name) {
@@ -40,9 +48,9 @@ std::string AppMentionPayload(const MessageSpec& input) {
   Fill(&spec);
   std::string thread = spec.thread_ts.empty() ? "" : fmt::format(R"(,"thread_ts":"{}")", spec.thread_ts);
   std::string event = fmt::format(
-      R"({{"type":"app_mention","user":"{}","text":{},"ts":"{}","channel":"{}","event_ts":"{}"{},"team":"T0001","client_msg_id":"cm-{}"}})",
-      spec.user, json::Quote(spec.text), spec.ts, spec.channel, spec.ts, thread, spec.event_id);
-  return EventCallback(event, spec.event_id, spec.ts);
+      R"({{"type":"app_mention","user":"{}","text":{},"ts":"{}","channel":"{}","event_ts":"{}"{}{},"client_msg_id":"cm-{}"}})",
+      spec.user, json::Quote(spec.text), spec.ts, spec.channel, spec.ts, thread, TeamFields(spec), spec.event_id);
+  return EventCallback(event, spec.event_id, spec.ts, spec.team != "T0001");
 }
 
 std::string MessagePayload(const MessageSpec& input) {
@@ -53,9 +61,9 @@ std::string MessagePayload(const MessageSpec& input) {
     thread += fmt::format(R"(,"parent_user_id":{})", json::Quote(spec.parent_user_id));
   }
   std::string event = fmt::format(
-      R"({{"type":"message","channel_type":"channel","user":"{}","text":{},"ts":"{}","channel":"{}","event_ts":"{}"{},"team":"T0001","client_msg_id":"cm-{}"}})",
-      spec.user, json::Quote(spec.text), spec.ts, spec.channel, spec.ts, thread, spec.event_id);
-  return EventCallback(event, spec.event_id, spec.ts);
+      R"({{"type":"message","channel_type":"channel","user":"{}","text":{},"ts":"{}","channel":"{}","event_ts":"{}"{}{},"client_msg_id":"cm-{}"}})",
+      spec.user, json::Quote(spec.text), spec.ts, spec.channel, spec.ts, thread, TeamFields(spec), spec.event_id);
+  return EventCallback(event, spec.event_id, spec.ts, spec.team != "T0001");
 }
 
 std::string BlockActionsPayload(const BlockActionsSpec& input) {

@@ -15,6 +15,11 @@ struct MessageSpec {
   std::string thread_ts;  // "" for a top-level message
   std::string event_id;   // generated when empty
   std::string parent_user_id;  // thread replies: the parent's author, as Slack sends it
+  // The author's workspace. Another one than the bot's (T0001) makes the
+  // event what Slack sends from a Slack Connect channel: `team`,
+  // `user_team` and `source_team` name the author's, and the envelope says
+  // is_ext_shared_channel.
+  std::string team = "T0001";
 };
 
 // An events_api payload carrying an app_mention event.
