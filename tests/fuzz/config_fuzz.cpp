@@ -1,12 +1,13 @@
-// The config reader (config/config.h): any file text, as an administrator
-// (or a broken deploy) could write it. LoadConfig gives a config that
-// passed every check or an error naming where; no secret value ever appears
-// in an error or a log line. Secrets are marked: every "$S" in the input
+// The config reader (config/config.h, config/exposure.h): any file text, as
+// an administrator (or a broken deploy) could write it. LoadConfig gives a
+// config that passed every check or an error naming where; no secret value
+// ever appears in an error, a warning or a log line. Secrets are marked: every "$S" in the input
 // becomes a token-shaped tag, and the part after the first NUL is what any
 // *_file secret file holds, so the check knows exactly which text is secret.
 #include <string>
 
 #include "config/config.h"
+#include "config/exposure.h"
 #include "fuzz_support.h"
 #include "util/log.h"
 #include "util/strings.h"
@@ -109,7 +110,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (!config->metrics_listen.empty()) {
       FUZZ_CHECK(config::ParseListenAddress(config->metrics_listen).has_value(), config->metrics_listen);
     }
+    // The exposure warnings name keys and hosts, never a secret.
+    for (const std::string& warning : config::PlainHttpWarnings(*config)) {
+      FUZZ_CHECK(warning.find(kTag) == std::string::npos, warning);
+    }
   }
+  if (auto warning = config::ConfigFileModeWarning(kPath, 0644, text)) {
+    if (check_leaks) FUZZ_CHECK(warning->find(kTag) == std::string::npos, *warning);
+  }
+  for (const std::string& key : config::SecretKeysIn(text)) FUZZ_CHECK(IsSecretKey(key), key);
+  std::string host = config::UrlHost(text);
+  FUZZ_CHECK(host.size() <= text.size(), host);
+  if (config::IsLoopbackHost(text)) FUZZ_CHECK(!text.empty(), "an empty host is not this machine");
 
   // Listen addresses, as any value could be one.
   if (auto address = config::ParseListenAddress(text)) {
