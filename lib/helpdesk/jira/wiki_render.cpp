@@ -163,10 +163,12 @@ void AppendText(std::string_view text, bool line_start, char before, char after,
   TextWriter(clean, before, after).Write(line_start, out);
 }
 
-// Text on its own (a name, a label): escaped as if between spaces.
-std::string EscapeWikiText(std::string_view text) {
+// Text on its own (a label, a link shown as text), with what the caller
+// writes before and after it: by default anything, since a neighbour may
+// touch it ("c!" then "x!" would open an image).
+std::string EscapeWikiText(std::string_view text, char before = kMarkupEdge, char after = kMarkupEdge) {
   std::string out;
-  AppendText(text, false, ' ', ' ', out);
+  AppendText(text, false, before, after, out);
   return out;
 }
 
@@ -183,7 +185,7 @@ std::string LinkWiki(std::string_view url, std::string_view label) {
   std::string bare = "[" + bridge::markup::PercentEncode(target, "[]|! \t") + "]";
   if (shown.empty() || shown == util::Trim(target)) return bare;
   if (shape == bridge::LinkShape::kLabelAndUrl || shown.find_first_of("[]|!\\") != std::string::npos) {
-    return EscapeWikiText(shown) + " (" + bare + ")";
+    return EscapeWikiText(shown, kMarkupEdge, ' ') + " (" + bare + ")";
   }
   return "[" + EscapeWikiText(shown) + "|" + bare.substr(1);
 }
