@@ -50,10 +50,16 @@ bool Traffic::Chance(double p) { return std::uniform_real_distribution<double>(0
 
 std::string Traffic::NextTs() { return fmt::format("1710{:06d}.000100", ++next_ts_); }
 
-void Traffic::Send(const std::string& type, const std::string& payload) {
-  unacked_.push_back(Envelope{fmt::format("soak-env-{}", ++next_envelope_), type, payload, 0, {}});
+std::string Traffic::Send(const std::string& type, const std::string& payload) {
+  std::string id = fmt::format("soak-env-{}", ++next_envelope_);
+  unacked_.push_back(Envelope{id, type, payload, 0, {}});
   ++envelopes_;
   Deliver();
+  return id;
+}
+
+bool Traffic::Unacked(const std::string& envelope_id) const {
+  return std::any_of(unacked_.begin(), unacked_.end(), [&](const Envelope& e) { return e.id == envelope_id; });
 }
 
 void Traffic::Deliver() {
@@ -105,7 +111,7 @@ void Traffic::Advance(Conversation& c) {
           spec.view_json = view.view_json;
           spec.state_values_json = StateValues(c.n);
           c.view_id = view.id;
-          Send("interactive", fake::ViewSubmissionPayload(spec));
+          c.submission = Send("interactive", fake::ViewSubmissionPayload(spec));
           c.stage = Stage::kSubmitted;
           c.since = now;
           return;
@@ -176,7 +182,9 @@ void Traffic::Step(bool quiet) {
     Advance(c);
     if (c.stage == Stage::kLinked) linked.push_back(&c);
     if (c.stage != Stage::kLinked) ++open;
-    if (c.stage == Stage::kSubmitted) submitted.push_back(&c);
+    // A customer replies once the form has closed (Slack closes it on the
+    // ack): the daemon has recorded the submission before the reply.
+    if (c.stage == Stage::kSubmitted && !Unacked(c.submission)) submitted.push_back(&c);
   }
   if (quiet) return;
   if (open < options_.max_open_threads && Chance(options_.mention_chance)) StartThread();

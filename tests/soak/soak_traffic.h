@@ -72,6 +72,7 @@ class Traffic {
     Stage stage = Stage::kMentioned;
     std::chrono::steady_clock::time_point since;
     std::string view_id;
+    std::string submission;  // its envelope id: replies "while queued" come once it is acked
     std::string ticket_key;
     std::vector<std::string> replies;  // tokens, in the order written
     int queued = 0;                    // replies written before the ticket existed
@@ -86,7 +87,9 @@ class Traffic {
   };
 
   void Deliver();
-  void Send(const std::string& type, const std::string& payload);
+  // Returns the envelope id.
+  std::string Send(const std::string& type, const std::string& payload);
+  bool Unacked(const std::string& envelope_id) const;
   void Advance(Conversation& c);
   void StartThread();
   void Reply(Conversation& c);
