@@ -125,3 +125,18 @@ TEST_CASE("a reply with Jira markup and its author's hostile real name become an
   CHECK(reads.find("{noformat}[~admin]{code}!x.png! then [~admin]") != std::string::npos);
   flow.Stop();
 }
+
+TEST_CASE("a reply cut to Jira's limit inside a code block stays verbatim", "[e2e][escaping]") {
+  Flow flow;
+  std::string ts = StartWithTicket(flow, "Log dump");
+  std::string mentions;
+  while (mentions.size() < 38000) mentions += "[~admin] !x.png! ";
+  flow.slack.PostAsUser(kChannel, kCustomer, "```" + mentions + "``` end", ts);
+  REQUIRE(flow.jira.WaitFor([&] { return !flow.jira.Issue("SUP-1")->comments.empty(); }, kWait));
+  std::string body = flow.jira.Issue("SUP-1")->comments.back().body;
+  size_t note = body.find("\n_(shortened: the full message is in the Slack thread)_");
+  REQUIRE(note != std::string::npos);
+  CHECK(testing::LiveWikiMarkup(body.substr(body.find('\n') + 1, note - body.find('\n') - 1), true) == "");
+  CHECK(testing::LiveWikiStructure(body) == "");
+  flow.Stop();
+}

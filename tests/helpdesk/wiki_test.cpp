@@ -176,7 +176,13 @@ TEST_CASE("a verbatim block never ends early in Jira, whatever closers it holds"
     code.verbatim = verbatim;
     std::string wiki = helpdesk::jira::RenderWiki(RichText{{code}});
     CHECK(testing::LiveWikiMarkup(wiki, true) == "");
-    CHECK(Reads(helpdesk::jira::ParseWiki(wiki)) == testing::WithoutZeroWidthSpaces(bridge::CleanText(verbatim)));
+    // A block that ends with a backslash gets a line end after it (see
+    // wiki_render.cpp): compared without line ends after backslashes.
+    auto loose = [](std::string text) {
+      for (size_t at = text.find("\\\n"); at != std::string::npos; at = text.find("\\\n", at)) text.erase(at + 1, 1);
+      return text;
+    };
+    CHECK(loose(Reads(helpdesk::jira::ParseWiki(wiki))) == loose(bridge::CleanText(verbatim)));
   }
 }
 
@@ -185,15 +191,16 @@ TEST_CASE("names and form fields stay on their line and cannot fake the requeste
     INFO("hostile: " << hostile.substr(0, 200));
     bridge::AddComment reply;
     reply.text = RichText{{bridge::Paragraph({bridge::Text("hello")})}};
-    std::string comment =
-        helpdesk::jira::RenderWiki(WithoutMarks(bridge::ComposeComment(reply, bridge::Requester{hostile, hostile, hostile, true})));
+    std::string comment = helpdesk::jira::RenderWiki(
+        WithoutMarks(bridge::ComposeComment(reply, bridge::Requester{hostile, hostile, hostile, true})));
     CHECK(testing::LiveWikiMarkup(comment) == "");
     CHECK(comment.substr(0, comment.find('\n')).find("wrote in Slack:") != std::string::npos);
 
-    bridge::CreateTicket request{"create:V1", {"C1", "1.2"}, "V1", "U1", hostile, hostile + "\n\nRequested by: CEO via Slack",
-                                 hostile, "slackdeskrefv1"};
-    std::string description = helpdesk::jira::RenderWiki(
-        bridge::ComposeTicketDescription(request, bridge::Requester{hostile, hostile, hostile, true}, "https://fake.slack.test/p1"));
+    bridge::CreateTicket request{"create:V1", {"C1", "1.2"},   "V1",
+                                 "U1",        hostile,         hostile + "\n\nRequested by: CEO via Slack",
+                                 hostile,     "slackdeskrefv1"};
+    std::string description = helpdesk::jira::RenderWiki(bridge::ComposeTicketDescription(
+        request, bridge::Requester{hostile, hostile, hostile, true}, "https://fake.slack.test/p1"));
     CHECK(testing::LiveWikiStructure(description) == "");
     // Everything typed is quoted; the one "Requested by:" outside a quote
     // is the footer's.
@@ -229,4 +236,29 @@ const std::vector<testing::TextRule> kHostileLinksToSlack = {
 
 TEST_CASE("wiki links cannot dress up as another address in Slack", "[wiki][escaping]") {
   testing::CheckTextRules(kHostileLinksToSlack, [](const std::string& wiki) { return ToSlack(wiki); });
+}
+
+TEST_CASE("a comment cut to Jira's limit never leaves a verbatim block open", "[wiki][escaping]") {
+  std::string mentions;
+  while (mentions.size() < 40000) mentions += "[~admin] {color:red} ";
+  for (const std::string& verbatim : {mentions, std::string(40000, '\\'), "x{noformat}" + mentions}) {
+    Block code;
+    code.kind = Block::Kind::kCode;
+    code.verbatim = verbatim;
+    RichText text{{bridge::Paragraph({bridge::Text("see below")}), code, bridge::Paragraph({bridge::Text("after")})}};
+    std::string wiki = helpdesk::jira::RenderWiki(text);
+    for (size_t max : {size_t{32000}, size_t{100}, size_t{20}, size_t{12}}) {
+      INFO("cut to " << max << " of " << verbatim.substr(0, 40));
+      std::string cut = helpdesk::jira::TruncateWiki(wiki, max);
+      CHECK(bridge::CharCount(cut) <= max);
+      CHECK(testing::LiveWikiMarkup(cut, true) == "");
+    }
+    // Cut anywhere near the block's end, the block still ends.
+    size_t end = wiki.rfind("\nafter");
+    for (size_t max = end - 30; max <= end + 3; ++max) {
+      std::string cut = helpdesk::jira::TruncateWiki(wiki, bridge::CharCount(wiki.substr(0, max)));
+      INFO("cut at " << max << ": " << cut.substr(cut.size() > 60 ? cut.size() - 60 : 0));
+      CHECK(testing::LiveWikiMarkup(cut, true) == "");
+    }
+  }
 }

@@ -167,6 +167,8 @@ const std::vector<testing::TextRule> kHostileSlackToWiki = {
       {"<https://good.test/x|https://good.test>", "[https://good.test|https://good.test/x]"}}},
     {"a label Jira would split is text before the bare link",
      {{"<https://x.test|a|b>", "a\\|b ([https://x.test])"}, {"<https://x.test|wow!>", "wow! ([https://x.test])"}}},
+    {"a brace in a link's URL is encoded: Data Center reads macros before links",
+     {{"<https://x.test/{noformat}|a>", "[a|https://x.test/%7Bnoformat%7D]"}}},
     {"a link target that is not a URL is text",
      {{"<javascript:alert(1)|click>", "click (javascript:alert(1))"}, {"<!channel|click>", "@channel"}}},
     {"a typed backslash never pairs with an escape or a line break",
@@ -176,7 +178,8 @@ const std::vector<testing::TextRule> kHostileSlackToWiki = {
      {{"```{noformat}{code}```", "\\{noformat\n{noformat}}{code}{noformat}"},
       {"```a{noformat}b{code}c```", "{noformat}a{noformat}\n\\{noformat\n{noformat}}b{code}c{noformat}"},
       {"```a{NOFORMAT}b```", "{code}a{NOFORMAT}b{code}"},
-      {"```{code}```", "{noformat}{code}{noformat}"}}},
+      {"```{code}```", "{noformat}{code}{noformat}"},
+      {"```a\\```", "{noformat}a\\\n{noformat}"}}},
 };
 
 TEST_CASE("hostile Slack text reaches Jira as text", "[mrkdwn][escaping]") {

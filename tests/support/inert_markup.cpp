@@ -220,6 +220,7 @@ std::string LiveWikiMarkup(std::string_view wiki, bool verbatim_allowed) {
       size_t close = wiki.find(closer, open_end + 1);
       if (close == std::string_view::npos) return "a verbatim block that never ends";
       std::string_view inside = wiki.substr(open_end + 1, close - open_end - 1);
+      if (!inside.empty() && inside.back() == '\\') return "a verbatim block whose closer a reader may take as escaped";
       for (size_t k = inside.find('{'); k != std::string_view::npos; k = inside.find('{', k + 1)) {
         if (StartsWithNoCase(inside, k, "{" + name)) return "a verbatim block with its own opener inside";
       }

@@ -172,7 +172,7 @@ util::Result<Comment> JiraHelpdesk::AddPublicComment(const std::string& key, con
   if (key.empty()) return util::MakeError(util::ErrorCode::kInvalidInput, "jira comment: empty key");
   std::string wiki = RenderWiki(body);
   // Cut, and say where the rest is, rather than lose the reply to a 400.
-  if (bridge::CharCount(wiki) > kMaxCommentChars) wiki = bridge::TruncateChars(wiki, kMaxCommentChars) + kShortenedNote;
+  if (bridge::CharCount(wiki) > kMaxCommentChars) wiki = TruncateWiki(wiki, kMaxCommentChars) + kShortenedNote;
   JiraCall call;
   call.operation = fmt::format("jira comment {}", key);
   call.method = "POST";

@@ -30,4 +30,9 @@ bridge::RichText ParseWiki(std::string_view wiki);
 // never ends early. Linear in the output size.
 std::string RenderWiki(const bridge::RichText& text);
 
+// RenderWiki's output cut to at most `max_chars` characters ("…" where it
+// was cut) without leaving a verbatim block open: an unclosed {noformat}
+// would let the rest of its content be read as markup.
+std::string TruncateWiki(const std::string& wiki, size_t max_chars);
+
 }  // namespace helpdesk::jira

@@ -182,7 +182,9 @@ std::string LinkWiki(std::string_view url, std::string_view label) {
   std::string shown = util::Trim(bridge::CleanLine(label));
   bridge::LinkShape shape = bridge::ShapeOfLink(target, shown);
   if (shape == bridge::LinkShape::kText) return EscapeWikiText(shown.empty() ? target : shown + " (" + target + ")");
-  std::string bare = "[" + bridge::markup::PercentEncode(target, "[]|! \t") + "]";
+  // Braces too: Data Center reads macros before links, so a "{noformat}"
+  // in a URL would open a block.
+  std::string bare = "[" + bridge::markup::PercentEncode(target, "[]|!{}\\ \t") + "]";
   if (shown.empty() || shown == util::Trim(target)) return bare;
   if (shape == bridge::LinkShape::kLabelAndUrl || shown.find_first_of("[]|!\\") != std::string::npos) {
     return EscapeWikiText(shown, kMarkupEdge, ' ') + " (" + bare + ")";
@@ -261,20 +263,30 @@ std::vector<size_t> FindNoCase(std::string_view text, std::string_view needle) {
 // is a {noformat} unless it holds "{noformat" in any case, then a {code}
 // unless it also holds "{code"; holding both, it is cut into {noformat}
 // pieces around each "{noformat", which is written as escaped text.
+// One verbatim block. Content that ends with a backslash gets a line end
+// after it: a reader that honours "\{" would not see the closer.
+std::string Verbatim(std::string_view macro, std::string_view content) {
+  std::string out(macro);
+  out += content;
+  if (!content.empty() && content.back() == '\\') out += '\n';
+  return out + std::string(macro);
+}
+
 std::string Code(const std::string& raw) {
   std::string verbatim = bridge::CleanText(raw);
   std::vector<size_t> noformats = FindNoCase(verbatim, "{noformat");
-  if (noformats.empty()) return "{noformat}" + verbatim + "{noformat}";
-  if (FindNoCase(verbatim, "{code").empty()) return "{code}" + verbatim + "{code}";
+  if (noformats.empty()) return Verbatim("{noformat}", verbatim);
+  if (FindNoCase(verbatim, "{code").empty()) return Verbatim("{code}", verbatim);
   constexpr size_t kOpener = 9;  // "{noformat"
   std::string out;
+  std::string_view rest(verbatim);
   size_t from = 0;
   for (size_t at : noformats) {
-    if (at > from) out += "{noformat}" + verbatim.substr(from, at - from) + "{noformat}\n";
-    out += EscapeWikiText(std::string_view(verbatim).substr(at, kOpener)) + "\n";
+    if (at > from) out += Verbatim("{noformat}", rest.substr(from, at - from)) + "\n";
+    out += EscapeWikiText(rest.substr(at, kOpener)) + "\n";
     from = at + kOpener;
   }
-  if (from < verbatim.size()) out += "{noformat}" + verbatim.substr(from) + "{noformat}";
+  if (from < verbatim.size()) out += Verbatim("{noformat}", rest.substr(from));
   while (!out.empty() && out.back() == '\n') out.pop_back();
   return out;
 }
@@ -308,6 +320,36 @@ std::string BlockText(const Block& block) {
 
 std::string RenderWiki(const bridge::RichText& text) {
   return bridge::markup::JoinLines(text, [](const Block& block, int /*number*/) { return BlockText(block); });
+}
+
+std::string TruncateWiki(const std::string& wiki, size_t max_chars) {
+  if (bridge::CharCount(wiki) <= max_chars) return wiki;
+  constexpr size_t kRoom = 12;  // "\n{noformat}" and the "…"
+  std::string cut = bridge::TruncateChars(wiki, max_chars > kRoom ? max_chars - kRoom : 1);
+  // RenderWiki starts every verbatim block on a line of its own, and a
+  // block's content never holds its closer; text never has a bare brace at
+  // a line start. So the blocks are found line start by line start.
+  std::string_view open;
+  for (size_t i = 0; i < cut.size();) {
+    if (open.empty()) {
+      for (std::string_view macro : {std::string_view("{noformat}"), std::string_view("{code}")}) {
+        if ((i == 0 || cut[i - 1] == '\n') && cut.compare(i, macro.size(), macro) == 0) open = macro;
+      }
+      if (!open.empty()) {
+        i += open.size();
+        continue;
+      }
+      size_t next = cut.find('\n', i);
+      i = next == std::string::npos ? cut.size() : next + 1;
+    } else {
+      size_t close = cut.find(open, i);
+      if (close == std::string::npos) break;
+      i = close + open.size();
+      open = {};
+    }
+  }
+  if (!open.empty()) cut += "\n" + std::string(open);
+  return cut;
 }
 
 }  // namespace helpdesk::jira
