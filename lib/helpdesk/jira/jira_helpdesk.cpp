@@ -4,7 +4,6 @@
 
 #include <fmt/format.h>
 
-#include "bridge/text.h"
 #include "helpdesk/jira/wiki.h"
 #include "util/log.h"
 #include "util/strings.h"
@@ -163,10 +162,8 @@ util::Result<Ticket> JiraHelpdesk::CreateTicket(const NewTicket& ticket) {
   call.operation = "jira create request";
   call.method = "POST";
   call.path = "/rest/servicedeskapi/request";
-  // The summary is plain text to Jira, and one line: controls and
-  // invisible characters go (bridge::CleanLine), as from every outside text.
-  call.body = CreateRequestBody(options_.service_desk_id, options_.request_type_id, bridge::CleanLine(ticket.summary),
-                                description, ticket.on_behalf_of);
+  call.body = CreateRequestBody(options_.service_desk_id, options_.request_type_id, ticket.summary, description,
+                                ticket.on_behalf_of);
   call.retry = Retry::kUnsafe;
   auto response = transport_.Send(call);
   if (!response) return tl::make_unexpected(response.error());

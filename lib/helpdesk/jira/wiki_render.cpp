@@ -322,18 +322,19 @@ std::string RenderWiki(const bridge::RichText& text) {
   return bridge::markup::JoinLines(text, [](const Block& block, int /*number*/) { return BlockText(block); });
 }
 
-std::string TruncateWiki(const std::string& wiki, size_t max_chars) {
-  if (bridge::CharCount(wiki) <= max_chars) return wiki;
-  constexpr size_t kRoom = 12;  // "\n{noformat}" and the "…"
-  std::string cut = bridge::TruncateChars(wiki, max_chars > kRoom ? max_chars - kRoom : 1);
-  // RenderWiki starts every verbatim block on a line of its own, and a
-  // block's content never holds its closer; text never has a bare brace at
-  // a line start. So the blocks are found line start by line start.
+namespace {
+
+// The closer of the verbatim block still open at the end of `cut` (a
+// prefix of RenderWiki's output), or "". RenderWiki starts every verbatim
+// block on a line of its own, a block's content never holds its closer, and
+// text never has a bare brace at a line start: blocks are found line start
+// by line start.
+std::string_view OpenBlock(const std::string& cut) {
   std::string_view open;
   for (size_t i = 0; i < cut.size();) {
     if (open.empty()) {
       for (std::string_view macro : {std::string_view("{noformat}"), std::string_view("{code}")}) {
-        if ((i == 0 || cut[i - 1] == '\n') && cut.compare(i, macro.size(), macro) == 0) open = macro;
+        if (cut.compare(i, macro.size(), macro) == 0) open = macro;
       }
       if (!open.empty()) {
         i += open.size();
@@ -348,6 +349,20 @@ std::string TruncateWiki(const std::string& wiki, size_t max_chars) {
       open = {};
     }
   }
+  return open;
+}
+
+}  // namespace
+
+std::string TruncateWiki(const std::string& wiki, size_t max_chars) {
+  if (bridge::CharCount(wiki) <= max_chars) return wiki;
+  std::string cut = bridge::TruncateChars(wiki, max_chars);
+  std::string_view open = OpenBlock(cut);
+  if (open.empty()) return cut;
+  // Room for the closer on a line of its own.
+  size_t room = open.size() + 1;
+  cut = bridge::TruncateChars(wiki, max_chars > room ? max_chars - room : 1);
+  open = OpenBlock(cut);
   if (!open.empty()) cut += "\n" + std::string(open);
   return cut;
 }
