@@ -11,6 +11,7 @@
 
 #include "app/inbox_sink.h"
 #include "fake_slack.h"
+#include "hostile_bodies.h"
 #include "slack/socket_mode/socket_mode_client.h"
 #include "slack/web_api/web_api_client.h"
 #include "slack_payloads.h"
@@ -317,4 +318,35 @@ TEST_CASE("an envelope that could not be recorded is not acked", "[socket_mode]"
   // there by now.
   CHECK(h.slack.AckCount(lost) == 0);
   CHECK(h.log.Has(util::log::Level::kError, "could not record 1 envelope(s), not acking them"));
+}
+
+TEST_CASE("hostile frames are skipped, those with an envelope id acked, and the connection keeps serving",
+          "[socket_mode][hostile]") {
+  Harness h;
+  h.StartConnected();
+  std::vector<std::string> ids;
+  for (const auto& [name, answer] : testing::HostileAnswers()) {
+    INFO(name);
+    REQUIRE(h.slack.SendRaw(answer.body));
+    // The same body as an envelope's payload, and as its event.
+    ids.push_back(h.slack.SendEnvelope("events_api", answer.body.empty() ? "null" : answer.body));
+    ids.push_back(h.slack.SendEnvelope("interactive", answer.body.empty() ? "null" : answer.body));
+    ids.push_back(h.slack.SendEnvelope("events_api", R"({"type":"event_callback","event":)" +
+                                                         (answer.body.empty() ? "null" : answer.body) + "}"));
+  }
+  CHECK(AllAckedOnce(h.slack, ids));
+  CHECK(AllAckedOnce(h.slack, SendMentions(h.slack, 2)));
+  CHECK(h.slack.ConnectionsAccepted() == 1);
+  CHECK(h.log.Has(util::log::Level::kWarn, "skipping malformed frame (nested deeper than 64 levels; "));
+}
+
+TEST_CASE("a frame above the size limit drops the connection, and a new one serves", "[socket_mode][hostile]") {
+  Harness h;
+  h.StartConnected();
+  REQUIRE(h.slack.SendRaw(R"({"envelope_id":"huge","type":"events_api","payload":")" + std::string(9 << 20, 'x') +
+                          "\"}"));
+  REQUIRE(h.slack.WaitForHellos(2));
+  CHECK(AllAckedOnce(h.slack, SendMentions(h.slack, 1)));
+  CHECK(h.slack.AckCount("huge") == 0);  // never read: Slack delivers it again
+  CHECK(h.log.Has(util::log::Level::kWarn, "connection dropped"));
 }

@@ -69,6 +69,11 @@ void FakeJira::AnswerNext(const std::string& method, const std::string& path_pre
   impl_->faults.push_back(Impl::Fault{method, path_prefix, answer.status, -1, times, answer});
 }
 
+void FakeJira::ClearFaults() {
+  std::lock_guard<std::mutex> lock(impl_->signal.mutex());
+  impl_->faults.clear();
+}
+
 std::string FakeJira::AddCustomer(const std::string& email, const std::string& display_name) {
   std::lock_guard<std::mutex> lock(impl_->signal.mutex());
   int n = impl_->next_customer++;

@@ -123,6 +123,8 @@ class FakeJira {
   // check, as a proxy's answer would come).
   void AnswerNext(const std::string& method, const std::string& path_prefix, const RawAnswer& answer,
                   int times = 1);
+  // Drops every fault and answer still queued: the site answers right again.
+  void ClearFaults();
 
   // --- Content (as agents and customers would change it in Jira) ------------
   // Registers a customer of the service desk; returns its accountId ("qm:…").
