@@ -81,6 +81,18 @@ void RaiseTicket(AppHarness& app, const std::string& view_id = "V1") {
   REQUIRE(app.RunUntil([&] { return PostsWithKeyPrefix(app.slack, "confirm:") == 1; }));
 }
 
+// Mention, prompt and form, through a create that fails once: the retry
+// waits out the backoff (about a second) and reconciles before raising.
+void RaiseThroughRetry(AppHarness& app) {
+  app.Receive("events_api", Mention("<@UBOT> the printer is on fire"));
+  REQUIRE(app.RunUntil([&] { return PostsWithKeyPrefix(app.slack, "prompt:") == 1; }));
+  app.Receive("interactive", Submit("V1", "Printer on fire"));
+  REQUIRE(
+      app.RunUntil([&] { return PostsWithKeyPrefix(app.slack, "confirm:") == 1; }, std::chrono::milliseconds(15000)));
+  CHECK(app.helpdesk.Tickets().size() == 1);
+  CHECK(app.helpdesk.CountCalls("FindCreatedTicket") >= 1);
+}
+
 }  // namespace
 
 TEST_CASE("a mention, a click and a form raise the ticket on the customer's behalf", "[app]") {
@@ -146,14 +158,7 @@ TEST_CASE("a create whose answer was lost is found again, not raised twice", "[a
   AppHarness app;
   util::Error lost{util::ErrorCode::kNetwork, "connection reset after the request was sent"};
   app.helpdesk.FailNext("CreateTicket", lost, 1, /*after_effect=*/true);
-  app.Receive("events_api", Mention("<@UBOT> the printer is on fire"));
-  REQUIRE(app.RunUntil([&] { return PostsWithKeyPrefix(app.slack, "prompt:") == 1; }));
-  app.Receive("interactive", Submit("V1", "Printer on fire"));
-  // The retry waits out the backoff (about a second), then reconciles.
-  REQUIRE(
-      app.RunUntil([&] { return PostsWithKeyPrefix(app.slack, "confirm:") == 1; }, std::chrono::milliseconds(15000)));
-  CHECK(app.helpdesk.Tickets().size() == 1);
-  CHECK(app.helpdesk.CountCalls("FindCreatedTicket") >= 1);
+  RaiseThroughRetry(app);
   CHECK(PostsWithKeyPrefix(app.slack, "queued:") == 1);
 }
 
@@ -372,15 +377,7 @@ TEST_CASE("a create whose worker throws is logged with its intent, retried, and 
   AppHarness app;
   testing::LogCapture log;
   app.helpdesk.ThrowNext("CreateTicket");
-  app.Receive("events_api", Mention("<@UBOT> the printer is on fire"));
-  REQUIRE(app.RunUntil([&] { return PostsWithKeyPrefix(app.slack, "prompt:") == 1; }));
-  app.Receive("interactive", Submit("V1", "Printer on fire"));
-  // The retry waits out the backoff (about a second) and reconciles first:
-  // the effect might have happened before the throw.
-  REQUIRE(
-      app.RunUntil([&] { return PostsWithKeyPrefix(app.slack, "confirm:") == 1; }, std::chrono::milliseconds(15000)));
-  CHECK(app.helpdesk.Tickets().size() == 1);
-  CHECK(app.helpdesk.CountCalls("FindCreatedTicket") >= 1);
+  RaiseThroughRetry(app);  // reconciled first: the effect might have happened before the throw
   CHECK(log.Has(util::log::Level::kError, "intent create:V1 (id "));
   CHECK(log.Has(util::log::Level::kError,
                 "kind create_ticket, lane create:C0SUPPORT:1700000000.000100) threw scripted throw from CreateTicket; "
