@@ -68,22 +68,22 @@ std::string TableRow(const Block& row) {
 
 namespace {
 
+// The three characters Slack reads as markup, as its entities.
+const char* EntityOf(char c) {
+  if (c == '&') return "&amp;";
+  if (c == '<') return "&lt;";
+  if (c == '>') return "&gt;";
+  return nullptr;
+}
+
 std::string Entities(std::string_view text) {
   std::string out;
   out.reserve(text.size());
   for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      default:
-        out += c;
+    if (const char* entity = EntityOf(c)) {
+      out += entity;
+    } else {
+      out += c;
     }
   }
   return out;

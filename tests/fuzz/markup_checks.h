@@ -18,6 +18,25 @@ inline size_t CountOf(std::string_view text, std::string_view word) {
   return count;
 }
 
+// Text as compared for images: backslashes dropped and each run of white
+// space one space. Jira drops the backslash of an escape it does not need
+// ("\:" reads ":"), so a typed "[image\: x" is shown "[image: x": text
+// that only looks like ParseWiki's image text. A real image still adds a
+// "[image: " that was not typed.
+inline std::string ForCounting(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  bool in_space = false;
+  for (char c : text) {
+    if (c == '\\') continue;
+    bool space = c == ' ' || c == '\n' || c == '\t' || c == '\r';
+    if (space && in_space) continue;
+    out.push_back(space ? ' ' : c);
+    in_space = space;
+  }
+  return out;
+}
+
 // `reparsed` is what a reader of the rendering of `original` sees. Nothing
 // in it may notify anyone (mentions, channels, broadcasts are rendered as
 // text), no link may appear that was not one, and, read by Jira, no image
@@ -37,8 +56,8 @@ inline void CheckNoLiveMarkup(const bridge::RichText& original, const bridge::Ri
   if (reader != Reader::kJira) return;
   // Compared as the renderers clean outside text (controls and invisible
   // characters removed), so "[ima\0ge: " typed is "[image: " typed.
-  std::string before = bridge::CleanText(bridge::ToPlainString(original));
-  std::string after = bridge::CleanText(bridge::ToPlainString(reparsed));
+  std::string before = ForCounting(bridge::CleanText(bridge::ToPlainString(original)));
+  std::string after = ForCounting(bridge::CleanText(bridge::ToPlainString(reparsed)));
   for (std::string_view word : {"[image: ", "[attachment: "}) {
     FUZZ_CHECK(CountOf(after, word) <= CountOf(before, word),
                "before:\n" + before + "\nrendered:\n" + std::string(rendered) + "\nafter:\n" + after);
