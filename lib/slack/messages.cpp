@@ -16,6 +16,9 @@ namespace {
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 using bridge::TruncateChars;
 
+// Longer than any real display name (Jira's and Slack's are at most 255).
+constexpr size_t kNameMaxChars = 255;
+
 void Str(Writer& w, const std::string& text) { w.String(text.c_str(), static_cast<rapidjson::SizeType>(text.size())); }
 
 void Key(Writer& w, const char* key) { w.Key(key); }
@@ -221,15 +224,16 @@ std::string AgentCommentMessage(const std::string& channel, const std::string& t
                                 const std::string& part_label, const std::string& metadata_key) {
   rapidjson::StringBuffer buffer;
   Writer w(buffer);
-  // The name and key are outside text; `mrkdwn` is RenderMrkdwn's output,
-  // escaped already.
-  std::string who = EscapeMrkdwnLine(agent);
+  // The name and key are outside text, cut to a name's length first (a
+  // long comment is posted in many parts, each naming them); `mrkdwn` is
+  // RenderMrkdwn's output, escaped already.
+  std::string who = EscapeMrkdwnLine(TruncateChars(agent, kNameMaxChars));
   if (util::TrimView(who).empty()) who = "Support";
-  BeginMessage(w, channel, thread_ts, who + " (" + EscapeMrkdwnLine(ticket_key) + "): " + mrkdwn, metadata_key);
+  std::string key = EscapeMrkdwnLine(TruncateChars(ticket_key, kNameMaxChars));
+  BeginMessage(w, channel, thread_ts, who + " (" + key + "): " + mrkdwn, metadata_key);
   Key(w, "blocks");
   w.StartArray();
-  Context(w, ":speech_balloon: *" + who + "* replied on " + EscapeMrkdwnLine(ticket_key) +
-                 (part_label.empty() ? "" : " " + part_label));
+  Context(w, ":speech_balloon: *" + who + "* replied on " + key + (part_label.empty() ? "" : " " + part_label));
   Section(w, mrkdwn.empty() ? " " : mrkdwn);
   w.EndArray();
   w.EndObject();
