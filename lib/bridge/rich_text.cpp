@@ -34,7 +34,8 @@ Block WithInlines(Block::Kind kind, std::vector<Inline> inlines, int level) {
   Block block;
   block.kind = kind;
   block.inlines = std::move(inlines);
-  block.level = level;
+  bool item = kind == Block::Kind::kBulletItem || kind == Block::Kind::kNumberedItem;
+  block.level = item ? std::clamp(level, 1, kMaxListLevel) : level;
   return block;
 }
 

@@ -82,7 +82,12 @@ Inline UserMention(std::string id, std::string name = "");
 Inline LineBreak();
 Block Paragraph(std::vector<Inline> inlines);
 Block Rule();
-// A block of any kind holding `inlines` (a heading, a quote, a list item…).
+// The deepest list nesting kept: both markups let a line ask for any depth
+// ("****…* x", or an item indented by 10,000 spaces), and each level costs
+// every renderer an indent or a marker. Deeper items stay at this level.
+inline constexpr int kMaxListLevel = 8;
+// A block of any kind holding `inlines` (a heading, a quote, a list item…);
+// a list item's level is kept within 1..kMaxListLevel.
 Block WithInlines(Block::Kind kind, std::vector<Inline> inlines, int level = 0);
 // `text` as paragraphs of plain text: one per line, empty lines dropped.
 RichText PlainText(std::string_view text);
