@@ -248,4 +248,14 @@ std::string PercentEncode(std::string_view url, std::string_view reserved) {
   return out;
 }
 
+char AsciiLower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+bool AtNoCase(std::string_view text, size_t i, std::string_view lower_prefix) {
+  if (i > text.size() || text.size() - i < lower_prefix.size()) return false;
+  for (size_t k = 0; k < lower_prefix.size(); ++k) {
+    if (AsciiLower(text[i + k]) != lower_prefix[k]) return false;
+  }
+  return true;
+}
+
 }  // namespace bridge::markup

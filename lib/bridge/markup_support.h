@@ -143,6 +143,12 @@ NextMatch Closer(std::string_view text, std::string_view marker);
 // `text` with "\r\n" and lone "\r" as "\n".
 std::string NormalizeNewlines(std::string_view text);
 
+// An ASCII letter in lower case; other bytes as they are.
+char AsciiLower(char c);
+// Whether `text` holds `lower_prefix` (lower case) at `i`, ASCII letters
+// compared without case.
+bool AtNoCase(std::string_view text, size_t i, std::string_view lower_prefix);
+
 // `url` trimmed, each character in `reserved` percent-encoded: the URL
 // still works and cannot end the link token early.
 std::string PercentEncode(std::string_view url, std::string_view reserved);

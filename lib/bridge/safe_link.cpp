@@ -2,20 +2,16 @@
 
 #include <string>
 
+#include "bridge/markup_support.h"
+
 namespace bridge {
 namespace {
 
 bool IsAlnum(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool IsLetter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-char Lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+using markup::AsciiLower;
 
-bool StartsWithNoCase(std::string_view text, std::string_view prefix) {
-  if (text.size() < prefix.size()) return false;
-  for (size_t i = 0; i < prefix.size(); ++i) {
-    if (Lower(text[i]) != prefix[i]) return false;
-  }
-  return true;
-}
+bool StartsWithNoCase(std::string_view text, std::string_view prefix) { return markup::AtNoCase(text, 0, prefix); }
 
 std::string_view Trimmed(std::string_view text) {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
@@ -36,7 +32,7 @@ std::string HostOf(std::string_view address) {
   if (at != std::string_view::npos) address.remove_prefix(at + 1);
   address = address.substr(0, address.find(':'));
   std::string host;
-  for (char c : address) host += Lower(c);
+  for (char c : address) host += AsciiLower(c);
   while (!host.empty() && host.back() == '.') host.pop_back();
   if (host.compare(0, 4, "www.") == 0) host.erase(0, 4);
   return host;
@@ -49,7 +45,7 @@ bool IsFileExtension(std::string_view ending) {
       "zip",  "gz",  "tar",  "doc",  "docx", "xls",  "xlsx", "ppt",  "pptx", "md",  "html", "htm", "mp4",  "mov",
       "heic", "bmp", "tiff", "conf", "cfg",  "ini",  "sh",   "py",   "cpp",  "h",   "java", "js",  "ts",   "har"};
   std::string lower;
-  for (char c : ending) lower += Lower(c);
+  for (char c : ending) lower += AsciiLower(c);
   for (std::string_view extension : kExtensions) {
     if (lower == extension) return true;
   }

@@ -2,8 +2,6 @@
 
 #include <sys/stat.h>
 
-#include <algorithm>
-#include <cctype>
 #include <fstream>
 #include <sstream>
 
@@ -14,15 +12,6 @@
 #include "util/strings.h"
 
 namespace config {
-namespace {
-
-std::string Lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
-
-}  // namespace
 
 std::string UrlHost(std::string_view url) {
   size_t scheme = url.find("://");
@@ -35,7 +24,7 @@ std::string UrlHost(std::string_view url) {
 }
 
 bool IsLoopbackHost(std::string_view host) {
-  std::string lower = Lower(std::string(host));
+  std::string lower = util::Lower(host);
   return lower == "localhost" || lower == "::1" || util::StartsWith(lower, "127.");
 }
 
@@ -51,7 +40,7 @@ std::vector<std::string> PlainHttpWarnings(const Config& config) {
   };
   std::vector<std::string> warnings;
   for (const Url& url : urls) {
-    if (!util::StartsWith(Lower(*url.value), "http://")) continue;
+    if (!util::StartsWith(util::Lower(*url.value), "http://")) continue;
     std::string host = UrlHost(*url.value);
     if (IsLoopbackHost(host)) continue;
     warnings.push_back(fmt::format("{} is plain http to {}: {} cross the network unencrypted; use https://",

@@ -34,15 +34,7 @@ constexpr char kMarkupEdge = '\x01';
 
 bool IsAsciiAlnum(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
-char Lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool AtNoCase(std::string_view text, size_t i, std::string_view prefix) {
-  if (i + prefix.size() > text.size()) return false;
-  for (size_t k = 0; k < prefix.size(); ++k) {
-    if (Lower(text[i + k]) != prefix[k]) return false;
-  }
-  return true;
-}
+using bridge::markup::AtNoCase;
 
 // Jira's emoticons written with a parenthesis first: "(y)", "(x)", "(/)"…
 bool OpensEmoticon(std::string_view text, size_t i) {
