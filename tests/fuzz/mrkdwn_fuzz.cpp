@@ -15,16 +15,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // A message as Slack delivers it.
   bridge::RichText message = slack::ParseMrkdwn(input);
   // Linear: a byte opens at most a few runs or blocks (ContentSize counts
-  // each), and an image or attachment becomes "[image: name]" text.
+  // each).
   FUZZ_CHECK(fuzz::ContentSize(message) <= 8 * size + 64, "parsed text out of proportion to its source");
   std::string rendered = slack::RenderMrkdwn(message);
   fuzz::CheckRenderedSize(message, rendered);
-  fuzz::CheckNoLiveMarkup(message, slack::ParseMrkdwn(rendered), rendered, fuzz::Reader::kSlack);
+  fuzz::CheckNoLiveMarkup(message, slack::ParseMrkdwn(rendered), rendered);
 
   // The same message as a Jira comment.
   std::string wiki = helpdesk::jira::RenderWiki(message);
   fuzz::CheckRenderedSize(message, wiki);
-  fuzz::CheckNoLiveMarkup(message, helpdesk::jira::ParseWiki(wiki), wiki, fuzz::Reader::kJira);
+  fuzz::CheckJiraReading(message, wiki);
 
   // Any rich text (names, helpdesk texts, composed posts), and plain typed
   // text on its own.
@@ -34,7 +34,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::string out = slack::RenderMrkdwn(text);
     fuzz::CheckRenderedSize(text, out);
     bridge::RichText back = slack::ParseMrkdwn(out);
-    fuzz::CheckNoLiveMarkup(text, back, out, fuzz::Reader::kSlack);
+    fuzz::CheckNoLiveMarkup(text, back, out);
     if (text_only) {
       // Slack has no escape for emphasis, so typed "*" may become bold, but
       // every letter and digit typed is shown.

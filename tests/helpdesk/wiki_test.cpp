@@ -150,6 +150,23 @@ std::vector<std::string> AllHostile() {
 
 }  // namespace
 
+TEST_CASE("ParseWiki counts the images and attachments it recognised, not text that reads like them",
+          "[wiki]") {
+  helpdesk::jira::WikiEmbeds embeds;
+  bridge::RichText read = helpdesk::jira::ParseWiki(
+      "see !screen.png! and [^log.txt]\n|cell !a.gif!|[^b.pdf]|\n* item !c.png!", &embeds);
+  CHECK(embeds.images == 3);
+  CHECK(embeds.attachments == 2);
+  CHECK(bridge::ToPlainString(read).find("[image: screen.png]") != std::string::npos);
+
+  // Typed as text (escaped, or not an image name): the same words, nothing recognised.
+  helpdesk::jira::WikiEmbeds none;
+  read = helpdesk::jira::ParseWiki("\\[image: x.png\\] |([image:)| Hi! How are you! [see above] \\!a.png!", &none);
+  CHECK(none.images == 0);
+  CHECK(none.attachments == 0);
+  CHECK(bridge::ToPlainString(read).find("[image: x.png]") != std::string::npos);
+}
+
 TEST_CASE("typed text becomes Jira wiki that shows it as typed and holds no markup", "[wiki][escaping]") {
   for (const std::string& hostile : AllHostile()) {
     INFO("typed: " << hostile.substr(0, 200));

@@ -2,6 +2,7 @@
 // comments and descriptions) to and from the neutral bridge::RichText. Pure.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -18,7 +19,14 @@ namespace helpdesk::jira {
 // name]", "[attachment: name]"), {color} (dropped, its text kept), \\ line
 // breaks and backslash escapes. Never fails: markup it does not recognise
 // stays as text. Linear in the size of `wiki`, whatever it contains.
-bridge::RichText ParseWiki(std::string_view wiki);
+//
+// `embeds`, when given, receives how many images and attachment links were
+// recognised: their text alone cannot tell them from "[image: x]" typed.
+struct WikiEmbeds {
+  size_t images = 0;
+  size_t attachments = 0;
+};
+bridge::RichText ParseWiki(std::string_view wiki, WikiEmbeds* embeds = nullptr);
 
 // Rich text as wiki markup, a line per block: the one escaping rule for
 // Jira (wiki_render.cpp says how). Text is cleaned (bridge::CleanText) and

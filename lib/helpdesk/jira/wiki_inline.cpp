@@ -89,10 +89,14 @@ std::optional<Inline> LinkTarget(std::string_view alias, std::string_view target
   return bridge::Link(util::Trim(head.substr(0, head.find('|'))), UnescapeWiki(util::TrimView(alias)));
 }
 
+// A LinkTarget that is text: the one such target is an attachment ([^name]).
+bool IsAttachment(const Inline& target) { return target.kind == Inline::Kind::kText; }
+
 class InlineParser {
  public:
-  explicit InlineParser(std::string_view text)
+  InlineParser(std::string_view text, WikiEmbeds* embeds)
       : text_(text),
+        embeds_(embeds),
         close_bracket_(bridge::markup::Needle(text, "]")),
         bar_(bridge::markup::Needle(text, "|")),
         close_mono_(bridge::markup::Needle(text, "}}")),
@@ -196,6 +200,7 @@ class InlineParser {
                                        ? LinkTarget(text_.substr(i + 1, bar - i - 1), text_.substr(bar + 1, close - bar - 1))
                                        : LinkTarget({}, text_.substr(i + 1, close - i - 1));
       if (link) {
+        if (embeds_ && IsAttachment(*link)) ++embeds_->attachments;
         out_.Add(std::move(*link), marks);
         return close + 1;
       }
@@ -214,6 +219,7 @@ class InlineParser {
       std::string_view name = content.substr(0, content.find('|'));
       if (!name.empty() && !bridge::markup::IsSpace(name.front()) && !bridge::markup::IsSpace(name.back()) &&
           (LooksLikeUrl(name) || HasImageExtension(name))) {
+        if (embeds_) ++embeds_->images;
         out_.Add(bridge::Text("[image: " + std::string(name) + "]"), marks);
         return close + 1;
       }
@@ -233,6 +239,7 @@ class InlineParser {
   }
 
   std::string_view text_;
+  WikiEmbeds* embeds_;
   NextMatch close_bracket_;
   NextMatch bar_;
   NextMatch close_mono_;
@@ -244,6 +251,8 @@ class InlineParser {
 
 }  // namespace
 
-std::vector<bridge::Inline> ParseWikiInline(std::string_view text) { return InlineParser(text).Parse(); }
+std::vector<bridge::Inline> ParseWikiInline(std::string_view text, WikiEmbeds* embeds) {
+  return InlineParser(text, embeds).Parse();
+}
 
 }  // namespace helpdesk::jira::wiki_internal

@@ -7,11 +7,13 @@
 #include <vector>
 
 #include "bridge/rich_text.h"
+#include "helpdesk/jira/wiki.h"
 
 namespace helpdesk::jira::wiki_internal {
 
 // Emphasis, {{mono}}, links, mentions, images, {color}, \\ breaks and
-// backslash escapes. Linear in the size of `text`.
-std::vector<bridge::Inline> ParseWikiInline(std::string_view text);
+// backslash escapes. Linear in the size of `text`. Images and attachment
+// links found are counted in `embeds` when it is given.
+std::vector<bridge::Inline> ParseWikiInline(std::string_view text, WikiEmbeds* embeds);
 
 }  // namespace helpdesk::jira::wiki_internal

@@ -31,7 +31,7 @@ void AddMarks(std::vector<Inline>& inlines, unsigned marks) {
 // A table row, split at | and || outside links, {{mono}} and escapes. A
 // row of heading cells is a header row; a heading cell in a row of data
 // cells is bold.
-Block TableRow(std::string_view row) {
+Block TableRow(std::string_view row, WikiEmbeds* embeds) {
   struct Cell {
     size_t begin;
     size_t end;
@@ -67,7 +67,7 @@ Block TableRow(std::string_view row) {
   out.kind = Block::Kind::kTableRow;
   out.header = !cells.empty() && std::all_of(cells.begin(), cells.end(), [](const Cell& c) { return c.header; });
   for (const Cell& cell : cells) {
-    out.cells.push_back(ParseWikiInline(util::TrimView(row.substr(cell.begin, cell.end - cell.begin))));
+    out.cells.push_back(ParseWikiInline(util::TrimView(row.substr(cell.begin, cell.end - cell.begin)), embeds));
     if (cell.header && !out.header) AddMarks(out.cells.back(), bridge::kBold);
   }
   return out;
@@ -88,22 +88,22 @@ bool IsHeading(std::string_view line) {
 }
 
 // A line as the block it starts.
-Block LineBlock(std::string_view line) {
+Block LineBlock(std::string_view line, WikiEmbeds* embeds) {
   if (auto list = ListMarker(line)) {
     auto [depth, marker] = *list;
     std::string_view item = line.substr(marker == '-' ? 2 : depth + 1);
     return WithInlines(marker == '#' ? Block::Kind::kNumberedItem : Block::Kind::kBulletItem,
-                       ParseWikiInline(util::TrimView(item)), static_cast<int>(depth));
+                       ParseWikiInline(util::TrimView(item), embeds), static_cast<int>(depth));
   }
   if (IsHeading(line)) {
-    return WithInlines(Block::Kind::kHeading, ParseWikiInline(util::TrimView(line.substr(3))), line[1] - '0');
+    return WithInlines(Block::Kind::kHeading, ParseWikiInline(util::TrimView(line.substr(3)), embeds), line[1] - '0');
   }
   if (At(line, 0, "bq.") && (line.size() == 3 || line[3] == ' ')) {
-    return WithInlines(Block::Kind::kQuote, ParseWikiInline(util::TrimView(line.substr(3))));
+    return WithInlines(Block::Kind::kQuote, ParseWikiInline(util::TrimView(line.substr(3)), embeds));
   }
   std::string_view trimmed = util::TrimView(line);
-  if (!trimmed.empty() && trimmed.front() == '|') return TableRow(trimmed);
-  return WithInlines(Block::Kind::kParagraph, ParseWikiInline(line));
+  if (!trimmed.empty() && trimmed.front() == '|') return TableRow(trimmed, embeds);
+  return WithInlines(Block::Kind::kParagraph, ParseWikiInline(line, embeds));
 }
 
 // Inside {quote} every block is quoted text: a list item keeps its bullet
@@ -133,14 +133,15 @@ Block Quoted(Block block, int number) {
 }
 
 struct BlockState {
+  WikiEmbeds* embeds = nullptr;
   bool in_quote = false;
   bridge::markup::ListNumbering numbering;
 };
 
 Block ParseLine(std::string_view line, bool line_start, BlockState& state) {
   // The rest of a line that a {code} block interrupted is text.
-  if (!line_start) return WithInlines(Block::Kind::kParagraph, ParseWikiInline(line));
-  Block block = LineBlock(line);
+  if (!line_start) return WithInlines(Block::Kind::kParagraph, ParseWikiInline(line, state.embeds));
+  Block block = LineBlock(line, state.embeds);
   int number = state.numbering.Next(block);
   return state.in_quote ? Quoted(std::move(block), number) : block;
 }
@@ -168,11 +169,12 @@ bool MacroOpen(std::string_view text, size_t i, std::string_view name, size_t& e
 
 }  // namespace
 
-bridge::RichText ParseWiki(std::string_view wiki) {
+bridge::RichText ParseWiki(std::string_view wiki, WikiEmbeds* embeds) {
   std::string normalized = bridge::markup::NormalizeNewlines(wiki);
   std::string_view text(normalized);
   bridge::markup::LineAssembler lines;
   BlockState state;
+  state.embeds = embeds;
   auto parse_line = [&state](std::string_view line, bool line_start) { return ParseLine(line, line_start, state); };
   NextMatch code_close = bridge::markup::Needle(text, "{code}");
   NextMatch noformat_close = bridge::markup::Needle(text, "{noformat}");
