@@ -9,6 +9,7 @@
 
 #include "fake_jira.h"
 #include "fake_jira_time.h"
+#include "jira_http.h"
 #include "jql.h"
 #include "util/http/curl_http_client.h"
 #include "util/json_util.h"
@@ -18,50 +19,13 @@ namespace {
 
 using fake::FakeJira;
 using fake::Millis;
-using Headers = std::vector<std::pair<std::string, std::string>>;
-
-// libcurl must be initialised once before any thread exists.
-struct CurlGlobal {
-  CurlGlobal() { util::http::GlobalInit(); }
-};
-const CurlGlobal curl_global;
-
-struct Response {
-  int status = 0;
-  std::string body;
-  util::http::HttpResponse raw;
-  rapidjson::Document json;
-};
-
-Response Send(const FakeJira& jira, const std::string& method, const std::string& path, const std::string& body = {},
-              Headers headers = {}, bool authenticate = true) {
-  util::http::HttpRequest request;
-  request.method = method;
-  request.url = jira.base_url() + path;
-  request.body = body;
-  request.timeout = Millis(10000);
-  request.headers = std::move(headers);
-  if (authenticate) request.headers.emplace_back("Authorization", FakeJira::BasicAuthorization());
-  if (!body.empty()) request.headers.emplace_back("Content-Type", "application/json");
-  request.headers.emplace_back("Accept", "application/json");
-  util::http::CurlHttpClient client;
-  auto result = client.Send(request);
-  REQUIRE(result.has_value());
-  Response response;
-  response.status = result->status;
-  response.body = result->body;
-  response.raw = *result;
-  response.json.Parse(response.body.c_str());
-  return response;
-}
-
-Response Get(const FakeJira& jira, const std::string& path, Headers headers = {}) {
-  return Send(jira, "GET", path, {}, std::move(headers));
-}
-
-Response Post(const FakeJira& jira, const std::string& path, const std::string& body) {
-  return Send(jira, "POST", path, body);
-}
+using fake_jira_test::Get;
+using fake_jira_test::Headers;
+using fake_jira_test::IsServiceDeskError;
+using fake_jira_test::Post;
+using fake_jira_test::Response;
+using fake_jira_test::Send;
+using fake_jira_test::String;
 
 Response CreateRequest(const FakeJira& jira, const std::string& summary, const std::string& description = "",
                        const std::string& extra = "") {
@@ -82,23 +46,11 @@ std::vector<std::string> Keys(const Response& response) {
   return keys;
 }
 
-std::string String(const rapidjson::Value& object, const char* key) {
-  REQUIRE(object.HasMember(key));
-  REQUIRE(object[key].IsString());
-  return object[key].GetString();
-}
-
 // "yyyy/MM/dd HH:mm" of `epoch_ms` as a wall clock `offset_minutes` from UTC.
 std::string WallClock(long long epoch_ms, int offset_minutes, char separator = '/') {
   fake::CivilTime t = fake::ToCivil(epoch_ms, offset_minutes);
   return fmt::format("{:04d}{}{:02d}{}{:02d} {:02d}:{:02d}", t.year, separator, t.month, separator, t.day, t.hour,
                      t.minute);
-}
-
-bool IsServiceDeskError(const Response& response) {
-  return response.json.IsObject() && response.json.HasMember("errorMessage") &&
-         response.json["errorMessage"].IsString() && response.json.HasMember("i18nErrorMessage") &&
-         response.json["i18nErrorMessage"].HasMember("i18nKey");
 }
 
 bool IsPlatformError(const Response& response) {

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "fake_jira_fields.h"
 #include "fake_jira_impl.h"
 #include "fake_jira_time.h"
 #include "http_util.h"
@@ -12,7 +13,13 @@
 
 namespace fake {
 
-FakeJira::Impl::Impl() { users.push_back(User{kBotAccountId, kEmail, kBotDisplayName, "atlassian", "", false}); }
+FakeJira::Impl::Impl() {
+  users.push_back(User{kBotAccountId, kEmail, kBotDisplayName, "atlassian", "", false});
+  AddDeskLocked(kServiceDeskId, kProjectKey, kPortalId);
+  RequestType& type = DefineRequestTypeLocked(kServiceDeskId, kRequestTypeId, kRequestTypeName);
+  type.fields.push_back(jira::StringField("summary", "Summary", true, "summary"));
+  type.fields.push_back(jira::StringField("description", "Description", false, "description"));
+}
 
 FakeJira::FakeJira() : impl_(std::make_unique<Impl>()) {
   impl_->http.Start([this](const HttpRequest& request) { return impl_->Handle(request); });
@@ -45,7 +52,31 @@ void FakeJira::SetSearchMaxResults(int cap) { impl_->signal.Write(impl_->search_
 
 void FakeJira::AddRequestField(const std::string& field_id, const std::string& label) {
   std::lock_guard<std::mutex> lock(impl_->signal.mutex());
-  impl_->request_fields.emplace_back(field_id, label);
+  Impl::RequestType& type = impl_->DefineRequestTypeLocked(kServiceDeskId, kRequestTypeId, kRequestTypeName);
+  type.fields.push_back(jira::StringField(field_id, label, false, ""));
+}
+
+bool FakeJira::AddServiceDesk(const std::string& desk_id, const std::string& project_key,
+                              const std::string& portal_id) {
+  std::lock_guard<std::mutex> lock(impl_->signal.mutex());
+  if (desk_id.empty() || project_key.empty() || impl_->FindDesk(desk_id) != nullptr ||
+      impl_->FindDesk(project_key) != nullptr) {
+    return false;
+  }
+  impl_->AddDeskLocked(desk_id, project_key, portal_id);
+  impl_->Bump();
+  return true;
+}
+
+void FakeJira::AddRequestType(const std::string& service_desk_id, const std::string& request_type_id,
+                              const std::string& name, std::vector<JiraRequestField> fields) {
+  std::lock_guard<std::mutex> lock(impl_->signal.mutex());
+  const Impl::Desk* desk = impl_->FindDesk(service_desk_id);
+  if (desk == nullptr || desk->id != service_desk_id) {
+    impl_->AddDeskLocked(service_desk_id, "SD" + service_desk_id, service_desk_id);
+  }
+  impl_->DefineRequestTypeLocked(service_desk_id, request_type_id, name).fields = std::move(fields);
+  impl_->Bump();
 }
 
 void FakeJira::SetOutage(bool down, int status) {
@@ -88,7 +119,7 @@ std::string FakeJira::CreateRequest(const std::string& summary, const std::strin
   std::lock_guard<std::mutex> lock(impl_->signal.mutex());
   std::string reporter = reporter_account_id.empty() ? std::string(kBotAccountId) : reporter_account_id;
   if (impl_->FindUser(reporter) == nullptr) return {};
-  Impl::Issue& issue = impl_->CreateIssueLocked(summary, description, reporter, kRequestTypeId);
+  Impl::Issue& issue = impl_->CreateIssueLocked(impl_->desks.front(), summary, description, reporter, kRequestTypeId);
   impl_->IndexLocked(issue);
   impl_->Bump();
   return issue.key;

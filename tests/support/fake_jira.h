@@ -15,6 +15,7 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -49,6 +50,32 @@ struct JiraComment {
   std::vector<JiraCommentProperty> properties;
 };
 
+// One entry of a request type field's validValues: `value` is what a create
+// request names (an option, priority or component id), `label` what the
+// portal shows. `children` are a cascading select's second-level options.
+struct JiraFieldValue {
+  std::string value;
+  std::string label;
+  std::vector<JiraFieldValue> children;
+};
+
+// A field of a request type, as GET .../requesttype/{id}/field describes it
+// (RequestTypeFieldDTO) and as create requests are checked against it.
+struct JiraRequestField {
+  std::string field_id;  // "summary", "priority", "components", "customfield_10010"
+  std::string name;      // the portal label
+  bool required = false;
+  // jiraSchema.type: "string", "option", "array", "priority", "date",
+  // "datetime", "number", "user", "option-with-child", "any"...
+  std::string schema_type;
+  std::string schema_system;  // jiraSchema.system ("summary", "priority", "labels"...) or ""
+  // jiraSchema.custom ("com.atlassian.jira.plugin.system.customfieldtypes:select"...) or ""
+  std::string schema_custom;
+  long long custom_id = 0;    // jiraSchema.customId, for custom fields
+  std::string schema_items;   // jiraSchema.items of arrays: "option", "component", "string", "version", "user"
+  std::vector<JiraFieldValue> valid_values;
+};
+
 struct JiraIssue {
   std::string id;  // "10001"
   std::string key;  // "SUP-1"
@@ -56,6 +83,10 @@ struct JiraIssue {
   std::string description;
   std::string reporter_account_id;
   std::string request_type_id;
+  std::string service_desk_id;
+  // Every requestFieldValues entry the create request carried (summary and
+  // description too), field id → the value as compact JSON, as Jira got it.
+  std::map<std::string, std::string> field_values_json;
   std::string status;           // "Waiting for support"
   std::string status_category;  // "new", "indeterminate" or "done"
   long long created_ms = 0;
@@ -105,9 +136,21 @@ class FakeJira {
   // The server-side cap on `maxResults` of /search/jql (default 50, also the
   // default page size).
   void SetSearchMaxResults(int cap);
-  // Lets create requests carry `requestFieldValues.<field_id>` (beyond
-  // summary and description) with the given portal label.
+  // Adds an optional plain string field (jiraSchema string, textfield) to
+  // the default request type (kServiceDeskId / kRequestTypeId), which starts
+  // with summary (required) and description (optional).
   void AddRequestField(const std::string& field_id, const std::string& label);
+  // Adds a service desk of project `project_key` (its issues get keys
+  // "<project_key>-<n>", numbered per project) whose portal is `portal_id`.
+  // Returns false (and changes nothing) when the id or key is taken.
+  bool AddServiceDesk(const std::string& desk_id, const std::string& project_key, const std::string& portal_id);
+  // Defines (or redefines, replacing its fields) request type
+  // `request_type_id` of desk `service_desk_id`, whose fields are served by
+  // GET .../requesttype/{id}/field and enforced on create. A desk not added
+  // yet is created on the fly with project key "SD<desk id>" and portal id
+  // = desk id.
+  void AddRequestType(const std::string& service_desk_id, const std::string& request_type_id,
+                      const std::string& name, std::vector<JiraRequestField> fields);
   // Every request answers `status` (default 500) until SetOutage(false).
   // 502/503/504 come with an HTML body as gateways send them.
   void SetOutage(bool down, int status = 500);

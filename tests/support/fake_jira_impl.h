@@ -55,13 +55,34 @@ struct FakeJira::Impl {
     std::string text;  // lower-cased summary, description, fields and comments
   };
 
+  // A service desk and its project: keys are numbered per project.
+  struct Desk {
+    std::string id;
+    std::string project_id;
+    std::string project_key;
+    std::string project_name;
+    std::string portal_id;
+    int next_number = 1;
+  };
+
+  struct RequestType {
+    std::string desk_id;
+    std::string id;
+    std::string name;
+    std::vector<JiraRequestField> fields;
+  };
+
   struct Issue {
-    int number = 0;
+    int number = 0;  // creation order across all projects
     std::string id;
     std::string key;
+    std::string desk_id;
+    std::string project_key;
+    std::string project_id;
     std::string summary;
     std::string description;
     std::vector<std::pair<std::string, std::string>> fields;  // other request fields: id → JSON value
+    std::map<std::string, std::string> received;  // every requestFieldValues entry: id → compact JSON
     std::string reporter;
     std::string request_type_id;
     std::string status;
@@ -103,7 +124,8 @@ struct FakeJira::Impl {
   long long skew_ms = 0;
   int comment_page_cap = 20;
   int search_cap = 50;
-  std::vector<std::pair<std::string, std::string>> request_fields;  // field id → label
+  std::vector<Desk> desks;  // the default desk (kServiceDeskId) first
+  std::vector<RequestType> request_types;
   bool outage = false;
   int outage_status = 500;
   std::vector<Fault> faults;
@@ -137,15 +159,22 @@ struct FakeJira::Impl {
   // the lag; drops snapshots nobody can see any more.
   void IndexLocked(Issue& issue);
   const Snapshot* VisibleSnapshot(const Issue& issue) const;
-  Issue& CreateIssueLocked(const std::string& summary, const std::string& description, const std::string& reporter,
-                           const std::string& request_type_id);
+  // By id or project key; nullptr when unknown.
+  Desk* FindDesk(const std::string& id_or_key);
+  const Desk* FindDesk(const std::string& id_or_key) const;
+  Desk& AddDeskLocked(const std::string& id, const std::string& project_key, const std::string& portal_id);
+  const RequestType* FindRequestType(const std::string& desk_id, const std::string& id) const;
+  RequestType& DefineRequestTypeLocked(const std::string& desk_id, const std::string& id, const std::string& name);
+  Issue& CreateIssueLocked(Desk& desk, const std::string& summary, const std::string& description,
+                           const std::string& reporter, const std::string& request_type_id);
   Comment& AddCommentLocked(Issue& issue, const std::string& author, const std::string& body, bool is_public,
                             std::vector<JiraCommentProperty> properties);
   // The account id of the agent `display_name`, created on first use.
   std::string AgentLocked(const std::string& display_name);
   int StatusIdLocked(const std::string& name);
   const User& UserOrBot(const std::string& account_id) const;
-  std::string FieldLabel(const std::string& field_id) const;
+  // The portal label of `field_id` on the issue's request type.
+  std::string FieldLabel(const Issue& issue, const std::string& field_id) const;
   JiraIssue Export(const Issue& issue) const;
 
   // --- JSON shapes (fake_jira_shapes.cpp) ----------------------------------------
@@ -192,11 +221,18 @@ struct FakeJira::Impl {
   Reply Search(const Call& call);
   static bool Matches(const JqlQuery& query, const Issue& issue, const Snapshot& snapshot);
 
-  // --- servicedeskapi endpoints (fake_jira_servicedesk.cpp) --------------------------
-  static bool IsOurDesk(const std::string& id);
+  // --- Service desks and request types (fake_jira_desks.cpp) --------------------------
   static Reply DeskNotFound(const std::string& id);
+  static Reply RequestTypeNotFound(int status, const std::string& id);
   Reply GetServiceDesk(const std::string& id);
   Reply GetRequestType(const std::string& desk, const std::string& id);
+  Reply GetRequestTypeFields(const std::string& desk, const std::string& id);
+  // Checks requestFieldValues against the type's fields as JSM does; fills
+  // `issue`'s summary, description, fields and received. False (and
+  // *error set) when JSM would refuse them.
+  bool TakeFieldValues(const RequestType& type, const rapidjson::Value* values, Issue* issue, Reply* error) const;
+
+  // --- servicedeskapi endpoints (fake_jira_servicedesk.cpp) --------------------------
   // start/limit of a servicedeskapi page; false (and *error set) when invalid.
   static bool PageParams(const Call& call, long long cap, long long* start, long long* limit, Reply* error);
   Reply Customers(const Call& call, const std::string& desk);

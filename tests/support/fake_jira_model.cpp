@@ -73,14 +73,18 @@ const FakeJira::Impl::Snapshot* FakeJira::Impl::VisibleSnapshot(const Issue& iss
   return visible;
 }
 
-FakeJira::Impl::Issue& FakeJira::Impl::CreateIssueLocked(const std::string& summary, const std::string& description,
-                                                         const std::string& reporter,
+FakeJira::Impl::Issue& FakeJira::Impl::CreateIssueLocked(Desk& desk, const std::string& summary,
+                                                         const std::string& description, const std::string& reporter,
                                                          const std::string& request_type_id) {
   int number = next_issue++;
   Issue& issue = issues[number];
   issue.number = number;
   issue.id = std::to_string(10000 + number);
-  issue.key = fmt::format("{}-{}", kProjectKey, number);
+  // Ids count across the site, keys within the project.
+  issue.key = fmt::format("{}-{}", desk.project_key, desk.next_number++);
+  issue.desk_id = desk.id;
+  issue.project_key = desk.project_key;
+  issue.project_id = desk.project_id;
   issue.summary = summary;
   issue.description = description;
   issue.reporter = reporter;
@@ -136,27 +140,30 @@ const FakeJira::Impl::User& FakeJira::Impl::UserOrBot(const std::string& account
   return user != nullptr ? *user : users.front();
 }
 
-std::string FakeJira::Impl::FieldLabel(const std::string& field_id) const {
-  if (field_id == "summary") return "Summary";
-  if (field_id == "description") return "Description";
-  for (const auto& [id, label] : request_fields) {
-    if (id == field_id) return label;
+std::string FakeJira::Impl::FieldLabel(const Issue& issue, const std::string& field_id) const {
+  const RequestType* type = FindRequestType(issue.desk_id, issue.request_type_id);
+  if (type != nullptr) {
+    for (const JiraRequestField& field : type->fields) {
+      if (field.field_id == field_id) return field.name;
+    }
   }
   return field_id;
 }
 
 JiraIssue FakeJira::Impl::Export(const Issue& issue) const {
-  JiraIssue out{issue.id,
-                issue.key,
-                issue.summary,
-                issue.description,
-                issue.reporter,
-                issue.request_type_id,
-                issue.status,
-                issue.category,
-                issue.created_ms,
-                issue.updated_ms,
-                {}};
+  JiraIssue out;
+  out.id = issue.id;
+  out.key = issue.key;
+  out.summary = issue.summary;
+  out.description = issue.description;
+  out.reporter_account_id = issue.reporter;
+  out.request_type_id = issue.request_type_id;
+  out.service_desk_id = issue.desk_id;
+  out.field_values_json = issue.received;
+  out.status = issue.status;
+  out.status_category = issue.category;
+  out.created_ms = issue.created_ms;
+  out.updated_ms = issue.updated_ms;
   for (const Comment& comment : issue.comments) {
     out.comments.push_back(JiraComment{std::to_string(comment.id), comment.body, comment.is_public, comment.author,
                                        UserOrBot(comment.author).display_name, comment.created_ms, comment.properties});

@@ -134,6 +134,9 @@ Reply FakeJira::Impl::Route(const Call& call) {
     if (r.size() == 4 && r[0] == "servicedesk" && r[2] == "requesttype") {
       return m == "GET" ? GetRequestType(r[1], r[3]) : MethodNotAllowed();
     }
+    if (r.size() == 5 && r[0] == "servicedesk" && r[2] == "requesttype" && r[4] == "field") {
+      return m == "GET" ? GetRequestTypeFields(r[1], r[3]) : MethodNotAllowed();
+    }
     if (r.size() == 3 && r[0] == "servicedesk" && r[2] == "customer") {
       return m == "GET" ? Customers(call, r[1]) : MethodNotAllowed();
     }

@@ -82,7 +82,10 @@ Reply FakeJira::Impl::Search(const Call& call) {
   const JqlQuery& query = parse.query;
   if (!query.Bounded()) return PlatformError(400, {kUnbounded});
   for (const std::string& project : query.projects) {
-    if (util::Lower(project) != util::Lower(kProjectKey) && project != kProjectId) {
+    bool known = std::any_of(desks.begin(), desks.end(), [&](const Desk& desk) {
+      return util::Lower(project) == util::Lower(desk.project_key) || project == desk.project_id;
+    });
+    if (!known) {
       return PlatformError(400, {fmt::format("The value '{}' does not exist for the field 'project'.", project)});
     }
   }
@@ -176,6 +179,9 @@ Reply FakeJira::Impl::Search(const Call& call) {
 }
 
 bool FakeJira::Impl::Matches(const JqlQuery& query, const Issue& issue, const Snapshot& snapshot) {
+  for (const std::string& project : query.projects) {
+    if (util::Lower(project) != util::Lower(issue.project_key) && project != issue.project_id) return false;
+  }
   for (const std::vector<std::string>& keys : query.key_sets) {
     if (std::find(keys.begin(), keys.end(), issue.key) == keys.end()) return false;
   }

@@ -21,61 +21,6 @@ using jira::ParseInt;
 using jira::Reply;
 using jira::ServiceDeskError;
 
-bool FakeJira::Impl::IsOurDesk(const std::string& id) { return id == kServiceDeskId || id == kProjectKey; }
-
-Reply FakeJira::Impl::DeskNotFound(const std::string& id) {
-  return ServiceDeskError(404,
-                          fmt::format("The service desk with ID '{}' does not exist or you do not have "
-                                      "permission to access it.",
-                                      id),
-                          "sd.service.desk.not.found");
-}
-
-Reply FakeJira::Impl::GetServiceDesk(const std::string& id) {
-  if (!IsOurDesk(id)) return DeskNotFound(id);
-  return JsonReply(200, [&](Writer& w) {
-    w.StartObject();
-    KStr(w, "id", kServiceDeskId);
-    KStr(w, "projectId", kProjectId);
-    KStr(w, "projectName", "Support");
-    KStr(w, "projectKey", kProjectKey);
-    w.Key("_links");
-    w.StartObject();
-    KStr(w, "self", fmt::format("{}/rest/servicedeskapi/servicedesk/{}", base(), kServiceDeskId));
-    w.EndObject();
-    w.EndObject();
-  });
-}
-
-Reply FakeJira::Impl::GetRequestType(const std::string& desk, const std::string& id) {
-  if (!IsOurDesk(desk)) return DeskNotFound(desk);
-  if (id != kRequestTypeId) {
-    return ServiceDeskError(404, fmt::format("The request type with ID '{}' does not exist in this service desk.", id),
-                            "sd.request.type.not.found");
-  }
-  return JsonReply(200, [&](Writer& w) {
-    w.StartObject();
-    KStr(w, "_expands", "field");
-    KStr(w, "id", kRequestTypeId);
-    w.Key("_links");
-    w.StartObject();
-    KStr(w, "self",
-         fmt::format("{}/rest/servicedeskapi/servicedesk/{}/requesttype/{}", base(), kServiceDeskId, kRequestTypeId));
-    w.EndObject();
-    KStr(w, "name", kRequestTypeName);
-    KStr(w, "description", "Get assistance for general IT problems and questions.");
-    KStr(w, "helpText", "");
-    KStr(w, "issueTypeId", "10002");
-    KStr(w, "serviceDeskId", kServiceDeskId);
-    KStr(w, "portalId", kPortalId);
-    w.Key("groupIds");
-    w.StartArray();
-    w.String("1");
-    w.EndArray();
-    w.EndObject();
-  });
-}
-
 bool FakeJira::Impl::PageParams(const Call& call, long long cap, long long* start, long long* limit, Reply* error) {
   *start = 0;
   *limit = 50;
@@ -95,7 +40,8 @@ Reply FakeJira::Impl::Customers(const Call& call, const std::string& desk) {
   // Experimental endpoints refuse callers that did not opt in.
   if (util::Lower(call.experimental) != "opt-in")
     return ServiceDeskError(412, kExperimental, "sd.api.experimental.required");
-  if (!IsOurDesk(desk)) return DeskNotFound(desk);
+  const Desk* found = FindDesk(desk);
+  if (found == nullptr) return DeskNotFound(desk);
   long long start = 0;
   long long limit = 0;
   Reply error;
@@ -120,7 +66,7 @@ Reply FakeJira::Impl::Customers(const Call& call, const std::string& desk) {
     KInt(w, "start", start);
     KInt(w, "limit", limit);
     KBool(w, "isLastPage", is_last);
-    WritePageLinks(w, fmt::format("/rest/servicedeskapi/servicedesk/{}/customer", kServiceDeskId), start, limit,
+    WritePageLinks(w, fmt::format("/rest/servicedeskapi/servicedesk/{}/customer", found->id), start, limit,
                    is_last, "");
     w.Key("values");
     w.StartArray();
@@ -142,42 +88,16 @@ Reply FakeJira::Impl::CreateRequest(const Call& call) {
   if (request_type.empty()) {
     return ServiceDeskError(400, "The requestTypeId is required.", "sd.api.request.type.id.required");
   }
-  if (desk != kServiceDeskId) return DeskNotFound(desk);
-  if (request_type != kRequestTypeId) {
-    return ServiceDeskError(
-        400, fmt::format("The request type with ID '{}' does not exist in this service desk.", request_type),
-        "sd.request.type.not.found");
-  }
-  if (!doc.HasMember("requestFieldValues") || !doc["requestFieldValues"].IsObject()) {
-    return ServiceDeskError(400, "Summary: You must specify a summary of the issue.",
-                            "sd.validation.request.field.required");
-  }
-  const rapidjson::Value& values = doc["requestFieldValues"];
-  std::string summary;
-  std::string description;
-  std::vector<std::pair<std::string, std::string>> fields;
-  for (const auto& member : values.GetObject()) {
-    std::string field = member.name.GetString();
-    if (field == "summary" || field == "description") {
-      if (!member.value.IsString()) {
-        return ServiceDeskError(400, fmt::format("{}: The value must be a string.", FieldLabel(field)),
-                                "sd.validation.request.field.invalid");
-      }
-      (field == "summary" ? summary : description) = member.value.GetString();
-      continue;
-    }
-    bool known = std::any_of(request_fields.begin(), request_fields.end(),
-                             [&](const auto& entry) { return entry.first == field; });
-    if (!known) {
-      return ServiceDeskError(400, fmt::format("The field '{}' is not valid for this request type.", field),
-                              "sd.validation.request.field.unknown");
-    }
-    fields.emplace_back(field, json::Serialize(member.value));
-  }
-  if (summary.find_first_not_of(" \t") == std::string::npos) {
-    return ServiceDeskError(400, "Summary: You must specify a summary of the issue.",
-                            "sd.validation.request.field.required");
-  }
+  Desk* found = FindDesk(desk);
+  if (found == nullptr || found->id != desk) return DeskNotFound(desk);
+  const RequestType* type = FindRequestType(desk, request_type);
+  if (type == nullptr) return RequestTypeNotFound(400, request_type);
+  const rapidjson::Value* values = nullptr;
+  if (doc.HasMember("requestFieldValues") && doc["requestFieldValues"].IsObject()) values = &doc["requestFieldValues"];
+  Issue taken;
+  Reply error;
+  if (!TakeFieldValues(*type, values, &taken, &error)) return error;
+  const std::string& summary = taken.summary;
   if (Utf8Length(summary) > 255) {
     return ServiceDeskError(400, "Summary: Summary must be less than 255 characters.",
                             "sd.validation.request.field.invalid");
@@ -214,8 +134,9 @@ Reply FakeJira::Impl::CreateRequest(const Call& call) {
       }
     }
   }
-  Issue& issue = CreateIssueLocked(summary, description, reporter, request_type);
-  issue.fields = std::move(fields);
+  Issue& issue = CreateIssueLocked(*found, taken.summary, taken.description, reporter, request_type);
+  issue.fields = std::move(taken.fields);
+  issue.received = std::move(taken.received);
   IndexLocked(issue);
   Bump();
   return JsonReply(201, [&](Writer& w) { WriteRequest(w, issue); });

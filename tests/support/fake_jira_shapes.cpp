@@ -102,7 +102,7 @@ void FakeJira::Impl::WriteRequest(Writer& w, const Issue& issue) const {
   KStr(w, "issueId", issue.id);
   KStr(w, "issueKey", issue.key);
   KStr(w, "requestTypeId", issue.request_type_id);
-  KStr(w, "serviceDeskId", kServiceDeskId);
+  KStr(w, "serviceDeskId", issue.desk_id);
   w.Key("createdDate");
   WriteDate(w, issue.created_ms);
   w.Key("reporter");
@@ -129,7 +129,7 @@ void FakeJira::Impl::WriteRequest(Writer& w, const Issue& issue) const {
   for (const auto& [field, value_json] : issue.fields) {
     w.StartObject();
     KStr(w, "fieldId", field);
-    KStr(w, "label", FieldLabel(field));
+    KStr(w, "label", FieldLabel(issue, field));
     w.Key("value");
     w.RawValue(value_json.c_str(), value_json.size(), rapidjson::kObjectType);
     w.EndObject();
@@ -147,7 +147,9 @@ void FakeJira::Impl::WriteRequest(Writer& w, const Issue& issue) const {
   w.Key("_links");
   w.StartObject();
   KStr(w, "jiraRest", fmt::format("{}/rest/api/2/issue/{}", base(), issue.id));
-  KStr(w, "web", fmt::format("{}/servicedesk/customer/portal/{}/{}", base(), kPortalId, issue.key));
+  const Desk* desk = FindDesk(issue.desk_id);
+  KStr(w, "web", fmt::format("{}/servicedesk/customer/portal/{}/{}", base(), desk != nullptr ? desk->portal_id : kPortalId,
+                             issue.key));
   KStr(w, "agent", fmt::format("{}/browse/{}", base(), issue.key));
   KStr(w, "self", fmt::format("{}/rest/servicedeskapi/request/{}", base(), issue.id));
   w.EndObject();

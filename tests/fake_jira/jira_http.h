@@ -1,0 +1,77 @@
+// Real HTTP against the fake Jira for its own tests: requests sent with the
+// project's libcurl client (Basic auth of the bot unless told otherwise)
+// and the answers parsed, shared by the fake_jira test files.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <catch2/catch.hpp>
+#include <rapidjson/document.h>
+
+#include "fake_jira.h"
+#include "util/http/curl_http_client.h"
+
+namespace fake_jira_test {
+
+using fake::FakeJira;
+using fake::Millis;
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+// libcurl must be initialised once before any thread exists.
+struct CurlGlobal {
+  CurlGlobal() { util::http::GlobalInit(); }
+};
+inline const CurlGlobal curl_global;
+
+struct Response {
+  int status = 0;
+  std::string body;
+  util::http::HttpResponse raw;
+  rapidjson::Document json;
+};
+
+inline Response Send(const FakeJira& jira, const std::string& method, const std::string& path,
+                     const std::string& body = {}, Headers headers = {}, bool authenticate = true) {
+  util::http::HttpRequest request;
+  request.method = method;
+  request.url = jira.base_url() + path;
+  request.body = body;
+  request.timeout = Millis(10000);
+  request.headers = std::move(headers);
+  if (authenticate) request.headers.emplace_back("Authorization", FakeJira::BasicAuthorization());
+  if (!body.empty()) request.headers.emplace_back("Content-Type", "application/json");
+  request.headers.emplace_back("Accept", "application/json");
+  util::http::CurlHttpClient client;
+  auto result = client.Send(request);
+  REQUIRE(result.has_value());
+  Response response;
+  response.status = result->status;
+  response.body = result->body;
+  response.raw = *result;
+  response.json.Parse(response.body.c_str());
+  return response;
+}
+
+inline Response Get(const FakeJira& jira, const std::string& path, Headers headers = {}) {
+  return Send(jira, "GET", path, {}, std::move(headers));
+}
+
+inline Response Post(const FakeJira& jira, const std::string& path, const std::string& body) {
+  return Send(jira, "POST", path, body);
+}
+
+inline std::string String(const rapidjson::Value& object, const char* key) {
+  REQUIRE(object.HasMember(key));
+  REQUIRE(object[key].IsString());
+  return object[key].GetString();
+}
+
+inline bool IsServiceDeskError(const Response& response) {
+  return response.json.IsObject() && response.json.HasMember("errorMessage") &&
+         response.json["errorMessage"].IsString() && response.json.HasMember("i18nErrorMessage") &&
+         response.json["i18nErrorMessage"].HasMember("i18nKey");
+}
+
+}  // namespace fake_jira_test
