@@ -8,10 +8,12 @@
 #include <vector>
 
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 #include <rapidjson/document.h>
 
 #include "fake_jira.h"
 #include "util/http/curl_http_client.h"
+#include "util/json_util.h"
 
 namespace fake_jira_test {
 
@@ -72,6 +74,30 @@ inline bool IsServiceDeskError(const Response& response) {
   return response.json.IsObject() && response.json.HasMember("errorMessage") &&
          response.json["errorMessage"].IsString() && response.json.HasMember("i18nErrorMessage") &&
          response.json["i18nErrorMessage"].HasMember("i18nKey");
+}
+
+inline Response CreateRequest(const FakeJira& jira, const std::string& summary, const std::string& description = "",
+                       const std::string& extra = "") {
+  return Post(jira, "/rest/servicedeskapi/request",
+              fmt::format(R"({{"serviceDeskId":"{}","requestTypeId":"{}","requestFieldValues":{{"summary":{},)"
+                          R"("description":{}}}{}}})",
+                          FakeJira::kServiceDeskId, FakeJira::kRequestTypeId, json::Quote(summary), json::Quote(description),
+                          extra));
+}
+
+inline Response Search(const FakeJira& jira, const std::string& jql, const std::string& extra = R"("fields":["updated","status"])") {
+  return Post(jira, "/rest/api/3/search/jql", fmt::format(R"({{"jql":{},{}}})", json::Quote(jql), extra));
+}
+
+inline std::vector<std::string> Keys(const Response& response) {
+  std::vector<std::string> keys;
+  for (const auto& issue : response.json["issues"].GetArray()) keys.emplace_back(issue["key"].GetString());
+  return keys;
+}
+
+inline bool IsPlatformError(const Response& response) {
+  return response.json.IsObject() && response.json.HasMember("errorMessages") &&
+         response.json["errorMessages"].IsArray() && response.json.HasMember("errors");
 }
 
 }  // namespace fake_jira_test

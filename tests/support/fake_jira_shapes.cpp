@@ -148,8 +148,8 @@ void FakeJira::Impl::WriteRequest(Writer& w, const Issue& issue) const {
   w.StartObject();
   KStr(w, "jiraRest", fmt::format("{}/rest/api/2/issue/{}", base(), issue.id));
   const Desk* desk = FindDesk(issue.desk_id);
-  KStr(w, "web", fmt::format("{}/servicedesk/customer/portal/{}/{}", base(), desk != nullptr ? desk->portal_id : kPortalId,
-                             issue.key));
+  std::string portal = desk != nullptr ? desk->portal_id : kPortalId;
+  KStr(w, "web", fmt::format("{}/servicedesk/customer/portal/{}/{}", base(), portal, issue.key));
   KStr(w, "agent", fmt::format("{}/browse/{}", base(), issue.key));
   KStr(w, "self", fmt::format("{}/rest/servicedeskapi/request/{}", base(), issue.id));
   w.EndObject();
