@@ -1,20 +1,23 @@
+// The fake Slack's Block Kit checks of blocks and views (block_kit.h); the
+// interactive elements are checked in block_kit_elements.cpp. Limits:
+// slack-facts.md §4, types: @slack/types 3.2.0 blocks.d.ts and views.d.ts.
 #include "block_kit.h"
 
 #include <set>
 
 #include <fmt/format.h>
 
+#include "block_kit_impl.h"
+
 namespace fake {
-namespace {
+namespace block_kit {
 
 std::string Str(const rapidjson::Value& object, const char* key) {
   if (!object.IsObject() || !object.HasMember(key) || !object[key].IsString()) return {};
   return object[key].GetString();
 }
 
-// Checks a text object {type, text}: type plain_text or mrkdwn, 1..max chars.
-std::string CheckText(const rapidjson::Value& text, const std::string& where, size_t max,
-                      bool plain_only = false) {
+std::string CheckText(const rapidjson::Value& text, const std::string& where, size_t max, bool plain_only) {
   if (!text.IsObject()) return where + ": not a text object";
   std::string type = Str(text, "type");
   if (type != "plain_text" && (plain_only || type != "mrkdwn")) {
@@ -28,8 +31,7 @@ std::string CheckText(const rapidjson::Value& text, const std::string& where, si
   return {};
 }
 
-std::string CheckLength(const rapidjson::Value& object, const char* key, const std::string& where,
-                        size_t max) {
+std::string CheckLength(const rapidjson::Value& object, const char* key, const std::string& where, size_t max) {
   std::string value = Str(object, key);
   if (Utf8Length(value) > max) {
     return fmt::format("{}.{}: {} characters (max {})", where, key, Utf8Length(value), max);
@@ -37,53 +39,23 @@ std::string CheckLength(const rapidjson::Value& object, const char* key, const s
   return {};
 }
 
-std::string CheckOptions(const rapidjson::Value& element, const std::string& where) {
-  if (!element.HasMember("options")) return {};
-  const auto& options = element["options"];
-  if (!options.IsArray() || options.Size() > 100) return where + ".options: more than 100";
-  for (rapidjson::SizeType i = 0; i < options.Size(); ++i) {
-    std::string at = fmt::format("{}.options[{}]", where, i);
-    if (!options[i].HasMember("text")) return at + ".text: missing";
-    std::string error = CheckText(options[i]["text"], at + ".text", 75, true);
-    if (error.empty()) error = CheckLength(options[i], "value", at, 75);
-    if (!error.empty()) return error;
+std::string CheckBool(const rapidjson::Value& object, const char* key, const std::string& where) {
+  if (object.IsObject() && object.HasMember(key) && !object[key].IsBool()) {
+    return fmt::format("{}.{}: must be a boolean", where, key);
   }
   return {};
 }
 
-std::string CheckElement(const rapidjson::Value& element, const std::string& where) {
-  if (!element.IsObject()) return where + ": not an object";
-  std::string type = Str(element, "type");
-  std::string error = CheckLength(element, "action_id", where, 255);
-  if (!error.empty()) return error;
-  if (type == "button") {
-    if (!element.HasMember("text")) return where + ".text: missing";
-    error = CheckText(element["text"], where + ".text", 75, true);
-    if (error.empty()) error = CheckLength(element, "value", where, 2000);
-    if (error.empty()) error = CheckLength(element, "url", where, 3000);
-    return error;
-  }
-  if (type == "plain_text_input") {
-    if (element.HasMember("max_length") && element["max_length"].IsInt()) {
-      int max_length = element["max_length"].GetInt();
-      if (max_length < 1 || max_length > 3000) return where + ".max_length: must be 1 to 3000";
-    }
-    if (element.HasMember("placeholder")) {
-      error = CheckText(element["placeholder"], where + ".placeholder", 150, true);
-    }
-    if (error.empty()) error = CheckLength(element, "initial_value", where, 3000);
-    return error;
-  }
-  if (type == "static_select") {
-    if (element.HasMember("placeholder")) {
-      error = CheckText(element["placeholder"], where + ".placeholder", 150, true);
-      if (!error.empty()) return error;
-    }
-    return CheckOptions(element, where);
-  }
-  if (type.empty()) return where + ".type: missing";
-  return {};
-}
+}  // namespace block_kit
+
+namespace {
+
+using block_kit::CheckBool;
+using block_kit::CheckElement;
+using block_kit::CheckLength;
+using block_kit::CheckText;
+using block_kit::Slot;
+using block_kit::Str;
 
 std::string CheckBlock(const rapidjson::Value& block, const std::string& where, bool in_modal,
                        std::set<std::string>* block_ids) {
@@ -108,7 +80,7 @@ std::string CheckBlock(const rapidjson::Value& block, const std::string& where, 
         if (!error.empty()) return error;
       }
     }
-    if (block.HasMember("accessory")) return CheckElement(block["accessory"], where + ".accessory");
+    if (block.HasMember("accessory")) return CheckElement(block["accessory"], where + ".accessory", Slot::kAccessory);
     return {};
   }
   if (type == "header") {
@@ -124,9 +96,17 @@ std::string CheckBlock(const rapidjson::Value& block, const std::string& where, 
     if (!block.HasMember("elements") || !block["elements"].IsArray()) return where + ".elements: missing";
     const auto& elements = block["elements"];
     if (elements.Size() < 1 || elements.Size() > 25) return where + ".elements: must be 1 to 25";
+    // action_id: "unique among all other action_ids in the containing
+    // block" (extensions.d.ts Actionable; §4).
+    std::set<std::string> action_ids;
     for (rapidjson::SizeType i = 0; i < elements.Size(); ++i) {
-      std::string error = CheckElement(elements[i], fmt::format("{}.elements[{}]", where, i));
+      std::string at = fmt::format("{}.elements[{}]", where, i);
+      std::string error = CheckElement(elements[i], at, Slot::kActions);
       if (!error.empty()) return error;
+      std::string action_id = Str(elements[i], "action_id");
+      if (!action_id.empty() && !action_ids.insert(action_id).second) {
+        return at + ".action_id: duplicate '" + action_id + "' in its block";
+      }
     }
     return {};
   }
@@ -140,7 +120,11 @@ std::string CheckBlock(const rapidjson::Value& block, const std::string& where, 
       error = CheckText(block["hint"], where + ".hint", 2000, true);
       if (!error.empty()) return error;
     }
-    return CheckElement(block["element"], where + ".element");
+    // InputBlock.optional and dispatch_action are booleans (blocks.d.ts).
+    error = CheckBool(block, "optional", where);
+    if (error.empty()) error = CheckBool(block, "dispatch_action", where);
+    if (!error.empty()) return error;
+    return CheckElement(block["element"], where + ".element", Slot::kInput);
   }
   if (type == "divider" || type == "image" || type == "rich_text" || type == "markdown") return {};
   return fmt::format("{}.type: unsupported block type '{}'", where, type);

@@ -12,7 +12,15 @@ namespace fake {
 // wrong, e.g. "blocks[3].text: 3012 characters (max 3000)".
 std::string ValidateMessageBlocks(const rapidjson::Value& blocks);
 
-// "" when `view` (an object) is a valid modal for views.open/update.
+// views.open and views.update answer view_too_large above 250 kB
+// (slack-facts.md §3.4, M-json views.open.json).
+constexpr size_t kMaxViewBytes = 250 * 1000;
+
+// "" when `view` (an object) is a valid modal for views.open/update: the
+// view's own members, its blocks, and every element in them (selects with
+// options or option groups and initial options among them, checkboxes,
+// radio buttons, date/time pickers, number and text inputs), with the
+// limits of slack-facts.md §4 and the types of @slack/types.
 std::string ValidateModalView(const rapidjson::Value& view);
 
 // Number of characters (code points) in UTF-8 text; Slack counts characters.

@@ -164,6 +164,11 @@ std::vector<OpenedView> FakeSlack::Views() const {
   return impl_->api.views;
 }
 
+std::vector<ViewUpdate> FakeSlack::ViewUpdates() const {
+  std::lock_guard<std::mutex> lock(impl_->signal.mutex());
+  return impl_->api.view_updates;
+}
+
 void FakeSlack::AddUser(const std::string& id, const std::string& real_name, const std::string& display_name,
                         const std::string& email) {
   std::lock_guard<std::mutex> lock(impl_->signal.mutex());
@@ -230,6 +235,19 @@ std::string FakeSlack::SubmitView(const std::string& view_id, const std::string&
   return SendEnvelope("interactive", payload);
 }
 
+std::string FakeSlack::SelectInView(const std::string& view_id, const std::string& user, const std::string& block_id,
+                                    const std::string& action_id, const std::string& value, const std::string& label,
+                                    const std::string& state_values_json) {
+  std::string payload;
+  {
+    std::lock_guard<std::mutex> lock(impl_->signal.mutex());
+    payload = impl_->api.SelectPayload(view_id, user, block_id, action_id, value, label, state_values_json,
+                                       std::chrono::steady_clock::now());
+  }
+  if (payload.empty()) return {};
+  return SendEnvelope("interactive", payload);
+}
+
 bool FakeSlack::WaitFor(const std::function<bool()>& predicate, Millis timeout) const {
   return impl_->signal.WaitFor(predicate, timeout);
 }
@@ -252,6 +270,10 @@ bool FakeSlack::WaitForCalls(const std::string& method, int count, Millis timeou
 
 bool FakeSlack::WaitForViews(int count, Millis timeout) const {
   return WaitFor([&] { return static_cast<int>(Views().size()) >= count; }, timeout);
+}
+
+bool FakeSlack::WaitForViewUpdates(int count, Millis timeout) const {
+  return WaitFor([&] { return static_cast<int>(ViewUpdates().size()) >= count; }, timeout);
 }
 
 }  // namespace fake

@@ -59,15 +59,27 @@ struct PostedMessage {
   std::vector<MessageVersion> history;
 };
 
-// A modal opened with views.open.
+// A modal opened with views.open, as it is now: views.update replaces its
+// content and hash in place (the id stays).
 struct OpenedView {
   std::string id;          // "V…"
   std::string user;        // who owned the trigger_id
   std::string trigger_id;
-  std::string hash;
+  std::string hash;        // the current one: views.update must send it
   std::string callback_id;
   std::string private_metadata;
-  std::string view_json;   // the view object as views.open returned it
+  std::string external_id;  // "" when none
+  std::string view_json;   // the view object as views.open/views.update last returned it
+  int update_count = 0;    // accepted views.update calls
+  std::chrono::steady_clock::time_point at;  // when it was opened
+};
+
+// One views.update Slack accepted.
+struct ViewUpdate {
+  std::string view_id;
+  std::string previous_hash;  // the view's hash before
+  std::string hash;           // its new hash
+  std::string view_json;      // the view object as views.update returned it
   std::chrono::steady_clock::time_point at;
 };
 
@@ -138,8 +150,10 @@ class FakeSlack {
   // Bot messages (chat.postMessage, chat.postEphemeral) as they are now.
   std::vector<PostedMessage> Messages() const;
   size_t MessageTotal() const;  // how many so far (cheap; for load generators)
-  // Modals opened with views.open, in order.
+  // Modals opened with views.open, in order, as they are now.
   std::vector<OpenedView> Views() const;
+  // Accepted views.update calls, in order.
+  std::vector<ViewUpdate> ViewUpdates() const;
 
   // Registers a workspace member for users.info. An empty `email` leaves
   // profile.email out, as Slack does without users:read.email. The bot user
@@ -189,6 +203,18 @@ class FakeSlack {
   // its state.values. Returns the envelope id, or "" for an unknown view,
   // JSON that is not an object, or no connection.
   std::string SubmitView(const std::string& view_id, const std::string& user, const std::string& state_values_json);
+  // An option chosen in a select of an open modal (e.g. "choose a request
+  // type"): an `interactive` envelope carrying a block_actions payload with
+  // container.type "view", the stored view with `state_values_json` as its
+  // state (the chosen option set in it under block_id/action_id),
+  // and actions[0] of the element's type (static_select, external_select…)
+  // with selected_option {text, value}. The option's text comes from the
+  // view's options when `label` is empty. Returns the envelope id, or ""
+  // for an unknown view or block/action, a value that is not one of a
+  // static select's options, or no connection.
+  std::string SelectInView(const std::string& view_id, const std::string& user, const std::string& block_id,
+                           const std::string& action_id, const std::string& value, const std::string& label = {},
+                           const std::string& state_values_json = "{}");
 
   // --- Waiting -------------------------------------------------------------
   // Returns when `predicate` holds (it is re-evaluated after every change of
@@ -200,6 +226,7 @@ class FakeSlack {
   bool WaitForAck(const std::string& envelope_id, Millis timeout = Millis(10000)) const;
   bool WaitForCalls(const std::string& method, int count, Millis timeout = Millis(10000)) const;
   bool WaitForViews(int count, Millis timeout = Millis(10000)) const;
+  bool WaitForViewUpdates(int count, Millis timeout = Millis(10000)) const;
 
  private:
   struct Impl;

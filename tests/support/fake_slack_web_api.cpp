@@ -15,9 +15,7 @@ namespace {
 
 constexpr size_t kMaxUpdateText = 4000;       // chat.update: msg_too_long
 constexpr size_t kMaxPostText = 40000;        // chat.postMessage truncates
-constexpr size_t kMaxViewBytes = 250 * 1000;  // views.open: view_too_large
 constexpr int kPostsPerSecond = 3;
-constexpr auto kTriggerLifetime = std::chrono::seconds(3);
 
 }  // namespace
 
@@ -33,6 +31,7 @@ Reply WebApi::Handle(const std::string& method, const rapidjson::Value& args, Cl
   if (method == "team.info") return TeamInfo(args);
   if (method == "conversations.replies") return ConversationsReplies(args);
   if (method == "views.open") return ViewsOpen(args, now);
+  if (method == "views.update") return ViewsUpdate(args, now);
   return SlackError("unknown_method");
 }
 
@@ -142,26 +141,6 @@ std::string WebApi::ClickPayload(const std::string& message_ts, const std::strin
   return BlockActionsPayload(spec);
 }
 
-std::string WebApi::SubmitPayload(const std::string& view_id, const std::string& user,
-                                  const std::string& state_values_json, Clock::time_point now) {
-  auto view = std::find_if(views.begin(), views.end(), [&](const OpenedView& v) { return v.id == view_id; });
-  if (view == views.end()) return {};
-  ViewSubmissionSpec spec;
-  spec.user = user;
-  spec.user_name = UserName(user);
-  spec.view_json = view->view_json;
-  spec.state_values_json = state_values_json;
-  std::string payload = ViewSubmissionPayload(spec);
-  if (!payload.empty()) {
-    // The submission's own trigger_id (for views.push and the like) is real.
-    rapidjson::Document doc;
-    doc.Parse(payload.c_str());
-    SetString(&doc, "trigger_id", IssueTrigger(user, now));
-    payload = json::Serialize(doc);
-  }
-  return payload;
-}
-
 // --- Methods -----------------------------------------------------------------
 
 Reply WebApi::PostMessage(const std::string& method, const rapidjson::Value& args, Clock::time_point now) {
@@ -245,57 +224,6 @@ Reply WebApi::ChatUpdate(const rapidjson::Value& args) {
           R"({{"ok":true,"channel":{},"ts":"{}","text":{},"message":{{"type":"message","text":{},"user":"{}","bot_id":"{}"}}}})",
           json::Quote(channel), message->ts, json::Quote(text), json::Quote(text), FakeSlack::kBotUserId,
           FakeSlack::kBotId)};
-}
-
-Reply WebApi::ViewsOpen(const rapidjson::Value& args, Clock::time_point now) {
-  std::string trigger_id = ArgString(args, "trigger_id");
-  if (trigger_id.empty()) trigger_id = ArgString(args, "interactivity_pointer");
-  if (trigger_id.empty()) return ErrorWithMessage("invalid_arguments", "missing required field: trigger_id");
-  rapidjson::Document view;
-  size_t size = 0;
-  if (!ArgJson(args, "view", &view, &size))
-    return ErrorWithMessage("invalid_arguments", "missing required field: view");
-  if (size > kMaxViewBytes) return SlackError("view_too_large");
-  if (view.IsNull()) return ErrorWithMessage("invalid_arguments", "view: not valid JSON");
-  std::string problem = ValidateModalView(view);
-  if (!problem.empty()) return ErrorWithMessage("invalid_arguments", problem);
-  auto trigger = triggers_.find(trigger_id);
-  if (trigger == triggers_.end()) return SlackError("invalid_trigger_id");
-  if (trigger->second.used) return SlackError("exchanged_trigger_id");
-  if (now - trigger->second.issued > kTriggerLifetime) return SlackError("expired_trigger_id");
-  trigger->second.used = true;
-
-  int n = next_view_++;
-  OpenedView opened;
-  opened.id = fmt::format("VFAKE{:06d}", n);
-  opened.user = trigger->second.user;
-  opened.trigger_id = trigger_id;
-  opened.hash = fmt::format("{}.{:08x}", 1700000000 + n, static_cast<unsigned>(n) * 2654435761u);
-  opened.callback_id = ArgString(view, "callback_id");
-  opened.private_metadata = ArgString(view, "private_metadata");
-  opened.at = now;
-  auto& alloc = view.GetAllocator();
-  SetString(&view, "id", opened.id);
-  SetString(&view, "team_id", "T0001");
-  SetString(&view, "private_metadata", opened.private_metadata);
-  SetString(&view, "callback_id", opened.callback_id);
-  SetString(&view, "external_id", ArgString(view, "external_id"));
-  rapidjson::Value state(rapidjson::kObjectType);
-  state.AddMember("values", rapidjson::Value(rapidjson::kObjectType), alloc);
-  SetMember(&view, "state", std::move(state));
-  SetString(&view, "hash", opened.hash);
-  Default(&view, "clear_on_close", rapidjson::Value(false));
-  Default(&view, "notify_on_close", rapidjson::Value(false));
-  Default(&view, "submit", rapidjson::Value(rapidjson::kNullType));
-  Default(&view, "close", rapidjson::Value(rapidjson::kNullType));
-  SetString(&view, "root_view_id", opened.id);
-  SetMember(&view, "previous_view_id", rapidjson::Value(rapidjson::kNullType));
-  SetString(&view, "app_id", "A0001");
-  SetString(&view, "app_installed_team_id", "T0001");
-  SetString(&view, "bot_id", FakeSlack::kBotId);
-  opened.view_json = json::Serialize(view);
-  views.push_back(opened);
-  return Reply{200, fmt::format(R"({{"ok":true,"view":{}}})", opened.view_json)};
 }
 
 }  // namespace fake::detail

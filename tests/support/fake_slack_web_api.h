@@ -7,6 +7,7 @@
 #include <chrono>
 #include <deque>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -54,10 +55,16 @@ class WebApi {
   // The view_submission payload, or "" for an unknown view or bad values.
   std::string SubmitPayload(const std::string& view_id, const std::string& user, const std::string& state_values_json,
                             Clock::time_point now);
+  // The block_actions payload of a select changed in a modal (see
+  // FakeSlack::SelectInView), or "".
+  std::string SelectPayload(const std::string& view_id, const std::string& user, const std::string& block_id,
+                            const std::string& action_id, const std::string& value, const std::string& label,
+                            const std::string& state_values_json, Clock::time_point now);
 
   std::vector<PostedMessage> messages;       // bot messages
   std::vector<PostedMessage> user_messages;  // human messages
   std::vector<OpenedView> views;
+  std::vector<ViewUpdate> view_updates;
   bool post_rate_limit = false;
 
  private:
@@ -82,6 +89,14 @@ class WebApi {
   Reply TeamInfo(const rapidjson::Value& args) const;
   Reply ConversationsReplies(const rapidjson::Value& args) const;
   Reply ViewsOpen(const rapidjson::Value& args, Clock::time_point now);
+  Reply ViewsUpdate(const rapidjson::Value& args, Clock::time_point now);
+  // The `view` argument checked as views.open and views.update do; on
+  // success `view` holds it and the reply is empty.
+  std::optional<Reply> ReadView(const rapidjson::Value& args, rapidjson::Document* view) const;
+  // Completes `view` with what Slack adds (id, hash, state, app ids…) from
+  // `stored`, serializes it into stored->view_json and returns the reply.
+  Reply StoreView(rapidjson::Document* view, OpenedView* stored);
+  std::string NextHash();
 
   std::string NextTs();
   std::string UserName(const std::string& id) const;
@@ -95,6 +110,7 @@ class WebApi {
   long long next_ts_micros_ = 100;
   int next_trigger_ = 1;
   int next_view_ = 1;
+  int next_hash_ = 1;
 };
 
 }  // namespace fake::detail

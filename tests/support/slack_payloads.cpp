@@ -41,6 +41,21 @@ void Fill(MessageSpec* spec) {
   if (spec->event_id.empty()) spec->event_id = fmt::format("Ev{:08d}", n);
 }
 
+// Parses `view_json` into *view with state.values replaced by
+// `state_values_json`; false when either is not a JSON object.
+bool ViewWithState(const std::string& view_json, const std::string& state_values_json, rapidjson::Document* view) {
+  view->Parse(view_json.c_str());
+  rapidjson::Document values(&view->GetAllocator());
+  values.Parse(state_values_json.c_str());
+  if (view->HasParseError() || !view->IsObject() || values.HasParseError() || !values.IsObject()) return false;
+  auto& alloc = view->GetAllocator();
+  view->RemoveMember("state");
+  rapidjson::Value state(rapidjson::kObjectType);
+  state.AddMember("values", rapidjson::Value(values, alloc), alloc);
+  view->AddMember("state", state, alloc);
+  return true;
+}
+
 }  // namespace
 
 std::string AppMentionPayload(const MessageSpec& input) {
@@ -96,18 +111,107 @@ std::string ViewSubmissionPayload(const ViewSubmissionSpec& input) {
   long n = g_counter++;
   if (spec.trigger_id.empty()) spec.trigger_id = NewTriggerId(n);
   rapidjson::Document view;
-  view.Parse(spec.view_json.c_str());
-  rapidjson::Document values(&view.GetAllocator());
-  values.Parse(spec.state_values_json.c_str());
-  if (view.HasParseError() || !view.IsObject() || values.HasParseError() || !values.IsObject()) return {};
-  auto& alloc = view.GetAllocator();
-  view.RemoveMember("state");
-  rapidjson::Value state(rapidjson::kObjectType);
-  state.AddMember("values", rapidjson::Value(values, alloc), alloc);
-  view.AddMember("state", state, alloc);
+  if (!ViewWithState(spec.view_json, spec.state_values_json, &view)) return {};
   return fmt::format(
       R"({{"type":"view_submission","team":{{"id":"T0001","domain":"fake"}},"user":{},"api_app_id":"A0001","token":"fake-verification-token","trigger_id":{},"view":{},"response_urls":[],"is_enterprise_install":false,"enterprise":null}})",
       UserObject(spec.user, spec.user_name), json::Quote(spec.trigger_id), json::Serialize(view));
+}
+
+std::string SelectedOptionJson(const std::string& value, const std::string& label) {
+  return fmt::format(R"({{"text":{{"type":"plain_text","text":{},"emoji":true}},"value":{}}})", json::Quote(label),
+                     json::Quote(value));
+}
+
+std::string ViewSelectPayload(const ViewSelectSpec& input) {
+  ViewSelectSpec spec = input;
+  long n = g_counter++;
+  if (spec.action_ts.empty()) spec.action_ts = fmt::format("1700003{:03d}.{:06d}", n / 1000 % 1000, n % 1000000);
+  if (spec.trigger_id.empty()) spec.trigger_id = NewTriggerId(n);
+  if (spec.text.empty()) spec.text = spec.value;
+  // The view's state already holds the new choice when Slack sends the action.
+  std::string option = SelectedOptionJson(spec.value, spec.text);
+  rapidjson::Document values;
+  values.Parse(spec.state_values_json.c_str());
+  if (values.HasParseError() || !values.IsObject()) return {};
+  auto& alloc = values.GetAllocator();
+  rapidjson::Document chosen(&alloc);
+  chosen.Parse(fmt::format(R"({{"type":{},"selected_option":{}}})", json::Quote(spec.element_type), option).c_str());
+  rapidjson::Value block_key(spec.block_id.c_str(), alloc);
+  if (!values.HasMember(block_key)) values.AddMember(block_key, rapidjson::Value(rapidjson::kObjectType), alloc);
+  auto& block = values[spec.block_id.c_str()];
+  if (block.HasMember(spec.action_id.c_str())) block.RemoveMember(spec.action_id.c_str());
+  block.AddMember(rapidjson::Value(spec.action_id.c_str(), alloc), rapidjson::Value(chosen, alloc), alloc);
+  rapidjson::Document view;
+  if (!ViewWithState(spec.view_json, json::Serialize(values), &view)) return {};
+  std::string view_id = json::GetString(view, "id");
+  std::string action = fmt::format(R"({{"type":{},"action_id":{},"block_id":{},"selected_option":{},"action_ts":{}}})",
+                                   json::Quote(spec.element_type), json::Quote(spec.action_id),
+                                   json::Quote(spec.block_id), option, json::Quote(spec.action_ts));
+  return fmt::format(
+      R"({{"type":"block_actions","user":{},"api_app_id":"A0001","token":"fake-verification-token","container":{{"type":"view","view_id":{}}},"trigger_id":{},"team":{{"id":"T0001","domain":"fake"}},"enterprise":null,"is_enterprise_install":false,"view":{},"actions":[{}]}})",
+      UserObject(spec.user, spec.user_name), json::Quote(view_id), json::Quote(spec.trigger_id),
+      json::Serialize(view), action);
+}
+
+// --- StateValues -------------------------------------------------------------
+
+StateValues& StateValues::Put(const std::string& block, const std::string& action, const std::string& type,
+                              const std::string& field_json) {
+  values_[block][action] = fmt::format(R"({{"type":{},{}}})", json::Quote(type), field_json);
+  return *this;
+}
+
+StateValues& StateValues::Text(const std::string& block, const std::string& action, const std::string& value,
+                               const std::string& type) {
+  return Put(block, action, type, R"("value":)" + json::Quote(value));
+}
+
+StateValues& StateValues::Select(const std::string& block, const std::string& action, const std::string& value,
+                                 const std::string& label, const std::string& type) {
+  return Put(block, action, type, R"("selected_option":)" + SelectedOptionJson(value, label));
+}
+
+StateValues& StateValues::MultiSelect(const std::string& block, const std::string& action,
+                                      const std::vector<Option>& options, const std::string& type) {
+  std::string list;
+  for (const auto& [value, label] : options) list += (list.empty() ? "" : ",") + SelectedOptionJson(value, label);
+  return Put(block, action, type, R"("selected_options":[)" + list + "]");
+}
+
+StateValues& StateValues::Date(const std::string& block, const std::string& action, const std::string& date) {
+  return Put(block, action, "datepicker", R"("selected_date":)" + json::Quote(date));
+}
+
+StateValues& StateValues::DateTime(const std::string& block, const std::string& action, long long seconds) {
+  return Put(block, action, "datetimepicker", fmt::format(R"("selected_date_time":{})", seconds));
+}
+
+StateValues& StateValues::Time(const std::string& block, const std::string& action, const std::string& time) {
+  return Put(block, action, "timepicker", R"("selected_time":)" + json::Quote(time));
+}
+
+StateValues& StateValues::Number(const std::string& block, const std::string& action, const std::string& value) {
+  return Text(block, action, value, "number_input");
+}
+
+StateValues& StateValues::Empty(const std::string& block, const std::string& action, const std::string& type) {
+  if (util::StartsWith(type, "multi_") || type == "checkboxes") return Put(block, action, type, R"("selected_options":[])");
+  if (type == "datepicker") return Put(block, action, type, R"("selected_date":null)");
+  if (type == "datetimepicker") return Put(block, action, type, R"("selected_date_time":null)");
+  if (type == "timepicker") return Put(block, action, type, R"("selected_time":null)");
+  if (util::EndsWith(type, "_select") || type == "radio_buttons") return Put(block, action, type, R"("selected_option":null)");
+  return Put(block, action, type, R"("value":null)");  // the text and number inputs
+}
+
+std::string StateValues::Json() const {
+  std::string out = "{";
+  for (const auto& [block, actions] : values_) {
+    out += (out.size() > 1 ? "," : "") + json::Quote(block) + ":{";
+    std::string inner;
+    for (const auto& [action, value] : actions) inner += (inner.empty() ? "" : ",") + json::Quote(action) + ":" + value;
+    out += inner + "}";
+  }
+  return out + "}";
 }
 
 }  // namespace fake
