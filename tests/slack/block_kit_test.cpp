@@ -2,13 +2,13 @@
 // (tests/support/block_kit*.cpp): each rule accepts what Slack accepts and
 // refuses what it refuses, with a message naming the rule. The rules and
 // their sources are in block_kit_elements.cpp.
+#include "block_kit.h"
+
 #include <string>
 
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
 #include <rapidjson/document.h>
-
-#include "block_kit.h"
 
 namespace {
 
@@ -29,7 +29,8 @@ std::string Input(const std::string& element, const std::string& block_extra = "
 }
 
 std::string Option(const std::string& value, const std::string& text = "", const std::string& type = "plain_text") {
-  return fmt::format(R"({{"text":{{"type":"{}","text":"{}"}},"value":"{}"}})", type, text.empty() ? value : text, value);
+  return fmt::format(R"({{"text":{{"type":"{}","text":"{}"}},"value":"{}"}})", type, text.empty() ? value : text,
+                     value);
 }
 
 // `count` options "o0", "o1", … as a JSON array.
@@ -65,8 +66,9 @@ TEST_CASE("static_select takes options or option groups, not both, within Slack'
   CHECK(Input(Select(R"("option_groups":[)" + many_groups + "]")).find("101 groups (allowed 1 to 100)") !=
         std::string::npos);
   CHECK(Input(Select(R"("option_groups":[])")).find("0 groups") != std::string::npos);
-  CHECK(Input(Select(R"("option_groups":[)" + Group("Empty", "[]") + "]"))
-            .find("option_groups[0].options: 0 options") != std::string::npos);
+  CHECK(
+      Input(Select(R"("option_groups":[)" + Group("Empty", "[]") + "]")).find("option_groups[0].options: 0 options") !=
+      std::string::npos);
   CHECK(Input(Select(R"("option_groups":[)" + Group("Big", Options(101)) + "]"))
             .find("option_groups[0].options: 101 options") != std::string::npos);
   CHECK(Input(Select(R"("option_groups":[)" + Group(std::string(75, 'L'), Options(1)) + "]")) == "");
@@ -100,9 +102,9 @@ TEST_CASE("multi_static_select: initial options among the options, max_selected_
   std::string options = R"("options":)" + Options(5);
   CHECK(Input(Select(options + R"(,"initial_options":[)" + Option("o1") + "," + Option("o3") + "]",
                      "multi_static_select")) == "");
-  CHECK(Input(Select(options + R"(,"initial_options":[)" + Option("o1") + "," + Option("x") + "]",
-                     "multi_static_select"))
-            .find("initial_options[1]: value 'x'") != std::string::npos);
+  CHECK(
+      Input(Select(options + R"(,"initial_options":[)" + Option("o1") + "," + Option("x") + "]", "multi_static_select"))
+          .find("initial_options[1]: value 'x'") != std::string::npos);
   CHECK(Input(Select(options + R"(,"initial_options":[])", "multi_static_select")).find("non-empty array") !=
         std::string::npos);
   CHECK(Input(Select(options + R"(,"max_selected_items":1)", "multi_static_select")) == "");
@@ -135,7 +137,8 @@ TEST_CASE("date, date-time and time pickers take only real values in Slack's for
     INFO(bad);
     CHECK(date(bad).find("initial_date: must be an existing day as YYYY-MM-DD") != std::string::npos);
   }
-  std::string placeholder = R"({{"type":"datepicker","action_id":"d","placeholder":{{"type":"plain_text","text":"{}"}}}})";
+  std::string placeholder =
+      R"({{"type":"datepicker","action_id":"d","placeholder":{{"type":"plain_text","text":"{}"}}}})";
   CHECK(Input(fmt::format(placeholder, std::string(150, 'p'))) == "");
   CHECK(Input(fmt::format(placeholder, std::string(151, 'p'))).find("placeholder.text: 151 characters") !=
         std::string::npos);
@@ -159,14 +162,14 @@ TEST_CASE("number_input: is_decimal_allowed required, values are numeric strings
   CHECK(number(R"("is_decimal_allowed":true,"initial_value":"0.25","min_value":"0","max_value":"5.5")") == "");
   CHECK(number("").find("is_decimal_allowed: required boolean") != std::string::npos);
   CHECK(number(R"("is_decimal_allowed":"false")").find("is_decimal_allowed: required boolean") != std::string::npos);
-  CHECK(number(R"("is_decimal_allowed":false,"initial_value":"1.5")").find("initial_value: must be a string holding an integer") !=
-        std::string::npos);
+  CHECK(number(R"("is_decimal_allowed":false,"initial_value":"1.5")")
+            .find("initial_value: must be a string holding an integer") != std::string::npos);
   CHECK(number(R"("is_decimal_allowed":true,"min_value":"abc")").find("min_value: must be a string holding a number") !=
         std::string::npos);
   CHECK(number(R"("is_decimal_allowed":true,"max_value":5)").find("max_value") != std::string::npos);
   CHECK(number(R"("is_decimal_allowed":true,"max_value":"1.")").find("max_value") != std::string::npos);
-  CHECK(number(R"("is_decimal_allowed":false,"min_value":"10","max_value":"5")").find("min_value: greater than max_value") !=
-        std::string::npos);
+  CHECK(number(R"("is_decimal_allowed":false,"min_value":"10","max_value":"5")")
+            .find("min_value: greater than max_value") != std::string::npos);
   CHECK(number(R"("is_decimal_allowed":true,"min_value":"2.5","max_value":"2.5")") == "");
 }
 
@@ -176,8 +179,8 @@ TEST_CASE("checkboxes and radio buttons hold 1 to 10 options, mrkdwn allowed", "
     CHECK(Input(fmt::format(R"({{"type":"{}","action_id":"c","options":{}}})", type, Options(10))) == "");
     CHECK(Input(fmt::format(R"({{"type":"{}","action_id":"c","options":{}}})", type, Options(11)))
               .find("11 options (allowed 1 to 10)") != std::string::npos);
-    CHECK(Input(fmt::format(R"({{"type":"{}","action_id":"c","options":[{}]}})", type, Option("m", "*yes*", "mrkdwn"))) ==
-          "");
+    CHECK(Input(fmt::format(R"({{"type":"{}","action_id":"c","options":[{}]}})", type,
+                            Option("m", "*yes*", "mrkdwn"))) == "");
     CHECK(Input(fmt::format(R"({{"type":"{}","action_id":"c"}})", type)).find("options: missing") != std::string::npos);
   }
   CHECK(Input(R"({"type":"checkboxes","action_id":"c","options":)" + Options(3) + R"(,"initial_options":[)" +
@@ -191,7 +194,9 @@ TEST_CASE("checkboxes and radio buttons hold 1 to 10 options, mrkdwn allowed", "
 }
 
 TEST_CASE("plain_text_input: min_length 0 to 3000, max_length 1 to 3000, min not above max", "[block_kit]") {
-  auto text = [](const std::string& members) { return Input(R"({"type":"plain_text_input","action_id":"p",)" + members + "}"); };
+  auto text = [](const std::string& members) {
+    return Input(R"({"type":"plain_text_input","action_id":"p",)" + members + "}");
+  };
   CHECK(text(R"("min_length":0,"max_length":3000,"multiline":true)") == "");
   CHECK(text(R"("min_length":3000)") == "");
   CHECK(text(R"("min_length":3001)").find("min_length: must be 0 to 3000") != std::string::npos);

@@ -30,7 +30,6 @@ using slack::web_api::Retry;
 using slack::web_api::WebApiClient;
 using std::chrono::milliseconds;
 
-
 // libcurl wants its global init once, before any thread.
 struct CurlGlobalInit {
   CurlGlobalInit() { util::http::GlobalInit(); }
@@ -141,7 +140,8 @@ class SocketReader {
       ws_->Close(id_, "done");
       return 0;
     });
-    testing::PollOnLoop(io_, [this] { return ws_->LiveCount() == 0; }, milliseconds(3000));
+    testing::PollOnLoop(
+        io_, [this] { return ws_->LiveCount() == 0; }, milliseconds(3000));
     io_.stop();
     loop_.join();
   }
@@ -167,6 +167,5 @@ class SocketReader {
   std::condition_variable changed_;
   std::vector<std::string> frames_;
 };
-
 
 }  // namespace fake_slack_testing

@@ -116,19 +116,20 @@ TEST_CASE_METHOD(Fixture, "views.update refuses a stale hash, an unknown view, a
   }
   std::string blocks;
   for (int i = 0; i < 15; ++i) {
-    blocks += fmt::format(
-        R"({}{{"type":"input","block_id":"b{}","label":{{"type":"plain_text","text":"L"}},)"
-        R"("element":{{"type":"static_select","action_id":"s","options":[{}]}}}})",
-        i == 0 ? "" : ",", i, options);
+    blocks += fmt::format(R"({}{{"type":"input","block_id":"b{}","label":{{"type":"plain_text","text":"L"}},)"
+                          R"("element":{{"type":"static_select","action_id":"s","options":[{}]}}}})",
+                          i == 0 ? "" : ",", i, options);
   }
   std::string huge = R"({"type":"modal","title":{"type":"plain_text","text":"Big"},)"
-                     R"("submit":{"type":"plain_text","text":"Go"},"blocks":[)" + blocks + "]}";
+                     R"("submit":{"type":"plain_text","text":"Go"},"blocks":[)" +
+                     blocks + "]}";
   REQUIRE(huge.size() > fake::kMaxViewBytes);
   CHECK(Fails("views.update", UpdateBody(ById(id), "", huge)) == "views.update: view_too_large");
 
-  std::string unknown_element = R"({"type":"modal","title":{"type":"plain_text","text":"Form"},)"
-                                R"("submit":{"type":"plain_text","text":"Go"},"blocks":[{"type":"input","block_id":"x",)"
-                                R"("label":{"type":"plain_text","text":"X"},"element":{"type":"fancy_widget"}}]})";
+  std::string unknown_element =
+      R"({"type":"modal","title":{"type":"plain_text","text":"Form"},)"
+      R"("submit":{"type":"plain_text","text":"Go"},"blocks":[{"type":"input","block_id":"x",)"
+      R"("label":{"type":"plain_text","text":"X"},"element":{"type":"fancy_widget"}}]})";
   auto raw = Raw("views.update", UpdateBody(ById(id), "", unknown_element));
   auto reply = Parse(raw.body);
   CHECK(Str(reply, "error") == "invalid_arguments");
@@ -235,20 +236,20 @@ TEST_CASE("StateValues builds each element's state value in Slack's shape", "[fa
   const char* option_11 = R"({"text":{"type":"plain_text","text":"Request access","emoji":true},"value":"11"})";
   const char* vpn = R"({"text":{"type":"plain_text","text":"VPN","emoji":true},"value":"100"})";
   const char* mail = R"({"text":{"type":"plain_text","text":"Mail","emoji":true},"value":"101"})";
-  std::string expected = fmt::format(
-      R"({{"at":{{"at_time":{{"type":"timepicker","selected_time":"09:30"}}}},)"
-      R"("components":{{"components_select":{{"type":"multi_static_select","selected_options":[{},{}]}}}},)"
-      R"("count":{{"seats":{{"type":"number_input","value":"12"}}}},)"
-      R"("due":{{"due_date":{{"type":"datepicker","selected_date":"2026-12-24"}}}},)"
-      R"("empty":{{"date":{{"type":"datepicker","selected_date":null}},)"
-      R"("multi":{{"type":"multi_static_select","selected_options":[]}},)"
-      R"("select":{{"type":"static_select","selected_option":null}},)"
-      R"("text":{{"type":"plain_text_input","value":null}}}},)"
-      R"("priority":{{"priority_select":{{"type":"static_select","selected_option":{}}}}},)"
-      R"("summary":{{"summary_input":{{"type":"plain_text_input","value":"Printer \"jam\""}}}},)"
-      R"("type":{{"type_select":{{"type":"external_select","selected_option":{}}}}},)"
-      R"("when":{{"when_dt":{{"type":"datetimepicker","selected_date_time":1628633820}}}}}})",
-      vpn, mail, option_3, option_11);
+  std::string expected =
+      fmt::format(R"({{"at":{{"at_time":{{"type":"timepicker","selected_time":"09:30"}}}},)"
+                  R"("components":{{"components_select":{{"type":"multi_static_select","selected_options":[{},{}]}}}},)"
+                  R"("count":{{"seats":{{"type":"number_input","value":"12"}}}},)"
+                  R"("due":{{"due_date":{{"type":"datepicker","selected_date":"2026-12-24"}}}},)"
+                  R"("empty":{{"date":{{"type":"datepicker","selected_date":null}},)"
+                  R"("multi":{{"type":"multi_static_select","selected_options":[]}},)"
+                  R"("select":{{"type":"static_select","selected_option":null}},)"
+                  R"("text":{{"type":"plain_text_input","value":null}}}},)"
+                  R"("priority":{{"priority_select":{{"type":"static_select","selected_option":{}}}}},)"
+                  R"("summary":{{"summary_input":{{"type":"plain_text_input","value":"Printer \"jam\""}}}},)"
+                  R"("type":{{"type_select":{{"type":"external_select","selected_option":{}}}}},)"
+                  R"("when":{{"when_dt":{{"type":"datetimepicker","selected_date_time":1628633820}}}}}})",
+                  vpn, mail, option_3, option_11);
   CHECK(json == expected);
   CHECK_FALSE(Parse(json).HasParseError());
   CHECK(fake::StateValues().Json() == "{}");

@@ -17,8 +17,8 @@ namespace {
 using rapidjson::SizeType;
 using rapidjson::Value;
 
-constexpr size_t kOptionText = 75;       // composition-objects: option text, value, description
-constexpr size_t kPlaceholder = 150;     // extensions.d.ts Placeholdable
+constexpr size_t kOptionText = 75;        // composition-objects: option text, value, description
+constexpr size_t kPlaceholder = 150;      // extensions.d.ts Placeholdable
 constexpr SizeType kSelectOptions = 100;  // block-elements: StaticSelect options / option_groups
 constexpr SizeType kChoiceOptions = 10;   // block-elements: Checkboxes / RadioButtons options
 
@@ -229,7 +229,8 @@ std::string CheckPlainTextInput(const Value& element, const std::string& where) 
     }
     max_length = element["max_length"].GetInt();
   }
-  if (min_length > max_length) return fmt::format("{}.min_length: {} above max_length {}", where, min_length, max_length);
+  if (min_length > max_length)
+    return fmt::format("{}.min_length: {} above max_length {}", where, min_length, max_length);
   return CheckLength(element, "initial_value", where, 3000);
 }
 
@@ -245,13 +246,27 @@ std::string CheckChoices(const Value& element, const std::string& where, bool mu
 
 // InputBlockElement (blocks.d.ts): what an input block may hold.
 const std::set<std::string>& InputElementTypes() {
-  static const std::set<std::string> kTypes = {
-      "checkboxes",           "datepicker",          "datetimepicker",         "email_text_input",
-      "file_input",           "multi_static_select", "multi_external_select",  "multi_users_select",
-      "multi_conversations_select", "multi_channels_select", "number_input",   "plain_text_input",
-      "radio_buttons",        "rich_text_input",     "static_select",          "external_select",
-      "users_select",         "conversations_select", "channels_select",       "timepicker",
-      "url_text_input"};
+  static const std::set<std::string> kTypes = {"checkboxes",
+                                               "datepicker",
+                                               "datetimepicker",
+                                               "email_text_input",
+                                               "file_input",
+                                               "multi_static_select",
+                                               "multi_external_select",
+                                               "multi_users_select",
+                                               "multi_conversations_select",
+                                               "multi_channels_select",
+                                               "number_input",
+                                               "plain_text_input",
+                                               "radio_buttons",
+                                               "rich_text_input",
+                                               "static_select",
+                                               "external_select",
+                                               "users_select",
+                                               "conversations_select",
+                                               "channels_select",
+                                               "timepicker",
+                                               "url_text_input"};
   return kTypes;
 }
 

@@ -65,12 +65,12 @@ struct OpenedView {
   std::string id;          // "V…"
   std::string user;        // who owned the trigger_id
   std::string trigger_id;
-  std::string hash;        // the current one: views.update must send it
+  std::string hash;  // the current one: views.update must send it
   std::string callback_id;
   std::string private_metadata;
-  std::string external_id;  // "" when none
-  std::string view_json;   // the view object as views.open/views.update last returned it
-  int update_count = 0;    // accepted views.update calls
+  std::string external_id;                   // "" when none
+  std::string view_json;                     // the view object as views.open/views.update last returned it
+  int update_count = 0;                      // accepted views.update calls
   std::chrono::steady_clock::time_point at;  // when it was opened
 };
 

@@ -115,9 +115,8 @@ Reply WebApi::ViewsOpen(const rapidjson::Value& args, Clock::time_point now) {
   rapidjson::Document view;
   if (auto refused = ReadView(args, &view)) return *refused;
   std::string external_id = ArgString(view, "external_id");
-  if (!external_id.empty() && std::any_of(views.begin(), views.end(), [&](const OpenedView& v) {
-        return v.external_id == external_id;
-      })) {
+  if (!external_id.empty() &&
+      std::any_of(views.begin(), views.end(), [&](const OpenedView& v) { return v.external_id == external_id; })) {
     return SlackError("duplicate_external_id");  // §3.4 views.open errors
   }
   auto trigger = triggers_.find(trigger_id);

@@ -149,8 +149,8 @@ std::string ViewSelectPayload(const ViewSelectSpec& input) {
                                    json::Quote(spec.block_id), option, json::Quote(spec.action_ts));
   return fmt::format(
       R"({{"type":"block_actions","user":{},"api_app_id":"A0001","token":"fake-verification-token","container":{{"type":"view","view_id":{}}},"trigger_id":{},"team":{{"id":"T0001","domain":"fake"}},"enterprise":null,"is_enterprise_install":false,"view":{},"actions":[{}]}})",
-      UserObject(spec.user, spec.user_name), json::Quote(view_id), json::Quote(spec.trigger_id),
-      json::Serialize(view), action);
+      UserObject(spec.user, spec.user_name), json::Quote(view_id), json::Quote(spec.trigger_id), json::Serialize(view),
+      action);
 }
 
 // --- StateValues -------------------------------------------------------------
@@ -195,11 +195,13 @@ StateValues& StateValues::Number(const std::string& block, const std::string& ac
 }
 
 StateValues& StateValues::Empty(const std::string& block, const std::string& action, const std::string& type) {
-  if (util::StartsWith(type, "multi_") || type == "checkboxes") return Put(block, action, type, R"("selected_options":[])");
+  if (util::StartsWith(type, "multi_") || type == "checkboxes")
+    return Put(block, action, type, R"("selected_options":[])");
   if (type == "datepicker") return Put(block, action, type, R"("selected_date":null)");
   if (type == "datetimepicker") return Put(block, action, type, R"("selected_date_time":null)");
   if (type == "timepicker") return Put(block, action, type, R"("selected_time":null)");
-  if (util::EndsWith(type, "_select") || type == "radio_buttons") return Put(block, action, type, R"("selected_option":null)");
+  if (util::EndsWith(type, "_select") || type == "radio_buttons")
+    return Put(block, action, type, R"("selected_option":null)");
   return Put(block, action, type, R"("value":null)");  // the text and number inputs
 }
 

@@ -68,10 +68,10 @@ std::string ViewSubmissionPayload(const ViewSubmissionSpec& spec);
 // A select changed inside an open modal (envelope type "interactive").
 struct ViewSelectSpec {
   std::string user = "U0CUSTOMER";
-  std::string user_name;  // the lower-cased id when empty
-  std::string trigger_id;  // generated when empty
-  std::string view_json;   // the view object as views.open/update returned it
-  std::string state_values_json = "{}";  // the other inputs' values, as StateValues().Json() builds them
+  std::string user_name;                       // the lower-cased id when empty
+  std::string trigger_id;                      // generated when empty
+  std::string view_json;                       // the view object as views.open/update returned it
+  std::string state_values_json = "{}";        // the other inputs' values, as StateValues().Json() builds them
   std::string element_type = "static_select";  // or external_select, radio_buttons…
   std::string block_id;
   std::string action_id;
