@@ -1,5 +1,5 @@
-// The fixture of the fake Slack's own tests (fake_slack_test.cpp,
-// fake_slack_views_test.cpp): a WebApiClient over real HTTP to a FakeSlack,
+// The fixture of the fake Slack's own tests (tests/slack/fake_slack_test.cpp,
+// tests/fake_slack/): a WebApiClient over real HTTP to a FakeSlack,
 // and a Socket Mode reader that keeps every frame the fake sends.
 #pragma once
 
