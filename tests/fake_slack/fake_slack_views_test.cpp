@@ -278,3 +278,45 @@ TEST_CASE_METHOD(Fixture, "SubmitView after views.update carries the updated vie
   CHECK(Str(Member(Member(values, "due"), "due_date"), "selected_date") == "2026-12-24");
   CHECK(Str(Member(Member(values, "count"), "seats"), "value") == "3");
 }
+
+TEST_CASE_METHOD(Fixture, "SuggestInView sends a block_suggestion once the query is long enough", "[fake_slack]") {
+  SocketReader reader(slack);
+  std::string trigger = slack.IssueTriggerId("U0CUSTOMER");
+  std::string form = R"({"type":"modal","title":{"type":"plain_text","text":"Form"},)"
+                     R"("submit":{"type":"plain_text","text":"Go"},"blocks":[{"type":"input","block_id":"product",)"
+                     R"("label":{"type":"plain_text","text":"Product"},)"
+                     R"("element":{"type":"external_select","action_id":"product_select","min_query_length":2}},)"
+                     R"({"type":"input","block_id":"summary","label":{"type":"plain_text","text":"Summary"},)"
+                     R"("element":{"type":"plain_text_input","action_id":"summary_input"}}]})";
+  std::string id =
+      Str(Member(Ok("views.open", fmt::format(R"({{"trigger_id":"{}","view":{}}})", trigger, form)), "view"), "id");
+  CHECK(slack.SuggestInView(id, "U0CUSTOMER", "product", "product_select", "p").empty());   // below 2 characters
+  CHECK(slack.SuggestInView(id, "U0CUSTOMER", "summary", "summary_input", "pri").empty());  // not an external select
+  CHECK(slack.SuggestInView("VUNKNOWN", "U0CUSTOMER", "product", "product_select", "pri").empty());
+  std::string envelope = slack.SuggestInView(id, "U0CUSTOMER", "product", "product_select", "pri");
+  REQUIRE_FALSE(envelope.empty());
+  auto payload = Parse(ParseFrame(reader.WaitForEnvelope(envelope)).payload_json);
+  CHECK(Str(payload, "type") == "block_suggestion");
+  CHECK(Str(Member(payload, "container"), "type") == "view");
+  CHECK(Str(Member(payload, "container"), "view_id") == id);
+  CHECK(Str(payload, "block_id") == "product");
+  CHECK(Str(payload, "action_id") == "product_select");
+  CHECK(Str(payload, "value") == "pri");
+  CHECK(Str(Member(payload, "view"), "id") == id);
+}
+
+TEST_CASE("ValidateSuggestionOptions accepts what Slack shows in an external select", "[fake_slack]") {
+  auto check = [](const std::string& json) { return fake::ValidateSuggestionOptions(Parse(json)); };
+  std::string printer = R"({"text":{"type":"plain_text","text":"Printer"},"value":"10001"})";
+  CHECK(check(R"({"options":[)" + printer + "]}") == "");
+  CHECK(check(R"({"options":[]})") == "");  // nothing matched
+  CHECK(check(R"({"option_groups":[{"label":{"type":"plain_text","text":"Hardware"},"options":[)" + printer + "]}]}") ==
+        "");
+  std::string many;
+  for (int i = 0; i < 101; ++i) many += (i == 0 ? "" : ",") + printer;
+  CHECK(check(R"({"options":[)" + many + "]}").find("101 options (allowed 1 to 100)") != std::string::npos);
+  CHECK(check(R"({"options":[{"text":{"type":"plain_text","text":"Printer"}}]})").find("options[0].value: missing") !=
+        std::string::npos);
+  CHECK(check(R"({"options":[)" + printer + R"(],"option_groups":[]})").find("exactly one of") != std::string::npos);
+  CHECK(check("{}").find("exactly one of") != std::string::npos);
+}

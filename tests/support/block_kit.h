@@ -23,6 +23,12 @@ constexpr size_t kMaxViewBytes = 250 * 1000;
 // limits of slack-facts.md §4 and the types of @slack/types.
 std::string ValidateModalView(const rapidjson::Value& view);
 
+// "" when `response` (the ack payload answering a block_suggestion) holds
+// what Slack shows: {"options":[…]} (at most 100) or {"option_groups":[…]}
+// (at most 100 groups of 1..100), options as in a static select (§1.6;
+// block-elements.d.ts). An empty options list is valid: nothing matched.
+std::string ValidateSuggestionOptions(const rapidjson::Value& response);
+
 // Number of characters (code points) in UTF-8 text; Slack counts characters.
 size_t Utf8Length(const std::string& text);
 

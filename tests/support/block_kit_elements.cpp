@@ -332,3 +332,16 @@ std::string CheckElement(const Value& element, const std::string& where, Slot sl
 }
 
 }  // namespace fake::block_kit
+
+namespace fake {
+
+std::string ValidateSuggestionOptions(const rapidjson::Value& response) {
+  if (!response.IsObject()) return "response: not an object";
+  const bool nothing_matched = response.HasMember("options") && response["options"].IsArray() &&
+                               response["options"].Empty() && !response.HasMember("option_groups");
+  if (nothing_matched) return {};
+  std::vector<const rapidjson::Value*> options;
+  return block_kit::CheckStaticOptions(response, "response", &options);
+}
+
+}  // namespace fake

@@ -248,6 +248,17 @@ std::string FakeSlack::SelectInView(const std::string& view_id, const std::strin
   return SendEnvelope("interactive", payload);
 }
 
+std::string FakeSlack::SuggestInView(const std::string& view_id, const std::string& user, const std::string& block_id,
+                                     const std::string& action_id, const std::string& query) {
+  std::string payload;
+  {
+    std::lock_guard<std::mutex> lock(impl_->signal.mutex());
+    payload = impl_->api.SuggestPayload(view_id, user, block_id, action_id, query);
+  }
+  if (payload.empty()) return {};
+  return SendEnvelope("interactive", payload);
+}
+
 bool FakeSlack::WaitFor(const std::function<bool()>& predicate, Millis timeout) const {
   return impl_->signal.WaitFor(predicate, timeout);
 }

@@ -215,6 +215,15 @@ class FakeSlack {
   std::string SelectInView(const std::string& view_id, const std::string& user, const std::string& block_id,
                            const std::string& action_id, const std::string& value, const std::string& label = {},
                            const std::string& state_values_json = "{}");
+  // Text typed into an external_select or multi_external_select of an open
+  // modal: an `interactive` envelope carrying a block_suggestion payload.
+  // Slack sends one only once `query` has the element's min_query_length
+  // characters (default 3, block-elements.d.ts ExternalSelect). Returns the
+  // envelope id, or "" for an unknown view or element, another element
+  // type, a query too short, or no connection. The app's options come back
+  // in the ack (Acks()); ValidateSuggestionOptions (block_kit.h) checks them.
+  std::string SuggestInView(const std::string& view_id, const std::string& user, const std::string& block_id,
+                            const std::string& action_id, const std::string& query);
 
   // --- Waiting -------------------------------------------------------------
   // Returns when `predicate` holds (it is re-evaluated after every change of

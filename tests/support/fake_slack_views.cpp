@@ -61,6 +61,18 @@ bool FindOptionText(const rapidjson::Value& element, const std::string& value, s
   return false;
 }
 
+// The stored view `view_id` parsed into *view and its element
+// (block_id, action_id) in *element; nullptr when either is unknown.
+const OpenedView* FindViewElement(const std::vector<OpenedView>& views, const std::string& view_id,
+                                  const std::string& block_id, const std::string& action_id, rapidjson::Document* view,
+                                  const rapidjson::Value** element) {
+  auto stored = std::find_if(views.begin(), views.end(), [&](const OpenedView& v) { return v.id == view_id; });
+  if (stored == views.end()) return nullptr;
+  view->Parse(stored->view_json.c_str());
+  *element = FindElement(*view, block_id, action_id);
+  return *element != nullptr ? &*stored : nullptr;
+}
+
 }  // namespace
 
 std::string WebApi::NextHash() {
@@ -184,12 +196,10 @@ std::string WebApi::SubmitPayload(const std::string& view_id, const std::string&
 std::string WebApi::SelectPayload(const std::string& view_id, const std::string& user, const std::string& block_id,
                                   const std::string& action_id, const std::string& value, const std::string& label,
                                   const std::string& state_values_json, Clock::time_point now) {
-  auto stored = std::find_if(views.begin(), views.end(), [&](const OpenedView& v) { return v.id == view_id; });
-  if (stored == views.end()) return {};
   rapidjson::Document view;
-  view.Parse(stored->view_json.c_str());
-  const rapidjson::Value* element = FindElement(view, block_id, action_id);
-  if (element == nullptr) return {};
+  const rapidjson::Value* element = nullptr;
+  const OpenedView* stored = FindViewElement(views, view_id, block_id, action_id, &view, &element);
+  if (stored == nullptr) return {};
   ViewSelectSpec spec;
   spec.element_type = json::GetString(*element, "type");
   spec.text = label;
@@ -207,6 +217,20 @@ std::string WebApi::SelectPayload(const std::string& view_id, const std::string&
   spec.action_ts = NextTs();
   spec.trigger_id = IssueTrigger(user, now);
   return ViewSelectPayload(spec);
+}
+
+std::string WebApi::SuggestPayload(const std::string& view_id, const std::string& user, const std::string& block_id,
+                                   const std::string& action_id, const std::string& query) const {
+  rapidjson::Document view;
+  const rapidjson::Value* element = nullptr;
+  const OpenedView* stored = FindViewElement(views, view_id, block_id, action_id, &view, &element);
+  if (stored == nullptr) return {};
+  std::string type = json::GetString(*element, "type");
+  if (type != "external_select" && type != "multi_external_select") return {};
+  int min_query_length = ArgInt(*element, "min_query_length", 3);
+  if (static_cast<int>(Utf8Length(query)) < min_query_length) return {};
+  return BlockSuggestionPayload(
+      BlockSuggestionSpec{user, UserName(user), stored->view_json, block_id, action_id, query});
 }
 
 }  // namespace fake::detail

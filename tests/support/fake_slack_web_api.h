@@ -60,6 +60,10 @@ class WebApi {
   std::string SelectPayload(const std::string& view_id, const std::string& user, const std::string& block_id,
                             const std::string& action_id, const std::string& value, const std::string& label,
                             const std::string& state_values_json, Clock::time_point now);
+  // The block_suggestion payload of text typed in an external select (see
+  // FakeSlack::SuggestInView), or "".
+  std::string SuggestPayload(const std::string& view_id, const std::string& user, const std::string& block_id,
+                             const std::string& action_id, const std::string& query) const;
 
   std::vector<PostedMessage> messages;       // bot messages
   std::vector<PostedMessage> user_messages;  // human messages

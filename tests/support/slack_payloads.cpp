@@ -153,6 +153,16 @@ std::string ViewSelectPayload(const ViewSelectSpec& input) {
       action);
 }
 
+std::string BlockSuggestionPayload(const BlockSuggestionSpec& spec) {
+  rapidjson::Document view;
+  view.Parse(spec.view_json.c_str());
+  if (view.HasParseError() || !view.IsObject()) return {};
+  return fmt::format(
+      R"({{"type":"block_suggestion","user":{},"container":{{"type":"view","view_id":{}}},"api_app_id":"A0001","token":"fake-verification-token","action_id":{},"block_id":{},"value":{},"team":{{"id":"T0001","domain":"fake"}},"enterprise":null,"is_enterprise_install":false,"view":{}}})",
+      UserObject(spec.user, spec.user_name), json::Quote(json::GetString(view, "id")), json::Quote(spec.action_id),
+      json::Quote(spec.block_id), json::Quote(spec.value), json::Serialize(view));
+}
+
 // --- StateValues -------------------------------------------------------------
 
 StateValues& StateValues::Put(const std::string& block, const std::string& action, const std::string& type,

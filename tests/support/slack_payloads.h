@@ -87,6 +87,23 @@ struct ViewSelectSpec {
 // action_ts}. "" when view_json or state_values_json is not a JSON object.
 std::string ViewSelectPayload(const ViewSelectSpec& spec);
 
+// Text typed into an external select of an open modal (envelope type
+// "interactive"): Slack asks the app for options.
+struct BlockSuggestionSpec {
+  std::string user = "U0CUSTOMER";
+  std::string user_name;  // the lower-cased id when empty
+  std::string view_json;  // the view object as views.open/update returned it
+  std::string block_id;
+  std::string action_id;
+  std::string value;  // what the user typed
+};
+
+// A block_suggestion payload (slack-facts.md §1.5, §1.6): type, user,
+// container {type "view", view_id}, action_id, block_id, value, team, view.
+// The app answers in the ack: {"options":[…]} or {"option_groups":[…]}.
+// "" when view_json is not a JSON object.
+std::string BlockSuggestionPayload(const BlockSuggestionSpec& spec);
+
 // A selected_option as Slack sends it: {"text":{"type":"plain_text",
 // "text":label,"emoji":true},"value":value}.
 std::string SelectedOptionJson(const std::string& value, const std::string& label);
