@@ -212,6 +212,15 @@ TEST_CASE_METHOD(Fixture, "SelectInView sends a block_actions envelope from the 
   CHECK(slack.SelectInView(id, "U0CUSTOMER", "type", "type_select", "99").empty());
   CHECK(slack.SelectInView(id, "U0CUSTOMER", "type", "other_action", "10").empty());
   CHECK(slack.SelectInView("VUNKNOWN", "U0CUSTOMER", "type", "type_select", "10").empty());
+  // Without dispatch_action an input block's select sends nothing.
+  std::string quiet = kTypeChoice;
+  quiet.replace(quiet.find(R"("dispatch_action":true,)"), std::string(R"("dispatch_action":true,)").size(), "");
+  quiet.replace(quiet.find("form-C1-1"), 9, "form-C1-2");
+  std::string quiet_id = Str(Member(Ok("views.open", fmt::format(R"({{"trigger_id":"{}","view":{}}})",
+                                                                 slack.IssueTriggerId("U0CUSTOMER"), quiet)),
+                                    "view"),
+                             "id");
+  CHECK(slack.SelectInView(quiet_id, "U0CUSTOMER", "type", "type_select", "10").empty());
   // The answer to the choice: views.update with the hash the action carried.
   Ok("views.update", UpdateBody(ById(id), Str(view, "hash"), AccessForm()));
   CHECK(slack.SelectInView(id, "U0CUSTOMER", "type", "type_select", "11").empty());  // the block is gone

@@ -210,8 +210,9 @@ class FakeSlack {
   // and actions[0] of the element's type (static_select, external_select…)
   // with selected_option {text, value}. The option's text comes from the
   // view's options when `label` is empty. Returns the envelope id, or ""
-  // for an unknown view or block/action, a value that is not one of a
-  // static select's options, or no connection.
+  // for an unknown view or block/action, an input block without
+  // dispatch_action true (Slack sends nothing then), a value that is not
+  // one of a static select's options, or no connection.
   std::string SelectInView(const std::string& view_id, const std::string& user, const std::string& block_id,
                            const std::string& action_id, const std::string& value, const std::string& label = {},
                            const std::string& state_values_json = "{}");

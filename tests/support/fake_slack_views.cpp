@@ -39,6 +39,16 @@ const rapidjson::Value* FindElement(const rapidjson::Value& view, const std::str
   return nullptr;
 }
 
+// False when `block_id` is an input block without dispatch_action true.
+bool Dispatches(const rapidjson::Value& view, const std::string& block_id) {
+  for (const auto& block : view["blocks"].GetArray()) {
+    if (json::GetString(block, "block_id") != block_id || json::GetString(block, "type") != "input") continue;
+    return block.HasMember("dispatch_action") && block["dispatch_action"].IsBool() &&
+           block["dispatch_action"].GetBool();
+  }
+  return true;
+}
+
 // The text of the option with `value` among a select's options or option
 // groups; false when there is none.
 bool FindOptionText(const rapidjson::Value& element, const std::string& value, std::string* text) {
@@ -200,6 +210,10 @@ std::string WebApi::SelectPayload(const std::string& view_id, const std::string&
   const rapidjson::Value* element = nullptr;
   const OpenedView* stored = FindViewElement(views, view_id, block_id, action_id, &view, &element);
   if (stored == nullptr) return {};
+  // An input block's element sends block_actions only with the block's
+  // dispatch_action true (blocks.d.ts InputBlock.dispatch_action, default
+  // false); actions blocks and accessories always do.
+  if (!Dispatches(view, block_id)) return {};
   ViewSelectSpec spec;
   spec.element_type = json::GetString(*element, "type");
   spec.text = label;
