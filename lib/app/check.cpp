@@ -1,7 +1,10 @@
 #include "app/check.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
+#include "app/form_catalog.h"
 #include "config/exposure.h"
 #include "helpdesk/factory.h"
 #include "slack/web_api/web_api_client.h"
@@ -22,6 +25,40 @@ void Line(std::FILE* out, const char* status, const std::string& what, const std
 
 void Line(std::FILE* out, bool ok, const std::string& what, const std::string& detail) {
   Line(out, ok ? "ok" : "FAIL", what, detail);
+}
+
+// Every request type a form may offer, once: the configured ones, then each
+// channel route's. A line per type, failing for one the helpdesk does not
+// know or whose required fields a form cannot ask for.
+bool CheckForms(const config::Config& config, helpdesk::Helpdesk& helpdesk, std::FILE* out) {
+  struct Use {
+    bridge::RequestTarget target;
+    std::string setting;  // which config entries use it
+  };
+  std::vector<Use> uses;
+  auto add = [&uses](const config::ChannelRoute& route, const std::string& setting) {
+    for (const std::string& type : route.type_ids) {
+      bridge::RequestTarget target{route.desk_id, type};
+      auto known = std::find_if(uses.begin(), uses.end(), [&](const Use& use) { return use.target == target; });
+      if (known == uses.end()) {
+        uses.push_back(Use{target, setting});
+      } else {
+        known->setting += ", " + setting;
+      }
+    }
+  };
+  add(config::ChannelRoute{config.jira_service_desk_id, config.jira_request_type_ids}, "jira_request_type_id");
+  for (const auto& [channel, route] : config.channel_routes) add(route, "channel_routes " + channel);
+  bool all_ok = true;
+  for (const Use& use : uses) {
+    std::string what = fmt::format("request form: type {} in service desk {} ({})", use.target.type_id,
+                                   use.target.desk_id, use.setting);
+    auto type = helpdesk.RequestTypeForm(use.target);
+    auto described = type ? DescribeForm(*type) : util::Result<std::string>(tl::make_unexpected(type.error()));
+    all_ok = all_ok && described;
+    Line(out, static_cast<bool>(described), what, described ? *described : described.error().message);
+  }
+  return all_ok;
 }
 
 }  // namespace
@@ -76,10 +113,14 @@ int RunCheck(const config::Config& config, const std::string& config_origin, std
     all_ok = false;
     Line(out, false, "helpdesk", helpdesk.error().message);
   } else {
+    bool helpdesk_ok = true;
     for (const helpdesk::CheckLine& line : (*helpdesk)->Check()) {
-      all_ok = all_ok && line.ok;
+      helpdesk_ok = helpdesk_ok && line.ok;
       Line(out, line.ok, line.what, line.detail);
     }
+    // The forms need a helpdesk that answers.
+    if (helpdesk_ok) helpdesk_ok = CheckForms(config, **helpdesk, out);
+    all_ok = all_ok && helpdesk_ok;
   }
   return all_ok ? 0 : 1;
 }

@@ -13,6 +13,8 @@
 #include "app/check.h"
 #include "app/dispatcher.h"
 #include "app/effects.h"
+#include "app/form_catalog.h"
+#include "app/form_opener.h"
 #include "app/housekeeping.h"
 #include "app/inbox_processor.h"
 #include "app/inbox_sink.h"
@@ -73,6 +75,8 @@ class Daemon {
         helpdesk_(std::move(helpdesk)),
         directory_(bot_api_),
         slack_effects_(bot_api_, directory_),
+        form_catalog_(*helpdesk_),
+        form_opener_(bot_api_, form_catalog_),
         helpdesk_effects_(*helpdesk_, directory_, config.trust_external_emails),
         effects_(slack_effects_, helpdesk_effects_),
         dispatcher_(*store_, [this](std::string_view channel) { return config_.IsChannelAllowed(channel); }),
@@ -96,6 +100,7 @@ class Daemon {
     housekeeping_.Start(WatchdogPingInterval());
     Authenticate();
     IdentifyHelpdesk();
+    WarmFormCatalog();
     socket_.Start([this](const std::string& status) { OnSocketStatus(status); });
     io_.run();
     slack_workers_.Shutdown();
@@ -113,7 +118,8 @@ class Daemon {
     for (bridge::OpenForm& form : follow_ups.forms) {
       // views.open has its own worker: a trigger_id dies 3 s after the
       // click, so the form must never wait behind posts or helpdesk calls.
-      form_worker_.Submit([this, form = std::move(form)] { slack_effects_.OpenForm(form); });
+      config::ChannelRoute route = config_.RouteFor(form.thread.channel);
+      form_worker_.Submit([this, form = std::move(form), route = std::move(route)] { form_opener_.Open(form, route); });
     }
     if (follow_ups.links_added) poller_.OnLinkAdded();
     if (follow_ups.intents_added) runner_.Pump();
@@ -162,6 +168,26 @@ class Daemon {
     stop_timer_.async_wait([this](const boost::system::error_code&) { WaitForSocketsClosed(); });
   }
 
+  // Reads every configured request type on the form worker, so the first
+  // click of each opens its form without waiting for the helpdesk. A
+  // failure is only logged: the form reads it again when it is needed.
+  void WarmFormCatalog() {
+    std::vector<bridge::RequestTarget> targets;
+    auto add_route = [&targets](const config::ChannelRoute& route) {
+      if (!route.type_ids.empty()) targets.push_back({route.desk_id, route.type_ids.front()});
+    };
+    add_route(config::ChannelRoute{config_.jira_service_desk_id, config_.jira_request_type_ids});
+    for (const auto& [channel, route] : config_.channel_routes) add_route(route);
+    form_worker_.Submit([this, targets = std::move(targets)] {
+      for (const bridge::RequestTarget& target : targets) {
+        if (auto type = form_catalog_.Get(target); !type) {
+          util::log::Warn("request type {} in service desk {}: {} (read again at the next form)", target.type_id,
+                          target.desk_id, type.error().message);
+        }
+      }
+    });
+  }
+
   // SIGHUP: what can change while running is applied; the rest is named.
   void Reload() {
     auto fresh = config::LoadConfig(config::SystemLoadOptions(config_path_));
@@ -172,6 +198,9 @@ class Daemon {
     }
     ReloadPlan plan = PlanReload(config_, *fresh);
     config_ = plan.next;
+    // The request types are read again at the next forms.
+    form_catalog_.Clear();
+    WarmFormCatalog();
     if (plan.poll_interval_changed) poller_.SetInterval(SyncOptionsFrom(config_).interval);
     for (const std::string& secret : fresh->Secrets()) util::log::AddSecret(secret);
     util::log::Info("SIGHUP: configuration reloaded (log_level={}, allowed_channels={}, poll_interval={} s)",
@@ -319,6 +348,8 @@ class Daemon {
   util::WorkerPool poll_worker_{1};
   SlackDirectory directory_;
   SlackEffects slack_effects_;
+  FormCatalog form_catalog_;
+  FormOpener form_opener_;
   HelpdeskEffects helpdesk_effects_;
   AdapterEffects effects_;
   Dispatcher dispatcher_;

@@ -59,6 +59,23 @@ class ObjectWriter {
     writer_.EndArray();
     return *this;
   }
+  // [{"id": …, "kind": "select", "values": […]}, …]
+  ObjectWriter& FieldValues(const std::vector<bridge::FieldValue>& fields) {
+    writer_.Key("fields");
+    writer_.StartArray();
+    for (const bridge::FieldValue& field : fields) {
+      writer_.StartObject();
+      Str("id", field.field_id).Str("kind", std::string(bridge::KindName(field.kind)));
+      writer_.Key("values");
+      writer_.StartArray();
+      for (const std::string& value : field.values)
+        writer_.String(value.c_str(), static_cast<rapidjson::SizeType>(value.size()));
+      writer_.EndArray();
+      writer_.EndObject();
+    }
+    writer_.EndArray();
+    return *this;
+  }
   ObjectWriter& Thread(const bridge::ThreadRef& thread) {
     return Str("channel", thread.channel).Str("thread_ts", thread.thread_ts);
   }
@@ -86,6 +103,32 @@ class FieldReader {
     auto it = object_.FindMember(key);
     if (it == object_.MemberEnd() || !it->value.IsString()) return Fail();
     return std::string(it->value.GetString(), it->value.GetStringLength());
+  }
+  // A field added in a later version: "" when an older record lacks it.
+  std::string NewerStr(const char* key) { return object_.HasMember(key) ? Str(key) : std::string(); }
+  // CreateTicket's "fields" (ObjectWriter::FieldValues); none in records
+  // written before request types had fields.
+  std::vector<bridge::FieldValue> FieldValues() {
+    std::vector<bridge::FieldValue> out;
+    if (!object_.HasMember("fields")) return out;
+    const rapidjson::Value* fields = Array("fields");
+    if (fields == nullptr) return out;
+    for (const rapidjson::Value& field : fields->GetArray()) {
+      if (!field.IsObject()) return Fail(), std::vector<bridge::FieldValue>{};
+      FieldReader r(field);
+      bridge::FieldValue value{r.Str("id"), bridge::FieldKind::kText, {}};
+      std::optional<bridge::FieldKind> kind = bridge::KindNamed(r.Str("kind"));
+      if (const rapidjson::Value* values = r.Array("values")) {
+        for (const rapidjson::Value& each : values->GetArray()) {
+          if (!each.IsString()) return Fail(), std::vector<bridge::FieldValue>{};
+          value.values.emplace_back(each.GetString(), each.GetStringLength());
+        }
+      }
+      if (!r.ok() || !kind) return Fail(), std::vector<bridge::FieldValue>{};
+      value.kind = *kind;
+      out.push_back(std::move(value));
+    }
+    return out;
   }
   long long Int(const char* key) {
     auto it = object_.FindMember(key);
@@ -195,7 +238,8 @@ std::string EncodePayload(const bridge::Effect& effect) {
           [](const bridge::CreateTicket& e) {
             ObjectWriter out;
             out.Thread(e.thread).Str("view_id", e.view_id).Str("user", e.user).Str("summary", e.summary);
-            out.Str("description", e.description).Str("severity", e.severity).Str("marker", e.marker);
+            out.Str("description", e.description).Str("marker", e.marker);
+            out.Str("desk_id", e.target.desk_id).Str("type_id", e.target.type_id).FieldValues(e.fields);
             return out.Done();
           },
           [](const bridge::AddComment& e) {
@@ -238,14 +282,21 @@ std::optional<bridge::Effect> DecodePayload(const std::string& kind, const std::
   } else if (kind == kUpdateConfirmation) {
     effect = bridge::UpdateConfirmation{key, r.Str("channel"), r.Str("ts"), r.View()};
   } else if (kind == kCreateTicket) {
-    bridge::CreateTicket e{key,
-                           r.Thread(),
-                           r.Str("view_id"),
-                           r.Str("user"),
-                           r.Str("summary"),
-                           r.Str("description"),
-                           r.Str("severity"),
-                           r.Str("marker")};
+    bridge::CreateTicket e;
+    e.key = key;
+    e.thread = r.Thread();
+    e.view_id = r.Str("view_id");
+    e.user = r.Str("user");
+    e.summary = r.Str("summary");
+    e.description = r.Str("description");
+    e.marker = r.Str("marker");
+    e.target = bridge::RequestTarget{r.NewerStr("desk_id"), r.NewerStr("type_id")};
+    e.fields = r.FieldValues();
+    // A form submitted before an upgrade chose a severity, which was a line
+    // of the description: it stays one.
+    if (std::string severity = r.NewerStr("severity"); !severity.empty()) {
+      e.description += (e.description.empty() ? "" : "\n\n") + ("Severity: " + severity);
+    }
     effect = e;
   } else if (kind == kAddComment) {
     bridge::AddComment e;

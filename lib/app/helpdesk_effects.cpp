@@ -40,6 +40,8 @@ Outcome HelpdeskEffects::Run(const bridge::CreateTicket& effect, bool reconcile,
   helpdesk::NewTicket ticket;
   ticket.summary = effect.summary;
   ticket.marker = effect.marker;
+  ticket.target = effect.target;
+  ticket.fields = effect.fields;
   if (requester.external && !trust_external_emails_ && !requester.email.empty()) {
     // Another organisation set that e-mail: it must not make them one of
     // our customers. The description names them for the agents.

@@ -2,7 +2,7 @@
 
 #include <boost/asio/post.hpp>
 
-#include "slack/messages.h"
+#include "slack/forms.h"
 #include "slack/to_event.h"
 #include "store/transaction.h"
 #include "util/clock.h"
@@ -19,9 +19,9 @@ slack::socket_mode::AckDecision DecideAck(const slack::socket_mode::Frame& frame
   if (frame.type != "interactive") return {};
   auto form = slack::ToFormSubmitted(frame.payload_json, frame.envelope_id);
   if (!form) return {};
-  auto error = bridge::ValidateForm(*form);
-  if (!error) return {};
-  return slack::socket_mode::AckDecision{false, slack::FieldErrorResponse(error->block_id, error->message)};
+  std::vector<bridge::FieldError> errors = bridge::ValidateForm(*form);
+  if (errors.empty()) return {};
+  return slack::socket_mode::AckDecision{false, slack::FieldErrorsResponse(errors)};
 }
 
 InboxProcessor::InboxProcessor(boost::asio::io_context& io, store::Store& store, Dispatcher& dispatcher)

@@ -109,10 +109,4 @@ Outcome SlackEffects::Run(const bridge::UpdateConfirmation& effect) {
   return Outcome::Done();
 }
 
-void SlackEffects::OpenForm(const bridge::OpenForm& form) {
-  util::log::Info("channel={} thread={}: opening the request form", form.thread.channel, form.thread.thread_ts);
-  auto opened = slack_.Call("views.open", slack::RenderForm(form));
-  if (!opened) util::log::Warn("slack views.open: {}; the customer can press the button again", opened.error().message);
-}
-
 }  // namespace app

@@ -1,7 +1,7 @@
 // Carries out the core's Slack side effects over the Web API: posts
 // (rendered by slack/render.h; a long agent comment is several posts),
-// ephemeral notes, confirmation updates, the form's pre-fill and the form
-// itself. Runs on worker threads (calls block); keeps no state but the
+// ephemeral notes, confirmation updates and the form's pre-fill (the form
+// itself: form_opener.h). Runs on worker threads (calls block); keeps no state but the
 // directory's cache. When `reconcile` is set the effect was attempted
 // before with an unknown outcome: the thread is searched for the posts'
 // metadata keys first, and only what is missing is posted.
@@ -27,9 +27,6 @@ class SlackEffects {
   Outcome Run(const bridge::PostMessage& effect, bool reconcile);
   Outcome Run(const bridge::PostEphemeral& effect);
   Outcome Run(const bridge::UpdateConfirmation& effect);
-  // views.open, at once: a failure is logged (the customer can press the
-  // button again), nothing is retried since the trigger dies in 3 s.
-  void OpenForm(const bridge::OpenForm& form);
 
  private:
   // The ts of the thread's messages carrying any of `keys` as metadata.

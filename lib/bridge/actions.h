@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "bridge/equality.h"
+#include "bridge/request_type.h"
 #include "bridge/rich_text.h"
 #include "bridge/ticket.h"
 
@@ -102,9 +103,10 @@ struct CreateTicket {
   std::string user;
   std::string summary;
   std::string description;
-  std::string severity;
-  std::string marker;  // TicketMarker(view_id): finds it again after a crash
-  auto Fields() const { return std::tie(key, thread, view_id, user, summary, description, severity, marker); }
+  RequestTarget target;            // where the form said it goes (empty: the defaults)
+  std::vector<FieldValue> fields;  // the request type's other fields, as entered
+  std::string marker;              // TicketMarker(view_id): finds it again after a crash
+  auto Fields() const { return std::tie(key, thread, view_id, user, summary, description, target, fields, marker); }
 };
 
 // A Slack reply (or its edit) as a public comment on the ticket.

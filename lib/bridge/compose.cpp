@@ -56,8 +56,6 @@ RichText ComposeTicketDescription(const CreateTicket& request, const Requester& 
   }
   out.blocks.push_back(Paragraph({}));  // a blank line before the footer
   out.blocks.push_back(Rule());
-  out.blocks.push_back(
-      Line("Severity:", {Text(CleanLine(request.severity.empty() ? kDefaultSeverity : request.severity))}));
   std::string who = CleanLine(requester.name);
   if (!requester.email.empty()) who += " (" + CleanLine(requester.email) + ")";
   out.blocks.push_back(Line("Requested by:", {Text(who + Where(requester) + " via Slack")}));

@@ -20,9 +20,9 @@ struct Requester {
   bool external = false;  // from another organisation (Slack Connect)
 };
 
-// The ticket's description: what the user typed, then the severity, who
-// asked, the link back to the Slack thread (`permalink`, "" when unknown)
-// and the marker.
+// The ticket's description: what the user typed, then who asked, the link
+// back to the Slack thread (`permalink`, "" when unknown) and the marker.
+// The request type's other fields go to the helpdesk as fields of their own.
 RichText ComposeTicketDescription(const CreateTicket& request, const Requester& requester, std::string_view permalink);
 
 // The comment for a Slack reply: who wrote (or edited) it, the text (with

@@ -133,17 +133,19 @@ Actions OnClick(const ButtonClicked& click, const Facts& facts) {
 
 Actions OnSubmit(const FormSubmitted& form, const Facts& facts) {
   if (form.callback_id != kRequestCallback) return {};
-  auto thread = DecodeThread(form.private_metadata);
-  if (!thread || !ValidateSummary(form.summary).empty()) {
-    return {Note{fmt::format("envelope={}: form view={} without a thread or summary; ignored", form.envelope_id,
-                             form.view_id)}};
+  auto metadata = DecodeFormMetadata(form.private_metadata);
+  // The ack refused an invalid form already; one that still is (a
+  // redelivery recorded before a check was added) is not raised.
+  if (!metadata || !ValidateForm(form).empty()) {
+    return {Note{fmt::format("envelope={}: form view={} without a thread or with invalid values; ignored",
+                             form.envelope_id, form.view_id)}};
   }
+  const ThreadRef& thread = metadata->thread;
   if (!facts.channel_allowed) {
-    return {PostEphemeral{"notenabled:" + form.view_id, thread->channel, form.user, thread->thread_ts,
-                          kNoLongerServed}};
+    return {PostEphemeral{"notenabled:" + form.view_id, thread.channel, form.user, thread.thread_ts, kNoLongerServed}};
   }
-  return {CreateTicket{"create:" + form.view_id, *thread, form.view_id, form.user, form.summary, form.description,
-                       form.severity.empty() ? kDefaultSeverity : form.severity, TicketMarker(form.view_id)}};
+  return {CreateTicket{"create:" + form.view_id, thread, form.view_id, form.user, form.summary, form.description,
+                       metadata->target, ValuesToSend(form.fields), TicketMarker(form.view_id)}};
 }
 
 Actions OnCreated(const TicketCreated& created, const Facts& facts) {
@@ -266,8 +268,8 @@ FactsQuery NeededFacts(const Event& event, std::string_view bot_user_id) {
                           return FactsQuery{thread, "", true, thread ? thread->channel : ""};
                         },
                         [](const FormSubmitted& e) {
-                          auto thread = DecodeThread(e.private_metadata);
-                          return FactsQuery{std::nullopt, "", false, thread ? thread->channel : ""};
+                          auto metadata = DecodeFormMetadata(e.private_metadata);
+                          return FactsQuery{std::nullopt, "", false, metadata ? metadata->thread.channel : ""};
                         },
                         [](const TicketCreated& e) {
                           FactsQuery query{e.request.thread, "", false, ""};
@@ -315,11 +317,19 @@ std::optional<Event> Precheck(const Effect& effect, const Facts& facts) {
   return Event{TicketCreated{*create, std::nullopt}};
 }
 
-std::optional<FieldError> ValidateForm(const FormSubmitted& form) {
-  if (form.callback_id != kRequestCallback) return std::nullopt;
-  std::string problem = ValidateSummary(form.summary);
-  if (problem.empty()) return std::nullopt;  // a bare ack closes the form
-  return FieldError{kSummaryBlock, problem};
+std::vector<FieldError> ValidateForm(const FormSubmitted& form) {
+  std::vector<FieldError> errors;
+  if (form.callback_id != kRequestCallback) return errors;
+  if (std::string problem = ValidateSummary(form.summary); !problem.empty()) {
+    errors.push_back(FieldError{kSummaryBlock, problem});
+  }
+  // An input's block_id is its field's id.
+  for (const SubmittedField& field : form.fields) {
+    if (std::string problem = ValidateField(field); !problem.empty()) {
+      errors.push_back(FieldError{field.value.field_id, problem});
+    }
+  }
+  return errors;  // none: a bare ack closes the form
 }
 
 }  // namespace bridge

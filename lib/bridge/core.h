@@ -74,8 +74,8 @@ struct FieldError {
   auto Fields() const { return std::tie(block_id, message); }
 };
 
-// Checked before the ack: nullopt when the submission may go ahead (or is
-// not ours to check).
-std::optional<FieldError> ValidateForm(const FormSubmitted& form);
+// Checked before the ack: one error per input that needs fixing; none when
+// the submission may go ahead (or is not ours to check).
+std::vector<FieldError> ValidateForm(const FormSubmitted& form);
 
 }  // namespace bridge

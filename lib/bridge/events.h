@@ -12,6 +12,7 @@
 
 #include "bridge/actions.h"
 #include "bridge/equality.h"
+#include "bridge/request_type.h"
 #include "bridge/rich_text.h"
 #include "bridge/ticket.h"
 
@@ -63,10 +64,10 @@ struct FormSubmitted {
   std::string private_metadata;
   std::string summary;
   std::string description;
-  std::string severity;
+  std::vector<SubmittedField> fields;  // the request type's other inputs, as the form showed them
 
   auto Fields() const {
-    return std::tie(envelope_id, view_id, callback_id, user, private_metadata, summary, description, severity);
+    return std::tie(envelope_id, view_id, callback_id, user, private_metadata, summary, description, fields);
   }
 };
 

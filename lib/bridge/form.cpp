@@ -90,7 +90,28 @@ std::string EncodeThread(const ThreadRef& thread) { return thread.channel + "|" 
 std::optional<ThreadRef> DecodeThread(std::string_view text) {
   size_t bar = text.find('|');
   if (bar == std::string_view::npos || bar == 0 || bar + 1 >= text.size()) return std::nullopt;
-  return ThreadRef{std::string(text.substr(0, bar)), std::string(text.substr(bar + 1))};
+  std::string_view thread_ts = text.substr(bar + 1);
+  if (thread_ts.find('|') != std::string_view::npos) return std::nullopt;
+  return ThreadRef{std::string(text.substr(0, bar)), std::string(thread_ts)};
+}
+
+std::string EncodeFormMetadata(const FormMetadata& metadata) {
+  return fmt::format("{}|{}|{}", EncodeThread(metadata.thread), metadata.target.desk_id, metadata.target.type_id);
+}
+
+std::optional<FormMetadata> DecodeFormMetadata(std::string_view text) {
+  // The channel, the ts and the ids have no '|' of their own.
+  std::vector<std::string_view> parts;
+  for (size_t start = 0;;) {
+    size_t bar = text.find('|', start);
+    parts.push_back(text.substr(start, bar == std::string_view::npos ? bar : bar - start));
+    if (bar == std::string_view::npos || parts.size() > 4) break;
+    start = bar + 1;
+  }
+  if ((parts.size() != 2 && parts.size() != 4) || parts[0].empty() || parts[1].empty()) return std::nullopt;
+  FormMetadata metadata{ThreadRef{std::string(parts[0]), std::string(parts[1])}, {}};
+  if (parts.size() == 4) metadata.target = RequestTarget{std::string(parts[2]), std::string(parts[3])};
+  return metadata;
 }
 
 std::string Marker(std::string_view prefix, std::string_view id) {

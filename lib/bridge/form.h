@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "bridge/equality.h"
+#include "bridge/request_type.h"
 #include "bridge/rich_text.h"
 #include "bridge/ticket.h"
 
@@ -18,8 +19,6 @@ inline constexpr const char* kOpenFormAction = "slackdesk_open_form";
 inline constexpr const char* kRequestCallback = "slackdesk_request";
 inline constexpr size_t kSummaryMaxChars = 255;       // Jira's summary limit
 inline constexpr size_t kDescriptionMaxChars = 3000;  // Slack's input limit
-inline const std::vector<std::string> kSeverities = {"Critical", "High", "Medium", "Low"};
-inline constexpr const char* kDefaultSeverity = "Medium";
 // The block_id of the summary input: where its errors are shown.
 inline constexpr const char* kSummaryBlock = "summary";
 
@@ -41,9 +40,20 @@ bool Mentions(const RichText& text, std::string_view user_id);
 // "" when the summary is acceptable, else the message shown under the field.
 std::string ValidateSummary(std::string_view summary);
 
-// The form's private_metadata and the button's value: "<channel>|<thread_ts>".
+// The button's value: "<channel>|<thread_ts>".
 std::string EncodeThread(const ThreadRef& thread);
 std::optional<ThreadRef> DecodeThread(std::string_view text);
+
+// The form's private_metadata: the thread, then where the request goes,
+// "<channel>|<thread_ts>|<desk>|<type>". A form opened by an older version
+// carries the thread alone: its target is the defaults.
+struct FormMetadata {
+  ThreadRef thread;
+  RequestTarget target;
+  auto Fields() const { return std::tie(thread, target); }
+};
+std::string EncodeFormMetadata(const FormMetadata& metadata);
+std::optional<FormMetadata> DecodeFormMetadata(std::string_view text);
 
 // A token unique to a submission (or a reply), kept with what it created so
 // a create whose outcome was lost can be found again (JSM has no

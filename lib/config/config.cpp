@@ -150,8 +150,13 @@ util::Result<std::optional<Raw>> ResolveSecret(const KeySpec& spec, const Resolv
 
 bool Config::IsChannelAllowed(std::string_view channel) const {
   if (allowed_channels.empty()) return true;
-  return std::find(allowed_channels.begin(), allowed_channels.end(), channel) !=
-         allowed_channels.end();
+  return std::find(allowed_channels.begin(), allowed_channels.end(), channel) != allowed_channels.end();
+}
+
+ChannelRoute Config::RouteFor(std::string_view channel) const {
+  auto route = channel_routes.find(std::string(channel));
+  if (route != channel_routes.end()) return route->second;
+  return ChannelRoute{jira_service_desk_id, jira_request_type_ids};
 }
 
 std::vector<std::string> Config::Secrets() const {

@@ -17,6 +17,15 @@
 
 namespace config {
 
+// Where one channel's requests go (channel_routes): a service desk and
+// the request types its form offers, the first being the one preselected.
+struct ChannelRoute {
+  std::string desk_id;
+  std::vector<std::string> type_ids;  // at least one
+
+  bool operator==(const ChannelRoute& other) const { return desk_id == other.desk_id && type_ids == other.type_ids; }
+};
+
 struct Config {
   std::string slack_app_token;                          // xapp-…, for apps.connections.open
   std::string slack_bot_token;                          // xoxb-…, for the Web API
@@ -26,18 +35,22 @@ struct Config {
   std::string jira_email;
   std::string jira_api_token;
   std::string jira_service_desk_id;
-  std::string jira_request_type_id;
+  std::vector<std::string> jira_request_type_ids;      // at least one; several: the form offers a choice
+  std::map<std::string, ChannelRoute> channel_routes;  // by channel id; unlisted channels use the two above
   std::string state_db = "/var/lib/slackdesk/state.db";
-  double poll_interval_seconds = 30;            // >= 0.2
-  std::vector<std::string> allowed_channels;    // empty: every channel the bot is in
+  double poll_interval_seconds = 30;          // >= 0.2
+  std::vector<std::string> allowed_channels;  // empty: every channel the bot is in
   // Slack Connect: whether the e-mail of a user from another organisation
   // (set by that organisation) may select an existing helpdesk customer.
   bool trust_external_emails = false;
   util::log::Level log_level = util::log::Level::kInfo;
-  std::string metrics_listen;                   // "host:port" of /metrics; empty: off
+  std::string metrics_listen;  // "host:port" of /metrics; empty: off
 
   // True when channel is allowed (empty list allows all).
   bool IsChannelAllowed(std::string_view channel) const;
+  // Where `channel`'s requests go: its channel_routes entry, else the
+  // configured service desk and request types.
+  ChannelRoute RouteFor(std::string_view channel) const;
   // The secret values, for util::log::AddSecret.
   std::vector<std::string> Secrets() const;
 };

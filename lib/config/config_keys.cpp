@@ -21,6 +21,8 @@ constexpr double kMinPollIntervalSeconds = 0.2;
 constexpr double kMaxPollIntervalSeconds = 86400;
 // Bad non-secret values are echoed in errors; keep the echo readable.
 constexpr size_t kMaxEchoedChars = 100;
+// A form offers at most Slack's 100 options.
+constexpr size_t kMaxRequestTypes = 100;
 
 }  // namespace
 
@@ -88,6 +90,35 @@ std::optional<std::string> SetToken(std::string_view value, std::string_view pre
   return SetSecretWord(value, out);
 }
 
+// The items of a list separated by any of `separators`, trimmed; empty
+// ones (a trailing comma) are harmless and skipped.
+std::vector<std::string_view> SplitList(std::string_view text, std::string_view separators) {
+  std::vector<std::string_view> items;
+  while (!text.empty()) {
+    size_t end = text.find_first_of(separators);
+    std::string_view item = util::TrimView(text.substr(0, end));
+    text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
+    if (!item.empty()) items.push_back(item);
+  }
+  return items;
+}
+
+// C, G or D followed by upper-case letters and digits: C0123ABCD.
+bool IsChannelId(std::string_view item) {
+  return item.size() >= 2 && (item[0] == 'C' || item[0] == 'G' || item[0] == 'D') &&
+         std::all_of(item.begin() + 1, item.end(),
+                     [](char ch) { return (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9'); });
+}
+
+// A service desk or request type id: it goes into URL paths and JSON.
+std::optional<std::string> CheckId(std::string_view id, const char* what) {
+  bool valid = !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](char ch) {
+    return (ch >= '0' && ch <= '9') || (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || ch == '-' || ch == '_';
+  });
+  if (valid) return std::nullopt;
+  return Echo(id) + " is not a " + what + " (letters, digits, '-' or '_', e.g. 10)";
+}
+
 // For values that end up in URLs, JSON and headers, where a space or a
 // newline is always a mistake.
 std::optional<std::string> SetWord(std::string_view value, std::string* out) {
@@ -128,7 +159,46 @@ const KeySpec kKeyTable[] = {
     {"jira_service_desk_id", false, true, "",
      [](std::string_view v, Config* c) { return SetWord(v, &c->jira_service_desk_id); }},
     {"jira_request_type_id", false, true, "",
-     [](std::string_view v, Config* c) { return SetWord(v, &c->jira_request_type_id); }},
+     [](std::string_view v, Config* c) -> std::optional<std::string> {
+       std::vector<std::string> ids;
+       for (std::string_view item : SplitList(v, ",")) {
+         if (auto problem = CheckId(item, "request type id")) return problem;
+         if (std::find(ids.begin(), ids.end(), item) == ids.end()) ids.emplace_back(item);
+       }
+       if (ids.empty()) return "needs at least one request type id (got " + Echo(v) + ")";
+       if (ids.size() > kMaxRequestTypes) return "lists more than 100 request types";
+       c->jira_request_type_ids = std::move(ids);
+       return std::nullopt;
+     }},
+    {"channel_routes", false, false, "",
+     [](std::string_view v, Config* c) -> std::optional<std::string> {
+       std::map<std::string, ChannelRoute> routes;
+       for (std::string_view entry : SplitList(v, ", \t")) {
+         size_t equals = entry.find('=');
+         size_t slash = entry.find('/', equals == std::string_view::npos ? 0 : equals);
+         if (equals == std::string_view::npos || slash == std::string_view::npos) {
+           return Echo(entry) + " is not CHANNEL=DESK/TYPE[+TYPE…] (e.g. C0SUPPORT=1/10+11)";
+         }
+         std::string_view channel = entry.substr(0, equals);
+         if (!IsChannelId(channel)) return Echo(channel) + " is not a Slack channel ID (e.g. C0123ABCD)";
+         ChannelRoute route;
+         std::string_view desk = entry.substr(equals + 1, slash - equals - 1);
+         if (auto problem = CheckId(desk, "service desk id")) return problem;
+         route.desk_id = std::string(desk);
+         for (std::string_view type : SplitList(entry.substr(slash + 1), "+")) {
+           if (auto problem = CheckId(type, "request type id")) return problem;
+           route.type_ids.emplace_back(type);
+         }
+         if (route.type_ids.empty() || route.type_ids.size() > kMaxRequestTypes) {
+           return Echo(entry) + " needs 1 to 100 request types after the '/'";
+         }
+         if (!routes.emplace(std::string(channel), std::move(route)).second) {
+           return Echo(channel) + " has two routes";
+         }
+       }
+       c->channel_routes = std::move(routes);
+       return std::nullopt;
+     }},
     {"state_db", false, false, "", [](std::string_view v, Config* c) { return SetPlain(v, &c->state_db); }},
     {"poll_interval", false, false, "",
      [](std::string_view v, Config* c) -> std::optional<std::string> {
@@ -146,17 +216,8 @@ const KeySpec kKeyTable[] = {
     {"allowed_channels", false, false, "",
      [](std::string_view v, Config* c) -> std::optional<std::string> {
        std::vector<std::string> channels;
-       while (!v.empty()) {
-         size_t comma = v.find(',');
-         std::string_view item = util::TrimView(v.substr(0, comma));
-         v = comma == std::string_view::npos ? std::string_view() : v.substr(comma + 1);
-         // An empty item (a trailing comma) is harmless; skip it.
-         if (item.empty()) continue;
-         bool valid = item.size() >= 2 && (item[0] == 'C' || item[0] == 'G' || item[0] == 'D') &&
-                      std::all_of(item.begin() + 1, item.end(), [](char ch) {
-                        return (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
-                      });
-         if (!valid) {
+       for (std::string_view item : SplitList(v, ",")) {
+         if (!IsChannelId(item)) {
            return Echo(item) +
                   " is not a Slack channel ID (C, G or D followed by upper-case letters and "
                   "digits, e.g. C0123ABCD)";

@@ -14,7 +14,7 @@ std::unique_ptr<Helpdesk> MakeJira(const config::Config& config, util::http::Htt
   options.email = config.jira_email;
   options.api_token = config.jira_api_token;
   options.service_desk_id = config.jira_service_desk_id;
-  options.request_type_id = config.jira_request_type_id;
+  options.request_type_id = config.jira_request_type_ids.empty() ? "" : config.jira_request_type_ids.front();
   options.max_attempts = tuning.max_attempts;
   options.timeout = tuning.timeout;
   options.sleep = tuning.sleep;

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "bridge/request_type.h"
 #include "bridge/rich_text.h"
 #include "bridge/ticket.h"
 #include "util/error.h"
@@ -43,6 +44,11 @@ struct NewTicket {
   // The customer's account, when the helpdesk knows them (FindCustomer);
   // empty: raised by the bot's own account.
   std::string on_behalf_of;
+  // Where it goes; empty ids: the configured service desk and request type.
+  bridge::RequestTarget target;
+  // The request type's other fields (RequestTypeForm), as the customer
+  // filled them in; the backend sends each in the shape its helpdesk takes.
+  std::vector<bridge::FieldValue> fields;
 };
 
 struct Ticket {
@@ -102,6 +108,11 @@ class Helpdesk {
   // The customer account for an e-mail address, or nullopt when the
   // helpdesk does not know it.
   virtual util::Result<std::optional<std::string>> FindCustomer(const std::string& email) = 0;
+  // The request type `target` names (empty ids: the configured ones) as a
+  // form: its fields in the helpdesk's order, summary and description
+  // included, each with what a form asks for (kUnsupported for what none
+  // can). Read from the helpdesk on every call: callers cache it.
+  virtual util::Result<bridge::RequestType> RequestTypeForm(const bridge::RequestTarget& target) = 0;
   // Creates the ticket. Not idempotent: on a failure whose outcome is
   // unknown, call FindCreatedTicket before trying again.
   virtual util::Result<Ticket> CreateTicket(const NewTicket& ticket) = 0;

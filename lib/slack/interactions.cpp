@@ -2,6 +2,7 @@
 
 #include <rapidjson/document.h>
 
+#include "bridge/request_type.h"
 #include "util/json_util.h"
 
 namespace slack {
@@ -9,17 +10,6 @@ namespace {
 
 using json::GetObject;
 using json::GetString;
-
-// view.state.values[block][action] → the value of a text input or the
-// value of a select's selected option.
-std::string StateValue(const rapidjson::Value& values, const char* block, const char* action) {
-  const rapidjson::Value* block_values = GetObject(values, block);
-  if (block_values == nullptr) return {};
-  const rapidjson::Value* element = GetObject(*block_values, action);
-  if (element == nullptr) return {};
-  if (const rapidjson::Value* option = GetObject(*element, "selected_option")) return GetString(*option, "value");
-  return GetString(*element, "value");
-}
 
 // Parses `payload` into `doc`: false when it is not JSON or, when `type` is
 // given, when its "type" is another.
@@ -31,6 +21,79 @@ bool Parse(std::string_view payload, rapidjson::Document& doc, const char* type 
 std::string Inner(const rapidjson::Value& object, const char* outer, const char* inner) {
   const rapidjson::Value* value = GetObject(object, outer);
   return value == nullptr ? std::string() : GetString(*value, inner);
+}
+
+// Slack's own bounds on a form: 100 blocks, 100 options chosen at most
+// from one list (a hostile payload gets no further).
+constexpr size_t kMaxFields = 100;
+constexpr size_t kMaxChosen = 100;
+
+// What one element of view.state.values holds, as text: a text input's or
+// a number's value, a date, the chosen option's value, or each chosen
+// option's value (slack-facts.md §2.4).
+std::vector<std::string> ElementValues(const rapidjson::Value& element) {
+  if (const rapidjson::Value* option = GetObject(element, "selected_option")) return {GetString(*option, "value")};
+  if (const rapidjson::Value* options = json::GetArray(element, "selected_options")) {
+    std::vector<std::string> chosen;
+    for (const rapidjson::Value& option : options->GetArray()) {
+      if (chosen.size() >= kMaxChosen) break;
+      chosen.push_back(GetString(option, "value"));
+    }
+    return chosen;
+  }
+  if (element.IsObject() && element.HasMember("selected_date")) return {GetString(element, "selected_date")};
+  return {GetString(element, "value")};
+}
+
+// The values of `block`'s element: the one named `action`, or, when
+// `action` is empty, its first (forms opened before an upgrade named the
+// summary's element "value").
+std::vector<std::string> BlockValues(const rapidjson::Value& values, const std::string& block,
+                                     const std::string& action) {
+  const rapidjson::Value* block_values = GetObject(values, block.c_str());
+  if (block_values == nullptr || block_values->MemberCount() == 0) return {};
+  const rapidjson::Value* element = nullptr;
+  if (action.empty()) {
+    element = &block_values->MemberBegin()->value;
+  } else {
+    element = GetObject(*block_values, action.c_str());
+  }
+  if (element == nullptr || !element->IsObject()) return {};
+  return ElementValues(*element);
+}
+
+std::string FirstValue(const rapidjson::Value& values, const char* block) {
+  std::vector<std::string> found = BlockValues(values, block, "");
+  return found.empty() ? std::string() : found.front();
+}
+
+// The request type's fields as the submitted view showed them: every input
+// block but the summary and description, its kind from its action_id
+// (forms.h), required unless `optional`, its text limit from max_length.
+// An input of no kind this version knows (an older form's) is left out.
+std::vector<bridge::SubmittedField> SubmittedFields(const rapidjson::Value& view, const rapidjson::Value& values) {
+  std::vector<bridge::SubmittedField> fields;
+  const rapidjson::Value* blocks = json::GetArray(view, "blocks");
+  if (blocks == nullptr) return fields;
+  for (const rapidjson::Value& block : blocks->GetArray()) {
+    if (fields.size() >= kMaxFields) break;
+    if (GetString(block, "type") != "input") continue;
+    std::string block_id = GetString(block, "block_id");
+    if (block_id.empty() || block_id == bridge::kSummaryField || block_id == bridge::kDescriptionField) continue;
+    const rapidjson::Value* element = GetObject(block, "element");
+    if (element == nullptr) continue;
+    std::string action_id = GetString(*element, "action_id");
+    std::optional<bridge::FieldKind> kind = bridge::KindNamed(action_id);
+    if (!kind || *kind == bridge::FieldKind::kUnsupported) continue;
+    bridge::SubmittedField field;
+    field.value = bridge::FieldValue{block_id, *kind, BlockValues(values, block_id, action_id)};
+    field.name = Inner(block, "label", "text");
+    field.required = !json::GetBool(block, "optional", false);
+    long long max_length = json::GetInt(*element, "max_length", 0);
+    field.max_chars = max_length > 0 ? static_cast<size_t>(max_length) : 0;
+    fields.push_back(std::move(field));
+  }
+  return fields;
 }
 
 }  // namespace
@@ -93,9 +156,9 @@ std::optional<bridge::FormSubmitted> ParseFormSubmission(std::string_view payloa
   form.user = Inner(doc, "user", "id");
   if (const rapidjson::Value* state = GetObject(*view, "state")) {
     if (const rapidjson::Value* values = GetObject(*state, "values")) {
-      form.summary = StateValue(*values, "summary", "value");
-      form.description = StateValue(*values, "description", "value");
-      form.severity = StateValue(*values, "severity", "value");
+      form.summary = FirstValue(*values, bridge::kSummaryField);
+      form.description = FirstValue(*values, bridge::kDescriptionField);
+      form.fields = SubmittedFields(*view, *values);
     }
   }
   return form;

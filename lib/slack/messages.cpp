@@ -7,65 +7,25 @@
 #include "bridge/form.h"
 #include "bridge/safe_link.h"
 #include "bridge/text.h"
+#include "slack/block_writer.h"
 #include "slack/mrkdwn.h"
 #include "util/strings.h"
 
 namespace slack {
 namespace {
 
-using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+using block_writer::Body;
+using block_writer::Context;
+using block_writer::Field;
+using block_writer::Finish;
+using block_writer::Key;
+using block_writer::Section;
+using block_writer::Text;
+using block_writer::Writer;
 using bridge::TruncateChars;
 
 // Longer than any real display name (Jira's and Slack's are at most 255).
 constexpr size_t kNameMaxChars = 255;
-
-void Str(Writer& w, const std::string& text) { w.String(text.c_str(), static_cast<rapidjson::SizeType>(text.size())); }
-
-void Key(Writer& w, const char* key) { w.Key(key); }
-
-// One "key": value member.
-void Field(Writer& w, const char* key, const std::string& text) {
-  Key(w, key);
-  Str(w, text);
-}
-void Field(Writer& w, const char* key, const char* text) {
-  Key(w, key);
-  w.String(text);
-}
-void Field(Writer& w, const char* key, bool value) {
-  Key(w, key);
-  w.Bool(value);
-}
-void Field(Writer& w, const char* key, int value) {
-  Key(w, key);
-  w.Int(value);
-}
-
-void Text(Writer& w, const char* type, const std::string& text, size_t max) {
-  w.StartObject();
-  Field(w, "type", type);
-  Field(w, "text", TruncateChars(text, max));
-  if (std::string(type) == "plain_text") Field(w, "emoji", true);
-  w.EndObject();
-}
-
-void Section(Writer& w, const std::string& mrkdwn) {
-  w.StartObject();
-  Field(w, "type", "section");
-  Key(w, "text");
-  Text(w, "mrkdwn", mrkdwn, 3000);
-  w.EndObject();
-}
-
-void Context(Writer& w, const std::string& mrkdwn) {
-  w.StartObject();
-  Field(w, "type", "context");
-  Key(w, "elements");
-  w.StartArray();
-  Text(w, "mrkdwn", mrkdwn, 3000);
-  w.EndArray();
-  w.EndObject();
-}
 
 // Where a message goes and its text: the fields chat.postMessage and
 // chat.postEphemeral share.
@@ -92,19 +52,6 @@ void BeginMessage(Writer& w, const std::string& channel, const std::string& thre
     w.EndObject();
   }
 }
-
-std::string Finish(rapidjson::StringBuffer& buffer) { return std::string(buffer.GetString(), buffer.GetSize()); }
-
-// A JSON object being written: open from the start, closed by Done().
-struct Body {
-  Body() { w.StartObject(); }
-  std::string Done() {
-    w.EndObject();
-    return Finish(buffer);
-  }
-  rapidjson::StringBuffer buffer;
-  Writer w{buffer};
-};
 
 // The ticket's key, linked to its page when the helpdesk gave a URL we can
 // link to (LinkMrkdwn, which also keeps a hostile URL inside its token).
@@ -133,40 +80,6 @@ std::string TicketMessage(const std::string& channel, const std::string& thread_
   return Finish(buffer);
 }
 
-void InputBlock(Writer& w, const char* block_id, const char* label, bool optional) {
-  Field(w, "type", "input");
-  Field(w, "block_id", block_id);
-  Field(w, "optional", optional);
-  Key(w, "label");
-  Text(w, "plain_text", label, 2000);
-}
-
-// An input block holding a plain_text_input whose action_id is "value".
-void TextInput(Writer& w, const char* block_id, const char* label, bool optional, bool multiline, size_t max_chars,
-               const std::string& initial) {
-  w.StartObject();
-  InputBlock(w, block_id, label, optional);
-  Key(w, "element");
-  w.StartObject();
-  Field(w, "type", "plain_text_input");
-  Field(w, "action_id", "value");
-  if (multiline) Field(w, "multiline", true);
-  Field(w, "max_length", static_cast<int>(max_chars));
-  if (!initial.empty()) Field(w, "initial_value", TruncateChars(initial, max_chars));
-  w.EndObject();
-  w.EndObject();
-}
-
-void Option(Writer& w, const std::string& name) {
-  w.StartObject();
-  Key(w, "text");
-  Text(w, "plain_text", name, 75);
-  Field(w, "value", name);
-  w.EndObject();
-}
-
-// A Slack user id: "U" (or "W" on Enterprise Grid) and upper-case letters
-// and digits. Anything else in <@…> could close the token and open another.
 bool IsUserId(const std::string& id) {
   if (id.size() < 3 || id.size() > 32 || (id[0] != 'U' && id[0] != 'W')) return false;
   for (char c : id) {
@@ -273,59 +186,6 @@ std::string EphemeralMessage(const std::string& channel, const std::string& user
   Writer& w = body.w;
   MessageHead(w, channel, thread_ts, EscapeMrkdwn(text));
   Field(w, "user", user);
-  return body.Done();
-}
-
-std::string RequestForm(const std::string& trigger_id, const std::string& summary, const std::string& description,
-                        const std::string& private_metadata) {
-  Body body;
-  Writer& w = body.w;
-  Field(w, "trigger_id", trigger_id);
-  Key(w, "view");
-  w.StartObject();
-  Field(w, "type", "modal");
-  Field(w, "callback_id", bridge::kRequestCallback);
-  Field(w, "private_metadata", TruncateChars(private_metadata, 3000));
-  Key(w, "title");
-  Text(w, "plain_text", "Support request", 24);
-  Key(w, "submit");
-  Text(w, "plain_text", "Create", 24);
-  Key(w, "close");
-  Text(w, "plain_text", "Cancel", 24);
-  Key(w, "blocks");
-  w.StartArray();
-
-  TextInput(w, "summary", "Summary", false, false, bridge::kSummaryMaxChars, summary);
-  TextInput(w, "description", "Description", true, true, bridge::kDescriptionMaxChars, description);
-
-  w.StartObject();
-  InputBlock(w, "severity", "Severity", false);
-  Key(w, "element");
-  w.StartObject();
-  Field(w, "type", "static_select");
-  Field(w, "action_id", "value");
-  Key(w, "options");
-  w.StartArray();
-  for (const std::string& severity : bridge::kSeverities) Option(w, severity);
-  w.EndArray();
-  Key(w, "initial_option");
-  Option(w, bridge::kDefaultSeverity);
-  w.EndObject();
-  w.EndObject();
-
-  w.EndArray();
-  w.EndObject();
-  return body.Done();
-}
-
-std::string FieldErrorResponse(const std::string& block_id, const std::string& message) {
-  Body body;
-  Writer& w = body.w;
-  Field(w, "response_action", "errors");
-  Key(w, "errors");
-  w.StartObject();
-  Field(w, block_id.c_str(), TruncateChars(message, 2000));
-  w.EndObject();
   return body.Done();
 }
 

@@ -35,11 +35,4 @@ std::string ConfirmationUpdate(const std::string& channel, const std::string& ts
 std::string EphemeralMessage(const std::string& channel, const std::string& user, const std::string& thread_ts,
                              const std::string& text);
 
-// views.open body for the request form.
-std::string RequestForm(const std::string& trigger_id, const std::string& summary, const std::string& description,
-                        const std::string& private_metadata);
-
-// The view_submission ack payload that shows `message` under `block_id`.
-std::string FieldErrorResponse(const std::string& block_id, const std::string& message);
-
 }  // namespace slack

@@ -58,8 +58,4 @@ std::string RenderConfirmationUpdate(const bridge::UpdateConfirmation& update) {
   return ConfirmationUpdate(update.channel, update.ts, update.ticket);
 }
 
-std::string RenderForm(const bridge::OpenForm& form) {
-  return RequestForm(form.trigger_id, form.summary, form.description, bridge::EncodeThread(form.thread));
-}
-
 }  // namespace slack

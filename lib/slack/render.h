@@ -19,9 +19,8 @@ struct PostBody {
 };
 std::vector<PostBody> RenderPost(const bridge::PostMessage& post);
 
-// chat.postEphemeral, chat.update and views.open bodies.
+// chat.postEphemeral and chat.update bodies (the form: slack/forms.h).
 std::string RenderEphemeral(const bridge::PostEphemeral& post);
 std::string RenderConfirmationUpdate(const bridge::UpdateConfirmation& update);
-std::string RenderForm(const bridge::OpenForm& form);
 
 }  // namespace slack

@@ -68,8 +68,7 @@ std::string Submit(const std::string& view_id, const std::string& summary, const
   spec.view_json = R"({"id":")" + view_id + R"(","callback_id":"slackdesk_request","private_metadata":")" + kChannel +
                    "|" + thread + R"(","blocks":[]})";
   spec.state_values_json = R"({"summary":{"value":{"type":"plain_text_input","value":")" + summary +
-                           R"("}},"description":{"value":{"type":"plain_text_input","value":"It smokes."}},)"
-                           R"("severity":{"value":{"type":"static_select","selected_option":{"value":"High"}}}})";
+                           R"("}},"description":{"value":{"type":"plain_text_input","value":"It smokes."}}})";
   return fake::ViewSubmissionPayload(spec);
 }
 
@@ -449,16 +448,17 @@ TEST_CASE("a create lost in a crash is raised as the search-lag window ends, not
     // The process marked the create attempted just before its POST, then
     // died: the POST never reached the helpdesk.
     store::Outbox outbox(app.Store());
-    bridge::CreateTicket create{"create:V1", {kChannel, kThread}, "V1", kCustomer, "Printer on fire", "It smokes.",
-                                "High", bridge::TicketMarker("V1")};
+    bridge::CreateTicket create{
+        "create:V1", {kChannel, kThread},       "V1", kCustomer, "Printer on fire", "It smokes.", {},
+        {},          bridge::TicketMarker("V1")};
     REQUIRE(outbox.Add(app::EncodeEffect(create), attempted));
     long long id = outbox.Due(attempted, 1)->front().id;
     REQUIRE(outbox.MarkRunning(id));
     REQUIRE(outbox.MarkEffectAt(id, attempted));
   }
   app.Restart();
-  REQUIRE(app.RunUntil([&] { return PostsWithKeyPrefix(app.slack, "confirm:") == 1; },
-                       std::chrono::milliseconds(15000)));
+  REQUIRE(
+      app.RunUntil([&] { return PostsWithKeyPrefix(app.slack, "confirm:") == 1; }, std::chrono::milliseconds(15000)));
   auto tickets = app.helpdesk.Tickets();
   REQUIRE(tickets.size() == 1);
   long long late_by = tickets[0].created_ms - (attempted + kLag);

@@ -12,6 +12,8 @@ struct AppHarness::Running {
         api(h.slack, Options()),
         directory(api),
         slack_effects(api, directory),
+        form_catalog(h.helpdesk),
+        form_opener(api, form_catalog),
         helpdesk_effects(h.helpdesk, directory, h.trust_external_emails),
         effects(slack_effects, helpdesk_effects),
         pool(workers),
@@ -28,7 +30,8 @@ struct AppHarness::Running {
     dispatcher.SetBotUserId(fake::RecordingSlack::kBotUserId);
     dispatcher.SetHelpdeskAccountId(fake::FakeHelpdesk::kBotId);
     dispatcher.SetFollowUpHandler([this](app::Dispatcher::FollowUps follow_ups) {
-      for (const bridge::OpenForm& form : follow_ups.forms) slack_effects.OpenForm(form);
+      // The default route: the fake helpdesk's request type with empty ids.
+      for (const bridge::OpenForm& form : follow_ups.forms) form_opener.Open(form, config::ChannelRoute{"", {""}});
       if (follow_ups.links_added) poller.OnLinkAdded();
       if (follow_ups.intents_added) runner.Pump();
     });
@@ -63,6 +66,8 @@ struct AppHarness::Running {
   slack::web_api::WebApiClient api;
   app::SlackDirectory directory;
   app::SlackEffects slack_effects;
+  app::FormCatalog form_catalog;
+  app::FormOpener form_opener;
   app::HelpdeskEffects helpdesk_effects;
   app::AdapterEffects effects;
   util::WorkerPool pool;

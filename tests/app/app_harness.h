@@ -19,6 +19,8 @@
 
 #include "app/dispatcher.h"
 #include "app/effects.h"
+#include "app/form_catalog.h"
+#include "app/form_opener.h"
 #include "app/inbox_processor.h"
 #include "app/outbox_runner.h"
 #include "app/sync_poller.h"

@@ -42,7 +42,16 @@ TEST_CASE("every effect round-trips through an outbox row", "[app][codec]") {
       PostMessage{"relay:HD-1:9", {"C1", "1.1"}, AgentCommentContent{"Grace", "HD-1", Rich(), 1700000000000}},
       PostEphemeral{"click:E1", "C1", "U1", "", "no"},
       UpdateConfirmation{"status:HD-1:5", "C1", "1.9", view},
-      CreateTicket{"create:V1", {"C1", "1.1"}, "V1", "U1", "Printer", "on fire\nsince 9", "High", "slackdeskrefv1"},
+      CreateTicket{"create:V1", {"C1", "1.1"}, "V1", "U1", "Printer", "on fire\nsince 9", {}, {}, "slackdeskrefv1"},
+      CreateTicket{"create:V2",
+                   {"C1", "1.2"},
+                   "V2",
+                   "U1",
+                   "VPN",
+                   "",
+                   {"2", "20"},
+                   {{"priority", FieldKind::kSelect, {"3"}}, {"labels", FieldKind::kWords, {"vpn", "outage"}}},
+                   "slackdeskrefv2"},
       comment,
   };
   for (const Effect& effect : effects) {
@@ -89,4 +98,9 @@ TEST_CASE("open rows of slackdesk 0.1 are read after an upgrade", "[app][codec]"
                                    R"("description":"D","severity":"High","marker":"slackdeskrefv1"})"});
   REQUIRE(create);
   CHECK(std::get<CreateTicket>(*create).marker == "slackdeskrefv1");
+  // The severity of a form submitted before request types had fields was a
+  // line of the description: it stays one; the target is the defaults.
+  CHECK(std::get<CreateTicket>(*create).description == "D\n\nSeverity: High");
+  CHECK(std::get<CreateTicket>(*create).target == RequestTarget{});
+  CHECK(std::get<CreateTicket>(*create).fields.empty());
 }

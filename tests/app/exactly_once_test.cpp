@@ -32,8 +32,15 @@ std::string Ts(int i) { return "1700000" + std::to_string(100 + i) + ".000100"; 
 
 bridge::CreateTicket Create(int i) {
   std::string view = "V" + std::to_string(i);
-  return bridge::CreateTicket{"create:" + view, {Channel(i), Ts(i)}, view, kCustomer, "Summary " + std::to_string(i),
-                              "It broke.", "High", bridge::TicketMarker(view)};
+  return bridge::CreateTicket{"create:" + view,
+                              {Channel(i), Ts(i)},
+                              view,
+                              kCustomer,
+                              "Summary " + std::to_string(i),
+                              "It broke.",
+                              {},
+                              {},
+                              bridge::TicketMarker(view)};
 }
 
 bridge::AddComment Comment(int i, const std::vector<std::string>& tickets) {

@@ -8,9 +8,10 @@
 #include "bridge/form.h"
 #include "bridge/text.h"
 #include "helpdesk/jira/wiki.h"
-#include "slack/mrkdwn.h"
+#include "slack/forms.h"
 #include "slack/interactions.h"
 #include "slack/messages.h"
+#include "slack/mrkdwn.h"
 #include "slack_payloads.h"
 
 using namespace bridge;
@@ -68,13 +69,13 @@ TEST_CASE("the ticket marker is one searchable token", "[bridge]") {
   CHECK(TicketMarker("V0A1-B2") == "slackdeskrefv0a1b2");
 }
 
-TEST_CASE("the description carries the text, severity, requester, link and marker", "[bridge]") {
-  CreateTicket request{"create:V1", {"C1", "1.2"}, "V1", "U1", "Printer on fire", "It is really on fire.", "High",
-                       "slackdeskrefv1"};
+TEST_CASE("the description carries the text, requester, link and marker", "[bridge]") {
+  CreateTicket request{"create:V1", {"C1", "1.2"},   "V1", "U1", "Printer on fire", "It is really on fire.", {},
+                       {},          "slackdeskrefv1"};
   RichText description = ComposeTicketDescription(request, Requester{"Ada Lovelace", "ada@example.com", "", false},
                                                   "https://fake.slack.test/archives/C1/p12");
   CHECK(helpdesk::jira::RenderWiki(description) ==
-        "bq. It is really on fire.\n\n----\n*Severity:* High\n*Requested by:* Ada Lovelace (ada@example.com) via Slack\n"
+        "bq. It is really on fire.\n\n----\n*Requested by:* Ada Lovelace (ada@example.com) via Slack\n"
         "*Slack thread:* [Open the conversation in Slack|https://fake.slack.test/archives/C1/p12]\n"
         "*slackdesk reference:* slackdeskrefv1");
 }
@@ -103,10 +104,11 @@ TEST_CASE("every comment and request names the Slack user's workspace, and a Sla
         "Eve Mallory (eve@other.example) of the Other Org workspace (Slack Connect) wrote in Slack:\nany news?");
   CHECK(ToPlainString(ComposeComment(reply, Requester{"Mal", "", "", true})) ==
         "Mal (Slack Connect) wrote in Slack:\nany news?");
-  CreateTicket request{"create:V1", {"C1", "1.2"}, "V1", "U1", "Invoice", "Wrong.", "High", "slackdeskrefv1"};
-  CHECK(ToPlainString(ComposeTicketDescription(request, theirs, "")).find(
-            "Requested by: Eve Mallory (eve@other.example) of the Other Org workspace (Slack Connect) via Slack") !=
-        std::string::npos);
+  CreateTicket request{"create:V1", {"C1", "1.2"}, "V1", "U1", "Invoice", "Wrong.", {}, {}, "slackdeskrefv1"};
+  CHECK(
+      ToPlainString(ComposeTicketDescription(request, theirs, ""))
+          .find("Requested by: Eve Mallory (eve@other.example) of the Other Org workspace (Slack Connect) via Slack") !=
+      std::string::npos);
 }
 
 TEST_CASE("the prompt, the form and the confirmation respect Block Kit's limits", "[bridge]") {
@@ -120,16 +122,20 @@ TEST_CASE("the prompt, the form and the confirmation respect Block Kit's limits"
   CHECK(std::string(prompt["metadata"]["event_payload"]["key"].GetString()) == "prompt:C1:1.2");
 
   rapidjson::Document form;
-  form.Parse(slack::RequestForm("trig", huge, huge, "C1|1.2").c_str());
+  RequestType type{{"3", "10"}, huge, {}};
+  form.Parse(
+      slack::RequestFormView("trig", type, FormPrefill{huge, huge}, FormMetadata{{"C1", "1.2"}, {"3", "10"}}).c_str());
   REQUIRE(form.IsObject());
   CHECK(fake::ValidateModalView(form["view"]) == "");
   CHECK(std::string(form["view"]["title"]["text"].GetString()) == "Support request");
   CHECK(std::string(form["view"]["submit"]["text"].GetString()) == "Create");
   CHECK(std::string(form["view"]["close"]["text"].GetString()) == "Cancel");
-  CHECK(std::string(form["view"]["blocks"][2]["element"]["initial_option"]["value"].GetString()) == "Medium");
+  CHECK(std::string(form["view"]["private_metadata"].GetString()) == "C1|1.2|3|10");
 
   rapidjson::Document confirmation;
-  confirmation.Parse(slack::ConfirmationMessage("C1", "1.2", {"SUP-7", huge, "Waiting for support", "https://j/x"}, "confirm:V1").c_str());
+  confirmation.Parse(
+      slack::ConfirmationMessage("C1", "1.2", {"SUP-7", huge, "Waiting for support", "https://j/x"}, "confirm:V1")
+          .c_str());
   REQUIRE(confirmation.IsObject());
   CHECK(fake::ValidateMessageBlocks(confirmation["blocks"]) == "");
   std::string fallback = confirmation["text"].GetString();
@@ -137,13 +143,15 @@ TEST_CASE("the prompt, the form and the confirmation respect Block Kit's limits"
 }
 
 TEST_CASE("form submissions and clicks are read from Slack's payload shapes", "[bridge]") {
+  // A form opened before the fields came from the request type: its
+  // summary's element was "value", its severity a select no kind names.
   auto form = slack::ParseFormSubmission(
-      R"({"type":"view_submission","user":{"id":"U1"},"view":{"id":"V9","callback_id":"slackdesk_request","private_metadata":"C1|1.2","state":{"values":{"summary":{"value":{"type":"plain_text_input","value":"Broken"}},"description":{"value":{"type":"plain_text_input","value":null}},"severity":{"value":{"type":"static_select","selected_option":{"text":{"type":"plain_text","text":"High"},"value":"High"}}}}}}})");
+      R"({"type":"view_submission","user":{"id":"U1"},"view":{"id":"V9","callback_id":"slackdesk_request","private_metadata":"C1|1.2","blocks":[{"type":"input","block_id":"severity","label":{"type":"plain_text","text":"Severity"},"element":{"type":"static_select","action_id":"value"}}],"state":{"values":{"summary":{"value":{"type":"plain_text_input","value":"Broken"}},"description":{"value":{"type":"plain_text_input","value":null}},"severity":{"value":{"type":"static_select","selected_option":{"text":{"type":"plain_text","text":"High"},"value":"High"}}}}}}})");
   REQUIRE(form);
   CHECK(form->view_id == "V9");
   CHECK(form->summary == "Broken");
   CHECK(form->description.empty());
-  CHECK(form->severity == "High");
+  CHECK(form->fields.empty());
   auto click = slack::ParseButtonClick(
       R"({"type":"block_actions","user":{"id":"U1"},"trigger_id":"t1","channel":{"id":"C1"},"actions":[{"type":"button","action_id":"slackdesk_open_form","value":"C1|1.2","action_ts":"1.3"}]})");
   REQUIRE(click);
@@ -160,7 +168,7 @@ TEST_CASE("form submissions and clicks are read from Slack's payload shapes", "[
   CHECK_FALSE(slack::ParseMessageEvent("not json"));
 }
 
-TEST_CASE("a field error ack names the block", "[bridge]") {
-  CHECK(slack::FieldErrorResponse("summary", "Please describe") ==
-        R"({"response_action":"errors","errors":{"summary":"Please describe"}})");
+TEST_CASE("a field error ack names each block", "[bridge]") {
+  CHECK(slack::FieldErrorsResponse({{"summary", "Please describe"}, {"customfield_1", "Please pick a date."}}) ==
+        R"({"response_action":"errors","errors":{"summary":"Please describe","customfield_1":"Please pick a date."}})");
 }

@@ -50,7 +50,10 @@ inline std::string Show(const bridge::Action& action) {
           [](const PostMessage& a) { return "PostMessage{" + a.key + "," + Show(a.content) + "}"; },
           [](const PostEphemeral& a) { return "PostEphemeral{" + a.key + "," + a.text + "}"; },
           [](const UpdateConfirmation& a) { return "UpdateConfirmation{" + a.key + "," + a.ticket.status + "}"; },
-          [](const CreateTicket& a) { return "CreateTicket{" + a.key + "," + a.summary + "," + a.severity + "}"; },
+          [](const CreateTicket& a) {
+            return "CreateTicket{" + a.key + "," + a.summary + "," + a.target.desk_id + "/" + a.target.type_id +
+                   ",fields=" + std::to_string(a.fields.size()) + "}";
+          },
           [](const AddComment& a) {
             return "AddComment{" + a.key + "," + a.marker + "," + Show(a.text) + (a.edit ? ",edit" : "") + "}";
           },

@@ -82,17 +82,18 @@ AddComment Comment(std::string key, std::string ts, RichText text, bool edit = f
 }
 
 CreateTicket Create() {
-  return CreateTicket{"create:V1", {"C1", "1.1"}, "V1", "U1", "Printer on fire", "It smokes.", "High",
-                      TicketMarker("V1")};
+  return CreateTicket{"create:V1", {"C1", "1.1"},     "V1", "U1", "Printer on fire", "It smokes.", {},
+                      {},          TicketMarker("V1")};
 }
 
 HelpdeskComment AgentSays(std::string id, bool is_public = true, std::string author = "agent-1") {
-  return HelpdeskComment{std::move(id), std::move(author), "Grace Hopper", Said({Text("Try turning it off")}),
-                         is_public, false, 1700000000000};
+  return HelpdeskComment{
+      std::move(id), std::move(author), "Grace Hopper", Said({Text("Try turning it off")}), is_public,
+      false,         1700000000000};
 }
 
-TicketActivity Activity(std::vector<HelpdeskComment> comments, TicketStatus status = {StatusCategory::kNew,
-                                                                                      "Waiting for support"}) {
+TicketActivity Activity(std::vector<HelpdeskComment> comments,
+                        TicketStatus status = {StatusCategory::kNew, "Waiting for support"}) {
   return TicketActivity{"HD-7", 1700000001000, std::move(status), std::move(comments), "c9"};
 }
 
@@ -157,41 +158,85 @@ TEST_CASE("behaviour 2: the button opens the form pre-filled from the mention", 
 }
 
 TEST_CASE("behaviour 3: a form is checked in the ack, then raises the ticket and confirms", "[bridge][core]") {
-  FormSubmitted form{"E2", "V1", kRequestCallback, "U1", "C1|1.1", "Printer on fire", "It smokes.", "High"};
+  FormSubmitted form{"E2", "V1", kRequestCallback, "U1", "C1|1.1", "Printer on fire", "It smokes.", {}};
   FormSubmitted blank = form;
   blank.summary = " \t ";
-  CHECK(ValidateForm(form) == std::nullopt);
-  CHECK(ValidateForm(blank) == FieldError{kSummaryBlock, "Please describe the problem in a few words."});
+  CHECK(ValidateForm(form).empty());
+  CHECK(ValidateForm(blank) == std::vector<FieldError>{{kSummaryBlock, "Please describe the problem in a few words."}});
   FormSubmitted other = blank;
   other.callback_id = "someone_else";
-  CHECK(ValidateForm(other) == std::nullopt);
+  CHECK(ValidateForm(other).empty());
 
-  FormSubmitted no_severity = form;
-  no_severity.severity = "";
-  CreateTicket medium = Create();
-  medium.severity = kDefaultSeverity;
+  // The request type's fields: each checked as the form showed it, each
+  // error under its own block, and the values sent trimmed.
+  FormSubmitted typed = form;
+  typed.private_metadata = "C1|1.1|3|10";
+  typed.fields = {
+      {{"priority", FieldKind::kSelect, {"2"}}, "Priority", true, 0},
+      {{"labels", FieldKind::kWords, {"  vpn  outage "}}, "Labels", false, 0},
+      {{"customfield_1", FieldKind::kDate, {"2026-02-28"}}, "Due", false, 0},
+      {{"customfield_2", FieldKind::kNumber, {"1.5"}}, "Seats", false, 0},
+      {{"customfield_3", FieldKind::kParagraph, {""}}, "Notes", false, 3000},
+  };
+  CHECK(ValidateForm(typed).empty());
+  CreateTicket typed_create = Create();
+  typed_create.target = {"3", "10"};
+  typed_create.fields = {{"priority", FieldKind::kSelect, {"2"}},
+                         {"labels", FieldKind::kWords, {"vpn", "outage"}},
+                         {"customfield_1", FieldKind::kDate, {"2026-02-28"}},
+                         {"customfield_2", FieldKind::kNumber, {"1.5"}}};
+  FormSubmitted wrong = typed;
+  wrong.summary = "";
+  wrong.fields[0].value.values = {" "};
+  wrong.fields[2].value.values = {"2026-02-30"};
+  wrong.fields[3].value.values = {"1,5"};
+  wrong.fields[4] = {{"customfield_3", FieldKind::kText, {std::string(256, 'x')}}, "Notes", false, 255};
+  CHECK(ValidateForm(wrong) ==
+        std::vector<FieldError>{{kSummaryBlock, "Please describe the problem in a few words."},
+                                {"priority", "Please fill in Priority."},
+                                {"customfield_1", "Please pick a date."},
+                                {"customfield_2", "Please enter a number, like 42 or 1.5."},
+                                {"customfield_3", "Please keep this to 255 characters or fewer."}});
+
   TicketLink created = Linked("Waiting for support", StatusCategory::kNew, "");
   created.comment_cursor = "";
   TicketCreated done{Create(), created};
   Check({
       {"a valid form raises the ticket, keyed by its view", form, Known(), {Create()}},
-      {"no severity chosen means Medium", no_severity, Known(), {medium}},
-      {"the new ticket links the thread and is confirmed", done, Known(),
+      {"the request type's fields go with it, to the form's target", typed, Known(), {typed_create}},
+      {"a form still invalid after the ack raises nothing",
+       wrong,
+       Known(),
+       {Note{"envelope=E2: form view=V1 without a thread or with invalid values; ignored"}}},
+      {"the new ticket links the thread and is confirmed",
+       done,
+       Known(),
        {LinkThread{created}, PostMessage{"confirm:V1", {"C1", "1.1"}, ConfirmationContent{created.View()}}}},
-      {"a second form of a linked thread is shown the ticket it has", done, Known(Linked()),
+      {"a second form of a linked thread is shown the ticket it has",
+       done,
+       Known(Linked()),
        {PostMessage{"existing:V1", {"C1", "1.1"}, ExistingTicketContent{Linked().View()}}}},
       {"the confirmation's ts is kept, to update it later",
-       MessagePosted{PostMessage{"confirm:V1", {"C1", "1.1"}, ConfirmationContent{created.View()}}, "1.9"}, Known(),
+       MessagePosted{PostMessage{"confirm:V1", {"C1", "1.1"}, ConfirmationContent{created.View()}}, "1.9"},
+       Known(),
        {RecordConfirmation{"HD-7", "1.9"}}},
       {"other posts need nothing more",
-       MessagePosted{PostMessage{"prompt:C1:1.1", {"C1", "1.1"}, PromptContent{"U1", "C1|1.1"}}, "1.2"}, Known(), {}},
+       MessagePosted{PostMessage{"prompt:C1:1.1", {"C1", "1.1"}, PromptContent{"U1", "C1|1.1"}}, "1.2"},
+       Known(),
+       {}},
       {"a helpdesk that does not answer: the customer is told once it is queued",
-       EffectRetrying{Create(), "timeout"}, Known(),
-       {PostMessage{"queued:V1", {"C1", "1.1"},
-                    NoticeContent{":hourglass_flowing_sand: The helpdesk is not answering right now (timeout). Your "
-                                  "request is saved and queued; I'll post the ticket here as soon as it is created."}}}},
-      {"a refusal is explained in the thread", EffectFailed{Create(), "summary is too long"}, Known(),
-       {PostMessage{"failed:V1", {"C1", "1.1"},
+       EffectRetrying{Create(), "timeout"},
+       Known(),
+       {PostMessage{
+           "queued:V1",
+           {"C1", "1.1"},
+           NoticeContent{":hourglass_flowing_sand: The helpdesk is not answering right now (timeout). Your "
+                         "request is saved and queued; I'll post the ticket here as soon as it is created."}}}},
+      {"a refusal is explained in the thread",
+       EffectFailed{Create(), "summary is too long"},
+       Known(),
+       {PostMessage{"failed:V1",
+                    {"C1", "1.1"},
                     NoticeContent{":warning: Sorry, the helpdesk refused this request: summary is too long. Please "
                                   "check the details and press Submit request again, or contact support directly."}}}},
       {"a retried post needs no notice", EffectRetrying{PostMessage{}, "rate_limited"}, Known(), {}},
@@ -339,31 +384,51 @@ TEST_CASE("allowed_channels: every path checks the channel, a removed one stops 
       "syncstopped:HD-7", ThreadRef{"C1", "1.1"},
       NoticeContent{":no_entry: Sync with HD-7 has stopped: slackdesk no longer serves this channel. Replies here no "
                     "longer reach the ticket, and the helpdesk's answers no longer appear here."}};
-  FormSubmitted form{"E2", "V1", kRequestCallback, "U1", "C1|1.1", "Printer on fire", "", ""};
+  FormSubmitted form{"E2", "V1", kRequestCallback, "U1", "C1|1.1", "Printer on fire", "", {}};
   ButtonClicked click{"E1", "U1", kOpenFormAction, "C1|1.1", "trigger-1"};
   Check({
-      {"a click outside allowed_channels opens no form", click, outside,
+      {"a click outside allowed_channels opens no form",
+       click,
+       outside,
        {PostEphemeral{"notenabled:E1", "C1", "U1", "1.1", not_enabled}}},
-      {"a form submitted after its channel was removed raises nothing", form, outside,
+      {"a form submitted after its channel was removed raises nothing",
+       form,
+       outside,
        {PostEphemeral{"notenabled:V1", "C1", "U1", "1.1", no_longer}}},
       {"a reply in a removed channel's linked thread is not a comment; the thread is told once",
-       Message("1.5", "1.1", kReply), linked_outside, {stop, stopped_note}},
+       Message("1.5", "1.1", kReply),
+       linked_outside,
+       {stop, stopped_note}},
       {"told already: nothing more", Message("1.6", "1.1", kReply), told_outside, {}},
-      {"an edit there neither", With(Message("1.5", "1.1", kReply), [](MessageReceived& m) {
-         m.subtype = "message_changed";
-         m.edited_ts = "1.9";
-       }), told_outside, {}},
+      {"an edit there neither",
+       With(Message("1.5", "1.1", kReply),
+            [](MessageReceived& m) {
+              m.subtype = "message_changed";
+              m.edited_ts = "1.9";
+            }),
+       told_outside,
+       {}},
       {"a mention there: its author is told, and the thread once",
-       Message("1.7", "1.1", kMention, true), linked_outside,
+       Message("1.7", "1.1", kMention, true),
+       linked_outside,
        {stop, stopped_note, PostEphemeral{"notenabled:C1:1.7", "C1", "U1", "1.1", not_enabled}}},
-      {"agents' comments are not relayed and the position is kept", Activity({AgentSays("42")}), linked_outside,
+      {"agents' comments are not relayed and the position is kept",
+       Activity({AgentSays("42")}),
+       linked_outside,
        {stop, stopped_note}},
       {"nor a status change", Activity({}, {StatusCategory::kDone, "Resolved"}), told_outside, {}},
-      {"the sync's review of a removed channel stops it, once", LinkReviewed{"HD-7"}, linked_outside,
+      {"the sync's review of a removed channel stops it, once",
+       LinkReviewed{"HD-7"},
+       linked_outside,
        {stop, stopped_note}},
       {"reviewed again: nothing", LinkReviewed{"HD-7"}, told_outside, {}},
-      {"the channel allowed again: sync resumes", LinkReviewed{"HD-7"}, Known(told), {RecordSyncStopped{"HD-7", false}}},
-      {"a create refused by Precheck tells the submitter", EffectNotAllowed{Create()}, Known(),
+      {"the channel allowed again: sync resumes",
+       LinkReviewed{"HD-7"},
+       Known(told),
+       {RecordSyncStopped{"HD-7", false}}},
+      {"a create refused by Precheck tells the submitter",
+       EffectNotAllowed{Create()},
+       Known(),
        {PostEphemeral{"notenabled:V1", "C1", "U1", "1.1", no_longer}}},
   });
   // Resumed by activity too: what agents wrote meanwhile comes over.
@@ -386,7 +451,7 @@ TEST_CASE("allowed_channels: every path checks the channel, a removed one stops 
 TEST_CASE("behaviour 6: the same cause always gives the same keys", "[bridge][core]") {
   MessageReceived mention = Message("1.1", "", kMention, true);
   CHECK(Handle(mention, Known()) == Handle(mention, Known()));
-  FormSubmitted form{"E2", "V1", kRequestCallback, "U1", "C1|1.1", "Printer on fire", "", ""};
+  FormSubmitted form{"E2", "V1", kRequestCallback, "U1", "C1|1.1", "Printer on fire", "", {}};
   FormSubmitted again = form;
   again.envelope_id = "E3";  // a redelivery in another envelope
   CHECK(Handle(form, Known()) == Handle(again, Known()));
@@ -401,17 +466,25 @@ TEST_CASE("behaviour 6: the same cause always gives the same keys", "[bridge][co
 }
 
 TEST_CASE("behaviour 8: input that leads nowhere is noted, never acted on", "[bridge][core]") {
-  FormSubmitted no_thread{"E2", "V1", kRequestCallback, "U1", "garbage", "Printer", "", ""};
-  FormSubmitted blank{"E2", "V1", kRequestCallback, "U1", "C1|1.1", "  ", "", ""};
+  FormSubmitted no_thread{"E2", "V1", kRequestCallback, "U1", "garbage", "Printer", "", {}};
+  FormSubmitted blank{"E2", "V1", kRequestCallback, "U1", "C1|1.1", "  ", "", {}};
   Check({
-      {"a button value naming no thread", ButtonClicked{"E1", "U1", kOpenFormAction, "nope", "t"}, Known(),
+      {"a button value naming no thread",
+       ButtonClicked{"E1", "U1", kOpenFormAction, "nope", "t"},
+       Known(),
        {Note{"envelope=E1: button value 'nope' names no thread; ignored"}}},
-      {"a form without its thread", no_thread, Known(),
-       {Note{"envelope=E2: form view=V1 without a thread or summary; ignored"}}},
-      {"a blank summary that slipped past the ack", blank, Known(),
-       {Note{"envelope=E2: form view=V1 without a thread or summary; ignored"}}},
-      {"a message without a user", With(Message("1.5", "1.1", kReply), [](MessageReceived& m) { m.user = ""; }),
-       Known(Linked()), {}},
+      {"a form without its thread",
+       no_thread,
+       Known(),
+       {Note{"envelope=E2: form view=V1 without a thread or with invalid values; ignored"}}},
+      {"a blank summary that slipped past the ack",
+       blank,
+       Known(),
+       {Note{"envelope=E2: form view=V1 without a thread or with invalid values; ignored"}}},
+      {"a message without a user",
+       With(Message("1.5", "1.1", kReply), [](MessageReceived& m) { m.user = ""; }),
+       Known(Linked()),
+       {}},
   });
 }
 

@@ -257,7 +257,7 @@ TEST_CASE("every key is read from the file", "[config]") {
   CHECK(config.jira_url == "https://example.atlassian.net");
   CHECK(config.jira_email == "bot@example.com");
   CHECK(config.jira_service_desk_id == "1");
-  CHECK(config.jira_request_type_id == "10");
+  CHECK(config.jira_request_type_ids == std::vector<std::string>{"10"});
   CHECK(config.state_db == "/tmp/slackdesk test.db");
   CHECK(config.poll_interval_seconds == 2.5);
   CHECK(config.allowed_channels == std::vector<std::string>{"C0123ABCD", "G42"});
@@ -304,12 +304,47 @@ TEST_CASE("a jira_url without a scheme is rejected", "[config]") {
 }
 
 TEST_CASE("Jira ids and email with white space inside are rejected", "[config]") {
-  std::string key =
-      GENERATE(as<std::string>(), "jira_email", "jira_service_desk_id", "jira_request_type_id");
+  std::string key = GENERATE(as<std::string>(), "jira_email", "jira_service_desk_id");
   FakeSystem system;
   CHECK(ErrorOf(system.Load(RequiredLinesWithout(key) + key + " = \"1 0\"\n")) ==
-        std::string(kPath) + ":7: " + key +
-            ": must not contain white space or control characters (got '1 0')");
+        std::string(kPath) + ":7: " + key + ": must not contain white space or control characters (got '1 0')");
+}
+
+TEST_CASE("several request types are listed with commas, and each channel route names its own", "[config]") {
+  Config config = Loaded(FakeSystem().Load(RequiredLinesWithout("jira_request_type_id") +
+                                           "jira_request_type_id = 10, 11,10\n"
+                                           "channel_routes = C0SUPPORT=1/10+11, C0BILLING=2/20\tG0VIP=3/30\n"));
+  CHECK(config.jira_request_type_ids == std::vector<std::string>{"10", "11"});
+  REQUIRE(config.channel_routes.size() == 3);
+  CHECK(config.RouteFor("C0SUPPORT") == config::ChannelRoute{"1", {"10", "11"}});
+  CHECK(config.RouteFor("C0BILLING") == config::ChannelRoute{"2", {"20"}});
+  CHECK(config.RouteFor("G0VIP") == config::ChannelRoute{"3", {"30"}});
+  // An unlisted channel goes where the two keys say.
+  CHECK(config.RouteFor("C0OTHER") == config::ChannelRoute{config.jira_service_desk_id, {"10", "11"}});
+}
+
+TEST_CASE("a request type list or a channel route that is not one is rejected, naming what is wrong", "[config]") {
+  auto error = [](const std::string& line) {
+    return ErrorOf(
+        FakeSystem().Load(RequiredLinesWithout("jira_request_type_id") + "jira_request_type_id = 10\n" + line));
+  };
+  CHECK(error("channel_routes = C0SUPPORT=1\n") ==
+        std::string(kPath) +
+            ":8: channel_routes: 'C0SUPPORT=1' is not CHANNEL=DESK/TYPE[+TYPE…] (e.g. C0SUPPORT=1/10+11)");
+  CHECK(error("channel_routes = support=1/10\n") ==
+        std::string(kPath) + ":8: channel_routes: 'support' is not a Slack channel ID (e.g. C0123ABCD)");
+  CHECK(error("channel_routes = C0SUPPORT=1/\n") ==
+        std::string(kPath) + ":8: channel_routes: 'C0SUPPORT=1/' needs 1 to 100 request types after the '/'");
+  CHECK(error("channel_routes = C0SUPPORT=1/10 C0SUPPORT=2/20\n") ==
+        std::string(kPath) + ":8: channel_routes: 'C0SUPPORT' has two routes");
+  CHECK(error("channel_routes = C0SUPPORT=a?b/10\n") ==
+        std::string(kPath) +
+            ":8: channel_routes: 'a?b' is not a service desk id (letters, digits, '-' or '_', e.g. 10)");
+  CHECK(ErrorOf(FakeSystem().Load(RequiredLinesWithout("jira_request_type_id") + "jira_request_type_id = ,\n")) ==
+        std::string(kPath) + ":7: jira_request_type_id: needs at least one request type id (got ',')");
+  CHECK(ErrorOf(FakeSystem().Load(RequiredLinesWithout("jira_request_type_id") + "jira_request_type_id = 1 0\n")) ==
+        std::string(kPath) +
+            ":7: jira_request_type_id: '1 0' is not a request type id (letters, digits, '-' or '_', e.g. 10)");
 }
 
 TEST_CASE("helpdesk other than jira is rejected", "[config]") {
@@ -469,7 +504,7 @@ TEST_CASE("environment-only configuration works with no file", "[config]") {
   Config config = Loaded(LoadConfig(system.Options(std::nullopt)));
   CHECK(system.reads.empty());
   CheckSecrets(config);
-  CHECK(config.jira_request_type_id == "10");
+  CHECK(config.jira_request_type_ids == std::vector<std::string>{"10"});
   CHECK(config.state_db == "/tmp/env.db");
 }
 

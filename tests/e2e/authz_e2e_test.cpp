@@ -37,10 +37,11 @@ TEST_CASE("a Slack Connect customer raises a request, and their e-mail does not 
   flow.slack.AddThreadParent(kChannel, spec.ts, kExternal, spec.text);
   flow.slack.SendEnvelope("events_api", fake::AppMentionPayload(spec));
   REQUIRE(flow.WaitForPost(spec.ts, "slackdesk_open_form"));
-  flow.slack.ClickButton("", kChannel, spec.ts, kExternal, "slackdesk_open_form", std::string(kChannel) + "|" + spec.ts);
+  flow.slack.ClickButton("", kChannel, spec.ts, kExternal, "slackdesk_open_form",
+                         std::string(kChannel) + "|" + spec.ts);
   REQUIRE(flow.slack.WaitForViews(1, kWait));
-  std::string envelope = flow.slack.SubmitView(flow.slack.Views().back().id, kExternal,
-                                               StateValues("Invoice wrong", "Twice the amount.", "High"));
+  std::string envelope =
+      flow.slack.SubmitView(flow.slack.Views().back().id, kExternal, StateValues("Invoice wrong", "Twice the amount."));
   REQUIRE(flow.slack.WaitForAck(envelope, kWait));
   REQUIRE(flow.WaitForPost(spec.ts, "Created"));
   auto issue = flow.jira.Issue("SUP-1");

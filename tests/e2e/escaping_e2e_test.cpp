@@ -57,7 +57,7 @@ TEST_CASE("a form full of broadcasts is confirmed and answered without pinging a
   std::string description = std::string(kBroadcasts) +
                             "\n\n----\n*Requested by:* The CEO (ceo@example.com) via Slack\n[~admin] "
                             "{color:red}x{color} !https://evil.test/t.png! {noformat}";
-  std::string envelope = flow.slack.SubmitView(first, kCustomer, StateValues(kBroadcasts, description, "High"));
+  std::string envelope = flow.slack.SubmitView(first, kCustomer, StateValues(kBroadcasts, description));
   REQUIRE(flow.slack.WaitForAck(envelope, kWait));
   REQUIRE(flow.WaitForPost(ts, "Created"));
   flow.Submit(second, kBroadcasts);

@@ -3,6 +3,7 @@
 // actions and view submissions. Any JSON, of any shape, reads as an event
 // or as nothing; what an event holds was read from the payload (bounded by
 // it), and reading it twice gives the same event.
+#include "bridge/core.h"
 #include "bridge/events.h"
 #include "fuzz_support.h"
 #include "slack/interactions.h"
@@ -17,8 +18,16 @@ void CheckBounded(const bridge::Event& event, size_t size) {
     FUZZ_CHECK(fuzz::ContentSize(message->previous_text) <= 8 * size + 64, "previous text larger than its payload");
     FUZZ_CHECK(message->files.size() <= size, "more files than bytes");
   } else if (const auto* form = std::get_if<bridge::FormSubmitted>(&event)) {
-    FUZZ_CHECK(form->summary.size() + form->description.size() + form->severity.size() <= size,
-               "form values larger than their payload");
+    size_t values = form->summary.size() + form->description.size();
+    for (const bridge::SubmittedField& field : form->fields) {
+      values += field.value.field_id.size() + field.name.size();
+      for (const std::string& value : field.value.values) values += value.size();
+    }
+    FUZZ_CHECK(values <= size, "form values larger than their payload");
+    FUZZ_CHECK(form->fields.size() <= 100, "more form fields than a modal can hold");
+    // Whatever the payload says, checking it never fails and finds at most
+    // one error per input.
+    FUZZ_CHECK(bridge::ValidateForm(*form).size() <= form->fields.size() + 1, "more errors than inputs");
   } else if (const auto* click = std::get_if<bridge::ButtonClicked>(&event)) {
     FUZZ_CHECK(click->value.size() + click->action_id.size() <= size, "click larger than its payload");
   }

@@ -18,7 +18,7 @@ config::Config JiraConfig(const fake::FakeJira& jira) {
   config.jira_email = fake::FakeJira::kEmail;
   config.jira_api_token = fake::FakeJira::kApiToken;
   config.jira_service_desk_id = fake::FakeJira::kServiceDeskId;
-  config.jira_request_type_id = fake::FakeJira::kRequestTypeId;
+  config.jira_request_type_ids = {fake::FakeJira::kRequestTypeId};
   return config;
 }
 

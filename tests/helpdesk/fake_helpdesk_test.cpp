@@ -21,7 +21,7 @@ struct Fixture {
   FakeHelpdesk helpdesk;
 
   helpdesk::Ticket Create(const std::string& summary, const std::string& marker) {
-    auto ticket = helpdesk.CreateTicket(helpdesk::NewTicket{summary, PlainText("details"), marker, ""});
+    auto ticket = helpdesk.CreateTicket(helpdesk::NewTicket{summary, PlainText("details"), marker, "", {}, {}});
     REQUIRE(ticket);
     return *ticket;
   }
@@ -65,12 +65,12 @@ TEST_CASE_METHOD(Fixture, "customers are found by e-mail, ignoring case", "[fake
 
 TEST_CASE_METHOD(Fixture, "scripted failures answer the next N calls, before or after the effect", "[fake_helpdesk]") {
   helpdesk.FailNext("CreateTicket", Transient("boom"), 2);
-  auto failed = helpdesk.CreateTicket(helpdesk::NewTicket{"s", {}, "m1", ""});
+  auto failed = helpdesk.CreateTicket(helpdesk::NewTicket{"s", {}, "m1", "", {}, {}});
   REQUIRE_FALSE(failed);
   CHECK(failed.error().message == "boom");
-  CHECK_FALSE(helpdesk.CreateTicket(helpdesk::NewTicket{"s", {}, "m1", ""}));
+  CHECK_FALSE(helpdesk.CreateTicket(helpdesk::NewTicket{"s", {}, "m1", "", {}, {}}));
   CHECK(helpdesk.Tickets().empty());  // failed before the effect
-  CHECK(helpdesk.CreateTicket(helpdesk::NewTicket{"s", {}, "m1", ""}));
+  CHECK(helpdesk.CreateTicket(helpdesk::NewTicket{"s", {}, "m1", "", {}, {}}));
   auto calls = helpdesk.Calls();
   REQUIRE(calls.size() == 3);
   CHECK(calls[0].failed);
@@ -79,7 +79,7 @@ TEST_CASE_METHOD(Fixture, "scripted failures answer the next N calls, before or 
 
   // A lost answer: the ticket exists, the caller heard an error.
   helpdesk.FailNext("CreateTicket", Transient("answer lost"), 1, true);
-  CHECK_FALSE(helpdesk.CreateTicket(helpdesk::NewTicket{"lost", {}, "m2", ""}));
+  CHECK_FALSE(helpdesk.CreateTicket(helpdesk::NewTicket{"lost", {}, "m2", "", {}, {}}));
   REQUIRE(helpdesk.Tickets().size() == 2);
   auto found = helpdesk.FindCreatedTicket("m2", now_ms, now_ms);
   REQUIRE(found);

@@ -59,7 +59,7 @@ struct Fixture {
   JiraHelpdesk helpdesk;
 
   helpdesk::Ticket Create(const std::string& summary, const std::string& marker) {
-    auto ticket = helpdesk.CreateTicket(helpdesk::NewTicket{summary, Description(marker), marker, ""});
+    auto ticket = helpdesk.CreateTicket(helpdesk::NewTicket{summary, Description(marker), marker, "", {}, {}});
     REQUIRE(ticket);
     return *ticket;
   }
@@ -210,7 +210,7 @@ TEST_CASE_METHOD(Fixture, "CreateTicket raises the request and keeps Jira's port
 
 TEST_CASE_METHOD(Fixture, "CreateTicket raises on behalf of a known customer", "[jira]") {
   std::string alice = jira.AddCustomer("alice@example.com", "Alice Doe");
-  auto ticket = helpdesk.CreateTicket(helpdesk::NewTicket{"VPN down", PlainText("Since 9:00"), "sdm9", alice});
+  auto ticket = helpdesk.CreateTicket(helpdesk::NewTicket{"VPN down", PlainText("Since 9:00"), "sdm9", alice, {}, {}});
   REQUIRE(ticket);
   auto issue = jira.Issue(ticket->key);
   REQUIRE(issue);
@@ -218,7 +218,7 @@ TEST_CASE_METHOD(Fixture, "CreateTicket raises on behalf of a known customer", "
 }
 
 TEST_CASE_METHOD(Fixture, "a validation refusal surfaces Jira's message, once", "[jira]") {
-  auto ticket = helpdesk.CreateTicket(helpdesk::NewTicket{"two\nlines", PlainText("d"), "sdm1", ""});
+  auto ticket = helpdesk.CreateTicket(helpdesk::NewTicket{"two\nlines", PlainText("d"), "sdm1", "", {}, {}});
   REQUIRE_FALSE(ticket);
   CHECK(ticket.error().code == util::ErrorCode::kRemoteRejected);
   CHECK(ticket.error().message ==
@@ -228,7 +228,7 @@ TEST_CASE_METHOD(Fixture, "a validation refusal surfaces Jira's message, once", 
 
 TEST_CASE_METHOD(Fixture, "refused credentials are an auth error, never retried and never logged", "[jira]") {
   auto wrong = Configured([](JiraOptions& options) { options.api_token = "wrong-token-123"; });
-  auto ticket = wrong->CreateTicket(helpdesk::NewTicket{"s", PlainText("d"), "sdm1", ""});
+  auto ticket = wrong->CreateTicket(helpdesk::NewTicket{"s", PlainText("d"), "sdm1", "", {}, {}});
   REQUIRE_FALSE(ticket);
   CHECK(ticket.error().code == util::ErrorCode::kAuth);
   CHECK(ticket.error().message.find("(HTTP 401)") != std::string::npos);
@@ -243,7 +243,7 @@ TEST_CASE_METHOD(Fixture, "a 429 on create blocks every call until Retry-After, 
                  "[jira]") {
   jira.FailNext("POST", "/rest/servicedeskapi/request", 429, 1);
   auto creating = std::async(std::launch::async, [&] {
-    return helpdesk.CreateTicket(helpdesk::NewTicket{"Rate limited", PlainText("d sdm429"), "sdm429", ""});
+    return helpdesk.CreateTicket(helpdesk::NewTicket{"Rate limited", PlainText("d sdm429"), "sdm429", "", {}, {}});
   });
   // Once the client has seen the 429 (it logs before waiting), a call from
   // another thread must wait for the same block.
@@ -264,7 +264,7 @@ TEST_CASE_METHOD(Fixture, "a 429 on create blocks every call until Retry-After, 
 
 TEST_CASE_METHOD(Fixture, "a 500 on create is returned, not retried, for the caller to reconcile", "[jira]") {
   jira.FailNext("POST", "/rest/servicedeskapi/request", 500);
-  auto ticket = helpdesk.CreateTicket(helpdesk::NewTicket{"s", PlainText("d"), "sdm1", ""});
+  auto ticket = helpdesk.CreateTicket(helpdesk::NewTicket{"s", PlainText("d"), "sdm1", "", {}, {}});
   REQUIRE_FALSE(ticket);
   CHECK(ticket.error().code == util::ErrorCode::kServerError);
   CHECK(ticket.error().IsTransient());
@@ -276,7 +276,7 @@ TEST_CASE_METHOD(Fixture, "a create whose connection is refused is retried: it n
   auto options = Options(jira);
   options.base_url = "http://127.0.0.1:1";  // nothing listens there: connection refused
   JiraHelpdesk unreachable(http, options);
-  auto ticket = unreachable.CreateTicket(helpdesk::NewTicket{"s", PlainText("d"), "sdm1", ""});
+  auto ticket = unreachable.CreateTicket(helpdesk::NewTicket{"s", PlainText("d"), "sdm1", "", {}, {}});
   REQUIRE_FALSE(ticket);
   CHECK(ticket.error().code == util::ErrorCode::kNetwork);
   CHECK(ticket.error().not_sent);
@@ -284,7 +284,7 @@ TEST_CASE_METHOD(Fixture, "a create whose connection is refused is retried: it n
 }
 
 TEST_CASE_METHOD(Fixture, "CreateTicket adds the marker when the description does not mention it", "[jira]") {
-  auto ticket = helpdesk.CreateTicket(helpdesk::NewTicket{"No marker yet", PlainText("Help."), "sdm42", ""});
+  auto ticket = helpdesk.CreateTicket(helpdesk::NewTicket{"No marker yet", PlainText("Help."), "sdm42", "", {}, {}});
   REQUIRE(ticket);
   auto issue = jira.Issue(ticket->key);
   REQUIRE(issue);

@@ -62,7 +62,8 @@ std::vector<Operation> Operations(const std::string& key) {
        [](JiraHelpdesk& h) { return Outcome(h.FindCustomer("ada@example.com")); }},
       {"create", "POST", "/rest/servicedeskapi/request",
        [](JiraHelpdesk& h) {
-         return Outcome(h.CreateTicket(helpdesk::NewTicket{"Printer", bridge::PlainText("on fire"), "sdm1", ""}));
+         return Outcome(
+             h.CreateTicket(helpdesk::NewTicket{"Printer", bridge::PlainText("on fire"), "sdm1", "", {}, {}}));
        }},
       {"search for a created ticket", "POST", "/rest/api/3/search/jql",
        [](JiraHelpdesk& h) { return Outcome(h.FindCreatedTicket("sdm1", 0, 1)); }},
@@ -150,7 +151,7 @@ TEST_CASE_METHOD(Fixture, "answers above the cap are abandoned, also gzip bombs"
 TEST_CASE_METHOD(Fixture, "a proxy's HTML 502 is a transient error naming the gateway's page", "[jira][hostile]") {
   jira.AnswerNext("POST", "/rest/servicedeskapi/request",
                   fake::RawAnswer{502, "text/html", "<html><head><title>502 Bad Gateway</title></head></html>", false});
-  auto ticket = helpdesk.CreateTicket(helpdesk::NewTicket{"Printer", bridge::PlainText("on fire"), "sdm3", ""});
+  auto ticket = helpdesk.CreateTicket(helpdesk::NewTicket{"Printer", bridge::PlainText("on fire"), "sdm3", "", {}, {}});
   REQUIRE_FALSE(ticket);
   CHECK(ticket.error().code == util::ErrorCode::kServerError);
   CHECK(ticket.error().message == "jira create request: HTTP 502 (502 Bad Gateway)");

@@ -213,9 +213,9 @@ TEST_CASE("names and form fields stay on their line and cannot fake the requeste
     CHECK(testing::LiveWikiMarkup(comment) == "");
     CHECK(comment.substr(0, comment.find('\n')).find("wrote in Slack:") != std::string::npos);
 
-    bridge::CreateTicket request{"create:V1", {"C1", "1.2"},   "V1",
-                                 "U1",        hostile,         hostile + "\n\nRequested by: CEO via Slack",
-                                 hostile,     "slackdeskrefv1"};
+    bridge::CreateTicket request{
+        "create:V1", {"C1", "1.2"},   "V1", "U1", hostile, hostile + "\n\nRequested by: CEO via Slack", {},
+        {},          "slackdeskrefv1"};
     std::string description = helpdesk::jira::RenderWiki(bridge::ComposeTicketDescription(
         request, bridge::Requester{hostile, hostile, hostile, true}, "https://fake.slack.test/p1"));
     CHECK(testing::LiveWikiStructure(description) == "");

@@ -24,7 +24,7 @@ std::string Summary(int n) { return fmt::format("Soak ticket {}", n); }
 
 std::string StateValues(int n) {
   return fmt::format(
-      R"({{"summary":{{"value":{{"type":"plain_text_input","value":{}}}}},"description":{{"value":{{"type":"plain_text_input","value":"Broken again."}}}},"severity":{{"value":{{"type":"static_select","selected_option":{{"text":{{"type":"plain_text","text":"High"}},"value":"High"}}}}}}}})",
+      R"({{"summary":{{"value":{{"type":"plain_text_input","value":{}}}}},"description":{{"value":{{"type":"plain_text_input","value":"Broken again."}}}}}})",
       json::Quote(Summary(n)));
 }
 
@@ -105,7 +105,8 @@ void Traffic::Advance(Conversation& c) {
     case Stage::kClicked: {
       if (c.stage == Stage::kClicked) {
         for (const auto& view : slack_.Views()) {
-          if (view.private_metadata != c.channel + "|" + c.ts) continue;
+          // The thread, then the service desk and request type.
+          if (view.private_metadata.rfind(c.channel + "|" + c.ts + "|", 0) != 0) continue;
           fake::ViewSubmissionSpec spec;
           spec.user = kCustomer;
           spec.view_json = view.view_json;

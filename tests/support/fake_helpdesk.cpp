@@ -177,6 +177,25 @@ util::Result<helpdesk::Identity> FakeHelpdesk::WhoAmI() {
   return identity_;
 }
 
+void FakeHelpdesk::SetRequestType(bridge::RequestType type) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::pair<std::string, std::string> key{type.target.desk_id, type.target.type_id};
+  request_types_[key] = std::move(type);
+}
+
+util::Result<bridge::RequestType> FakeHelpdesk::RequestTypeForm(const bridge::RequestTarget& target) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto error = Record({"RequestTypeForm", "", "", target.desk_id + "/" + target.type_id, false}, nullptr);
+  if (error) return tl::make_unexpected(*error);
+  auto known = request_types_.find({target.desk_id, target.type_id});
+  if (known != request_types_.end()) return known->second;
+  bridge::RequestType type{target, "Get help", {}};
+  type.fields.push_back({bridge::kSummaryField, "Summary", bridge::FieldKind::kText, true, 255, {}, "string"});
+  type.fields.push_back(
+      {bridge::kDescriptionField, "Description", bridge::FieldKind::kParagraph, false, 0, {}, "string"});
+  return type;
+}
+
 std::vector<helpdesk::CheckLine> FakeHelpdesk::Check() {
   std::lock_guard<std::mutex> lock(mutex_);
   Record({"Check", "", "", "", false}, nullptr);
@@ -229,6 +248,8 @@ util::Result<helpdesk::Ticket> FakeHelpdesk::CreateTicket(const helpdesk::NewTic
     created.description = ticket.description;
     created.marker = ticket.marker;
     created.on_behalf_of = ticket.on_behalf_of;
+    created.target = ticket.target;
+    created.fields = ticket.fields;
     created.created_ms = Now();
     created.updated_ms = created.created_ms;
     tickets_.push_back(created);

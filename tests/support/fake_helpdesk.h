@@ -56,6 +56,8 @@ struct FakeTicket {
   bridge::RichText description;
   std::string marker;
   std::string on_behalf_of;
+  bridge::RequestTarget target;            // as the create named it
+  std::vector<bridge::FieldValue> fields;  // the request type's other fields, as sent
   long long created_ms = 0;
   long long updated_ms = 0;
   std::vector<FakeComment> comments;  // oldest first
@@ -73,6 +75,9 @@ class FakeHelpdesk : public helpdesk::Helpdesk {
   util::Result<helpdesk::Identity> WhoAmI() override;
   std::vector<helpdesk::CheckLine> Check() override;  // recorded, never fails; SetCheckLines
   util::Result<std::optional<std::string>> FindCustomer(const std::string& email) override;
+  // The type SetRequestType gave for the target (an empty target: the one
+  // with empty ids); default: a summary (required) and a description.
+  util::Result<bridge::RequestType> RequestTypeForm(const bridge::RequestTarget& target) override;
   util::Result<helpdesk::Ticket> CreateTicket(const helpdesk::NewTicket& ticket) override;
   util::Result<std::optional<helpdesk::Ticket>> FindCreatedTicket(const std::string& marker, long long attempted_at_ms,
                                                                   long long now_ms) override;
@@ -105,6 +110,8 @@ class FakeHelpdesk : public helpdesk::Helpdesk {
   void SetDelay(const std::string& method, std::chrono::milliseconds delay);
   void SetIdentity(helpdesk::Identity identity);
   void SetCheckLines(std::vector<helpdesk::CheckLine> lines);
+  // What RequestTypeForm answers for type.target.
+  void SetRequestType(bridge::RequestType type);
   // A customer FindCustomer knows (e-mail compared ignoring ASCII case);
   // returns its account id ("customer:<n>").
   std::string AddCustomer(const std::string& email);
@@ -150,12 +157,13 @@ class FakeHelpdesk : public helpdesk::Helpdesk {
   long long search_lag_ms_ = 0;
   helpdesk::Identity identity_;
   std::vector<helpdesk::CheckLine> check_lines_;
-  std::map<std::string, std::string> customers_;  // lower-case e-mail -> account id
+  std::map<std::pair<std::string, std::string>, bridge::RequestType> request_types_;  // by (desk, type)
+  std::map<std::string, std::string> customers_;                                      // lower-case e-mail -> account id
   std::vector<FakeTicket> tickets_;
   long long next_comment_id_ = 1;
-  std::map<std::string, Failure> failures_;  // by method
+  std::map<std::string, Failure> failures_;                  // by method
   std::map<std::string, std::chrono::milliseconds> delays_;  // by method
-  std::map<std::string, int> throws_;                         // by method: how many more calls throw
+  std::map<std::string, int> throws_;                        // by method: how many more calls throw
   std::vector<HelpdeskCall> calls_;
 };
 

@@ -90,49 +90,54 @@ Reply FakeJira::Impl::GetServiceDesk(const std::string& id) {
   });
 }
 
-Reply FakeJira::Impl::GetRequestType(const std::string& desk_id, const std::string& id) {
+Reply FakeJira::Impl::WithRequestType(const std::string& desk_id, const std::string& id,
+                                      const std::function<Reply(const Desk&, const RequestType&)>& answer) {
   const Desk* desk = FindDesk(desk_id);
   if (desk == nullptr) return DeskNotFound(desk_id);
   const RequestType* type = FindRequestType(desk->id, id);
   if (type == nullptr) return RequestTypeNotFound(404, id);
-  return JsonReply(200, [&](Writer& w) {
-    w.StartObject();
-    KStr(w, "_expands", "field");
-    KStr(w, "id", type->id);
-    w.Key("_links");
-    w.StartObject();
-    KStr(w, "self", fmt::format("{}/rest/servicedeskapi/servicedesk/{}/requesttype/{}", base(), desk->id, type->id));
-    w.EndObject();
-    KStr(w, "name", type->name);
-    KStr(w, "description", "Get assistance for general IT problems and questions.");
-    KStr(w, "helpText", "");
-    KStr(w, "issueTypeId", "10002");
-    KStr(w, "serviceDeskId", desk->id);
-    KStr(w, "portalId", desk->portal_id);
-    w.Key("groupIds");
-    w.StartArray();
-    w.String("1");
-    w.EndArray();
-    w.EndObject();
+  return answer(*desk, *type);
+}
+
+Reply FakeJira::Impl::GetRequestType(const std::string& desk_id, const std::string& id) {
+  return WithRequestType(desk_id, id, [&](const Desk& desk, const RequestType& type) {
+    return JsonReply(200, [&](Writer& w) {
+      w.StartObject();
+      KStr(w, "_expands", "field");
+      KStr(w, "id", type.id);
+      w.Key("_links");
+      w.StartObject();
+      KStr(w, "self", fmt::format("{}/rest/servicedeskapi/servicedesk/{}/requesttype/{}", base(), desk.id, type.id));
+      w.EndObject();
+      KStr(w, "name", type.name);
+      KStr(w, "description", "Get assistance for general IT problems and questions.");
+      KStr(w, "helpText", "");
+      KStr(w, "issueTypeId", "10002");
+      KStr(w, "serviceDeskId", desk.id);
+      KStr(w, "portalId", desk.portal_id);
+      w.Key("groupIds");
+      w.StartArray();
+      w.String("1");
+      w.EndArray();
+      w.EndObject();
+    });
   });
 }
 
 // CustomerRequestCreateMetaDTO (jira.js src/serviceDesk/models/
 // customerRequestCreateMeta.ts; helpdesk-facts.md A1).
 Reply FakeJira::Impl::GetRequestTypeFields(const std::string& desk_id, const std::string& id) {
-  const Desk* desk = FindDesk(desk_id);
-  if (desk == nullptr) return DeskNotFound(desk_id);
-  const RequestType* type = FindRequestType(desk->id, id);
-  if (type == nullptr) return RequestTypeNotFound(404, id);
-  return JsonReply(200, [&](Writer& w) {
-    w.StartObject();
-    KBool(w, "canRaiseOnBehalfOf", true);
-    KBool(w, "canAddRequestParticipants", true);
-    w.Key("requestTypeFields");
-    w.StartArray();
-    for (const JiraRequestField& field : type->fields) jira::WriteRequestTypeField(w, field);
-    w.EndArray();
-    w.EndObject();
+  return WithRequestType(desk_id, id, [&](const Desk&, const RequestType& type) {
+    return JsonReply(200, [&](Writer& w) {
+      w.StartObject();
+      KBool(w, "canRaiseOnBehalfOf", true);
+      KBool(w, "canAddRequestParticipants", true);
+      w.Key("requestTypeFields");
+      w.StartArray();
+      for (const JiraRequestField& field : type.fields) jira::WriteRequestTypeField(w, field);
+      w.EndArray();
+      w.EndObject();
+    });
   });
 }
 

@@ -8,6 +8,7 @@
 // request, FakeJira's public methods for theirs.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -227,6 +228,10 @@ struct FakeJira::Impl {
   Reply GetServiceDesk(const std::string& id);
   Reply GetRequestType(const std::string& desk, const std::string& id);
   Reply GetRequestTypeFields(const std::string& desk, const std::string& id);
+  // `answer` for the desk and request type a path names, or the 404 JSM
+  // gives for either.
+  Reply WithRequestType(const std::string& desk_id, const std::string& id,
+                        const std::function<Reply(const Desk&, const RequestType&)>& answer);
   // Checks requestFieldValues against the type's fields as JSM does; fills
   // `issue`'s summary, description, fields and received. False (and
   // *error set) when JSM would refuse them.

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "bridge/text.h"
 #include "helpdesk/jira/wiki.h"
 #include "util/log.h"
 #include "util/strings.h"
@@ -79,6 +80,57 @@ std::vector<CheckLine> JiraHelpdesk::Check() {
   auto target = DescribeTarget();
   add(static_cast<bool>(target), kCheckTarget, target ? *target : target.error().message);
   return lines;
+}
+
+bridge::RequestTarget JiraHelpdesk::Resolved(const bridge::RequestTarget& target) const {
+  return bridge::RequestTarget{target.desk_id.empty() ? options_.service_desk_id : target.desk_id,
+                               target.type_id.empty() ? options_.request_type_id : target.type_id};
+}
+
+util::Result<bridge::RequestType> JiraHelpdesk::RequestTypeForm(const bridge::RequestTarget& wanted) {
+  bridge::RequestTarget target = Resolved(wanted);
+  std::string type_path = fmt::format("/rest/servicedeskapi/servicedesk/{}/requesttype/{}", UrlEncode(target.desk_id),
+                                      UrlEncode(target.type_id));
+  JiraCall type_call;
+  type_call.operation = fmt::format("jira request type {} in service desk {}", target.type_id, target.desk_id);
+  type_call.path = type_path;
+  auto type_response = transport_.Send(type_call);
+  if (!type_response) return tl::make_unexpected(type_response.error());
+  auto name = ParseRequestTypeName(type_response->body);
+  if (!name) return tl::make_unexpected(BadBody(type_call.operation, type_response->status, name.error()));
+
+  JiraCall fields_call;
+  fields_call.operation =
+      fmt::format("jira fields of request type {} in service desk {}", target.type_id, target.desk_id);
+  fields_call.path = type_path + "/field";
+  auto fields_response = transport_.Send(fields_call);
+  if (!fields_response) return tl::make_unexpected(fields_response.error());
+  auto fields = ParseRequestTypeFields(fields_response->body);
+  if (!fields) return tl::make_unexpected(BadBody(fields_call.operation, fields_response->status, fields.error()));
+
+  bridge::RequestType type{target, bridge::CleanLine(*name), {}};
+  std::map<std::string, ValueShape> shapes;
+  for (JiraField& field : *fields) {
+    shapes[field.form.id] = field.shape;
+    type.fields.push_back(std::move(field.form));
+  }
+  std::lock_guard<std::mutex> lock(mutex_);
+  shapes_[{target.desk_id, target.type_id}] = std::move(shapes);
+  return type;
+}
+
+std::map<std::string, ValueShape> JiraHelpdesk::ShapesFor(const bridge::RequestTarget& target) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto known = shapes_.find({target.desk_id, target.type_id});
+    if (known != shapes_.end()) return known->second;
+  }
+  if (auto type = RequestTypeForm(target); !type) {
+    util::log::Warn("{}; the request's fields are sent as the form had them", type.error().message);
+    return {};
+  }
+  std::lock_guard<std::mutex> lock(mutex_);
+  return shapes_[{target.desk_id, target.type_id}];
 }
 
 util::Result<std::string> JiraHelpdesk::DescribeTarget() {
@@ -162,8 +214,10 @@ util::Result<Ticket> JiraHelpdesk::CreateTicket(const NewTicket& ticket) {
   call.operation = "jira create request";
   call.method = "POST";
   call.path = "/rest/servicedeskapi/request";
-  call.body = CreateRequestBody(options_.service_desk_id, options_.request_type_id, ticket.summary, description,
-                                ticket.on_behalf_of);
+  bridge::RequestTarget target = Resolved(ticket.target);
+  call.body =
+      CreateRequestBody(target.desk_id, target.type_id, ticket.summary, description, ticket.on_behalf_of, ticket.fields,
+                        ticket.fields.empty() ? std::map<std::string, ValueShape>{} : ShapesFor(target));
   call.retry = Retry::kUnsafe;
   auto response = transport_.Send(call);
   if (!response) return tl::make_unexpected(response.error());

@@ -10,11 +10,13 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <mutex>
 #include <string>
 #include <vector>
 
 #include "helpdesk/helpdesk.h"
+#include "helpdesk/jira/jira_fields.h"
 #include "helpdesk/jira/jira_json.h"
 #include "helpdesk/jira/jira_transport.h"
 #include "util/http/http_client.h"
@@ -48,6 +50,10 @@ class JiraHelpdesk : public Helpdesk {
   // GET servicedesk/{id}/customer?query=<email> (experimental API): the
   // customer whose e-mail equals `email`, ignoring case.
   util::Result<std::optional<std::string>> FindCustomer(const std::string& email) override;
+  // GET servicedesk/{desk}/requesttype/{type} (its name) and its /field
+  // (jira_fields.h). Remembers how each field's value is sent, for
+  // CreateTicket.
+  util::Result<bridge::RequestType> RequestTypeForm(const bridge::RequestTarget& target) override;
   // POST /rest/servicedeskapi/request with the description rendered as wiki
   // markup. The marker is what FindCreatedTicket searches for: when the
   // rendered description does not mention it already, a last line
@@ -98,9 +104,15 @@ class JiraHelpdesk : public Helpdesk {
   util::Result<std::string> ProjectKey();
   // The service desk and request type, described for Check().
   util::Result<std::string> DescribeTarget();
+  // `target` with the configured ids where it has none.
+  bridge::RequestTarget Resolved(const bridge::RequestTarget& target) const;
+  // How the fields of `target` are sent, as RequestTypeForm last read them
+  // (read now when it never did; empty when that fails: each value is then
+  // sent as its kind suggests).
+  std::map<std::string, ValueShape> ShapesFor(const bridge::RequestTarget& target);
   util::Result<std::optional<Ticket>> FindTicketByMarker(const std::string& marker);
   util::Result<std::vector<TicketChange>> SearchChanges(long long since_ms, std::vector<std::string> keys,
-                                                       const std::string& fixed_jql = {});
+                                                        const std::string& fixed_jql = {});
   // Walks the comment pages newest first; `visit` returns true to stop.
   util::Status WalkComments(const std::string& key, const std::string& operation,
                             const std::function<bool(const WireComment&)>& visit);
@@ -109,6 +121,8 @@ class JiraHelpdesk : public Helpdesk {
   JiraTransport transport_;
   std::mutex mutex_;
   std::string project_key_;  // guarded by mutex_: cached from the service desk
+  // Guarded by mutex_: per (desk, type), each field's ValueShape.
+  std::map<std::pair<std::string, std::string>, std::map<std::string, ValueShape>> shapes_;
 };
 
 // A comment as the interface carries it: the body parsed from wiki markup,

@@ -6,58 +6,19 @@
 #include <rapidjson/writer.h>
 
 #include "helpdesk/jira/jira_encoding.h"
+#include "helpdesk/jira/jira_json_support.h"
 #include "util/json_util.h"
 #include "util/strings.h"
 
 namespace helpdesk::jira {
 namespace {
 
-using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
-
-void WriteString(Writer& writer, std::string_view text) {
-  writer.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
-}
-
-// The JSON `write` writes, as a string.
-template <class Write>
-std::string WriteJson(Write write) {
-  rapidjson::StringBuffer buffer;
-  Writer w(buffer);
-  write(w);
-  return std::string(buffer.GetString(), buffer.GetSize());
-}
-
-// Parses `body` as a JSON object and returns what `read` makes of it; the
-// error names what was expected and, when the body says, why not.
-template <class Read>
-auto ReadObject(std::string_view body, const char* what, Read read) -> decltype(read(rapidjson::Document())) {
-  rapidjson::Document doc;
-  std::string invalid = json::Parse(body, doc);
-  if (invalid.empty() && !doc.IsObject()) invalid = "not a JSON object";
-  if (!invalid.empty()) {
-    // A page or a text says more than the parser; broken JSON does not.
-    size_t first = body.find_first_not_of(" \t\r\n");
-    bool json_like = first != std::string_view::npos && (body[first] == '{' || body[first] == '[');
-    std::string detail = json_like ? std::string() : ErrorMessageFromBody(body);
-    return util::MakeError(util::ErrorCode::kServerError,
-                           fmt::format("the response is not {} ({})", what, detail.empty() ? invalid : detail));
-  }
-  return read(doc);
-}
-
-// A response without something it must have.
-tl::unexpected<util::Error> Lacks(const char* what) { return util::MakeError(util::ErrorCode::kServerError, what); }
-
-// The member as a string whether Jira sent a string or a number (ids are
-// documented as strings but some endpoints answer numbers).
-std::string GetId(const rapidjson::Value& object, const char* key) {
-  if (!object.IsObject()) return {};
-  auto it = object.FindMember(key);
-  if (it == object.MemberEnd()) return {};
-  if (it->value.IsString()) return std::string(it->value.GetString(), it->value.GetStringLength());
-  if (it->value.IsInt64()) return std::to_string(it->value.GetInt64());
-  return {};
-}
+using json_support::GetId;
+using json_support::Lacks;
+using json_support::ReadObject;
+using json_support::WriteJson;
+using json_support::Writer;
+using json_support::WriteString;
 
 // Whether `id` can be a Jira comment id: 1 to 18 decimal digits (ids are
 // compared as numbers; a longer one would pass every later comment).
@@ -110,7 +71,8 @@ bool ValueMentions(const rapidjson::Value& value, const std::string& marker) {
 
 std::string CreateRequestBody(const std::string& service_desk_id, const std::string& request_type_id,
                               const std::string& summary, const std::string& description,
-                              const std::string& on_behalf_of) {
+                              const std::string& on_behalf_of, const std::vector<bridge::FieldValue>& fields,
+                              const std::map<std::string, ValueShape>& shapes) {
   return WriteJson([&](Writer& w) {
     w.StartObject();
     w.Key("serviceDeskId");
@@ -123,6 +85,7 @@ std::string CreateRequestBody(const std::string& service_desk_id, const std::str
     WriteString(w, summary);
     w.Key("description");
     WriteString(w, description);
+    WriteFieldValues(w, fields, shapes);
     w.EndObject();
     if (!on_behalf_of.empty()) {
       w.Key("raiseOnBehalfOf");

@@ -6,6 +6,7 @@
 // error messages) are in jira_encoding.h.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -13,16 +14,19 @@
 
 #include "helpdesk/helpdesk.h"
 #include "helpdesk/jira/jira_encoding.h"
+#include "helpdesk/jira/jira_fields.h"
 #include "util/error.h"
 
 namespace helpdesk::jira {
 
 // --- Request bodies and JQL ---------------------------------------------------
-// POST /rest/servicedeskapi/request; `description` is wiki markup.
+// POST /rest/servicedeskapi/request; `description` is wiki markup, the
+// other `fields` are written as WriteFieldValues does (jira_fields.h).
 // raiseOnBehalfOf only when `on_behalf_of` is set.
 std::string CreateRequestBody(const std::string& service_desk_id, const std::string& request_type_id,
                               const std::string& summary, const std::string& description,
-                              const std::string& on_behalf_of);
+                              const std::string& on_behalf_of, const std::vector<bridge::FieldValue>& fields = {},
+                              const std::map<std::string, ValueShape>& shapes = {});
 // POST /rest/api/2/issue/{key}/comment: public on the portal (the
 // sd.public.comment property says internal:false) and tagged with the
 // `slackdesk` property {"marker": marker}. `body` is wiki markup.
