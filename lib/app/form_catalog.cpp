@@ -54,7 +54,7 @@ util::Result<std::string> DescribeForm(const bridge::RequestType& type) {
 
 std::string UnofferableNotice(const bridge::RequestType& type, const bridge::FormField& field) {
   return fmt::format(
-      "Sorry, a \"{}\" request cannot be raised from Slack: it needs \"{}\", which a Slack form cannot ask for. "
+      "Sorry, \"{}\" requests cannot be raised from Slack: they need \"{}\", which a Slack form cannot ask for. "
       "Please raise it in the help center, or ask your helpdesk administrators to make that field optional.",
       type.name, field.name);
 }

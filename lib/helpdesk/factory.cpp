@@ -1,5 +1,7 @@
 #include "helpdesk/factory.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "helpdesk/jira/jira_helpdesk.h"
@@ -15,6 +17,13 @@ std::unique_ptr<Helpdesk> MakeJira(const config::Config& config, util::http::Htt
   options.api_token = config.jira_api_token;
   options.service_desk_id = config.jira_service_desk_id;
   options.request_type_id = config.jira_request_type_ids.empty() ? "" : config.jira_request_type_ids.front();
+  for (const auto& [channel, route] : config.channel_routes) {
+    const std::vector<std::string>& desks = options.route_desk_ids;
+    if (route.desk_id != options.service_desk_id &&
+        std::find(desks.begin(), desks.end(), route.desk_id) == desks.end()) {
+      options.route_desk_ids.push_back(route.desk_id);
+    }
+  }
   options.max_attempts = tuning.max_attempts;
   options.timeout = tuning.timeout;
   options.sleep = tuning.sleep;

@@ -217,7 +217,9 @@ TEST_CASE("the JQL parser reads the subset and rejects the rest", "[fake_jira]")
       "ORDER BY updated ASC, key DESC",
       "Europe/Berlin", now);
   REQUIRE(full.ok);
-  CHECK(full.query.projects == std::vector<std::string>{"SUP"});
+  CHECK(full.query.project_sets == std::vector<std::vector<std::string>>{{"SUP"}});
+  CHECK(fake::ParseJql("project in (SUP, \"BILL\") AND text ~ x", "Europe/Berlin", now).query.project_sets ==
+        std::vector<std::vector<std::string>>{{"SUP", "BILL"}});
   CHECK(full.query.key_sets.at(0) == std::vector<std::string>{"SUP-1", "SUP-2"});
   CHECK(full.query.time_bounds.at(0).epoch_ms == now);
   CHECK(full.query.text_terms.at(0) == "x y");

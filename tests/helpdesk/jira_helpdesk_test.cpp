@@ -716,3 +716,28 @@ TEST_CASE_METHOD(Fixture, "a 429 without Retry-After waits the default pause", "
   REQUIRE(requests.size() == 2);
   CHECK(GapMs(requests[0], requests[1]) >= 300);
 }
+
+TEST_CASE("a request raised into a routed service desk is created there and found again by its marker",
+          "[jira_helpdesk]") {
+  FakeJira jira;
+  REQUIRE(jira.AddServiceDesk("5", "BILL", "8"));
+  jira.AddRequestType("5", "50", "Billing question",
+                      {{"summary", "Summary", true, "string", "summary", "", 0, "", {}},
+                       {"description", "Description", false, "string", "description", "", 0, "", {}}});
+  util::http::CurlHttpClient http;
+  JiraOptions options = Options(jira);
+  options.route_desk_ids = {"5"};
+  JiraHelpdesk helpdesk(http, options);
+  helpdesk::NewTicket ticket{"Charged twice", Description("sdmroute1"), "sdmroute1", "", {"5", "50"}, {}};
+  auto created = helpdesk.CreateTicket(ticket);
+  REQUIRE(created);
+  CHECK(created->key == "BILL-1");
+  // After a crash, a fresh client finds it in the routed desk's project.
+  JiraHelpdesk restarted(http, options);
+  auto found = restarted.FindCreatedTicket("sdmroute1", util::WallMillisNow(), util::WallMillisNow() + 60000);
+  REQUIRE(found);
+  REQUIRE(*found);
+  CHECK((*found)->key == "BILL-1");
+  // It asked the routed desk for its project's key to search in.
+  CHECK(jira.CountRequests("GET", "/rest/servicedeskapi/servicedesk/5") >= 1);
+}

@@ -126,8 +126,9 @@ TEST_CASE("comment body sets the public flag property and the marker property", 
 TEST_CASE("JQL: epoch milliseconds unquoted, strings quoted and escaped", "[jira_json]") {
   CHECK(ChangedSinceJql(1795523696789LL, {"SUP-1", "SUP-22"}) ==
         "key in (SUP-1, SUP-22) AND updated >= 1795523696789 ORDER BY updated ASC, key ASC");
-  CHECK(MarkerJql("SUP", "sdm-1a2b") == R"(project = "SUP" AND text ~ "sdm-1a2b")");
-  CHECK(MarkerJql("SUP", R"(a"b\c)") == R"(project = "SUP" AND text ~ "a\"b\\c")");
+  CHECK(MarkerJql({"SUP"}, "sdm-1a2b") == R"(project = "SUP" AND text ~ "sdm-1a2b")");
+  CHECK(MarkerJql({"SUP"}, R"(a"b\c)") == R"(project = "SUP" AND text ~ "a\"b\\c")");
+  CHECK(MarkerJql({"SUP", "BILL"}, "m1") == R"(project in ("SUP", "BILL") AND text ~ "m1")");
   CHECK(JqlQuote("line\nbreak") == "\"line break\"");
   auto body = Parse(SearchBody("project = SUP", {"updated", "status"}, 100, ""));
   CHECK(json::GetString(body, "jql") == "project = SUP");

@@ -81,12 +81,14 @@ Reply FakeJira::Impl::Search(const Call& call) {
   if (!parse.ok) return PlatformError(400, {parse.error});
   const JqlQuery& query = parse.query;
   if (!query.Bounded()) return PlatformError(400, {kUnbounded});
-  for (const std::string& project : query.projects) {
-    bool known = std::any_of(desks.begin(), desks.end(), [&](const Desk& desk) {
-      return util::Lower(project) == util::Lower(desk.project_key) || project == desk.project_id;
-    });
-    if (!known) {
-      return PlatformError(400, {fmt::format("The value '{}' does not exist for the field 'project'.", project)});
+  for (const std::vector<std::string>& projects : query.project_sets) {
+    for (const std::string& project : projects) {
+      bool known = std::any_of(desks.begin(), desks.end(), [&](const Desk& desk) {
+        return util::Lower(project) == util::Lower(desk.project_key) || project == desk.project_id;
+      });
+      if (!known) {
+        return PlatformError(400, {fmt::format("The value '{}' does not exist for the field 'project'.", project)});
+      }
     }
   }
   // Jira refuses keys that do not exist rather than matching nothing.
@@ -179,8 +181,11 @@ Reply FakeJira::Impl::Search(const Call& call) {
 }
 
 bool FakeJira::Impl::Matches(const JqlQuery& query, const Issue& issue, const Snapshot& snapshot) {
-  for (const std::string& project : query.projects) {
-    if (util::Lower(project) != util::Lower(issue.project_key) && project != issue.project_id) return false;
+  for (const std::vector<std::string>& projects : query.project_sets) {
+    bool in_set = std::any_of(projects.begin(), projects.end(), [&](const std::string& project) {
+      return util::Lower(project) == util::Lower(issue.project_key) || project == issue.project_id;
+    });
+    if (!in_set) return false;
   }
   for (const std::vector<std::string>& keys : query.key_sets) {
     if (std::find(keys.begin(), keys.end(), issue.key) == keys.end()) return false;

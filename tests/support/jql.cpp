@@ -177,40 +177,23 @@ class Parser {
     std::string op = ReadOperator();
     if (op.empty()) return FailAt(Peek(), "operator");
 
-    if (field == "project") {
-      if (op != "=") return UnsupportedOperator(op, "project");
-      std::string value;
-      if (!ReadValue(&value)) return false;
-      query->projects.push_back(value);
-      return true;
-    }
-    if (field == "key") {
-      std::vector<std::string> keys;
+    if (field == "project" || field == "key") {
+      std::vector<std::string> values;
       if (op == "=") {
         std::string value;
         if (!ReadValue(&value)) return false;
-        keys.push_back(Upper(value));
+        values.push_back(value);
       } else if (op == "in") {
-        if (Peek().kind != TokenKind::kLeftParen) return FailAt(Peek(), "'('");
-        Take();
-        while (true) {
-          std::string value;
-          if (!ReadValue(&value)) return false;
-          keys.push_back(Upper(value));
-          if (Peek().kind == TokenKind::kComma) {
-            Take();
-            continue;
-          }
-          if (Peek().kind == TokenKind::kRightParen) {
-            Take();
-            break;
-          }
-          return FailAt(Peek(), "either ',' or ')'");
-        }
+        if (!ReadList(&values)) return false;
       } else {
-        return UnsupportedOperator(op, "key");
+        return UnsupportedOperator(op, field);
       }
-      query->key_sets.push_back(keys);
+      if (field == "project") {
+        query->project_sets.push_back(values);
+      } else {
+        for (std::string& key : values) key = Upper(key);
+        query->key_sets.push_back(values);
+      }
       return true;
     }
     if (field == "updated" || field == "created") {
@@ -277,6 +260,26 @@ class Parser {
     }
     *value = Take().text;
     return true;
+  }
+
+  // "(a, b, …)" after `in`.
+  bool ReadList(std::vector<std::string>* values) {
+    if (Peek().kind != TokenKind::kLeftParen) return FailAt(Peek(), "'('");
+    Take();
+    while (true) {
+      std::string value;
+      if (!ReadValue(&value)) return false;
+      values->push_back(value);
+      if (Peek().kind == TokenKind::kComma) {
+        Take();
+        continue;
+      }
+      if (Peek().kind == TokenKind::kRightParen) {
+        Take();
+        return true;
+      }
+      return FailAt(Peek(), "either ',' or ')'");
+    }
   }
 
   bool ParseSort(JqlQuery* query) {

@@ -21,7 +21,7 @@ struct JqlSort {
 };
 
 struct JqlQuery {
-  std::vector<std::string> projects;               // each `project = X` (key or id)
+  std::vector<std::vector<std::string>> project_sets;  // each `project = X` / `project in (...)` (keys or ids)
   std::vector<std::vector<std::string>> key_sets;  // each `key in (...)` / `key = X`, upper case
   std::vector<JqlTimeBound> time_bounds;
   std::vector<std::string> text_terms;  // each `text ~ "..."`
@@ -29,7 +29,7 @@ struct JqlQuery {
 
   // Jira's /search/jql refuses queries without a restriction; the fake counts
   // only project and key restrictions as one.
-  bool Bounded() const { return !projects.empty() || !key_sets.empty(); }
+  bool Bounded() const { return !project_sets.empty() || !key_sets.empty(); }
 };
 
 struct JqlParse {

@@ -17,6 +17,21 @@ constexpr const char* kCheckTarget = "jira service desk and request type";
 // How soon to look again while the search may still be catching up.
 constexpr long kSearchLagRetryMs = 2000;
 
+// GETs `path` and reads the answer with `parse`; an answer it cannot read
+// is an error naming `operation`.
+template <class Parse>
+auto GetAndParse(JiraTransport& transport, const std::string& operation, const std::string& path, Parse parse)
+    -> decltype(parse(std::string_view())) {
+  JiraCall call;
+  call.operation = operation;
+  call.path = path;
+  auto response = transport.Send(call);
+  if (!response) return tl::make_unexpected(response.error());
+  auto parsed = parse(response->body);
+  if (!parsed) return tl::make_unexpected(BadBody(call.operation, response->status, parsed.error()));
+  return parsed;
+}
+
 }  // namespace
 
 Comment ToComment(const WireComment& wire) {
@@ -36,32 +51,36 @@ JiraHelpdesk::JiraHelpdesk(util::http::HttpClient& http, JiraOptions options)
 
 std::string JiraHelpdesk::Name() const { return "jira"; }
 
-util::Result<std::string> JiraHelpdesk::ProjectKey() {
+util::Result<std::string> JiraHelpdesk::ProjectKeyOf(const std::string& desk_id) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (!project_key_.empty()) return project_key_;
+    auto known = project_keys_.find(desk_id);
+    if (known != project_keys_.end()) return known->second;
   }
-  JiraCall call;
-  call.operation = fmt::format("jira service desk {}", options_.service_desk_id);
-  call.path = "/rest/servicedeskapi/servicedesk/" + UrlEncode(options_.service_desk_id);
-  auto response = transport_.Send(call);
-  if (!response) return tl::make_unexpected(response.error());
-  auto desk = ParseServiceDesk(response->body);
-  if (!desk) return tl::make_unexpected(BadBody(call.operation, response->status, desk.error()));
+  auto desk = GetAndParse(transport_, fmt::format("jira service desk {}", desk_id),
+                          "/rest/servicedeskapi/servicedesk/" + UrlEncode(desk_id),
+                          [](std::string_view body) { return ParseServiceDesk(body); });
+  if (!desk) return tl::make_unexpected(desk.error());
   std::lock_guard<std::mutex> lock(mutex_);
-  project_key_ = desk->project_key;
-  return project_key_;
+  project_keys_[desk_id] = desk->project_key;
+  return desk->project_key;
+}
+
+util::Result<std::vector<std::string>> JiraHelpdesk::ProjectKeys() {
+  std::vector<std::string> keys;
+  std::vector<std::string> desks{options_.service_desk_id};
+  desks.insert(desks.end(), options_.route_desk_ids.begin(), options_.route_desk_ids.end());
+  for (const std::string& desk : desks) {
+    auto key = ProjectKeyOf(desk);
+    if (!key) return tl::make_unexpected(key.error());
+    if (std::find(keys.begin(), keys.end(), *key) == keys.end()) keys.push_back(*key);
+  }
+  return keys;
 }
 
 util::Result<Identity> JiraHelpdesk::WhoAmI() {
-  JiraCall call;
-  call.operation = "jira myself";
-  call.path = "/rest/api/3/myself";
-  auto response = transport_.Send(call);
-  if (!response) return tl::make_unexpected(response.error());
-  auto identity = ParseIdentity(response->body);
-  if (!identity) return tl::make_unexpected(BadBody(call.operation, response->status, identity.error()));
-  return identity;
+  return GetAndParse(transport_, "jira myself", "/rest/api/3/myself",
+                     [](std::string_view body) { return ParseIdentity(body); });
 }
 
 std::vector<CheckLine> JiraHelpdesk::Check() {
@@ -91,22 +110,14 @@ util::Result<bridge::RequestType> JiraHelpdesk::RequestTypeForm(const bridge::Re
   bridge::RequestTarget target = Resolved(wanted);
   std::string type_path = fmt::format("/rest/servicedeskapi/servicedesk/{}/requesttype/{}", UrlEncode(target.desk_id),
                                       UrlEncode(target.type_id));
-  JiraCall type_call;
-  type_call.operation = fmt::format("jira request type {} in service desk {}", target.type_id, target.desk_id);
-  type_call.path = type_path;
-  auto type_response = transport_.Send(type_call);
-  if (!type_response) return tl::make_unexpected(type_response.error());
-  auto name = ParseRequestTypeName(type_response->body);
-  if (!name) return tl::make_unexpected(BadBody(type_call.operation, type_response->status, name.error()));
-
-  JiraCall fields_call;
-  fields_call.operation =
-      fmt::format("jira fields of request type {} in service desk {}", target.type_id, target.desk_id);
-  fields_call.path = type_path + "/field";
-  auto fields_response = transport_.Send(fields_call);
-  if (!fields_response) return tl::make_unexpected(fields_response.error());
-  auto fields = ParseRequestTypeFields(fields_response->body);
-  if (!fields) return tl::make_unexpected(BadBody(fields_call.operation, fields_response->status, fields.error()));
+  auto name =
+      GetAndParse(transport_, fmt::format("jira request type {} in service desk {}", target.type_id, target.desk_id),
+                  type_path, [](std::string_view body) { return ParseRequestTypeName(body); });
+  if (!name) return tl::make_unexpected(name.error());
+  auto fields = GetAndParse(
+      transport_, fmt::format("jira fields of request type {} in service desk {}", target.type_id, target.desk_id),
+      type_path + "/field", [](std::string_view body) { return ParseRequestTypeFields(body); });
+  if (!fields) return tl::make_unexpected(fields.error());
 
   bridge::RequestType type{target, bridge::CleanLine(*name), {}};
   std::map<std::string, ValueShape> shapes;
@@ -154,7 +165,7 @@ util::Result<std::string> JiraHelpdesk::DescribeTarget() {
   if (!desk) return tl::make_unexpected(BadBody(desk_call.operation, desk_response->status, desk.error()));
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    project_key_ = desk->project_key;
+    project_keys_[desk_id] = desk->project_key;
   }
   JiraCall type_call;
   type_call.operation = fmt::format("jira request type {} in service desk {}", type_id, desk_id);
@@ -229,25 +240,19 @@ util::Result<Ticket> JiraHelpdesk::CreateTicket(const NewTicket& ticket) {
 
 util::Result<Ticket> JiraHelpdesk::GetTicket(const std::string& key) {
   if (key.empty()) return util::MakeError(util::ErrorCode::kInvalidInput, "jira request: empty key");
-  JiraCall call;
-  call.operation = fmt::format("jira request {}", key);
-  call.path = "/rest/servicedeskapi/request/" + UrlEncode(key);
-  auto response = transport_.Send(call);
-  if (!response) return tl::make_unexpected(response.error());
-  auto ticket = ParseRequest(response->body);
-  if (!ticket) return tl::make_unexpected(BadBody(call.operation, response->status, ticket.error()));
-  return ticket;
+  return GetAndParse(transport_, fmt::format("jira request {}", key), "/rest/servicedeskapi/request/" + UrlEncode(key),
+                     [](std::string_view body) { return ParseRequest(body); });
 }
 
 util::Result<std::optional<Ticket>> JiraHelpdesk::FindTicketByMarker(const std::string& marker) {
   if (marker.empty()) return util::MakeError(util::ErrorCode::kInvalidInput, "jira search by marker: empty marker");
-  auto project_key = ProjectKey();
-  if (!project_key) return tl::make_unexpected(project_key.error());
+  auto project_keys = ProjectKeys();
+  if (!project_keys) return tl::make_unexpected(project_keys.error());
   JiraCall call;
   call.operation = fmt::format("jira search for marker {}", marker);
   call.method = "POST";
   call.path = "/rest/api/3/search/jql";
-  call.body = SearchBody(MarkerJql(*project_key, marker), {"summary", "status"}, 5, "");
+  call.body = SearchBody(MarkerJql(*project_keys, marker), {"summary", "status"}, 5, "");
   auto response = transport_.Send(call);
   if (!response) return tl::make_unexpected(response.error());
   auto page = ParseSearchPage(response->body);

@@ -60,8 +60,8 @@ class JiraHelpdesk : public Helpdesk {
   // "*slackdesk reference:* <marker>" carries it. Not repeated after an
   // unknown outcome.
   util::Result<Ticket> CreateTicket(const NewTicket& ticket) override;
-  // /search/jql for `text ~ marker` in the desk's project (its key is read
-  // once from the service desk and cached), then GET request/{key} for each
+  // /search/jql for `text ~ marker` in the projects of the configured and
+  // routed desks (each key read once from its service desk and cached), then GET request/{key} for each
   // hit until one whose fields really carry `marker` (full-text search is
   // fuzzy). Not found while now_ms - attempted_at_ms <
   // search_lag_window_ms: a kTimeout error with retry_after_ms 2000, or
@@ -100,8 +100,11 @@ class JiraHelpdesk : public Helpdesk {
   util::Result<std::optional<Comment>> FindCommentByMarker(const std::string& key, const std::string& marker) override;
 
  private:
-  // The project key of the service desk, read once and cached.
-  util::Result<std::string> ProjectKey();
+  // The project key of service desk `desk_id`, read once and cached.
+  util::Result<std::string> ProjectKeyOf(const std::string& desk_id);
+  // The projects of every desk requests are raised in: the configured one
+  // first, then the channel routes' (each key once).
+  util::Result<std::vector<std::string>> ProjectKeys();
   // The service desk and request type, described for Check().
   util::Result<std::string> DescribeTarget();
   // `target` with the configured ids where it has none.
@@ -120,7 +123,7 @@ class JiraHelpdesk : public Helpdesk {
   const JiraOptions options_;
   JiraTransport transport_;
   std::mutex mutex_;
-  std::string project_key_;  // guarded by mutex_: cached from the service desk
+  std::map<std::string, std::string> project_keys_;  // guarded by mutex_: by service desk id
   // Guarded by mutex_: per (desk, type), each field's ValueShape.
   std::map<std::pair<std::string, std::string>, std::map<std::string, ValueShape>> shapes_;
 };

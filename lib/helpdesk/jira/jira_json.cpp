@@ -157,12 +157,24 @@ TicketStatus StatusFromJira(std::string name, std::string_view category_key) {
   return TicketStatus{CategoryFromKey(category_key), std::move(name)};
 }
 
-std::string MarkerJql(const std::string& project_key, const std::string& marker) {
-  return fmt::format("project = {} AND text ~ {}", JqlQuote(project_key), JqlQuote(marker));
+namespace {
+
+// `project = "SUP"`, or `project in ("SUP", "BILL")`.
+std::string ProjectClause(const std::vector<std::string>& project_keys) {
+  if (project_keys.size() == 1) return "project = " + JqlQuote(project_keys.front());
+  std::string list;
+  for (const std::string& key : project_keys) list += (list.empty() ? "" : ", ") + JqlQuote(key);
+  return "project in (" + list + ")";
 }
 
-std::string ProjectChangedSinceJql(const std::string& project_key, long long since_ms) {
-  return fmt::format("project = {} AND updated >= {} ORDER BY updated ASC, key ASC", JqlQuote(project_key), since_ms);
+}  // namespace
+
+std::string MarkerJql(const std::vector<std::string>& project_keys, const std::string& marker) {
+  return fmt::format("{} AND text ~ {}", ProjectClause(project_keys), JqlQuote(marker));
+}
+
+std::string ProjectChangedSinceJql(const std::vector<std::string>& project_keys, long long since_ms) {
+  return fmt::format("{} AND updated >= {} ORDER BY updated ASC, key ASC", ProjectClause(project_keys), since_ms);
 }
 
 std::string ChangedSinceJql(long long since_ms, const std::vector<std::string>& keys) {

@@ -34,14 +34,15 @@ std::string AddCommentBody(const std::string& body, const std::string& marker);
 // POST /rest/api/3/search/jql. `next_page_token` only when not empty.
 std::string SearchBody(const std::string& jql, const std::vector<std::string>& fields, int max_results,
                        const std::string& next_page_token);
-// `project = "SUP" AND text ~ "<marker>"`.
-std::string MarkerJql(const std::string& project_key, const std::string& marker);
+// `project = "SUP" AND text ~ "<marker>"`; with several projects (channel
+// routes raise into other desks), `project in ("SUP", "BILL") AND …`.
+std::string MarkerJql(const std::vector<std::string>& project_keys, const std::string& marker);
 // `key in (SUP-1, SUP-2) AND updated >= <since_ms> ORDER BY updated ASC, key ASC`.
 // REQUIRES: every key satisfies IsIssueKey (they are written unquoted).
 std::string ChangedSinceJql(long long since_ms, const std::vector<std::string>& keys);
 // The same over the whole project, for when slackdesk links many tickets:
 // one search whatever the number of links (the caller filters).
-std::string ProjectChangedSinceJql(const std::string& project_key, long long since_ms);
+std::string ProjectChangedSinceJql(const std::vector<std::string>& project_keys, long long since_ms);
 
 // The comment property names slackdesk reads and writes.
 inline constexpr const char* kMarkerProperty = "slackdesk";

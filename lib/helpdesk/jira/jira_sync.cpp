@@ -33,12 +33,12 @@ util::Result<std::vector<TicketChange>> JiraHelpdesk::ChangedSince(long long sin
                                                                    const std::vector<std::string>& keys) {
   std::map<std::string, TicketChange> latest;  // by lower-case key
   if (keys.size() > static_cast<size_t>(options_.key_list_limit)) {
-    // Many links: one search of the project, its few results kept when they
+    // Many links: one search of the projects, its few results kept when they
     // are ours. `keys` is sorted, so the cost per cycle follows the
     // project's activity, not the number of links.
-    auto project_key = ProjectKey();
-    if (!project_key) return tl::make_unexpected(project_key.error());
-    auto changes = SearchChanges(since_ms, {}, ProjectChangedSinceJql(*project_key, since_ms));
+    auto project_keys = ProjectKeys();
+    if (!project_keys) return tl::make_unexpected(project_keys.error());
+    auto changes = SearchChanges(since_ms, {}, ProjectChangedSinceJql(*project_keys, since_ms));
     if (!changes) return tl::make_unexpected(changes.error());
     for (TicketChange& change : *changes) {
       if (!std::binary_search(keys.begin(), keys.end(), change.key)) continue;  // not one of ours

@@ -19,6 +19,7 @@
 #include <functional>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "util/backoff.h"
 #include "util/clock.h"
@@ -33,6 +34,9 @@ struct JiraOptions {
   std::string api_token;
   std::string service_desk_id;  // "3"
   std::string request_type_id;  // "10"
+  // The other service desks requests are raised in (channel_routes): their
+  // tickets are searched for too (markers, changes).
+  std::vector<std::string> route_desk_ids;
   int max_attempts = 4;         // per call, for transient failures
   util::BackoffPolicy backoff{util::Millis(500), util::Millis(10000), 2.0};
   util::Duration timeout = util::Millis(30000);  // per HTTP request
