@@ -35,3 +35,22 @@ TEST_CASE("a reload names every setting that needs a restart and keeps its runni
   CHECK(plan.next.slack_bot_token == "xoxb-1");
   CHECK_FALSE(plan.poll_interval_changed);
 }
+
+TEST_CASE("a reload applies channel routes at once unless one names a new service desk", "[app][reload]") {
+  config::Config running;
+  running.jira_service_desk_id = "3";
+  running.jira_request_type_ids = {"10"};
+  running.channel_routes = {{"C0BILLING", {"5", {"50"}}}};
+  config::Config fresh = running;
+  fresh.channel_routes = {{"C0BILLING", {"5", {"50", "51"}}}, {"C0SALES", {"3", {"12"}}}};
+  app::ReloadPlan plan = app::PlanReload(running, fresh);
+  CHECK(plan.next.channel_routes == fresh.channel_routes);
+  CHECK(plan.needs_restart.empty());
+
+  // Desk 7 is new: its tickets would not be searched for after a crash.
+  fresh.channel_routes["C0HR"] = {"7", {"70"}};
+  fresh.jira_request_type_ids = {"10", "11"};
+  plan = app::PlanReload(running, fresh);
+  CHECK(plan.next.channel_routes == running.channel_routes);
+  CHECK(plan.needs_restart == std::vector<std::string>{"channel_routes (a new service desk)", "jira_request_type_id"});
+}
