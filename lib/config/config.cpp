@@ -218,9 +218,9 @@ util::Result<Config> LoadConfig(const LoadOptions& options) {
     for (Entry& entry : *entries) {
       std::string where = path + ":" + std::to_string(entry.line);
       if (!internal::IsFileKey(entry.key)) {
-        // Redact in case a token was pasted where a key belongs.
-        return MakeError(ErrorCode::kConfig,
-                         where + ": unknown key '" + util::log::Redact(entry.key) + "'");
+        // Redact in case a token was pasted where a key belongs, and echo
+        // at most a bounded part: a pasted blob must not flood the journal.
+        return MakeError(ErrorCode::kConfig, where + ": unknown key " + internal::Echo(util::log::Redact(entry.key)));
       }
       auto [it, inserted] = first_line.emplace(entry.key, entry.line);
       if (!inserted) {

@@ -447,6 +447,10 @@ TEST_CASE("an empty value counts as unset and leaves the default", "[config]") {
 TEST_CASE("an unknown key is an error naming the file and line", "[config]") {
   CHECK(LoadError("# comment\n\npol_interval = 5\n" + RequiredLines()) ==
         std::string(kPath) + ":3: unknown key 'pol_interval'");
+  // A pasted blob is echoed in part (the config fuzzer's find: a 16 kB line
+  // made a 16 kB log line).
+  CHECK(LoadError(std::string(5000, 'k') + " = 5\n" + RequiredLines()) ==
+        std::string(kPath) + ":1: unknown key '" + std::string(100, 'k') + "...'");
 }
 
 TEST_CASE("_file is accepted only for secret keys", "[config]") {
