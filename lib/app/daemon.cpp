@@ -121,6 +121,11 @@ class Daemon {
       config::ChannelRoute route = config_.RouteFor(form.thread.channel);
       form_worker_.Submit([this, form = std::move(form), route = std::move(route)] { form_opener_.Open(form, route); });
     }
+    for (bridge::UpdateForm& update : follow_ups.form_updates) {
+      config::ChannelRoute route = config_.RouteFor(update.thread.channel);
+      form_worker_.Submit(
+          [this, update = std::move(update), route = std::move(route)] { form_opener_.Update(update, route); });
+    }
     if (follow_ups.links_added) poller_.OnLinkAdded();
     if (follow_ups.intents_added) runner_.Pump();
   }

@@ -129,6 +129,10 @@ util::Status Dispatcher::Apply(const bridge::Action& action, long long now_ms) {
             follow_ups_.forms.push_back(form);
             return util::Ok();
           },
+          [&](const bridge::UpdateForm& update) {
+            follow_ups_.form_updates.push_back(update);
+            return util::Ok();
+          },
           [&](const auto&) { return util::Ok(); },  // effects: above
       },
       action);

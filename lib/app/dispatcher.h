@@ -44,6 +44,7 @@ class Dispatcher {
     bool intents_added = false;  // the runner has work
     bool links_added = false;    // the sync's list of tickets changed
     std::vector<bridge::OpenForm> forms;
+    std::vector<bridge::UpdateForm> form_updates;
   };
   // The caller's transaction committed: the follow-ups go to the handler
   // (set once by the daemon: wakes the runner and the sync, opens forms).

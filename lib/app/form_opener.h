@@ -9,6 +9,7 @@
 #include "app/form_catalog.h"
 #include "bridge/actions.h"
 #include "config/config.h"
+#include "slack/forms.h"
 #include "slack/web_api/web_api_client.h"
 
 namespace app {
@@ -22,8 +23,21 @@ class FormOpener {
   // logged; nothing is retried, since the trigger dies in 3 s (the
   // customer can press the button again).
   void Open(const bridge::OpenForm& form, const config::ChannelRoute& route);
+  // views.update of the open form for the type chosen in it, keeping what
+  // was typed; a type the route does not offer (a forged choice) is
+  // refused.
+  void Update(const bridge::UpdateForm& update, const config::ChannelRoute& route);
 
  private:
+  // The route's types as a form's choice (value: id, label: name); none
+  // when it has one.
+  std::vector<bridge::FieldOption> Choices(const config::ChannelRoute& route);
+  // The form body for `content.type`, or the notice that replaces it when
+  // the helpdesk cannot say what it is or no form can raise it.
+  std::string Body(const bridge::ThreadRef& thread, const util::Result<bridge::RequestType>& type,
+                   slack::FormContent content, const std::string& trigger_id, const std::string& view_id,
+                   const std::string& hash);
+
   slack::web_api::WebApiClient& slack_;
   FormCatalog& catalog_;
 };

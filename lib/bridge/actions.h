@@ -208,6 +208,20 @@ struct OpenForm {
   auto Fields() const { return std::tie(trigger_id, thread, summary, description); }
 };
 
+// Shows the open form `view_id` (at `view_hash`) for another request type
+// of its channel's route, now (views.update), keeping what was typed: the
+// summary, the description and the values of fields both types have.
+struct UpdateForm {
+  std::string view_id;
+  std::string view_hash;
+  ThreadRef thread;
+  RequestTarget target;  // the chosen type
+  std::string summary;
+  std::string description;
+  std::vector<FieldValue> typed;
+  auto Fields() const { return std::tie(view_id, view_hash, thread, target, summary, description, typed); }
+};
+
 // Input that leads nowhere but deserves a line in the log (the core itself
 // does not log).
 struct Note {
@@ -217,7 +231,7 @@ struct Note {
 
 using Action =
     std::variant<Note, SaveMention, LinkThread, RecordConfirmation, RecordStatus, RecordSyncPosition, HoldReply,
-                 ReleaseHeldReplies, RecordSyncStopped, OpenForm, PrepareForm, PostMessage, PostEphemeral,
+                 ReleaseHeldReplies, RecordSyncStopped, OpenForm, UpdateForm, PrepareForm, PostMessage, PostEphemeral,
                  UpdateConfirmation, CreateTicket, AddComment>;
 
 // The action as an Effect when it is one.

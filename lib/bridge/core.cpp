@@ -148,6 +148,21 @@ Actions OnSubmit(const FormSubmitted& form, const Facts& facts) {
                        metadata->target, ValuesToSend(form.fields), TicketMarker(form.view_id)}};
 }
 
+Actions OnTypeChosen(const FormTypeChosen& chosen, const Facts& facts) {
+  auto metadata = DecodeFormMetadata(chosen.private_metadata);
+  if (!metadata || chosen.type_id.empty()) {
+    return {Note{fmt::format("envelope={}: a type chosen in view={} without a thread or type; ignored",
+                             chosen.envelope_id, chosen.view_id)}};
+  }
+  if (!facts.channel_allowed) return {};  // its submission is refused too
+  // Every value typed so far, as it would be sent, to pre-fill the new form.
+  std::vector<FieldValue> typed;
+  for (const SubmittedField& field : chosen.fields) typed.push_back(field.value);
+  return {UpdateForm{chosen.view_id, chosen.view_hash, metadata->thread,
+                     RequestTarget{metadata->target.desk_id, chosen.type_id}, chosen.summary, chosen.description,
+                     std::move(typed)}};
+}
+
 Actions OnCreated(const TicketCreated& created, const Facts& facts) {
   const CreateTicket& request = created.request;
   Actions actions;
@@ -271,6 +286,10 @@ FactsQuery NeededFacts(const Event& event, std::string_view bot_user_id) {
                           auto metadata = DecodeFormMetadata(e.private_metadata);
                           return FactsQuery{std::nullopt, "", false, metadata ? metadata->thread.channel : ""};
                         },
+                        [](const FormTypeChosen& e) {
+                          auto metadata = DecodeFormMetadata(e.private_metadata);
+                          return FactsQuery{std::nullopt, "", false, metadata ? metadata->thread.channel : ""};
+                        },
                         [](const TicketCreated& e) {
                           FactsQuery query{e.request.thread, "", false, ""};
                           query.held_replies = true;
@@ -288,6 +307,7 @@ std::vector<Action> Handle(const Event& event, const Facts& facts) {
                         [&](const MessageReceived& e) { return OnMessage(e, facts); },
                         [&](const ButtonClicked& e) { return OnClick(e, facts); },
                         [&](const FormSubmitted& e) { return OnSubmit(e, facts); },
+                        [&](const FormTypeChosen& e) { return OnTypeChosen(e, facts); },
                         [&](const FormPrepared& e) { return OnPrepared(e); },
                         [&](const TicketCreated& e) { return OnCreated(e, facts); },
                         [&](const MessagePosted& e) { return OnPosted(e); },

@@ -71,6 +71,23 @@ struct FormSubmitted {
   }
 };
 
+// Another request type chosen in an open form (a route with several).
+struct FormTypeChosen {
+  std::string envelope_id;
+  std::string user;
+  std::string view_id;
+  std::string view_hash;
+  std::string private_metadata;
+  std::string type_id;  // the chosen one
+  std::string summary;  // what was typed so far
+  std::string description;
+  std::vector<SubmittedField> fields;
+
+  auto Fields() const {
+    return std::tie(envelope_id, user, view_id, view_hash, private_metadata, type_id, summary, description, fields);
+  }
+};
+
 // The outcome of PrepareForm: the form's pre-filled values.
 struct FormPrepared {
   PrepareForm request;
@@ -156,7 +173,7 @@ struct EffectNotAllowed {
   auto Fields() const { return std::tie(effect); }
 };
 
-using Event = std::variant<MessageReceived, ButtonClicked, FormSubmitted, FormPrepared, TicketCreated, MessagePosted,
+using Event = std::variant<MessageReceived, ButtonClicked, FormSubmitted, FormTypeChosen, FormPrepared, TicketCreated, MessagePosted,
                            EffectRetrying, EffectFailed, TicketActivity, LinkReviewed, EffectNotAllowed>;
 
 }  // namespace bridge

@@ -17,6 +17,8 @@ namespace bridge {
 
 inline constexpr const char* kOpenFormAction = "slackdesk_open_form";
 inline constexpr const char* kRequestCallback = "slackdesk_request";
+// The block and action of the request type choice in a form.
+inline constexpr const char* kTypeChoiceAction = "slackdesk_request_type";
 inline constexpr size_t kSummaryMaxChars = 255;       // Jira's summary limit
 inline constexpr size_t kDescriptionMaxChars = 3000;  // Slack's input limit
 // The block_id of the summary input: where its errors are shown.

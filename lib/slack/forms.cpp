@@ -94,8 +94,20 @@ void Placeholder(Writer& w, const std::string& text) {
 
 // The element that asks for `field`; false when there is nothing to offer
 // (a list whose options all fell out).
-bool Element(Writer& w, const FormField& field, const std::string& initial, OptionBudget& budget) {
+// The offered options that are among `chosen`, in the offered order.
+std::vector<bridge::FieldOption> Chosen(const std::vector<bridge::FieldOption>& options,
+                                        const std::vector<std::string>& chosen) {
+  std::vector<bridge::FieldOption> out;
+  for (const bridge::FieldOption& option : options) {
+    if (std::find(chosen.begin(), chosen.end(), option.value) != chosen.end()) out.push_back(option);
+  }
+  return out;
+}
+
+// `initial`: what the field shows already (a typed text, chosen options).
+bool Element(Writer& w, const FormField& field, const std::vector<std::string>& initial, OptionBudget& budget) {
   std::string action_id(bridge::KindName(field.kind));
+  std::string first = initial.empty() ? std::string() : initial.front();
   switch (field.kind) {
     case FieldKind::kText:
     case FieldKind::kParagraph:
@@ -106,7 +118,9 @@ bool Element(Writer& w, const FormField& field, const std::string& initial, Opti
       Field(w, "action_id", action_id);
       if (field.kind == FieldKind::kParagraph) Field(w, "multiline", true);
       Field(w, "max_length", static_cast<int>(max));
-      if (!initial.empty()) Field(w, "initial_value", bridge::TruncateChars(initial, max));
+      std::string text = first;
+      for (size_t i = 1; field.kind == FieldKind::kWords && i < initial.size(); ++i) text += " " + initial[i];
+      if (!text.empty()) Field(w, "initial_value", bridge::TruncateChars(text, max));
       if (field.kind == FieldKind::kWords) Placeholder(w, "Words separated by spaces");
       w.EndObject();
       return true;
@@ -120,6 +134,16 @@ bool Element(Writer& w, const FormField& field, const std::string& initial, Opti
       Field(w, "action_id", action_id);
       Placeholder(w, field.kind == FieldKind::kSelect ? "Choose one" : "Choose any");
       Options(w, options);
+      std::vector<bridge::FieldOption> chosen = Chosen(options, initial);
+      if (!chosen.empty() && field.kind == FieldKind::kSelect) {
+        Key(w, "initial_option");
+        Option(w, chosen.front());
+      } else if (!chosen.empty()) {
+        Key(w, "initial_options");
+        w.StartArray();
+        for (const bridge::FieldOption& option : chosen) Option(w, option);
+        w.EndArray();
+      }
       w.EndObject();
       return true;
     }
@@ -130,9 +154,11 @@ bool Element(Writer& w, const FormField& field, const std::string& initial, Opti
       if (field.kind == FieldKind::kDate) {
         Field(w, "type", "datepicker");
         Placeholder(w, "Pick a date");
+        if (!first.empty()) Field(w, "initial_date", first);
       } else {
         Field(w, "type", "number_input");
         Field(w, "is_decimal_allowed", true);
+        if (!first.empty()) Field(w, "initial_value", first);
       }
       w.EndObject();
       return true;
@@ -144,7 +170,7 @@ bool Element(Writer& w, const FormField& field, const std::string& initial, Opti
 
 // One input block for `field`, written only when there is something to
 // ask; the summary is always asked for (contract behaviour 3).
-void Input(Writer& w, const FormField& field, const std::string& initial, OptionBudget& budget) {
+void Input(Writer& w, const FormField& field, const std::vector<std::string>& initial, OptionBudget& budget) {
   rapidjson::StringBuffer element_buffer;
   Writer element(element_buffer);
   if (!Element(element, field, initial, budget)) return;
@@ -173,9 +199,22 @@ FormField Standard(const bridge::RequestType& type, const char* id, const char* 
   return FormField{id, name, kind, std::string(id) == bridge::kSummaryField, max_chars, {}, "string"};
 }
 
+// Where the view goes: a new modal for `trigger_id`, or in place of view
+// `view_id` at `hash`.
+struct Place {
+  std::string trigger_id;
+  std::string view_id;
+  std::string hash;
+};
+
 // The view's common head up to its blocks array.
-void BeginModal(Writer& w, const std::string& trigger_id, const std::string& private_metadata, bool with_submit) {
-  Field(w, "trigger_id", trigger_id);
+void BeginModal(Writer& w, const Place& place, const std::string& private_metadata, bool with_submit) {
+  if (place.view_id.empty()) {
+    Field(w, "trigger_id", place.trigger_id);
+  } else {
+    Field(w, "view_id", place.view_id);
+    if (!place.hash.empty()) Field(w, "hash", place.hash);  // Slack refuses it when the view changed since
+  }
   Key(w, "view");
   w.StartObject();
   Field(w, "type", "modal");
@@ -193,27 +232,63 @@ void BeginModal(Writer& w, const std::string& trigger_id, const std::string& pri
   w.StartArray();
 }
 
-}  // namespace
+// The request type choice: an input whose select sends its change at once
+// (dispatch_action), so the form can follow the type chosen.
+void TypeChoice(Writer& w, const FormContent& content) {
+  w.StartObject();
+  Field(w, "type", "input");
+  Field(w, "block_id", bridge::kTypeChoiceAction);
+  Field(w, "dispatch_action", true);
+  Key(w, "label");
+  Text(w, "plain_text", "Request type", 2000);
+  Key(w, "element");
+  w.StartObject();
+  Field(w, "type", "static_select");
+  Field(w, "action_id", bridge::kTypeChoiceAction);
+  Key(w, "options");
+  w.StartArray();
+  const std::vector<bridge::FieldOption>& choices = content.type_choices;
+  for (size_t i = 0; i < choices.size() && i < kMaxOptionsPerList; ++i) Option(w, choices[i]);
+  w.EndArray();
+  for (const bridge::FieldOption& option : choices) {
+    if (option.value != content.type.target.type_id) continue;
+    Key(w, "initial_option");
+    Option(w, option);
+    break;
+  }
+  w.EndObject();
+  w.EndObject();
+}
 
-std::string RequestFormView(const std::string& trigger_id, const bridge::RequestType& type,
-                            const bridge::FormPrefill& prefill, const bridge::FormMetadata& metadata) {
+std::string FormBody(const Place& place, const FormContent& content) {
+  const bridge::RequestType& type = content.type;
+  auto typed = [&content](const std::string& id) {
+    for (const bridge::FieldValue& value : content.typed) {
+      if (value.field_id == id) return value.values;
+    }
+    return std::vector<std::string>();
+  };
   Body body;
   Writer& w = body.w;
-  BeginModal(w, trigger_id, bridge::EncodeFormMetadata(metadata), true);
+  BeginModal(w, place, bridge::EncodeFormMetadata(content.metadata), true);
   OptionBudget budget;
-  if (!type.name.empty()) Context(w, "Request type: *" + EscapeMrkdwnLine(bridge::CleanLine(type.name)) + "*");
+  if (content.type_choices.size() > 1) {
+    TypeChoice(w, content);
+  } else if (!type.name.empty()) {
+    Context(w, "Request type: *" + EscapeMrkdwnLine(bridge::CleanLine(type.name)) + "*");
+  }
   Input(w, Standard(type, bridge::kSummaryField, "Summary", FieldKind::kText, bridge::kSummaryMaxChars),
-        prefill.summary, budget);
+        {content.prefill.summary}, budget);
   Input(w,
         Standard(type, bridge::kDescriptionField, "Description", FieldKind::kParagraph, bridge::kDescriptionMaxChars),
-        prefill.description, budget);
-  // The context and the two inputs above count against Slack's 100 blocks.
+        {content.prefill.description}, budget);
+  // The head and the two inputs above count against Slack's 100 blocks.
   size_t blocks = 3;
   for (const FormField& field : type.fields) {
     if (field.id == bridge::kSummaryField || field.id == bridge::kDescriptionField) continue;
     if (blocks >= kMaxModalBlocks) break;
     if (field.kind == FieldKind::kUnsupported) continue;
-    Input(w, field, "", budget);
+    Input(w, field, typed(field.id), budget);
     ++blocks;
   }
   w.EndArray();
@@ -221,10 +296,26 @@ std::string RequestFormView(const std::string& trigger_id, const bridge::Request
   return body.Done();
 }
 
-std::string FormNoticeView(const std::string& trigger_id, const std::string& message) {
+}  // namespace
+
+std::string RequestFormView(const std::string& trigger_id, const FormContent& content) {
+  return FormBody(Place{trigger_id, "", ""}, content);
+}
+
+std::string RequestFormView(const std::string& trigger_id, const bridge::RequestType& type,
+                            const bridge::FormPrefill& prefill, const bridge::FormMetadata& metadata) {
+  return RequestFormView(trigger_id, FormContent{type, {}, prefill, {}, metadata});
+}
+
+std::string RequestFormUpdate(const std::string& view_id, const std::string& hash, const FormContent& content) {
+  return FormBody(Place{"", view_id, hash}, content);
+}
+
+std::string FormNoticeView(const std::string& trigger_id, const std::string& message, const std::string& view_id,
+                           const std::string& hash) {
   Body body;
   Writer& w = body.w;
-  BeginModal(w, trigger_id, "", false);
+  BeginModal(w, Place{trigger_id, view_id, hash}, "", false);
   Section(w, EscapeMrkdwn(message));
   w.EndArray();
   w.EndObject();

@@ -2,6 +2,7 @@
 
 #include <rapidjson/document.h>
 
+#include "bridge/form.h"
 #include "bridge/request_type.h"
 #include "util/json_util.h"
 
@@ -96,6 +97,18 @@ std::vector<bridge::SubmittedField> SubmittedFields(const rapidjson::Value& view
   return fields;
 }
 
+// What a request form holds as `view` says: its summary, description and
+// the request type's other fields (view.state.values).
+void ReadTyped(const rapidjson::Value& view, std::string* summary, std::string* description,
+               std::vector<bridge::SubmittedField>* fields) {
+  const rapidjson::Value* state = GetObject(view, "state");
+  const rapidjson::Value* values = state == nullptr ? nullptr : GetObject(*state, "values");
+  if (values == nullptr) return;
+  *summary = FirstValue(*values, bridge::kSummaryField);
+  *description = FirstValue(*values, bridge::kDescriptionField);
+  *fields = SubmittedFields(view, *values);
+}
+
 }  // namespace
 
 std::optional<MessageEvent> ParseMessageEvent(std::string_view payload_json) {
@@ -144,6 +157,28 @@ std::optional<ButtonClick> ParseButtonClick(std::string_view payload_json) {
   return click;
 }
 
+std::optional<bridge::FormTypeChosen> ParseTypeChoice(std::string_view payload_json) {
+  rapidjson::Document doc;
+  if (!Parse(payload_json, doc, "block_actions")) return std::nullopt;
+  const rapidjson::Value* actions = json::GetArray(doc, "actions");
+  const rapidjson::Value* view = GetObject(doc, "view");
+  if (actions == nullptr || actions->Empty() || view == nullptr) return std::nullopt;
+  const rapidjson::Value& action = (*actions)[0];
+  if (GetString(action, "action_id") != bridge::kTypeChoiceAction) return std::nullopt;
+  // envelope_id is the caller's; what was typed is read below.
+  bridge::FormTypeChosen chosen{"",
+                                Inner(doc, "user", "id"),
+                                GetString(*view, "id"),
+                                GetString(*view, "hash"),
+                                GetString(*view, "private_metadata"),
+                                Inner(action, "selected_option", "value"),
+                                "",
+                                "",
+                                {}};
+  ReadTyped(*view, &chosen.summary, &chosen.description, &chosen.fields);
+  return chosen;
+}
+
 std::optional<bridge::FormSubmitted> ParseFormSubmission(std::string_view payload_json) {
   rapidjson::Document doc;
   if (!Parse(payload_json, doc, "view_submission")) return std::nullopt;
@@ -154,13 +189,7 @@ std::optional<bridge::FormSubmitted> ParseFormSubmission(std::string_view payloa
   form.callback_id = GetString(*view, "callback_id");
   form.private_metadata = GetString(*view, "private_metadata");
   form.user = Inner(doc, "user", "id");
-  if (const rapidjson::Value* state = GetObject(*view, "state")) {
-    if (const rapidjson::Value* values = GetObject(*state, "values")) {
-      form.summary = FirstValue(*values, bridge::kSummaryField);
-      form.description = FirstValue(*values, bridge::kDescriptionField);
-      form.fields = SubmittedFields(*view, *values);
-    }
-  }
+  ReadTyped(*view, &form.summary, &form.description, &form.fields);
   return form;
 }
 

@@ -47,6 +47,12 @@ struct ButtonClick {
 // The first action of a block_actions payload; nullopt for anything else.
 std::optional<ButtonClick> ParseButtonClick(std::string_view payload_json);
 
+// A request type chosen in an open request form: a block_actions payload
+// from a view whose first action is bridge::kTypeChoiceAction, with what was
+// typed so far (envelope_id is the caller's to fill in); nullopt for
+// anything else.
+std::optional<bridge::FormTypeChosen> ParseTypeChoice(std::string_view payload_json);
+
 // A view_submission payload, with the request form's fields read from
 // view.state.values (envelope_id is the caller's to fill in); nullopt for
 // anything else.

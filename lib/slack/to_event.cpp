@@ -36,6 +36,10 @@ std::optional<bridge::Event> ToEvent(std::string_view envelope_kind, std::string
                                      const std::string& envelope_id) {
   if (envelope_kind == "events_api") return FromMessage(payload_json);
   if (envelope_kind != "interactive") return std::nullopt;
+  if (auto chosen = ParseTypeChoice(payload_json)) {
+    chosen->envelope_id = envelope_id;
+    return bridge::Event{*chosen};
+  }
   if (auto click = ParseButtonClick(payload_json)) {
     return bridge::ButtonClicked{envelope_id, click->user, click->action_id, click->value, click->trigger_id};
   }

@@ -46,6 +46,7 @@ inline std::string Show(const bridge::Action& action) {
             return "RecordSyncStopped{" + a.ticket_key + "," + (a.stopped ? "stopped" : "resumed") + "}";
           },
           [](const OpenForm& a) { return "OpenForm{" + a.trigger_id + "," + a.summary + "}"; },
+          [](const UpdateForm& a) { return "UpdateForm{" + a.view_id + "," + a.target.type_id + "," + a.summary + "}"; },
           [](const PrepareForm& a) { return "PrepareForm{" + a.key + "," + Show(a.text) + "}"; },
           [](const PostMessage& a) { return "PostMessage{" + a.key + "," + Show(a.content) + "}"; },
           [](const PostEphemeral& a) { return "PostEphemeral{" + a.key + "," + a.text + "}"; },

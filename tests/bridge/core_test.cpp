@@ -499,3 +499,19 @@ TEST_CASE("behaviour 9: text crosses as text, never as markup", "[bridge][core]"
   const auto& comment = std::get<AddComment>(actions[0]);
   CHECK(comment.text == Said({Text("{noformat} *bold* "), broadcast}));
 }
+
+TEST_CASE("behaviour 10: a type chosen in an open form updates that form, keeping what was typed", "[bridge][core]") {
+  FormTypeChosen chosen{"E5",  "U1",           "V1", "h1", "C1|1.1|3|10", "11", "Export crashes",
+                        "Dies.", {{{"customfield_300", FieldKind::kParagraph, {"1. Export"}}, "Steps", true, 3000}}};
+  Check({
+      {"the form follows the type chosen", chosen, Known(),
+       {UpdateForm{"V1", "h1", {"C1", "1.1"}, {"3", "11"}, "Export crashes", "Dies.",
+                   {{"customfield_300", FieldKind::kParagraph, {"1. Export"}}}}}},
+      {"a channel no longer served gets no form", chosen, Known(std::nullopt, false), {}},
+  });
+  FormTypeChosen broken = chosen;
+  broken.private_metadata = "garbage";
+  CHECK(Handle(broken, Known()) ==
+        std::vector<Action>{Note{"envelope=E5: a type chosen in view=V1 without a thread or type; ignored"}});
+  CHECK(NeededFacts(Event{chosen}, kBot).channel == "C1");
+}

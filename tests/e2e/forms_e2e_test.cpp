@@ -34,8 +34,10 @@ std::vector<JiraRequestField> ItHelpFields() {
       Summary(),
       Description(),
       {"priority", "Priority", true, "priority", "priority", "", 0, "", Values({{"1", "Highest"}, {"3", "Medium"}})},
-      {"customfield_10010", "Device", true, "option", "", kSelect, 10010, "", Values({{"10001", "Laptop"}, {"10002", "Phone"}})},
-      {"components", "Components", false, "array", "components", "", 0, "component", Values({{"10100", "VPN"}, {"10101", "Mail"}})},
+      {"customfield_10010", "Device", true, "option", "", kSelect, 10010, "",
+       Values({{"10001", "Laptop"}, {"10002", "Phone"}})},
+      {"components", "Components", false, "array", "components", "", 0, "component",
+       Values({{"10100", "VPN"}, {"10101", "Mail"}})},
       {"labels", "Labels", false, "array", "labels", "", 0, "string", {}},
       {"duedate", "Due date", false, "date", "duedate", "", 0, "", {}},
       {"customfield_10011", "Seats", false, "number", "", kFloat, 10011, "", {}},
@@ -124,11 +126,10 @@ TEST_CASE("a request type with required custom fields is raised from Slack with 
   flow.Stop();
 }
 
-TEST_CASE("a request type the form cannot offer says so in Slack and fails check, naming the field",
-          "[e2e][forms]") {
+TEST_CASE("a request type the form cannot offer says so in Slack and fails check, naming the field", "[e2e][forms]") {
   Flow flow;
-  std::vector<JiraRequestField> fields{Summary(), Description(),
-                                       {"customfield_10012", "Manager", true, "user", "", kUserPicker, 10012, "", {}}};
+  std::vector<JiraRequestField> fields{
+      Summary(), Description(), {"customfield_10012", "Manager", true, "user", "", kUserPicker, 10012, "", {}}};
   flow.jira.AddRequestType(fake::FakeJira::kServiceDeskId, fake::FakeJira::kRequestTypeId, "Access request", fields);
 
   fake::DaemonProcess check(SLACKDESK_BINARY, {"check"}, flow.env);
@@ -151,14 +152,21 @@ TEST_CASE("a request type the form cannot offer says so in Slack and fails check
   flow.Stop();
 }
 
-TEST_CASE("channel_routes raise each routed channel's requests into its own service desk and type",
-          "[e2e][forms]") {
+TEST_CASE("channel_routes raise each routed channel's requests into its own service desk and type", "[e2e][forms]") {
   Flow flow;
   REQUIRE(flow.jira.AddServiceDesk("5", "BILL", "8"));
   flow.jira.AddRequestType("5", "50", "Billing question",
-                           {Summary(), Description(),
-                            {"customfield_20001", "Invoice number", true, "string", "",
-                             "com.atlassian.jira.plugin.system.customfieldtypes:textfield", 20001, "", {}}});
+                           {Summary(),
+                            Description(),
+                            {"customfield_20001",
+                             "Invoice number",
+                             true,
+                             "string",
+                             "",
+                             "com.atlassian.jira.plugin.system.customfieldtypes:textfield",
+                             20001,
+                             "",
+                             {}}});
   flow.env["SLACKDESK_CHANNEL_ROUTES"] = "C0BILLING=5/50";
   flow.Start();
 
@@ -167,8 +175,8 @@ TEST_CASE("channel_routes raise each routed channel's requests into its own serv
   std::string view_id = OpenFormIn(flow, "C0BILLING", billing);
   CHECK(flow.slack.Views().back().private_metadata == "C0BILLING|" + billing + "|5|50");
   std::string more = fake::StateValues().Text("customfield_20001", "text", "INV-2026-0042").Json();
-  std::string envelope = flow.slack.SubmitView(view_id, kCustomer,
-                                               StateValues("Charged twice", "Two payments.", more.substr(1, more.size() - 2)));
+  std::string envelope = flow.slack.SubmitView(
+      view_id, kCustomer, StateValues("Charged twice", "Two payments.", more.substr(1, more.size() - 2)));
   REQUIRE(flow.slack.WaitForAck(envelope, kWait));
   REQUIRE(flow.WaitForPost(billing, "BILL-1"));
 
@@ -185,5 +193,62 @@ TEST_CASE("channel_routes raise each routed channel's requests into its own serv
   CHECK(issues[0].field_values_json.at("customfield_20001") == R"("INV-2026-0042")");
   CHECK(issues[1].key == "SUP-1");
   CHECK(issues[1].service_desk_id == fake::FakeJira::kServiceDeskId);
+  flow.Stop();
+}
+
+TEST_CASE("a channel offered several request types chooses one in the form, which follows, keeping what was typed",
+          "[e2e][forms]") {
+  Flow flow;
+  flow.jira.AddRequestType(fake::FakeJira::kServiceDeskId, "11", "Report a bug",
+                           {Summary(),
+                            Description(),
+                            {"customfield_300",
+                             "Steps to reproduce",
+                             true,
+                             "string",
+                             "",
+                             "com.atlassian.jira.plugin.system.customfieldtypes:textarea",
+                             300,
+                             "",
+                             {}}});
+  flow.env["SLACKDESK_JIRA_REQUEST_TYPE_ID"] = "10,11";
+  std::string ts = flow.StartWithMention("<@UBOT0001> the export button crashes the page");
+  std::string view_id = flow.OpenForm(ts);
+  rapidjson::Document view;
+  view.Parse(flow.slack.Views().back().view_json.c_str());
+  REQUIRE(view.IsObject());
+  const rapidjson::Value* choice = BlockWithId(view, "slackdesk_request_type");
+  REQUIRE(choice != nullptr);
+  CHECK((*choice)["dispatch_action"].GetBool());
+  REQUIRE((*choice)["element"]["options"].Size() == 2);
+  CHECK(std::string((*choice)["element"]["options"][1]["text"]["text"].GetString()) == "Report a bug");
+  CHECK(std::string((*choice)["element"]["initial_option"]["value"].GetString()) == "10");
+  CHECK(BlockWithId(view, "customfield_300") == nullptr);
+
+  std::string typed = fake::StateValues().Text("summary", "text", "Export crashes").Json();
+  std::string envelope = flow.slack.SelectInView(view_id, kCustomer, "slackdesk_request_type", "slackdesk_request_type",
+                                                 "11", "Report a bug", typed);
+  REQUIRE_FALSE(envelope.empty());
+  INFO(flow.Log());
+  REQUIRE(flow.slack.WaitForViewUpdates(1, kWait));
+  rapidjson::Document updated;
+  updated.Parse(flow.slack.ViewUpdates().back().view_json.c_str());
+  REQUIRE(updated.IsObject());
+  CHECK(std::string(updated["private_metadata"].GetString()) == std::string(kChannel) + "|" + ts + "|3|11");
+  REQUIRE(BlockWithId(updated, "customfield_300") != nullptr);
+  CHECK(std::string((*BlockWithId(updated, "summary"))["element"]["initial_value"].GetString()) == "Export crashes");
+  CHECK(std::string(
+            (*BlockWithId(updated, "slackdesk_request_type"))["element"]["initial_option"]["value"].GetString()) ==
+        "11");
+
+  std::string more = fake::StateValues().Text("customfield_300", "paragraph", "1. Export\n2. Crash").Json();
+  envelope = flow.slack.SubmitView(view_id, kCustomer,
+                                   StateValues("Export crashes", "The page dies.", more.substr(1, more.size() - 2)));
+  REQUIRE(flow.slack.WaitForAck(envelope, kWait));
+  REQUIRE(flow.WaitForPost(ts, "SUP-1"));
+  std::vector<fake::JiraIssue> issues = flow.jira.Issues();
+  REQUIRE(issues.size() == 1);
+  CHECK(issues[0].request_type_id == "11");
+  CHECK(issues[0].field_values_json.at("customfield_300") == R"("1. Export\n2. Crash")");
   flow.Stop();
 }
