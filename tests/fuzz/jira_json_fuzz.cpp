@@ -6,10 +6,12 @@
 // decodes to itself, a parsed Jira time written back parses to the same
 // instant, a JQL literal stays one literal.
 #include <algorithm>
+#include <set>
 #include <string>
 
 #include "fuzz_support.h"
 #include "helpdesk/jira/jira_encoding.h"
+#include "helpdesk/jira/jira_fields.h"
 #include "helpdesk/jira/jira_json.h"
 
 namespace {
@@ -155,6 +157,25 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     CheckError(page);
   }
   CheckError(ParseComment(body));
+  // A request type's fields make a form: bounded, each id once and fit for
+  // a block_id, a list's options only on list kinds.
+  if (auto fields = ParseRequestTypeFields(body)) {
+    FUZZ_CHECK(fields->size() <= 100, "more fields than a form can hold");
+    std::set<std::string> ids;
+    size_t total = 0;
+    for (const JiraField& field : *fields) {
+      FUZZ_CHECK(!field.form.id.empty() && field.form.id.size() <= 255, field.form.id);
+      FUZZ_CHECK(ids.insert(field.form.id).second, "a field listed twice");
+      bool list = field.form.kind == bridge::FieldKind::kSelect || field.form.kind == bridge::FieldKind::kMultiSelect;
+      FUZZ_CHECK(list || field.form.options.empty(), field.form.id);
+      FUZZ_CHECK(!list || !field.form.options.empty(), "a list with nothing to choose");
+      total += field.form.id.size();
+      for (const bridge::FieldOption& option : field.form.options) total += option.value.size();
+    }
+    FUZZ_CHECK(total <= size, "fields larger than their body");
+  } else {
+    CheckError(fields);
+  }
 
   // An error text ends up in a log line and in Slack: read from the body,
   // joined with short separators, a page's text shortened.

@@ -28,6 +28,11 @@ void CheckBounded(const bridge::Event& event, size_t size) {
     // Whatever the payload says, checking it never fails and finds at most
     // one error per input.
     FUZZ_CHECK(bridge::ValidateForm(*form).size() <= form->fields.size() + 1, "more errors than inputs");
+  } else if (const auto* chosen = std::get_if<bridge::FormTypeChosen>(&event)) {
+    size_t values = chosen->view_id.size() + chosen->view_hash.size() + chosen->private_metadata.size() +
+                    chosen->type_id.size() + chosen->summary.size() + chosen->description.size();
+    FUZZ_CHECK(values <= size, "type choice larger than its payload");
+    FUZZ_CHECK(chosen->fields.size() <= 100, "more form fields than a modal can hold");
   } else if (const auto* click = std::get_if<bridge::ButtonClicked>(&event)) {
     FUZZ_CHECK(click->value.size() + click->action_id.size() <= size, "click larger than its payload");
   }
