@@ -48,7 +48,7 @@ util::Result<bridge::Facts> Dispatcher::LoadFacts(const bridge::FactsQuery& quer
   if (query.mention && query.thread) {
     auto mention = tickets_.FindMention(query.thread->channel, query.thread->thread_ts);
     if (!mention) return tl::make_unexpected(mention.error());
-    if (*mention) facts.mention = bridge::SavedMention{(*mention)->summary, (*mention)->description};
+    if (*mention) facts.mention = bridge::SavedMention{(*mention)->mention_ts, (*mention)->summary, (*mention)->description};
   }
   return facts;
 }

@@ -240,6 +240,7 @@ std::string EncodePayload(const bridge::Effect& effect) {
             out.Thread(e.thread).Str("view_id", e.view_id).Str("user", e.user).Str("summary", e.summary);
             out.Str("description", e.description).Str("marker", e.marker);
             out.Str("desk_id", e.target.desk_id).Str("type_id", e.target.type_id).FieldValues(e.fields);
+            out.Str("mention_ts", e.mention_ts);
             return out.Done();
           },
           [](const bridge::AddComment& e) {
@@ -292,6 +293,7 @@ std::optional<bridge::Effect> DecodePayload(const std::string& kind, const std::
     e.marker = r.Str("marker");
     e.target = bridge::RequestTarget{r.NewerStr("desk_id"), r.NewerStr("type_id")};
     e.fields = r.FieldValues();
+    e.mention_ts = r.NewerStr("mention_ts");
     // A form submitted before an upgrade chose a severity, which was a line
     // of the description: it stays one.
     if (std::string severity = r.NewerStr("severity"); !severity.empty()) {

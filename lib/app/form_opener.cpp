@@ -54,7 +54,7 @@ void FormOpener::Open(const bridge::OpenForm& form, const config::ChannelRoute& 
                              Choices(route),
                              bridge::FormPrefill{form.summary, form.description},
                              {},
-                             bridge::FormMetadata{form.thread, target}};
+                             bridge::FormMetadata{form.thread, target, form.mention_ts}};
   std::string body = Body(form.thread, catalog_.Get(target), std::move(content), form.trigger_id, "", "");
   auto opened = slack_.Call("views.open", body);
   if (!opened) util::log::Warn("slack views.open: {}; the customer can press the button again", opened.error().message);
@@ -72,7 +72,7 @@ void FormOpener::Update(const bridge::UpdateForm& update, const config::ChannelR
                              Choices(route),
                              bridge::FormPrefill{update.summary, update.description},
                              update.typed,
-                             bridge::FormMetadata{update.thread, update.target}};
+                             bridge::FormMetadata{update.thread, update.target, update.mention_ts}};
   std::string body =
       Body(update.thread, catalog_.Get(update.target), std::move(content), "", update.view_id, update.view_hash);
   auto updated = slack_.Call("views.update", body);

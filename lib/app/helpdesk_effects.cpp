@@ -57,7 +57,14 @@ Outcome HelpdeskEffects::Run(const bridge::CreateTicket& effect, bool reconcile,
                       customer.error().message);
     }
   }
-  ticket.description = bridge::ComposeTicketDescription(effect, requester, directory_.Permalink(effect.thread));
+  // A mention that replied inside a thread: the conversation before it is
+  // what the agent needs to read first.
+  std::vector<bridge::ThreadMessage> earlier;
+  if (!effect.mention_ts.empty() && effect.mention_ts != effect.thread.thread_ts) {
+    earlier = directory_.EarlierInThread(effect.thread, effect.mention_ts);
+  }
+  ticket.description =
+      bridge::ComposeTicketDescription(effect, requester, directory_.Permalink(effect.thread), earlier);
   // The POST is the side effect: the runner marks the intent attempted (now)
   // before it runs, so a reconcile after a crash measures the helpdesk's
   // search-lag window from the POST, not from these look-ups.

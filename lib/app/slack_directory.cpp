@@ -1,7 +1,10 @@
 #include "app/slack_directory.h"
 
+#include <algorithm>
 #include <set>
 
+#include "bridge/text.h"
+#include "slack/mrkdwn.h"
 #include "util/json_util.h"
 #include "util/log.h"
 
@@ -128,6 +131,64 @@ std::map<std::string, std::string> SlackDirectory::NamesOf(const std::vector<std
                     lookups);
   }
   return names;
+}
+
+namespace {
+
+// Slack's ts, "1700004001.000100", as two numbers: compared as text, "9.1"
+// would follow "10.1".
+std::pair<long long, long long> TsParts(const std::string& ts) {
+  size_t dot = ts.find('.');
+  auto number = [](const std::string& digits) {
+    long long value = 0;
+    for (char c : digits.substr(0, 18)) {
+      if (c < '0' || c > '9') return -1LL;
+      value = value * 10 + (c - '0');
+    }
+    return value;
+  };
+  return {number(ts.substr(0, dot)), dot == std::string::npos ? 0 : number(ts.substr(dot + 1))};
+}
+
+}  // namespace
+
+std::vector<bridge::ThreadMessage> SlackDirectory::EarlierInThread(const bridge::ThreadRef& thread,
+                                                                   const std::string& before_ts) {
+  std::vector<bridge::ThreadMessage> earlier;
+  auto replies =
+      slack_.Call("conversations.replies",
+                  "{\"channel\":" + json::Quote(thread.channel) + ",\"ts\":" + json::Quote(thread.thread_ts) +
+                      ",\"latest\":" + json::Quote(before_ts) + ",\"inclusive\":false,\"limit\":200}");
+  if (!replies) {
+    util::log::Warn(
+        "slack conversations.replies channel={} thread={}: {}; the request goes without the thread's "
+        "earlier messages",
+        thread.channel, thread.thread_ts, replies.error().message);
+    return earlier;
+  }
+  const rapidjson::Value* messages = json::GetArray(*replies, "messages");
+  if (messages == nullptr) return earlier;
+  std::vector<std::pair<std::string, std::string>> said;  // user id, text
+  for (const rapidjson::Value& message : messages->GetArray()) {
+    std::string user = GetString(message, "user");
+    std::string subtype = GetString(message, "subtype");
+    bool person =
+        !user.empty() && GetString(message, "bot_id").empty() && (subtype.empty() || subtype == "thread_broadcast");
+    if (!person || TsParts(GetString(message, "ts")) >= TsParts(before_ts)) continue;
+    said.emplace_back(user, GetString(message, "text"));
+  }
+  if (said.size() > kMaxEarlierMessages) said.erase(said.begin(), said.end() - kMaxEarlierMessages);
+  // The latest count most: the budget is spent from the mention backwards.
+  size_t budget = kMaxEarlierTotalChars;
+  for (auto it = said.rbegin(); it != said.rend() && budget > 0; ++it) {
+    bridge::RichText rich = slack::ParseMrkdwn(it->second);
+    bridge::NameMentions(rich, NamesOf(bridge::MentionedUserIds(rich)));
+    std::string text = bridge::TruncateChars(bridge::ToPlainString(rich), std::min(kMaxEarlierChars, budget));
+    budget -= std::min(budget, bridge::CharCount(text));
+    earlier.push_back(bridge::ThreadMessage{LookUp(it->first).name, std::move(text)});
+  }
+  std::reverse(earlier.begin(), earlier.end());
+  return earlier;
 }
 
 std::string SlackDirectory::Permalink(const bridge::ThreadRef& thread) {

@@ -57,6 +57,15 @@ class SlackDirectory {
   std::map<std::string, std::string> NamesOf(const std::vector<std::string>& user_ids);
   // The thread's permalink; "" when Slack cannot give one.
   std::string Permalink(const bridge::ThreadRef& thread);
+  // The people's messages in `thread` before `before_ts` (the mention that
+  // raised a request), oldest first: the last kMaxEarlierMessages of them,
+  // each cut to kMaxEarlierChars and kMaxEarlierTotalChars in all (a Jira
+  // description holds 32,767), named by their authors. Bots' messages are
+  // left out. None when Slack cannot say: the request goes without.
+  static constexpr size_t kMaxEarlierMessages = 20;
+  static constexpr size_t kMaxEarlierChars = 1000;
+  static constexpr size_t kMaxEarlierTotalChars = 8000;
+  std::vector<bridge::ThreadMessage> EarlierInThread(const bridge::ThreadRef& thread, const std::string& before_ts);
 
  private:
   struct KnownUser {

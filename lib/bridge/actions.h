@@ -61,7 +61,7 @@ using PostContent =
 struct PrepareForm {
   std::string key;
   ThreadRef thread;
-  std::string mention_ts;
+  std::string mention_ts{};
   std::string user;
   RichText text;  // the mention as written
   std::string bot_user_id;
@@ -106,7 +106,12 @@ struct CreateTicket {
   RequestTarget target;            // where the form said it goes (empty: the defaults)
   std::vector<FieldValue> fields;  // the request type's other fields, as entered
   std::string marker;              // TicketMarker(view_id): finds it again after a crash
-  auto Fields() const { return std::tie(key, thread, view_id, user, summary, description, target, fields, marker); }
+  // The mention that offered the form: when it is a reply in a thread, the
+  // messages before it go into the request ("" when unknown).
+  std::string mention_ts{};
+  auto Fields() const {
+    return std::tie(key, thread, view_id, user, summary, description, target, fields, marker, mention_ts);
+  }
 };
 
 // A Slack reply (or its edit) as a public comment on the ticket.
@@ -142,7 +147,7 @@ std::string CreateLaneOf(const ThreadRef& thread);
 // thread replaces it).
 struct SaveMention {
   ThreadRef thread;
-  std::string mention_ts;
+  std::string mention_ts{};
   std::string user;
   std::string summary;
   std::string description;
@@ -205,7 +210,8 @@ struct OpenForm {
   ThreadRef thread;
   std::string summary;
   std::string description;
-  auto Fields() const { return std::tie(trigger_id, thread, summary, description); }
+  std::string mention_ts{};  // the mention that offered the form ("" when unknown)
+  auto Fields() const { return std::tie(trigger_id, thread, summary, description, mention_ts); }
 };
 
 // Shows the open form `view_id` (at `view_hash`) for another request type
@@ -215,11 +221,12 @@ struct UpdateForm {
   std::string view_id;
   std::string view_hash;
   ThreadRef thread;
-  RequestTarget target;  // the chosen type
+  std::string mention_ts;  // kept in the form, for the thread's context
+  RequestTarget target;    // the chosen type
   std::string summary;
   std::string description;
   std::vector<FieldValue> typed;
-  auto Fields() const { return std::tie(view_id, view_hash, thread, target, summary, description, typed); }
+  auto Fields() const { return std::tie(view_id, view_hash, thread, mention_ts, target, summary, description, typed); }
 };
 
 // Input that leads nowhere but deserves a line in the log (the core itself

@@ -45,7 +45,8 @@ RichText TypedText(std::string_view text) {
   return out;
 }
 
-RichText ComposeTicketDescription(const CreateTicket& request, const Requester& requester, std::string_view permalink) {
+RichText ComposeTicketDescription(const CreateTicket& request, const Requester& requester, std::string_view permalink,
+                                  const std::vector<ThreadMessage>& earlier) {
   // What the customer typed is quoted, every line of it, and the footer is
   // not: typed text (escaped by the renderer, so it cannot write a quote's
   // end, a rule or bold) can never pass for the "Requested by" line.
@@ -53,6 +54,19 @@ RichText ComposeTicketDescription(const CreateTicket& request, const Requester& 
   for (Block& line : TypedText(request.description.empty() ? request.summary : request.description).blocks) {
     line.kind = Block::Kind::kQuote;
     out.blocks.push_back(std::move(line));
+  }
+  if (!earlier.empty()) {
+    out.blocks.push_back(Paragraph({}));
+    out.blocks.push_back(Paragraph({Text("Earlier in the Slack thread:", kBold)}));
+    for (const ThreadMessage& message : earlier) {
+      // Quoted like the request itself: an earlier message cannot pass for
+      // the footer either.
+      out.blocks.push_back(WithInlines(Block::Kind::kQuote, {Text(CleanLine(message.author) + ":", kBold)}));
+      for (Block& line : TypedText(message.text).blocks) {
+        line.kind = Block::Kind::kQuote;
+        out.blocks.push_back(std::move(line));
+      }
+    }
   }
   out.blocks.push_back(Paragraph({}));  // a blank line before the footer
   out.blocks.push_back(Rule());

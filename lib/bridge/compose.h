@@ -6,6 +6,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "bridge/actions.h"
 #include "bridge/rich_text.h"
@@ -20,10 +21,20 @@ struct Requester {
   bool external = false;  // from another organisation (Slack Connect)
 };
 
-// The ticket's description: what the user typed, then who asked, the link
-// back to the Slack thread (`permalink`, "" when unknown) and the marker.
-// The request type's other fields go to the helpdesk as fields of their own.
-RichText ComposeTicketDescription(const CreateTicket& request, const Requester& requester, std::string_view permalink);
+// A message said in the thread before the mention that raised a request.
+struct ThreadMessage {
+  std::string author;  // the Slack user's name
+  std::string text;    // as plain text
+  auto Fields() const { return std::tie(author, text); }
+};
+
+// The ticket's description: what the user typed, then the conversation that
+// led to it (`earlier`, quoted, each message under its author), who asked,
+// the link back to the Slack thread (`permalink`, "" when unknown) and the
+// marker. The request type's other fields go to the helpdesk as fields of
+// their own.
+RichText ComposeTicketDescription(const CreateTicket& request, const Requester& requester, std::string_view permalink,
+                                  const std::vector<ThreadMessage>& earlier = {});
 
 // The comment for a Slack reply: who wrote (or edited) it, the text (with
 // mentioned people's names already filled in), and the files shared with it.

@@ -128,7 +128,7 @@ Actions OnClick(const ButtonClicked& click, const Facts& facts) {
                           "This thread already has a ticket: " + facts.link->ticket_key + " " + facts.link->web_url}};
   }
   SavedMention mention = facts.mention.value_or(SavedMention{});
-  return {OpenForm{click.trigger_id, *thread, mention.summary, mention.description}};
+  return {OpenForm{click.trigger_id, *thread, mention.summary, mention.description, mention.mention_ts}};
 }
 
 Actions OnSubmit(const FormSubmitted& form, const Facts& facts) {
@@ -145,7 +145,8 @@ Actions OnSubmit(const FormSubmitted& form, const Facts& facts) {
     return {PostEphemeral{"notenabled:" + form.view_id, thread.channel, form.user, thread.thread_ts, kNoLongerServed}};
   }
   return {CreateTicket{"create:" + form.view_id, thread, form.view_id, form.user, form.summary, form.description,
-                       metadata->target, ValuesToSend(form.fields), TicketMarker(form.view_id)}};
+                       metadata->target, ValuesToSend(form.fields), TicketMarker(form.view_id),
+                       metadata->mention_ts}};
 }
 
 Actions OnTypeChosen(const FormTypeChosen& chosen, const Facts& facts) {
@@ -158,7 +159,7 @@ Actions OnTypeChosen(const FormTypeChosen& chosen, const Facts& facts) {
   // Every value typed so far, as it would be sent, to pre-fill the new form.
   std::vector<FieldValue> typed;
   for (const SubmittedField& field : chosen.fields) typed.push_back(field.value);
-  return {UpdateForm{chosen.view_id, chosen.view_hash, metadata->thread,
+  return {UpdateForm{chosen.view_id, chosen.view_hash, metadata->thread, metadata->mention_ts,
                      RequestTarget{metadata->target.desk_id, chosen.type_id}, chosen.summary, chosen.description,
                      std::move(typed)}};
 }

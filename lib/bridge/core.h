@@ -24,9 +24,10 @@ namespace bridge {
 
 // What the form was pre-filled with when the thread's mention was handled.
 struct SavedMention {
+  std::string mention_ts;
   std::string summary;
   std::string description;
-  auto Fields() const { return std::tie(summary, description); }
+  auto Fields() const { return std::tie(mention_ts, summary, description); }
 };
 
 // What Handle needs to know besides the event, loaded by app before the call.

@@ -96,7 +96,8 @@ std::optional<ThreadRef> DecodeThread(std::string_view text) {
 }
 
 std::string EncodeFormMetadata(const FormMetadata& metadata) {
-  return fmt::format("{}|{}|{}", EncodeThread(metadata.thread), metadata.target.desk_id, metadata.target.type_id);
+  return fmt::format("{}|{}|{}|{}", EncodeThread(metadata.thread), metadata.target.desk_id, metadata.target.type_id,
+                     metadata.mention_ts);
 }
 
 std::optional<FormMetadata> DecodeFormMetadata(std::string_view text) {
@@ -105,12 +106,15 @@ std::optional<FormMetadata> DecodeFormMetadata(std::string_view text) {
   for (size_t start = 0;;) {
     size_t bar = text.find('|', start);
     parts.push_back(text.substr(start, bar == std::string_view::npos ? bar : bar - start));
-    if (bar == std::string_view::npos || parts.size() > 4) break;
+    if (bar == std::string_view::npos || parts.size() > 5) break;
     start = bar + 1;
   }
-  if ((parts.size() != 2 && parts.size() != 4) || parts[0].empty() || parts[1].empty()) return std::nullopt;
-  FormMetadata metadata{ThreadRef{std::string(parts[0]), std::string(parts[1])}, {}};
-  if (parts.size() == 4) metadata.target = RequestTarget{std::string(parts[2]), std::string(parts[3])};
+  if (parts.size() < 2 || parts.size() == 3 || parts.size() > 5 || parts[0].empty() || parts[1].empty()) {
+    return std::nullopt;
+  }
+  FormMetadata metadata{ThreadRef{std::string(parts[0]), std::string(parts[1])}, {}, ""};
+  if (parts.size() >= 4) metadata.target = RequestTarget{std::string(parts[2]), std::string(parts[3])};
+  if (parts.size() == 5) metadata.mention_ts = std::string(parts[4]);
   return metadata;
 }
 

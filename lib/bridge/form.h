@@ -47,12 +47,13 @@ std::string EncodeThread(const ThreadRef& thread);
 std::optional<ThreadRef> DecodeThread(std::string_view text);
 
 // The form's private_metadata: the thread, then where the request goes,
-// "<channel>|<thread_ts>|<desk>|<type>". A form opened by an older version
-// carries the thread alone: its target is the defaults.
+// "<channel>|<thread_ts>|<desk>|<type>|<mention_ts>". A form opened by an older version
+// carries the thread alone (its target is the defaults) or no mention ts.
 struct FormMetadata {
   ThreadRef thread;
   RequestTarget target;
-  auto Fields() const { return std::tie(thread, target); }
+  std::string mention_ts{};  // the mention that offered the form; "" when unknown
+  auto Fields() const { return std::tie(thread, target, mention_ts); }
 };
 std::string EncodeFormMetadata(const FormMetadata& metadata);
 std::optional<FormMetadata> DecodeFormMetadata(std::string_view text);

@@ -63,6 +63,13 @@ TEST_CASE("the thread round-trips through private_metadata", "[bridge]") {
   CHECK(DecodeThread(EncodeThread(thread)) == thread);
   CHECK_FALSE(DecodeThread("garbage").has_value());
   CHECK_FALSE(DecodeThread("|1.2").has_value());
+  // The form's: the thread, its target and the mention; older forms' too.
+  FormMetadata full{thread, {"3", "10"}, "1700000000.000200"};
+  CHECK(DecodeFormMetadata(EncodeFormMetadata(full)) == full);
+  CHECK(DecodeFormMetadata("C1|1.2") == FormMetadata{{"C1", "1.2"}, {}, ""});
+  CHECK(DecodeFormMetadata("C1|1.2|3|10") == FormMetadata{{"C1", "1.2"}, {"3", "10"}, ""});
+  CHECK_FALSE(DecodeFormMetadata("C1|1.2|3").has_value());
+  CHECK_FALSE(DecodeFormMetadata("C1|1.2|3|10|1.3|x").has_value());
 }
 
 TEST_CASE("the ticket marker is one searchable token", "[bridge]") {
@@ -130,7 +137,7 @@ TEST_CASE("the prompt, the form and the confirmation respect Block Kit's limits"
   CHECK(std::string(form["view"]["title"]["text"].GetString()) == "Support request");
   CHECK(std::string(form["view"]["submit"]["text"].GetString()) == "Create");
   CHECK(std::string(form["view"]["close"]["text"].GetString()) == "Cancel");
-  CHECK(std::string(form["view"]["private_metadata"].GetString()) == "C1|1.2|3|10");
+  CHECK(std::string(form["view"]["private_metadata"].GetString()) == "C1|1.2|3|10|");
 
   rapidjson::Document confirmation;
   confirmation.Parse(

@@ -144,10 +144,10 @@ TEST_CASE("behaviour 1: a mention is answered with the Submit request button", "
 TEST_CASE("behaviour 2: the button opens the form pre-filled from the mention", "[bridge][core]") {
   ButtonClicked click{"E1", "U1", kOpenFormAction, "C1|1.1", "trigger-1"};
   Facts with_mention = Known();
-  with_mention.mention = SavedMention{"Printer on fire", "Printer on fire\nsince this morning"};
+  with_mention.mention = SavedMention{"1.1", "Printer on fire", "Printer on fire\nsince this morning"};
   Check({
       {"the form carries the thread and the saved pre-fill", click, with_mention,
-       {OpenForm{"trigger-1", {"C1", "1.1"}, "Printer on fire", "Printer on fire\nsince this morning"}}},
+       {OpenForm{"trigger-1", {"C1", "1.1"}, "Printer on fire", "Printer on fire\nsince this morning", "1.1"}}},
       {"without a saved mention the form opens empty", click, Known(), {OpenForm{"trigger-1", {"C1", "1.1"}, "", ""}}},
       {"a thread that has its ticket gets a private note instead", click, Known(Linked()),
        {PostEphemeral{"click:E1", "C1", "U1", "1.1", "This thread already has a ticket: HD-7 https://help.test/HD-7"}}},
@@ -501,11 +501,11 @@ TEST_CASE("behaviour 9: text crosses as text, never as markup", "[bridge][core]"
 }
 
 TEST_CASE("behaviour 10: a type chosen in an open form updates that form, keeping what was typed", "[bridge][core]") {
-  FormTypeChosen chosen{"E5",  "U1",           "V1", "h1", "C1|1.1|3|10", "11", "Export crashes",
+  FormTypeChosen chosen{"E5",  "U1",           "V1", "h1", "C1|1.1|3|10|1.3", "11", "Export crashes",
                         "Dies.", {{{"customfield_300", FieldKind::kParagraph, {"1. Export"}}, "Steps", true, 3000}}};
   Check({
       {"the form follows the type chosen", chosen, Known(),
-       {UpdateForm{"V1", "h1", {"C1", "1.1"}, {"3", "11"}, "Export crashes", "Dies.",
+       {UpdateForm{"V1", "h1", {"C1", "1.1"}, "1.3", {"3", "11"}, "Export crashes", "Dies.",
                    {{"customfield_300", FieldKind::kParagraph, {"1. Export"}}}}}},
       {"a channel no longer served gets no form", chosen, Known(std::nullopt, false), {}},
   });

@@ -173,7 +173,7 @@ TEST_CASE("channel_routes raise each routed channel's requests into its own serv
   std::string billing = flow.Mention("<@UBOT0001> I was charged twice", "C0BILLING");
   REQUIRE(flow.WaitForPost(billing, "slackdesk_open_form"));
   std::string view_id = OpenFormIn(flow, "C0BILLING", billing);
-  CHECK(flow.slack.Views().back().private_metadata == "C0BILLING|" + billing + "|5|50");
+  CHECK(flow.slack.Views().back().private_metadata == "C0BILLING|" + billing + "|5|50|" + billing);
   std::string more = fake::StateValues().Text("customfield_20001", "text", "INV-2026-0042").Json();
   std::string envelope = flow.slack.SubmitView(
       view_id, kCustomer, StateValues("Charged twice", "Two payments.", more.substr(1, more.size() - 2)));
@@ -234,7 +234,7 @@ TEST_CASE("a channel offered several request types chooses one in the form, whic
   rapidjson::Document updated;
   updated.Parse(flow.slack.ViewUpdates().back().view_json.c_str());
   REQUIRE(updated.IsObject());
-  CHECK(std::string(updated["private_metadata"].GetString()) == std::string(kChannel) + "|" + ts + "|3|11");
+  CHECK(std::string(updated["private_metadata"].GetString()) == std::string(kChannel) + "|" + ts + "|3|11|" + ts);
   REQUIRE(BlockWithId(updated, "customfield_300") != nullptr);
   CHECK(std::string((*BlockWithId(updated, "summary"))["element"]["initial_value"].GetString()) == "Export crashes");
   CHECK(std::string(
@@ -250,5 +250,35 @@ TEST_CASE("a channel offered several request types chooses one in the form, whic
   REQUIRE(issues.size() == 1);
   CHECK(issues[0].request_type_id == "11");
   CHECK(issues[0].field_values_json.at("customfield_300") == R"("1. Export\n2. Crash")");
+  flow.Stop();
+}
+
+TEST_CASE("a mention inside a thread brings the conversation before it into the request", "[e2e][forms]") {
+  Flow flow;
+  flow.slack.AddUser("U0BOB", "Bob Builder", "bob", "bob@example.com");
+  flow.Start();
+  const std::string root = "1600000000.000100";  // before every ts the fake hands out
+  flow.slack.AddThreadParent(kChannel, root, "U0BOB", "Is the VPN down for anyone?");
+  flow.slack.PostAsUser(kChannel, "U0BOB", "It drops every hour for me, <@U0CUSTOMER>", root);
+  flow.slack.PostAsUser(kChannel, kCustomer, "<@UBOT0001> same here, please raise it", root);
+  REQUIRE(flow.WaitForPost(root, "slackdesk_open_form"));
+  // Said after the mention: not part of what led to it.
+  flow.slack.PostAsUser(kChannel, "U0BOB", "thanks!", root);
+  flow.Submit(flow.OpenForm(root), "VPN drops hourly");
+  REQUIRE(flow.WaitForPost(root, "SUP-1"));
+  std::string description = flow.jira.Issues().at(0).description;
+  INFO(description);
+  size_t earlier = description.find("*Earlier in the Slack thread:*");
+  REQUIRE(earlier != std::string::npos);
+  size_t bob = description.find("bq. *Bob Builder:*", earlier);
+  size_t question = description.find("bq. Is the VPN down for anyone?", earlier);
+  size_t reply = description.find("bq. It drops every hour for me, @Ada Lovelace", earlier);
+  CHECK(bob != std::string::npos);
+  CHECK(question != std::string::npos);
+  CHECK(reply != std::string::npos);
+  CHECK(question < reply);
+  CHECK(description.find("same here") == std::string::npos);
+  CHECK(description.find("thanks!") == std::string::npos);
+  CHECK(description.find("Requested by:") > reply);
   flow.Stop();
 }

@@ -15,7 +15,7 @@ TEST_CASE("a mention becomes a ticket raised for the customer and confirmed in t
   rapidjson::Document view;
   view.Parse(flow.slack.Views().back().view_json.c_str());
   REQUIRE(view.IsObject());
-  CHECK(std::string(view["private_metadata"].GetString()) == std::string(kChannel) + "|" + ts + "|3|10");
+  CHECK(std::string(view["private_metadata"].GetString()) == std::string(kChannel) + "|" + ts + "|3|10|" + ts);
   CHECK(std::string(view["blocks"][1]["block_id"].GetString()) == "summary");
   CHECK(std::string(view["blocks"][1]["element"]["initial_value"].GetString()) == "The export fails");
   CHECK(std::string(view["blocks"][2]["block_id"].GetString()) == "description");

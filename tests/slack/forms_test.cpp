@@ -56,7 +56,7 @@ TEST_CASE("the form asks for each field of the request type with the element of 
   rapidjson::Document body = Parse(Render(EveryKind()));
   const rapidjson::Value& view = body["view"];
   CHECK(fake::ValidateModalView(view) == "");
-  CHECK(std::string(view["private_metadata"].GetString()) == "C1|1.2|3|10");
+  CHECK(std::string(view["private_metadata"].GetString()) == "C1|1.2|3|10|");
   CHECK(std::string(view["blocks"][0]["elements"][0]["text"].GetString()) == "Request type: *Get IT help*");
   struct Expected {
     const char* block;
@@ -137,7 +137,7 @@ TEST_CASE("a submission is read back with each field's kind, limit and whether i
   REQUIRE(form);
   CHECK(form->summary == "VPN down");
   CHECK(form->description.empty());
-  CHECK(form->private_metadata == "C1|1.2|3|10");
+  CHECK(form->private_metadata == "C1|1.2|3|10|");
   std::vector<bridge::SubmittedField> expected{
       {{"priority", FieldKind::kSelect, {"3"}}, "Priority", true, 0},
       {{"components", FieldKind::kMultiSelect, {"10100"}}, "Components", false, 0},
