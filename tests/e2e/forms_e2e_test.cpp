@@ -23,6 +23,13 @@ std::vector<fake::JiraFieldValue> Values(const std::vector<std::pair<std::string
   return out;
 }
 
+// 150 devices: more than the 100 options one Slack list may hold.
+std::vector<fake::JiraFieldValue> Devices() {
+  std::vector<std::pair<std::string, std::string>> devices{{"10001", "Laptop"}, {"10002", "Phone"}};
+  for (int i = 3; i <= 150; ++i) devices.emplace_back(std::to_string(10000 + i), "Device model " + std::to_string(i));
+  return Values(devices);
+}
+
 JiraRequestField Summary() { return {"summary", "Summary", true, "string", "summary", "", 0, "", {}}; }
 JiraRequestField Description() { return {"description", "Description", false, "string", "description", "", 0, "", {}}; }
 
@@ -34,8 +41,7 @@ std::vector<JiraRequestField> ItHelpFields() {
       Summary(),
       Description(),
       {"priority", "Priority", true, "priority", "priority", "", 0, "", Values({{"1", "Highest"}, {"3", "Medium"}})},
-      {"customfield_10010", "Device", true, "option", "", kSelect, 10010, "",
-       Values({{"10001", "Laptop"}, {"10002", "Phone"}})},
+      {"customfield_10010", "Device", true, "option", "", kSelect, 10010, "", Devices()},
       {"components", "Components", false, "array", "components", "", 0, "component",
        Values({{"10100", "VPN"}, {"10101", "Mail"}})},
       {"labels", "Labels", false, "array", "labels", "", 0, "string", {}},
@@ -79,6 +85,11 @@ TEST_CASE("a request type with required custom fields is raised from Slack with 
   }
   CHECK(BlockWithId(view, "customfield_10012") == nullptr);  // no form can pick a user
   CHECK_FALSE((*BlockWithId(view, "customfield_10010"))["optional"].GetBool());
+  // 150 options come in groups of 100 (the fake Slack checked every limit when the form opened).
+  const rapidjson::Value& devices = (*BlockWithId(view, "customfield_10010"))["element"];
+  REQUIRE(devices.HasMember("option_groups"));
+  CHECK(devices["option_groups"].Size() == 2);
+  CHECK(devices["option_groups"][1]["options"].Size() == 50);
 
   // Left empty, the required ones are shown under their inputs and nothing is raised.
   std::string more = fake::StateValues()
@@ -97,7 +108,7 @@ TEST_CASE("a request type with required custom fields is raised from Slack with 
 
   more = fake::StateValues()
              .Select("priority", "select", "3", "Medium")
-             .Select("customfield_10010", "select", "10002", "Phone")
+             .Select("customfield_10010", "select", "10140", "Device model 140")
              .MultiSelect("components", "multi", {{"10100", "VPN"}, {"10101", "Mail"}})
              .Text("labels", "words", "  vpn   outage ")
              .Date("duedate", "date", "2026-12-24")
@@ -116,7 +127,7 @@ TEST_CASE("a request type with required custom fields is raised from Slack with 
     return it == values.end() ? std::string("(none)") : it->second;
   };
   CHECK(value("priority") == R"({"id":"3"})");
-  CHECK(value("customfield_10010") == R"({"id":"10002"})");
+  CHECK(value("customfield_10010") == R"({"id":"10140"})");
   CHECK(value("components") == R"([{"id":"10100"},{"id":"10101"}])");
   CHECK(value("labels") == R"(["vpn","outage"])");
   CHECK(value("duedate") == R"("2026-12-24")");
@@ -211,7 +222,8 @@ TEST_CASE("a channel offered several request types chooses one in the form, whic
                              300,
                              "",
                              {}}});
-  flow.env["SLACKDESK_JIRA_REQUEST_TYPE_ID"] = "10,11";
+  // Two types on one channel route.
+  flow.env["SLACKDESK_CHANNEL_ROUTES"] = std::string(kChannel) + "=3/10+11";
   std::string ts = flow.StartWithMention("<@UBOT0001> the export button crashes the page");
   std::string view_id = flow.OpenForm(ts);
   rapidjson::Document view;
