@@ -179,7 +179,8 @@ class Daemon {
   void WarmFormCatalog() {
     std::vector<bridge::RequestTarget> targets;
     auto add_route = [&targets](const config::ChannelRoute& route) {
-      if (!route.type_ids.empty()) targets.push_back({route.desk_id, route.type_ids.front()});
+      // Every type: a form with a choice names them all.
+      for (const std::string& type : route.type_ids) targets.push_back({route.desk_id, type});
     };
     add_route(config::ChannelRoute{config_.jira_service_desk_id, config_.jira_request_type_ids});
     for (const auto& [channel, route] : config_.channel_routes) add_route(route);
