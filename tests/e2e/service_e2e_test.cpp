@@ -11,6 +11,7 @@
 
 #include <fstream>
 
+#include "curl_global.h"
 #include "flow_fixture.h"
 #include "util/http/curl_http_client.h"
 
@@ -200,11 +201,6 @@ TEST_CASE("SIGTERM is not held up by a long Retry-After on a worker", "[e2e][ser
 
 namespace {
 
-// libcurl's rule: global init once, before threads (the fakes start some).
-const bool kCurlReady = [] {
-  util::http::GlobalInit();
-  return true;
-}();
 
 // A port nobody listens on right now: bind port 0, read it, close.
 int FreePort() {
@@ -221,7 +217,6 @@ int FreePort() {
 }
 
 util::http::HttpResponse Get(const std::string& url) {
-  REQUIRE(kCurlReady);
   util::http::CurlHttpClient client;
   util::http::HttpRequest request;
   request.url = url;

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 #include <rapidjson/document.h>
 
+#include "curl_global.h"
 #include "fake_jira.h"
 #include "util/http/curl_http_client.h"
 #include "util/json_util.h"
@@ -21,11 +22,6 @@ using fake::FakeJira;
 using fake::Millis;
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
-// libcurl must be initialised once before any thread exists.
-struct CurlGlobal {
-  CurlGlobal() { util::http::GlobalInit(); }
-};
-inline const CurlGlobal curl_global;
 
 struct Response {
   int status = 0;

@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 
 #include "bridge/text.h"
+#include "curl_global.h"
 #include "fake_jira.h"
 #include "helpdesk/jira/wiki.h"
 #include "test_support.h"
@@ -29,11 +30,6 @@ using helpdesk::jira::JiraHelpdesk;
 using helpdesk::jira::JiraOptions;
 using std::chrono::milliseconds;
 
-// libcurl must be initialised once, before any thread exists.
-struct CurlGlobal {
-  CurlGlobal() { util::http::GlobalInit(); }
-};
-const CurlGlobal curl_global;
 
 JiraOptions Options(const FakeJira& jira) {
   JiraOptions options;

@@ -12,6 +12,7 @@
 #include <catch2/catch.hpp>
 
 #include "bridge/text.h"
+#include "curl_global.h"
 #include "fake_jira.h"
 #include "helpdesk/jira/jira_helpdesk.h"
 #include "hostile_bodies.h"
@@ -23,10 +24,6 @@ namespace {
 using fake::FakeJira;
 using std::chrono::milliseconds;
 
-struct CurlGlobal {
-  CurlGlobal() { util::http::GlobalInit(); }
-};
-const CurlGlobal curl_global;
 
 helpdesk::jira::JiraOptions HostileOptions(const FakeJira& jira) {
   helpdesk::jira::JiraOptions options;

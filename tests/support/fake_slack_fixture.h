@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 #include <rapidjson/document.h>
 
+#include "curl_global.h"
 #include "fake_slack.h"
 #include "slack/socket_mode/frame.h"
 #include "slack/socket_mode/websocket_client.h"
@@ -30,11 +31,6 @@ using slack::web_api::Retry;
 using slack::web_api::WebApiClient;
 using std::chrono::milliseconds;
 
-// libcurl wants its global init once, before any thread.
-struct CurlGlobalInit {
-  CurlGlobalInit() { util::http::GlobalInit(); }
-};
-inline const CurlGlobalInit g_curl_global_init;
 
 inline rapidjson::Document Parse(const std::string& text) {
   rapidjson::Document doc;
