@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "app/check_slack.h"
 #include "app/form_catalog.h"
 #include "config/exposure.h"
 #include "helpdesk/factory.h"
@@ -25,6 +26,15 @@ void Line(std::FILE* out, const char* status, const std::string& what, const std
 
 void Line(std::FILE* out, bool ok, const std::string& what, const std::string& detail) {
   Line(out, ok ? "ok" : "FAIL", what, detail);
+}
+
+// Prints `line`; false when it failed.
+bool Line(std::FILE* out, const CheckResult& line) {
+  const char* status = line.status == CheckResult::Status::kOk     ? "ok"
+                       : line.status == CheckResult::Status::kWarn ? "WARN"
+                                                                   : "FAIL";
+  Line(out, status, line.what, line.detail);
+  return line.status != CheckResult::Status::kFail;
 }
 
 // Every request type a form may offer, once: the configured ones, then each
@@ -83,11 +93,12 @@ int RunCheck(const config::Config& config, const std::string& config_origin, std
   bot_options.max_attempts = 2;
   bot_options.timeout = util::Millis(15000);
   slack::web_api::WebApiClient bot_api(http, bot_options);
-  auto auth = bot_api.Call("auth.test", "{}");
+  auto auth = bot_api.CallWithHeaders("auth.test", "{}");
   if (auth) {
+    const rapidjson::Document& who = auth->body;
     Line(out, true, "slack auth.test (slack_bot_token)",
-         fmt::format("bot {} ({}) in {}", json::GetString(*auth, "user"), json::GetString(*auth, "user_id"),
-                     json::GetString(*auth, "team")));
+         fmt::format("bot {} ({}) in {}", json::GetString(who, "user"), json::GetString(who, "user_id"),
+                     json::GetString(who, "team")));
   } else {
     all_ok = false;
     Line(out, false, "slack auth.test (slack_bot_token)", auth.error().message);
@@ -103,6 +114,17 @@ int RunCheck(const config::Config& config, const std::string& config_origin, std
     all_ok = false;
     Line(out, false, "slack apps.connections.open (slack_app_token)",
          open ? "the reply has no url" : open.error().message);
+  }
+
+  // What the bot token may do and where: only worth asking once it works.
+  if (auth) {
+    auto scopes = auth->headers.find("x-oauth-scopes");
+    all_ok = Line(out, ScopesLine(scopes == auth->headers.end() ? std::nullopt
+                                                                 : std::optional<std::string>(scopes->second))) &&
+             all_ok;
+    for (const CheckResult& line : ChannelLines(config, bot_api, json::GetString(auth->body, "user"))) {
+      all_ok = Line(out, line) && all_ok;
+    }
   }
 
   helpdesk::HelpdeskTuning tuning;

@@ -38,11 +38,13 @@ HttpResponse FakeSlack::Impl::Handle(const HttpRequest& request) {
   ApiCall call{method, request.Header("Authorization"), request.Header("Content-Type"), request.body,
                std::chrono::steady_clock::now()};
   if (auto raw = TakeRawAnswer(call)) return ToHttpResponse(*raw);
-  Reply reply = Dispatch(call, request.resource);
+  std::optional<std::string> scopes;
+  Reply reply = Dispatch(call, request.resource, &scopes);
   HttpResponse response;
   response.status = reply.status;
   response.content_type = reply.html ? "text/html" : "application/json; charset=utf-8";
   if (reply.retry_after_s >= 0) response.headers.emplace_back("Retry-After", std::to_string(reply.retry_after_s));
+  if (scopes) response.headers.emplace_back("x-oauth-scopes", *scopes);
   response.body = reply.body;
   return response;
 }
@@ -58,7 +60,7 @@ std::optional<RawAnswer> FakeSlack::Impl::TakeRawAnswer(const ApiCall& call) {
   return answer;
 }
 
-Reply FakeSlack::Impl::Dispatch(const ApiCall& call, const std::string& resource) {
+Reply FakeSlack::Impl::Dispatch(const ApiCall& call, const std::string& resource, std::optional<std::string>* scopes) {
   std::lock_guard<std::mutex> lock(signal.mutex());
   calls.push_back(call);
   Bump();
@@ -86,6 +88,8 @@ Reply FakeSlack::Impl::Dispatch(const ApiCall& call, const std::string& resource
   if (token.empty()) return SlackError("not_authed");
   if (util::StartsWith(token, "xapp-")) return SlackError("not_allowed_token_type");
   if (token != kBotToken) return SlackError("invalid_auth");
+  // Slack names the token's scopes on every answer to a call it authenticated.
+  *scopes = api.ScopesHeader();
   if (call.method == "auth.test") {
     return Reply{
         200,
@@ -193,6 +197,16 @@ void FakeSlack::AddThreadParent(const std::string& channel, const std::string& t
 void FakeSlack::SetPostRateLimit(bool on) {
   std::lock_guard<std::mutex> lock(impl_->signal.mutex());
   impl_->api.post_rate_limit = on;
+}
+
+void FakeSlack::SetChannel(const std::string& id, const ChannelSpec& spec) {
+  std::lock_guard<std::mutex> lock(impl_->signal.mutex());
+  impl_->api.channels[id] = spec;
+}
+
+void FakeSlack::SetGrantedScopes(const std::optional<std::vector<std::string>>& scopes) {
+  std::lock_guard<std::mutex> lock(impl_->signal.mutex());
+  impl_->api.granted_scopes = scopes;
 }
 
 std::string FakeSlack::IssueTriggerId(const std::string& user) {

@@ -83,6 +83,15 @@ struct ViewUpdate {
   std::chrono::steady_clock::time_point at;
 };
 
+// A channel as conversations.info describes it (see FakeSlack::SetChannel).
+struct ChannelSpec {
+  std::string name;         // without '#'; "" → the id in lower case
+  bool is_private = false;  // needs groups:read to read (channels:read otherwise)
+  bool is_member = true;    // the bot is in it
+  bool is_archived = false;
+  bool exists = true;       // false: channel_not_found
+};
+
 // A scripted failure for the next call(s) of one Web API method.
 struct Failure {
   int http_status = 200;       // 429, 500, 503, or 200 with ok:false
@@ -174,6 +183,18 @@ class FakeSlack {
   // post to one channel within 1 s gets HTTP 429, Retry-After: 1,
   // {"ok":false,"error":"ratelimited"}. Off by default.
   void SetPostRateLimit(bool on);
+  // What conversations.info says about `id`. A channel never set is a
+  // public one the bot is a member of, named its id in lower case (the fake
+  // takes posts in any channel). As Slack does, a private channel the bot
+  // is not in is channel_not_found, and reading a public channel needs
+  // channels:read, a private one groups:read (missing_scope with needed and
+  // provided otherwise).
+  void SetChannel(const std::string& id, const ChannelSpec& spec);
+  // The scopes the bot token was granted, sent as Slack sends them: the
+  // x-oauth-scopes header ("a,b,c") of every answer to a bot-token call.
+  // Default: the bot scopes of docs/slack-app-manifest.yaml. nullopt: no
+  // header at all (what a proxy that drops it would pass on).
+  void SetGrantedScopes(const std::optional<std::vector<std::string>>& scopes);
   // A fresh trigger_id for `user`, as an interaction would deliver it:
   // views.open accepts it once, within 3 s.
   std::string IssueTriggerId(const std::string& user);

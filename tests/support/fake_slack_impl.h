@@ -80,7 +80,8 @@ struct FakeSlack::Impl {
   HttpResponse Handle(const HttpRequest& request);
   // Records the call and takes the next raw answer queued for it, if any.
   std::optional<RawAnswer> TakeRawAnswer(const ApiCall& call);
-  Reply Dispatch(const ApiCall& call, const std::string& resource);
+  // `scopes` gets the x-oauth-scopes header when the bot token authenticated the call.
+  Reply Dispatch(const ApiCall& call, const std::string& resource, std::optional<std::string>* scopes);
   bool ParseArgs(const ApiCall& call, const std::string& resource, rapidjson::Document* args);
   Reply AppsConnectionsOpen(const std::string& token);
 };

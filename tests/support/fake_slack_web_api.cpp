@@ -21,7 +21,13 @@ constexpr int kPostsPerSecond = 3;
 
 Reply SlackError(const std::string& error) { return Reply{200, fmt::format(R"({{"ok":false,"error":"{}"}})", error)}; }
 
-WebApi::WebApi() { AddUser(FakeSlack::kBotUserId, "slackdesk", "slackdesk", "", true); }
+WebApi::WebApi()
+    // An app installed from docs/slack-app-manifest.yaml.
+    : granted_scopes(std::vector<std::string>{"app_mentions:read", "chat:write", "channels:history", "groups:history",
+                                              "channels:read", "groups:read", "users:read", "users:read.email",
+                                              "team:read"}) {
+  AddUser(FakeSlack::kBotUserId, "slackdesk", "slackdesk", "", true);
+}
 
 Reply WebApi::Handle(const std::string& method, const rapidjson::Value& args, Clock::time_point now) {
   if (method == "chat.postMessage" || method == "chat.postEphemeral") return PostMessage(method, args, now);
@@ -30,6 +36,7 @@ Reply WebApi::Handle(const std::string& method, const rapidjson::Value& args, Cl
   if (method == "users.info") return UsersInfo(args);
   if (method == "team.info") return TeamInfo(args);
   if (method == "conversations.replies") return ConversationsReplies(args);
+  if (method == "conversations.info") return ConversationsInfo(args);
   if (method == "views.open") return ViewsOpen(args, now);
   if (method == "views.update") return ViewsUpdate(args, now);
   return SlackError("unknown_method");

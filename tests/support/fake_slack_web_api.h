@@ -70,6 +70,11 @@ class WebApi {
   std::vector<OpenedView> views;
   std::vector<ViewUpdate> view_updates;
   bool post_rate_limit = false;
+  std::map<std::string, ChannelSpec> channels;  // conversations.info, by id
+  // The scopes of the bot token (x-oauth-scopes); nullopt: no header.
+  std::optional<std::vector<std::string>> granted_scopes;
+  // The x-oauth-scopes header's value, or nullopt when none is sent.
+  std::optional<std::string> ScopesHeader() const;
 
  private:
   struct User {
@@ -92,6 +97,7 @@ class WebApi {
   Reply UsersInfo(const rapidjson::Value& args) const;
   Reply TeamInfo(const rapidjson::Value& args) const;
   Reply ConversationsReplies(const rapidjson::Value& args) const;
+  Reply ConversationsInfo(const rapidjson::Value& args) const;
   Reply ViewsOpen(const rapidjson::Value& args, Clock::time_point now);
   Reply ViewsUpdate(const rapidjson::Value& args, Clock::time_point now);
   // The `view` argument checked as views.open and views.update do; on

@@ -56,6 +56,13 @@ void WebApiClient::WaitUntil(util::TimePoint when) {
 
 util::Result<rapidjson::Document> WebApiClient::Call(const std::string& method, const std::string& json_body,
                                                     Retry retry) {
+  auto answer = CallWithHeaders(method, json_body, retry);
+  if (!answer) return tl::make_unexpected(std::move(answer.error()));
+  return std::move(answer->body);
+}
+
+util::Result<Answer> WebApiClient::CallWithHeaders(const std::string& method, const std::string& json_body,
+                                                   Retry retry) {
   std::string channel;
   {
     rapidjson::Document body;
@@ -100,8 +107,8 @@ util::Result<rapidjson::Document> WebApiClient::Call(const std::string& method, 
   }
 }
 
-util::Result<rapidjson::Document> WebApiClient::Attempt(const std::string& method, const std::string& json_body,
-                                                       const std::string& channel) {
+util::Result<Answer> WebApiClient::Attempt(const std::string& method, const std::string& json_body,
+                                          const std::string& channel) {
   util::http::HttpRequest request;
   request.method = "POST";
   request.url = options_.base_url + "/" + method;
@@ -148,6 +155,9 @@ util::Result<rapidjson::Document> WebApiClient::Attempt(const std::string& metho
     if (error.empty()) error = fmt::format("HTTP {} without an error code", response->status);
     util::ErrorCode code = ClassifySlackError(error);
     std::string detail;
+    // Slack names the scope the call lacked; the fix needs its name.
+    std::string needed = json::GetString(doc, "needed");
+    if (error == "missing_scope" && !needed.empty()) detail += fmt::format(" (needs {})", needed);
     if (const auto* metadata = json::GetObject(doc, "response_metadata")) {
       if (const auto* messages = json::GetArray(*metadata, "messages")) {
         for (const auto& message : messages->GetArray()) {
@@ -158,7 +168,7 @@ util::Result<rapidjson::Document> WebApiClient::Attempt(const std::string& metho
     return util::MakeError(code, fmt::format("{}: {}{}{}", method, error, where, detail),
                            code == util::ErrorCode::kRateLimited ? kDefaultRetryAfter.count() : 0);
   }
-  return doc;
+  return Answer{std::move(doc), std::move(response->headers)};
 }
 
 }  // namespace slack::web_api

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <mutex>
 #include <string>
 
@@ -46,6 +47,12 @@ enum class Retry {
             // once), so a users.info storm never holds up the caller
 };
 
+// Slack's answer with the HTTP headers it came with.
+struct Answer {
+  rapidjson::Document body;
+  std::map<std::string, std::string> headers;  // names lower-cased
+};
+
 class WebApiClient {
  public:
   // `http` must outlive this object.
@@ -56,11 +63,16 @@ class WebApiClient {
   // not_authed, missing_scope, …), kRemoteRejected (any other ok:false; the
   // message is "<method>: <error>" plus the channel when there is one),
   // kRateLimited / kServerError / kNetwork / kTimeout when retries ran out.
+  // A missing_scope error names the scope Slack says is needed.
   util::Result<rapidjson::Document> Call(const std::string& method, const std::string& json_body,
                                          Retry retry = Retry::kSafe);
+  // As Call, with the answer's headers (auth.test's x-oauth-scopes: the
+  // scopes the token was granted).
+  util::Result<Answer> CallWithHeaders(const std::string& method, const std::string& json_body,
+                                       Retry retry = Retry::kSafe);
 
  private:
-  util::Result<rapidjson::Document> Attempt(const std::string& method, const std::string& json_body,
+  util::Result<Answer> Attempt(const std::string& method, const std::string& json_body,
                                             const std::string& channel);
   void WaitUntil(util::TimePoint when);
 
