@@ -88,7 +88,9 @@ expect "Depends has adduser" grep -Eq '^Depends: .*adduser' <<<"$control"
 contents=$(dpkg-deb -c "$deb")
 for path in ./usr/bin/slackdesk ./lib/systemd/system/slackdesk.service ./etc/slackdesk/slackdesk.conf \
             ./usr/share/man/man8/slackdesk.8.gz ./usr/share/doc/slackdesk/copyright \
-            ./usr/share/doc/slackdesk/changelog.Debian.gz; do
+            ./usr/share/doc/slackdesk/changelog.Debian.gz ./usr/share/doc/slackdesk/setup-guide.md \
+            ./usr/share/doc/slackdesk/admin-guide.md ./usr/share/doc/slackdesk/config.md \
+            ./usr/share/doc/slackdesk/slack-app-manifest.yaml; do
   expect "the package holds $path" grep -q " $path\$" <<<"$contents"
 done
 expect "the package's slackdesk.conf is -rw-r----- root/root" \
@@ -121,6 +123,15 @@ expect "/var/lib/slackdesk is 700 slackdesk:slackdesk (got $(mode_of /var/lib/sl
   test "$(mode_of /var/lib/slackdesk)" = "700 slackdesk:slackdesk"
 expect "the unit is installed" test -f /lib/systemd/system/slackdesk.service
 expect "the manual page is found by man" bash -c 'man -w slackdesk 2>/dev/null | grep -q slackdesk.8'
+# The guides the manual page points to are where it says, and the manifest
+# is the one to paste (its scopes included).
+page=$(MANWIDTH=200 man slackdesk 2>/dev/null)
+for doc in setup-guide.md admin-guide.md config.md slack-app-manifest.yaml; do
+  expect "/usr/share/doc/slackdesk/$doc is installed" test -s "/usr/share/doc/slackdesk/$doc"
+  expect "... and the manual page names it" has "$page" "/usr/share/doc/slackdesk/$doc"
+done
+expect "the installed manifest asks for the bot scopes" \
+  grep -q '^      - app_mentions:read$' /usr/share/doc/slackdesk/slack-app-manifest.yaml
 if command -v systemd-analyze >/dev/null 2>&1; then
   systemd-analyze verify /lib/systemd/system/slackdesk.service >"$work/verify" 2>&1
   verify_rc=$?
