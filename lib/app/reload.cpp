@@ -28,6 +28,7 @@ const RestartKey kRestartKeys[] = {
     SLACKDESK_RESTART_KEY(jira_url),
     SLACKDESK_RESTART_KEY(jira_email),
     SLACKDESK_RESTART_KEY(jira_api_token),
+    SLACKDESK_RESTART_KEY(jira_personal_access_token),
     SLACKDESK_RESTART_KEY(jira_service_desk_id),
     SLACKDESK_RESTART_KEY_NAMED("jira_request_type_id", jira_request_type_ids),
     SLACKDESK_RESTART_KEY(state_db),

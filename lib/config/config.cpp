@@ -146,6 +146,27 @@ util::Result<std::optional<Raw>> ResolveSecret(const KeySpec& spec, const Resolv
   return std::optional<Raw>();
 }
 
+std::string MissingKey(std::string_view key) {
+  return "missing required key " + std::string(key) + " (set it in the config file or " + EnvName(key) + ")";
+}
+
+// Jira Cloud signs in with jira_email and jira_api_token, Data Center with
+// jira_personal_access_token: one of the two is required. With both, the
+// token wins (a packaged unit may load an API token credential anyway).
+std::optional<std::string> CheckJiraCredentials(const Config& config) {
+  if (config.helpdesk != "jira") return std::nullopt;
+  if (!config.jira_personal_access_token.empty()) {
+    if (!config.jira_email.empty() || !config.jira_api_token.empty()) {
+      util::log::Warn("config: jira_personal_access_token is set, so jira_email and jira_api_token are not used");
+    }
+    return std::nullopt;
+  }
+  const std::string or_token = ", or jira_personal_access_token for Jira Data Center";
+  if (config.jira_email.empty()) return MissingKey("jira_email") + or_token;
+  if (config.jira_api_token.empty()) return MissingKey("jira_api_token") + or_token;
+  return std::nullopt;
+}
+
 }  // namespace
 
 bool Config::IsChannelAllowed(std::string_view channel) const {
@@ -161,7 +182,8 @@ ChannelRoute Config::RouteFor(std::string_view channel) const {
 
 std::vector<std::string> Config::Secrets() const {
   std::vector<std::string> secrets;
-  for (const std::string* secret : {&slack_app_token, &slack_bot_token, &jira_api_token}) {
+  for (const std::string* secret :
+       {&slack_app_token, &slack_bot_token, &jira_api_token, &jira_personal_access_token}) {
     if (!secret->empty()) secrets.push_back(*secret);
   }
   return secrets;
@@ -250,17 +272,14 @@ util::Result<Config> LoadConfig(const LoadOptions& options) {
       raw = resolver.Lookup(spec.name);
     }
     if (!raw) {
-      if (spec.required) {
-        return MakeError(ErrorCode::kConfig, "missing required key " + std::string(spec.name) +
-                                                 " (set it in the config file or " +
-                                                 EnvName(spec.name) + ")");
-      }
+      if (spec.required) return MakeError(ErrorCode::kConfig, MissingKey(spec.name));
       continue;  // the default in Config stands
     }
     if (std::optional<std::string> problem = spec.set(raw->value, &config)) {
       return MakeError(ErrorCode::kConfig, raw->where + ": " + what + ": " + *problem);
     }
   }
+  if (auto problem = CheckJiraCredentials(config)) return MakeError(ErrorCode::kConfig, *problem);
   return config;
 }
 

@@ -32,8 +32,11 @@ struct Config {
   std::string slack_api_url = "https://slack.com/api";  // no trailing '/'
   std::string helpdesk = "jira";                        // the only backend so far
   std::string jira_url;                                 // no trailing '/'
-  std::string jira_email;
+  std::string jira_email;                               // Cloud: Basic auth with jira_api_token
   std::string jira_api_token;
+  // Data Center / Server: sent as Bearer; when set, jira_email and
+  // jira_api_token are neither needed nor used.
+  std::string jira_personal_access_token;
   std::string jira_service_desk_id;
   std::vector<std::string> jira_request_type_ids;      // at least one; several: the form offers a choice
   std::map<std::string, ChannelRoute> channel_routes;  // by channel id; unlisted channels use the two above

@@ -150,12 +150,17 @@ const KeySpec kKeyTable[] = {
        c->helpdesk = std::string(v);
        return std::nullopt;
      }},
-    // The jira_* keys are required because jira is the only helpdesk.
+    // The jira_* keys are required because jira is the only helpdesk;
+    // jira_email and jira_api_token only without jira_personal_access_token
+    // (LoadConfig checks that after reading every key).
     {"jira_url", false, true, "", [](std::string_view v, Config* c) { return SetUrl(v, &c->jira_url); }},
-    {"jira_email", false, true, "", [](std::string_view v, Config* c) { return SetWord(v, &c->jira_email); }},
-    {"jira_api_token", true, true, "",
+    {"jira_email", false, false, "", [](std::string_view v, Config* c) { return SetWord(v, &c->jira_email); }},
+    {"jira_api_token", true, false, "",
      // It goes into an Authorization header.
      [](std::string_view v, Config* c) { return SetSecretWord(v, &c->jira_api_token); }},
+    {"jira_personal_access_token", true, false, "",
+     // Data Center's Bearer token, also in a header.
+     [](std::string_view v, Config* c) { return SetSecretWord(v, &c->jira_personal_access_token); }},
     {"jira_service_desk_id", false, true, "",
      [](std::string_view v, Config* c) { return SetWord(v, &c->jira_service_desk_id); }},
     {"jira_request_type_id", false, true, "",

@@ -36,6 +36,16 @@ TEST_CASE("a reload names every setting that needs a restart and keeps its runni
   CHECK_FALSE(plan.poll_interval_changed);
 }
 
+TEST_CASE("a new Jira personal access token needs a restart, like the other Jira credentials", "[app][reload]") {
+  config::Config running;
+  running.jira_personal_access_token = "pat-1";
+  config::Config fresh = running;
+  fresh.jira_personal_access_token = "pat-2";
+  app::ReloadPlan plan = app::PlanReload(running, fresh);
+  CHECK(plan.needs_restart == std::vector<std::string>{"jira_personal_access_token"});
+  CHECK(plan.next.jira_personal_access_token == "pat-1");
+}
+
 TEST_CASE("a reload applies channel routes at once unless one names a new service desk", "[app][reload]") {
   config::Config running;
   running.jira_service_desk_id = "3";

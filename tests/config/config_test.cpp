@@ -464,14 +464,65 @@ TEST_CASE("a duplicate key is an error naming both lines", "[config]") {
 }
 
 TEST_CASE("a missing required key is named with its environment variable", "[config]") {
-  std::string key =
-      GENERATE(as<std::string>(), "slack_app_token", "slack_bot_token", "jira_url", "jira_email",
-               "jira_api_token", "jira_service_desk_id", "jira_request_type_id");
+  std::string key = GENERATE(as<std::string>(), "slack_app_token", "slack_bot_token", "jira_url",
+                             "jira_service_desk_id", "jira_request_type_id");
   std::string env_name = "SLACKDESK_";
   for (char c : key) env_name += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   FakeSystem system;
   CHECK(ErrorOf(system.Load(RequiredLinesWithout(key))) ==
         "missing required key " + key + " (set it in the config file or " + env_name + ")");
+}
+
+// --- Jira Cloud or Data Center credentials ------------------------------------
+
+constexpr char kPat[] = "NjQ2-S3CR3Tpat";
+
+TEST_CASE("without a personal access token jira_email and jira_api_token are required, naming the way out",
+          "[config]") {
+  std::string key = GENERATE(as<std::string>(), "jira_email", "jira_api_token");
+  std::string env_name = key == "jira_email" ? "SLACKDESK_JIRA_EMAIL" : "SLACKDESK_JIRA_API_TOKEN";
+  FakeSystem system;
+  CHECK(ErrorOf(system.Load(RequiredLinesWithout(key))) ==
+        "missing required key " + key + " (set it in the config file or " + env_name +
+            "), or jira_personal_access_token for Jira Data Center");
+}
+
+TEST_CASE("a personal access token alone signs in to Jira, and is a secret with a _file form", "[config]") {
+  FakeSystem system;
+  std::string without_cloud;
+  for (const Entry& entry : Entries(RequiredLines())) {
+    if (entry.key != "jira_email" && entry.key != "jira_api_token") without_cloud += entry.key + " = " + entry.value + "\n";
+  }
+  Config config = Loaded(system.Load(without_cloud + "jira_personal_access_token = " + kPat + "\n"));
+  CHECK(config.jira_personal_access_token == kPat);
+  CHECK(config.jira_email.empty());
+  CHECK(config.jira_api_token.empty());
+  CHECK(std::find(config.Secrets().begin(), config.Secrets().end(), std::string(kPat)) != config.Secrets().end());
+
+  FakeSystem from_file = FromEnv({"SLACKDESK_JIRA_EMAIL", "SLACKDESK_JIRA_API_TOKEN"});
+  from_file.env["SLACKDESK_JIRA_PERSONAL_ACCESS_TOKEN_FILE"] = "/run/credentials/pat";
+  from_file.files["/run/credentials/pat"] = std::string(kPat) + "\n";
+  CHECK(Loaded(LoadConfig(from_file.Options(std::nullopt))).jira_personal_access_token == kPat);
+}
+
+TEST_CASE("a personal access token goes into a header: white space is refused and never echoed", "[config]") {
+  std::string error = EnvError("SLACKDESK_JIRA_PERSONAL_ACCESS_TOKEN", "NjQ2 S3CR3T");
+  CHECK(error ==
+        "SLACKDESK_JIRA_PERSONAL_ACCESS_TOKEN: jira_personal_access_token: must not contain white space or control "
+        "characters; the value is not shown");
+  CHECK(error.find(kSecretMarker) == std::string::npos);
+}
+
+TEST_CASE("with both kinds of Jira credentials the personal access token wins, with a warning", "[config]") {
+  std::vector<std::string> logged;
+  util::log::SetSink([&logged](util::log::Level, const std::string& line) { logged.push_back(line); });
+  FakeSystem system;
+  Config config = Loaded(system.Load(RequiredLines() + "jira_personal_access_token = " + kPat + "\n"));
+  util::log::SetSink(nullptr);
+  CHECK(config.jira_personal_access_token == kPat);
+  REQUIRE(logged.size() == 1);
+  CHECK_THAT(logged[0], Contains("jira_personal_access_token is set, so jira_email and jira_api_token are not used"));
+  CHECK(logged[0].find(kSecretMarker) == std::string::npos);
 }
 
 TEST_CASE("an unreadable config file is an error naming the path", "[config]") {
