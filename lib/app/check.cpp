@@ -67,6 +67,11 @@ bool CheckForms(const config::Config& config, helpdesk::Helpdesk& helpdesk, std:
     auto described = type ? DescribeForm(*type) : util::Result<std::string>(tl::make_unexpected(type.error()));
     all_ok = all_ok && described;
     Line(out, static_cast<bool>(described), what, described ? *described : described.error().message);
+    if (!type) continue;
+    for (const helpdesk::CheckLine& line : helpdesk.CheckRequestType(use.target)) {
+      all_ok = all_ok && line.ok;
+      Line(out, line.ok, fmt::format("{} ({})", line.what, use.setting), line.detail);
+    }
   }
   return all_ok;
 }
@@ -135,10 +140,16 @@ int RunCheck(const config::Config& config, const std::string& config_origin, std
     all_ok = false;
     Line(out, false, "helpdesk", helpdesk.error().message);
   } else {
-    bool helpdesk_ok = true;
-    for (const helpdesk::CheckLine& line : (*helpdesk)->Check()) {
-      helpdesk_ok = helpdesk_ok && line.ok;
-      Line(out, line.ok, line.what, line.detail);
+    // Which deployment answers comes first: with the wrong one, nothing
+    // after it can work.
+    std::optional<helpdesk::CheckLine> deployment = (*helpdesk)->CheckDeployment();
+    if (deployment) Line(out, deployment->ok, deployment->what, deployment->detail);
+    bool helpdesk_ok = !deployment || deployment->ok;
+    if (helpdesk_ok) {
+      for (const helpdesk::CheckLine& line : (*helpdesk)->Check()) {
+        helpdesk_ok = helpdesk_ok && line.ok;
+        Line(out, line.ok, line.what, line.detail);
+      }
     }
     // The forms need a helpdesk that answers.
     if (helpdesk_ok) helpdesk_ok = CheckForms(config, **helpdesk, out);

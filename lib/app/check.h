@@ -1,5 +1,7 @@
 // `slackdesk check`: is this installation ready to run? One line per check
-// on `out`; returns 0 when every check passed, 1 when one failed. Lines
+// on `out` (Slack's tokens; the helpdesk's deployment, credentials and
+// target; each request type's form and whether it can be raised on behalf
+// of customers); returns 0 when every check passed, 1 when one failed. Lines
 // marked WARN (credentials over plain http, a config file others can read)
 // do not fail it.
 #pragma once

@@ -15,6 +15,7 @@ std::unique_ptr<Helpdesk> MakeJira(const config::Config& config, util::http::Htt
   options.base_url = config.jira_url;
   options.email = config.jira_email;
   options.api_token = config.jira_api_token;
+  options.personal_access_token = config.jira_personal_access_token;
   options.service_desk_id = config.jira_service_desk_id;
   options.request_type_id = config.jira_request_type_ids.empty() ? "" : config.jira_request_type_ids.front();
   for (const auto& [channel, route] : config.channel_routes) {

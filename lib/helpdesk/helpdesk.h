@@ -101,6 +101,11 @@ class Helpdesk {
   // The backend's name in logs: "jira".
   virtual std::string Name() const = 0;
   virtual util::Result<Identity> WhoAmI() = 0;
+  // The first line `slackdesk check` prints for this helpdesk, for a backend
+  // that speaks to more than one product or deployment: which one answers at
+  // the configured URL (and its version), and how slackdesk signs in. When
+  // it fails, Check() is not asked. nullopt: nothing to say.
+  virtual std::optional<CheckLine> CheckDeployment() { return std::nullopt; }
   // What `slackdesk check` prints for this helpdesk: credentials, then the
   // configured target (stopping at the first failure that makes the rest
   // meaningless).
@@ -113,6 +118,10 @@ class Helpdesk {
   // included, each with what a form asks for (kUnsupported for what none
   // can). Read from the helpdesk on every call: callers cache it.
   virtual util::Result<bridge::RequestType> RequestTypeForm(const bridge::RequestTarget& target) = 0;
+  // What `slackdesk check` adds about request type `target` once its form
+  // could be read: whatever else would stop its requests (e.g. that they
+  // cannot be raised on a customer's behalf). Default: nothing.
+  virtual std::vector<CheckLine> CheckRequestType(const bridge::RequestTarget& /*target*/) { return {}; }
   // Creates the ticket. Not idempotent: on a failure whose outcome is
   // unknown, call FindCreatedTicket before trying again.
   virtual util::Result<Ticket> CreateTicket(const NewTicket& ticket) = 0;

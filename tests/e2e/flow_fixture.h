@@ -38,7 +38,8 @@ inline std::string StateValues(const std::string& summary, const std::string& de
 
 class Flow {
  public:
-  Flow() {
+  // `deployment`: the fake Jira's, signed in to as it expects (DaemonEnv).
+  explicit Flow(fake::JiraDeployment deployment = fake::JiraDeployment::kCloud) : jira(deployment) {
     slack.AddUser(kCustomer, "Ada Lovelace", "ada", "ada@example.com");
     customer_account = jira.AddCustomer("ada@example.com", "Ada Lovelace");
     env = fake::DaemonEnv(slack, jira, dir.File("state.db"));

@@ -52,6 +52,12 @@ inline Response Send(const FakeJira& jira, const std::string& method, const std:
   return response;
 }
 
+// As Send, signed in as a Data Center site expects (Bearer token).
+inline Response SendBearer(const FakeJira& jira, const std::string& method, const std::string& path,
+                           const std::string& body = {}) {
+  return Send(jira, method, path, body, {{"Authorization", FakeJira::BearerAuthorization()}}, false);
+}
+
 inline Response Get(const FakeJira& jira, const std::string& path, Headers headers = {}) {
   return Send(jira, "GET", path, {}, std::move(headers));
 }

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "fuzz_support.h"
+#include "helpdesk/jira/jira_deployment.h"
 #include "helpdesk/jira/jira_encoding.h"
 #include "helpdesk/jira/jira_fields.h"
 #include "helpdesk/jira/jira_json.h"
@@ -157,6 +158,22 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     CheckError(page);
   }
   CheckError(ParseComment(body));
+  // Data Center's shapes (jira_deployment.h).
+  CheckError(ParseIdentity(body, "key"));
+  CheckError(ParseComment(body, "key"));
+  CheckError(ParseServerInfo(body));
+  if (auto page = ParseDataCenterSearchPage(body)) {
+    FUZZ_CHECK(page->issues.size() <= size, "more issues than bytes");
+    // The next page starts after this one: the walk cannot stand still.
+    FUZZ_CHECK(page->next_page_token.empty() || !page->issues.empty(), page->next_page_token);
+  } else {
+    CheckError(page);
+  }
+  if (auto users = ParseUserSearch(body, 0, 100)) {
+    FUZZ_CHECK(users->customers.size() <= size, "more users than bytes");
+  } else {
+    CheckError(users);
+  }
   // A request type's fields make a form: bounded, each id once and fit for
   // a block_id, a list's options only on list kinds.
   if (auto fields = ParseRequestTypeFields(body)) {

@@ -27,9 +27,17 @@ inline DaemonProcess::Env DaemonEnv(const FakeSlack& slack, const std::string& j
   };
 }
 
+// Signs in as the fake expects: an e-mail and API token on Cloud, only a
+// personal access token on Data Center.
 inline DaemonProcess::Env DaemonEnv(const FakeSlack& slack, const FakeJira& jira, const std::string& state_db) {
-  return DaemonEnv(slack, jira.base_url(), FakeJira::kEmail, FakeJira::kApiToken, FakeJira::kServiceDeskId,
-                   FakeJira::kRequestTypeId, state_db);
+  DaemonProcess::Env env = DaemonEnv(slack, jira.base_url(), FakeJira::kEmail, FakeJira::kApiToken,
+                                     FakeJira::kServiceDeskId, FakeJira::kRequestTypeId, state_db);
+  if (jira.deployment() == JiraDeployment::kDataCenter) {
+    env.erase("SLACKDESK_JIRA_EMAIL");
+    env.erase("SLACKDESK_JIRA_API_TOKEN");
+    env["SLACKDESK_JIRA_PERSONAL_ACCESS_TOKEN"] = FakeJira::kPersonalAccessToken;
+  }
+  return env;
 }
 
 // For a daemon that never reaches Jira: its URL is the discard port, where

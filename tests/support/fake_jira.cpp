@@ -13,15 +13,20 @@
 
 namespace fake {
 
-FakeJira::Impl::Impl() {
-  users.push_back(User{kBotAccountId, kEmail, kBotDisplayName, "atlassian", "", false});
+FakeJira::Impl::Impl(JiraDeployment deployment) : dc(deployment == JiraDeployment::kDataCenter) {
+  if (dc) {
+    users.push_back(User{kBotUsername, kBotUserKey, kEmail, kBotDisplayName, "", "", false});
+    search_cap = 1000;  // silently clamped there (behind-the-firewall.md section 5)
+  } else {
+    users.push_back(User{kBotAccountId, "", kEmail, kBotDisplayName, "atlassian", "", false});
+  }
   AddDeskLocked(kServiceDeskId, kProjectKey, kPortalId);
   RequestType& type = DefineRequestTypeLocked(kServiceDeskId, kRequestTypeId, kRequestTypeName);
   type.fields.push_back(jira::StringField("summary", "Summary", true, "summary"));
   type.fields.push_back(jira::StringField("description", "Description", false, "description"));
 }
 
-FakeJira::FakeJira() : impl_(std::make_unique<Impl>()) {
+FakeJira::FakeJira(JiraDeployment deployment) : impl_(std::make_unique<Impl>(deployment)) {
   impl_->http.Start([this](const HttpRequest& request) { return impl_->Handle(request); });
 }
 
@@ -33,6 +38,12 @@ std::string FakeJira::base_url() const { return impl_->http.base_url(); }
 std::string FakeJira::BasicAuthorization() {
   return "Basic " + Base64Encode(std::string(kEmail) + ":" + kApiToken);
 }
+
+std::string FakeJira::BearerAuthorization() { return std::string("Bearer ") + kPersonalAccessToken; }
+
+JiraDeployment FakeJira::deployment() const { return impl_->dc ? JiraDeployment::kDataCenter : JiraDeployment::kCloud; }
+
+std::string FakeJira::BotId() const { return impl_->dc ? kBotUsername : kBotAccountId; }
 
 bool FakeJira::SetTimeZone(const std::string& zone) {
   if (!KnownTimeZone(zone)) return false;
@@ -49,6 +60,10 @@ void FakeJira::SetClockSkew(Millis skew) { impl_->signal.Write(impl_->skew_ms, s
 void FakeJira::SetCommentPageCap(int cap) { impl_->signal.Write(impl_->comment_page_cap, std::max(cap, 1)); }
 
 void FakeJira::SetSearchMaxResults(int cap) { impl_->signal.Write(impl_->search_cap, std::max(cap, 1)); }
+
+void FakeJira::AllowBasicAuth(bool allowed) { impl_->signal.Write(impl_->basic_allowed, allowed); }
+
+void FakeJira::SetCanRaiseOnBehalfOf(bool allowed) { impl_->signal.Write(impl_->can_raise_on_behalf, allowed); }
 
 void FakeJira::AddRequestField(const std::string& field_id, const std::string& label) {
   std::lock_guard<std::mutex> lock(impl_->signal.mutex());
@@ -108,8 +123,14 @@ void FakeJira::ClearFaults() {
 std::string FakeJira::AddCustomer(const std::string& email, const std::string& display_name) {
   std::lock_guard<std::mutex> lock(impl_->signal.mutex());
   int n = impl_->next_customer++;
+  if (impl_->dc) {
+    // "The customer's username is their email address."
+    impl_->users.push_back(Impl::User{email, impl_->NextUserKeyLocked(), email, display_name, "", "UTC", true});
+    impl_->Bump();
+    return email;
+  }
   std::string account_id = fmt::format("qm:9f3c2b1a-5d4e-4f60-8a7b-{:012d}:6c1e2d3f-customer-{:04d}", n, n);
-  impl_->users.push_back(Impl::User{account_id, email, display_name, "customer", "UTC", true});
+  impl_->users.push_back(Impl::User{account_id, "", email, display_name, "customer", "UTC", true});
   impl_->Bump();
   return account_id;
 }
@@ -117,7 +138,7 @@ std::string FakeJira::AddCustomer(const std::string& email, const std::string& d
 std::string FakeJira::CreateRequest(const std::string& summary, const std::string& description,
                                     const std::string& reporter_account_id) {
   std::lock_guard<std::mutex> lock(impl_->signal.mutex());
-  std::string reporter = reporter_account_id.empty() ? std::string(kBotAccountId) : reporter_account_id;
+  std::string reporter = reporter_account_id.empty() ? impl_->BotId() : reporter_account_id;
   if (impl_->FindUser(reporter) == nullptr) return {};
   Impl::Issue& issue = impl_->CreateIssueLocked(impl_->desks.front(), summary, description, reporter, kRequestTypeId);
   impl_->IndexLocked(issue);

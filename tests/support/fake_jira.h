@@ -1,4 +1,4 @@
-// A fake Jira Service Management Cloud site for tests, the simulator and
+// A fake Jira Service Management site for tests, the simulator and
 // benchmarks: the servicedeskapi and platform (/rest/api/2|3) endpoints
 // slackdesk uses, over HTTP on 127.0.0.1 with an ephemeral port, with the
 // real JSON shapes, error bodies and traps (helpdesk-facts.md section A):
@@ -6,6 +6,15 @@
 // nextPageToken, quoted JQL dates read in the account's time zone, search
 // results that lag behind writes, 410 for the removed /search, 429 +
 // Retry-After and gateway errors on demand.
+//
+// Built with JiraDeployment::kDataCenter it is a Jira Service Management
+// Data Center site instead (behind-the-firewall.md sections 0-6): a Bearer
+// personal access token (Basic refused with 403), serverInfo "Server"
+// 10.3.13, /rest/api/2 only (/rest/api/3 and /search/jql are 404), users
+// named by username and key (no accountId; a customer's username is their
+// e-mail), /rest/api/2/search paged by startAt, user search by username,
+// comments without jsdPublic (the sd.public.comment property says), dates
+// with the server's offset (-0700).
 //
 // The server runs on its own thread. Every public method is thread-safe and
 // may be called from the test thread; Wait* methods block until the state
@@ -27,6 +36,8 @@ namespace fake {
 
 using Millis = std::chrono::milliseconds;
 
+enum class JiraDeployment { kCloud, kDataCenter };
+
 struct JiraRequest {
   std::string method;         // "GET", "POST"
   std::string path;           // path with query, as sent: "/rest/api/3/search/jql"
@@ -44,7 +55,7 @@ struct JiraComment {
   std::string id;  // numeric string, increasing across all issues
   std::string body;  // wiki markup / plain text (ADF bodies are stored as their text)
   bool is_public = true;
-  std::string author_account_id;
+  std::string author_account_id;  // Data Center: the author's username
   std::string author_display_name;
   long long created_ms = 0;
   std::vector<JiraCommentProperty> properties;
@@ -81,7 +92,7 @@ struct JiraIssue {
   std::string key;  // "SUP-1"
   std::string summary;
   std::string description;
-  std::string reporter_account_id;
+  std::string reporter_account_id;  // Data Center: the reporter's username
   std::string request_type_id;
   std::string service_desk_id;
   // Every requestFieldValues entry the create request carried (summary and
@@ -108,8 +119,14 @@ class FakeJira {
   static constexpr const char* kProjectKey = "SUP";
   static constexpr const char* kRequestTypeId = "10";
   static constexpr const char* kRequestTypeName = "Get IT help";
+  // Data Center: the token the site accepts as "Bearer …", the bot's
+  // username and key, and the version serverInfo names.
+  static constexpr const char* kPersonalAccessToken = "NjQ2MzE4ODk3NTIwOkfakePATforSlackdesk";
+  static constexpr const char* kBotUsername = "slackdesk-bot";
+  static constexpr const char* kBotUserKey = "JIRAUSER10000";
+  static constexpr const char* kDataCenterVersion = "10.3.13";
 
-  FakeJira();
+  explicit FakeJira(JiraDeployment deployment = JiraDeployment::kCloud);
   ~FakeJira();
   FakeJira(const FakeJira&) = delete;
   FakeJira& operator=(const FakeJira&) = delete;
@@ -119,6 +136,12 @@ class FakeJira {
   std::string base_url() const;
   // "Basic base64(kEmail:kApiToken)": the header value the fake accepts.
   static std::string BasicAuthorization();
+  // "Bearer kPersonalAccessToken": what the Data Center site accepts.
+  static std::string BearerAuthorization();
+  JiraDeployment deployment() const;
+  // The bot as users are named here: kBotAccountId on Cloud, kBotUsername
+  // on Data Center.
+  std::string BotId() const;
 
   // --- Configuration -------------------------------------------------------
   // The bot account's profile time zone (default "Europe/Berlin", not UTC on
@@ -134,8 +157,16 @@ class FakeJira {
   // The server-side cap on `limit` of servicedeskapi comment pages (default 20).
   void SetCommentPageCap(int cap);
   // The server-side cap on `maxResults` of /search/jql (default 50, also the
-  // default page size).
+  // default page size); on Data Center of /rest/api/2/search (default 1000,
+  // the default page size staying 50 at most).
   void SetSearchMaxResults(int cap);
+  // Data Center: whether Basic auth is still on (Jira 10's default; off by
+  // default here, as on Jira 11 or where an admin disabled it). On, Basic
+  // kEmail:kApiToken is accepted as a username and password.
+  void AllowBasicAuth(bool allowed);
+  // What every request type's fields say in canRaiseOnBehalfOf (default
+  // true: the bot is an agent of the service desk).
+  void SetCanRaiseOnBehalfOf(bool allowed);
   // Adds an optional plain string field (jiraSchema string, textfield) to
   // the default request type (kServiceDeskId / kRequestTypeId), which starts
   // with summary (required) and description (optional).
@@ -170,7 +201,8 @@ class FakeJira {
   void ClearFaults();
 
   // --- Content (as agents and customers would change it in Jira) ------------
-  // Registers a customer of the service desk; returns its accountId ("qm:…").
+  // Registers a customer of the service desk; returns its accountId ("qm:…"),
+  // on Data Center its username (the e-mail, as JSM makes it).
   std::string AddCustomer(const std::string& email, const std::string& display_name);
   // Creates a request as if raised in the portal by `reporter_account_id`
   // (the bot when empty); returns its key, or "" when the reporter is unknown.

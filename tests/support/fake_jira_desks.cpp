@@ -130,7 +130,7 @@ Reply FakeJira::Impl::GetRequestTypeFields(const std::string& desk_id, const std
   return WithRequestType(desk_id, id, [&](const Desk&, const RequestType& type) {
     return JsonReply(200, [&](Writer& w) {
       w.StartObject();
-      KBool(w, "canRaiseOnBehalfOf", true);
+      KBool(w, "canRaiseOnBehalfOf", can_raise_on_behalf);
       KBool(w, "canAddRequestParticipants", true);
       w.Key("requestTypeFields");
       w.StartArray();

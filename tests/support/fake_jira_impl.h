@@ -30,7 +30,8 @@ struct FakeJira::Impl {
   using SteadyTime = std::chrono::steady_clock::time_point;
 
   struct User {
-    std::string account_id;
+    std::string account_id;  // Data Center: the username
+    std::string key;         // Data Center: "JIRAUSER10000" (Cloud has none)
     std::string email;
     std::string display_name;
     std::string account_type;  // atlassian | customer
@@ -109,6 +110,12 @@ struct FakeJira::Impl {
     size_t offset = 0;
   };
 
+  // An issue a search found, with what the index knew of it.
+  struct Hit {
+    const Issue* issue;
+    Snapshot snapshot;
+  };
+
   // A request as the handlers see it.
   struct Call {
     std::string method;
@@ -119,12 +126,15 @@ struct FakeJira::Impl {
     std::string experimental;  // X-ExperimentalApi
   };
 
+  const bool dc;       // a Data Center site (FakeJira's JiraDeployment)
   StateSignal signal;  // its mutex guards everything below
   std::string time_zone = "Europe/Berlin";
   Millis search_lag{0};
   long long skew_ms = 0;
   int comment_page_cap = 20;
   int search_cap = 50;
+  bool basic_allowed = false;  // Data Center only (AllowBasicAuth)
+  bool can_raise_on_behalf = true;
   std::vector<Desk> desks;  // the default desk (kServiceDeskId) first
   std::vector<RequestType> request_types;
   bool outage = false;
@@ -136,6 +146,7 @@ struct FakeJira::Impl {
   long long next_comment = 10000;
   int next_customer = 1;
   int next_agent = 1;
+  int next_user_key = 10001;  // Data Center user keys, after the bot's
   std::map<std::string, PageToken> page_tokens;
   unsigned long long next_token = 1;
   std::map<std::string, int> status_ids;
@@ -143,9 +154,15 @@ struct FakeJira::Impl {
   // Last, so that it stops before the state it serves goes away.
   LoopbackHttpServer http;
 
-  Impl();
+  explicit Impl(JiraDeployment deployment);
   // The site's base URL (see FakeJira::base_url).
   std::string base() const { return http.base_url(); }
+  const std::string& BotId() const { return users.front().account_id; }
+  // Where platform dates are written: UTC on Cloud; on Data Center the
+  // server's own zone, so offsets such as -0700 show up.
+  std::string PlatformZone() const { return dc ? "America/Los_Angeles" : "UTC"; }
+  // A Data Center user's key, "JIRAUSER10001" and on.
+  std::string NextUserKeyLocked() { return "JIRAUSER" + std::to_string(next_user_key++); }
 
   // --- The model (fake_jira_model.cpp) -----------------------------------------
   void Bump() { signal.Bump(); }
@@ -182,6 +199,8 @@ struct FakeJira::Impl {
   void WriteDate(Writer& w, long long epoch_ms) const;
   void WriteAvatars(Writer& w, const User& user) const;
   std::string UserSelf(const User& user) const;
+  // A user's ids: accountId on Cloud; key and name on Data Center.
+  void WriteUserIds(Writer& w, const User& user) const;
   // servicedeskapi UserDTO.
   void WriteServiceDeskUser(Writer& w, const User& user) const;
   // Platform user bean.
@@ -207,6 +226,9 @@ struct FakeJira::Impl {
   static bool Authorized(const std::string& authorization);
   static bool IsServiceDeskApi(const Call& call);
   Reply Unauthorized(const Call& call);
+  // Routes to /rest/api/{2,latest}/… on Data Center; nullopt when the path
+  // is not one Data Center has differently from Cloud.
+  std::optional<Reply> RouteDataCenter(const Call& call);
   static Reply MethodNotAllowed();
   Reply Route(const Call& call);
 
@@ -220,7 +242,25 @@ struct FakeJira::Impl {
 
   // --- /search/jql (fake_jira_search.cpp) ----------------------------------------
   Reply Search(const Call& call);
+  // The issues `jql` finds, in its order (reconcile: ids read fresh);
+  // false and *error set when Jira would refuse the query (`bounded`: Cloud
+  // refuses JQL without a restriction).
+  bool FindHits(const std::string& jql, const std::vector<std::string>& reconcile, bool bounded, std::vector<Hit>* hits,
+                Reply* error);
+  // One issue of a search result with the `fields` asked for.
+  void WriteSearchIssue(Writer& w, const Hit& hit, const std::vector<std::string>& fields, int api);
   static bool Matches(const JqlQuery& query, const Issue& issue, const Snapshot& snapshot);
+
+  // --- Data Center only (fake_jira_datacenter.cpp) ------------------------------
+  // Both: GET /rest/api/2/serverInfo.
+  Reply ServerInfo();
+  // Data Center's auth: Bearer kPersonalAccessToken; Basic is refused (403)
+  // as on a site whose admin disabled it; nullopt when authorized.
+  std::optional<Reply> DataCenterAuth(const Call& call) const;
+  // {"message": …, "status-code": …}, Data Center's error of its filters.
+  static Reply DataCenterError(int status, const std::string& message);
+  Reply DataCenterSearch(const Call& call);
+  Reply UserSearch(const Call& call);
 
   // --- Service desks and request types (fake_jira_desks.cpp) --------------------------
   static Reply DeskNotFound(const std::string& id);

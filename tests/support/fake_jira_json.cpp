@@ -173,6 +173,30 @@ std::string HtmlEscape(const std::string& text) {
   return out;
 }
 
+bool ReadSearchBody(const std::string& body, rapidjson::Document* doc, std::string* jql,
+                    std::vector<std::string>* fields, Reply* error) {
+  auto refuse = [error](const char* message) {
+    *error = PlatformError(400, {message});
+    return false;
+  };
+  doc->Parse(body.c_str());
+  if (doc->HasParseError() || !doc->IsObject()) {
+    return refuse("Invalid request payload. Refer to the REST API documentation and try again.");
+  }
+  if (doc->HasMember("jql")) {
+    if (!(*doc)["jql"].IsString()) return refuse("Invalid request payload: jql must be a string.");
+    *jql = (*doc)["jql"].GetString();
+  }
+  if (doc->HasMember("fields")) {
+    if (!(*doc)["fields"].IsArray()) return refuse("Invalid request payload: fields.");
+    for (const rapidjson::Value& field : (*doc)["fields"].GetArray()) {
+      if (!field.IsString()) return refuse("Invalid request payload: fields.");
+      fields->emplace_back(field.GetString());
+    }
+  }
+  return true;
+}
+
 bool ParseInt(const std::string& text, long long* value) {
   if (text.empty() || text.size() > 12) return false;
   for (char c : text) {

@@ -60,6 +60,12 @@ bool IsAdfDoc(const rapidjson::Value& value);
 void WriteAdf(Writer& w, const std::string& text);
 // HTML text of `text`, newlines as <br/>.
 std::string HtmlEscape(const std::string& text);
+// Reads a JSON search body (POST /search/jql, Data Center's POST /search):
+// parsed as an object, its `jql` and `fields`, as Jira checks them; false
+// and *error set (a 400) when one is of the wrong type. `doc` keeps the
+// body for the caller's other members.
+bool ReadSearchBody(const std::string& body, rapidjson::Document* doc, std::string* jql,
+                    std::vector<std::string>* fields, Reply* error);
 // A non-negative decimal of at most 12 digits.
 bool ParseInt(const std::string& text, long long* value);
 // splitmix64: page tokens look opaque, as Jira's do.

@@ -23,7 +23,7 @@ const FakeJira::Impl::User* FakeJira::Impl::FindUser(const std::string& account_
 }
 
 std::string FakeJira::Impl::ZoneOf(const User& user) const {
-  return user.account_id == kBotAccountId ? time_zone : user.time_zone;
+  return user.account_id == BotId() ? time_zone : user.time_zone;
 }
 
 FakeJira::Impl::Issue* FakeJira::Impl::FindIssue(const std::string& key_or_id) {
@@ -120,10 +120,14 @@ std::string FakeJira::Impl::AgentLocked(const std::string& display_name) {
   for (const User& user : users) {
     if (!user.customer && user.display_name == display_name) return user.account_id;
   }
-  std::string account_id = fmt::format("712020:0b7e6a4c-agent-{:04d}", next_agent++);
-  std::string email = util::Lower(display_name);
-  std::replace(email.begin(), email.end(), ' ', '.');
-  users.push_back(User{account_id, email + "@agents.example.com", display_name, "atlassian", "Europe/London", false});
+  std::string name = util::Lower(display_name);
+  std::replace(name.begin(), name.end(), ' ', '.');
+  // Data Center names users by username ("grace.hopper"), Cloud by accountId.
+  std::string account_id = dc ? name : fmt::format("712020:0b7e6a4c-agent-{:04d}", next_agent);
+  ++next_agent;
+  std::string key = dc ? NextUserKeyLocked() : "";
+  users.push_back(
+      User{account_id, key, name + "@agents.example.com", display_name, dc ? "" : "atlassian", "Europe/London", false});
   return account_id;
 }
 

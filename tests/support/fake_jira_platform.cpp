@@ -31,12 +31,13 @@ Reply FakeJira::Impl::Myself() {
   return JsonReply(200, [&](Writer& w) {
     w.StartObject();
     KStr(w, "self", UserSelf(bot));
-    KStr(w, "accountId", bot.account_id);
-    KStr(w, "accountType", bot.account_type);
+    WriteUserIds(w, bot);  // Data Center's UserBean: key and name, no accountId
+    if (!dc) KStr(w, "accountType", bot.account_type);
     KStr(w, "emailAddress", bot.email);
     WriteAvatars(w, bot);
     KStr(w, "displayName", bot.display_name);
     KBool(w, "active", true);
+    if (dc) KBool(w, "deleted", false);
     KStr(w, "timeZone", time_zone);
     KStr(w, "locale", "en_US");
     w.Key("groups");
@@ -59,7 +60,7 @@ Reply FakeJira::Impl::Myself() {
 }
 
 Reply FakeJira::Impl::GetUser(const Call& call) {
-  const User* user = FindUser(QueryParam(call.resource, "accountId"));
+  const User* user = FindUser(QueryParam(call.resource, dc ? "username" : "accountId"));
   if (user == nullptr) return PlatformError(404, {"Specified user does not exist or you do not have access to it."});
   return JsonReply(200, [&](Writer& w) { WritePlatformUser(w, *user); });
 }
@@ -92,8 +93,8 @@ Reply FakeJira::Impl::GetIssue(const std::string& key, bool v3) {
     WritePlatformStatus(w, issue->status, issue->category);
     w.Key("reporter");
     WritePlatformUser(w, UserOrBot(issue->reporter));
-    KStr(w, "created", FormatJiraTime(issue->created_ms, "UTC"));
-    KStr(w, "updated", FormatJiraTime(issue->updated_ms, "UTC"));
+    KStr(w, "created", FormatJiraTime(issue->created_ms, PlatformZone()));
+    KStr(w, "updated", FormatJiraTime(issue->updated_ms, PlatformZone()));
     w.EndObject();
     w.EndObject();
   });
@@ -185,7 +186,7 @@ Reply FakeJira::Impl::PlatformAddComment(const Call& call, const std::string& ke
   }
   // `visibility` (role/group restrictions) is accepted but does not hide
   // the comment from the portal: it stays jsdPublic, as in JSM.
-  Comment& comment = AddCommentLocked(*issue, kBotAccountId, body, is_public, std::move(properties));
+  Comment& comment = AddCommentLocked(*issue, BotId(), body, is_public, std::move(properties));
   std::set<std::string> expand;
   for (const std::string& item : SplitComma(QueryParam(call.resource, "expand"))) expand.insert(item);
   return JsonReply(201, [&](Writer& w) {

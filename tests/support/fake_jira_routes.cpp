@@ -40,7 +40,14 @@ Reply FakeJira::Impl::Dispatch(const Call& call) {
       return FaultReply(fault.status, fault.retry_after_s);
     }
   }
-  if (!Authorized(call.authorization)) return Unauthorized(call);
+  // serverInfo can be read anonymously (Cloud's docs; [U] on Data Center).
+  bool anonymous_info = call.authorization.empty() && call.segments.size() == 4 && call.segments[3] == "serverInfo";
+  if (anonymous_info) return Route(call);
+  if (dc) {
+    if (auto refused = DataCenterAuth(call)) return *refused;
+  } else if (!Authorized(call.authorization)) {
+    return Unauthorized(call);
+  }
   return Route(call);
 }
 
@@ -55,6 +62,17 @@ Reply FakeJira::Impl::FaultReply(int status, int retry_after_s) {
         "<p>The server is temporarily unable to service your request.</p></body></html>",
         status);
     if (retry_after_s >= 0) reply.headers.emplace_back("Retry-After", std::to_string(retry_after_s));
+    return reply;
+  }
+  if (status == 429 && dc) {
+    // Data Center's admin-configured token bucket (behind-the-firewall.md
+    // section 8): its own X-RateLimit-* headers, no Reset or Reason.
+    reply = PlatformError(429, {"Rate limit exceeded."});
+    reply.headers.emplace_back("Retry-After", std::to_string(std::max(retry_after_s, 0)));
+    reply.headers.emplace_back("X-RateLimit-Limit", "70");
+    reply.headers.emplace_back("X-RateLimit-Remaining", "0");
+    reply.headers.emplace_back("X-RateLimit-Interval-Seconds", "1");
+    reply.headers.emplace_back("X-RateLimit-FillRate", "5");
     return reply;
   }
   if (status == 429) {
@@ -109,8 +127,14 @@ Reply FakeJira::Impl::MethodNotAllowed() {
 Reply FakeJira::Impl::Route(const Call& call) {
   const std::vector<std::string>& s = call.segments;
   const std::string& m = call.method;
+  if (s.size() == 4 && s[0] == "rest" && s[1] == "api" && s[2] == "2" && s[3] == "serverInfo") {
+    return m == "GET" ? ServerInfo() : MethodNotAllowed();
+  }
+  if (dc) {
+    if (auto reply = RouteDataCenter(call)) return *reply;
+  }
   if (s.size() >= 3 && s[0] == "rest" && s[1] == "api" && (s[2] == "2" || s[2] == "3" || s[2] == "latest")) {
-    bool v3 = s[2] != "2";
+    bool v3 = !dc && s[2] != "2";  // Data Center's latest is 2
     std::vector<std::string> r(s.begin() + 3, s.end());
     if (r.size() == 1 && r[0] == "myself") return m == "GET" ? Myself() : MethodNotAllowed();
     // The old search (and search/id) was removed in 2025: 410 Gone.

@@ -19,6 +19,7 @@ using jira::kUnbounded;
 using jira::Mix;
 using jira::ParseInt;
 using jira::PlatformError;
+using jira::ReadSearchBody;
 using jira::Reply;
 using jira::SplitComma;
 
@@ -30,25 +31,12 @@ Reply FakeJira::Impl::Search(const Call& call) {
   std::vector<std::string> reconcile;
   if (call.method == "POST") {
     rapidjson::Document doc;
-    doc.Parse(call.body.c_str());
-    if (doc.HasParseError() || !doc.IsObject()) {
-      return PlatformError(400, {"Invalid request payload. Refer to the REST API documentation and try again."});
-    }
-    if (doc.HasMember("jql")) {
-      if (!doc["jql"].IsString()) return PlatformError(400, {"Invalid request payload: jql must be a string."});
-      jql = doc["jql"].GetString();
-    }
+    Reply error;
+    if (!ReadSearchBody(call.body, &doc, &jql, &fields, &error)) return error;
     if (doc.HasMember("nextPageToken") && doc["nextPageToken"].IsString()) token = doc["nextPageToken"].GetString();
     if (doc.HasMember("maxResults")) {
       if (!doc["maxResults"].IsInt64()) return PlatformError(400, {"Invalid request payload: maxResults."});
       max_results = doc["maxResults"].GetInt64();
-    }
-    if (doc.HasMember("fields")) {
-      if (!doc["fields"].IsArray()) return PlatformError(400, {"Invalid request payload: fields."});
-      for (const rapidjson::Value& field : doc["fields"].GetArray()) {
-        if (!field.IsString()) return PlatformError(400, {"Invalid request payload: fields."});
-        fields.emplace_back(field.GetString());
-      }
     }
     if (doc.HasMember("reconcileIssues")) {
       if (!doc["reconcileIssues"].IsArray()) return PlatformError(400, {"Invalid request payload: reconcileIssues."});
@@ -77,18 +65,45 @@ Reply FakeJira::Impl::Search(const Call& call) {
     }
     offset = it->second.offset;
   }
+  std::vector<Hit> hits;
+  Reply error;
+  if (!FindHits(jql, reconcile, true, &hits, &error)) return error;
+  long long limit = max_results <= 0 ? search_cap : std::min<long long>(max_results, search_cap);
+  size_t end = std::min(hits.size(), offset + static_cast<size_t>(limit));
+  bool is_last = end >= hits.size();
+  std::string next_page;
+  if (!is_last) {
+    next_page = fmt::format("{:016x}", Mix(next_token++));
+    page_tokens[next_page] = PageToken{jql, end};
+  }
+  return JsonReply(200, [&](Writer& w) {
+    w.StartObject();
+    w.Key("issues");
+    w.StartArray();
+    for (size_t i = offset; i < end; ++i) WriteSearchIssue(w, hits[i], fields, 3);
+    w.EndArray();
+    if (!is_last) KStr(w, "nextPageToken", next_page);
+    KBool(w, "isLast", is_last);
+    w.EndObject();
+  });
+}
+
+bool FakeJira::Impl::FindHits(const std::string& jql, const std::vector<std::string>& reconcile, bool bounded,
+                              std::vector<Hit>* hits, Reply* error) {
   JqlParse parse = ParseJql(jql, time_zone, NowMsLocked());
-  if (!parse.ok) return PlatformError(400, {parse.error});
+  auto refuse = [error](const std::string& message) {
+    *error = PlatformError(400, {message});
+    return false;
+  };
+  if (!parse.ok) return refuse(parse.error);
   const JqlQuery& query = parse.query;
-  if (!query.Bounded()) return PlatformError(400, {kUnbounded});
+  if (bounded && !query.Bounded()) return refuse(kUnbounded);
   for (const std::vector<std::string>& projects : query.project_sets) {
     for (const std::string& project : projects) {
       bool known = std::any_of(desks.begin(), desks.end(), [&](const Desk& desk) {
         return util::Lower(project) == util::Lower(desk.project_key) || project == desk.project_id;
       });
-      if (!known) {
-        return PlatformError(400, {fmt::format("The value '{}' does not exist for the field 'project'.", project)});
-      }
+      if (!known) return refuse(fmt::format("The value '{}' does not exist for the field 'project'.", project));
     }
   }
   // Jira refuses keys that do not exist rather than matching nothing.
@@ -97,20 +112,13 @@ Reply FakeJira::Impl::Search(const Call& call) {
       size_t dash = key.rfind('-');
       long long number = 0;
       if (dash == std::string::npos || dash == 0 || !ParseInt(key.substr(dash + 1), &number)) {
-        return PlatformError(400, {fmt::format("The issue key '{}' for field 'key' is invalid.", key)});
+        return refuse(fmt::format("The issue key '{}' for field 'key' is invalid.", key));
       }
       if (FindIssue(key) == nullptr) {
-        return PlatformError(400, {fmt::format("An issue with key '{}' does not exist for field 'key'.", key)});
+        return refuse(fmt::format("An issue with key '{}' does not exist for field 'key'.", key));
       }
     }
   }
-  long long limit = max_results <= 0 ? search_cap : std::min<long long>(max_results, search_cap);
-
-  struct Hit {
-    const Issue* issue;
-    Snapshot snapshot;
-  };
-  std::vector<Hit> hits;
   for (const auto& [number, issue] : issues) {
     Snapshot snapshot;
     if (std::find(reconcile.begin(), reconcile.end(), issue.id) != reconcile.end()) {
@@ -120,11 +128,11 @@ Reply FakeJira::Impl::Search(const Call& call) {
     } else {
       continue;  // not indexed yet
     }
-    if (Matches(query, issue, snapshot)) hits.push_back(Hit{&issue, snapshot});
+    if (Matches(query, issue, snapshot)) hits->push_back(Hit{&issue, snapshot});
   }
   std::vector<JqlSort> order = query.order_by;
   if (order.empty()) order.push_back(JqlSort{"key", false});
-  std::stable_sort(hits.begin(), hits.end(), [&](const Hit& a, const Hit& b) {
+  std::stable_sort(hits->begin(), hits->end(), [&](const Hit& a, const Hit& b) {
     for (const JqlSort& sort : order) {
       long long x = sort.field == "updated"   ? a.snapshot.updated_ms
                     : sort.field == "created" ? a.issue->created_ms
@@ -136,48 +144,33 @@ Reply FakeJira::Impl::Search(const Call& call) {
     }
     return false;  // equal sort values: no guaranteed order in Jira either
   });
-  size_t end = std::min(hits.size(), offset + static_cast<size_t>(limit));
-  bool is_last = end >= hits.size();
-  std::string next_page;
-  if (!is_last) {
-    next_page = fmt::format("{:016x}", Mix(next_token++));
-    page_tokens[next_page] = PageToken{jql, end};
-  }
+  return true;
+}
+
+void FakeJira::Impl::WriteSearchIssue(Writer& w, const Hit& hit, const std::vector<std::string>& fields, int api) {
   std::set<std::string> wanted(fields.begin(), fields.end());
   bool all = wanted.count("*all") > 0 || wanted.count("*navigable") > 0;
   auto want = [&](const char* field) { return all || wanted.count(field) > 0; };
   bool only_id = wanted.empty() || (wanted.size() == 1 && wanted.count("id") > 0);
-  return JsonReply(200, [&](Writer& w) {
+  w.StartObject();
+  KStr(w, "id", hit.issue->id);
+  // The default field list is `id` only (unlike GET issue).
+  if (!only_id) {
+    KStr(w, "expand", "");
+    KStr(w, "self", fmt::format("{}/rest/api/{}/issue/{}", base(), api, hit.issue->id));
+    KStr(w, "key", hit.issue->key);
+    w.Key("fields");
     w.StartObject();
-    w.Key("issues");
-    w.StartArray();
-    for (size_t i = offset; i < end; ++i) {
-      const Hit& hit = hits[i];
-      w.StartObject();
-      KStr(w, "id", hit.issue->id);
-      // The default field list is `id` only (unlike GET issue).
-      if (!only_id) {
-        KStr(w, "expand", "");
-        KStr(w, "self", fmt::format("{}/rest/api/3/issue/{}", base(), hit.issue->id));
-        KStr(w, "key", hit.issue->key);
-        w.Key("fields");
-        w.StartObject();
-        if (want("summary")) KStr(w, "summary", hit.issue->summary);
-        if (want("created")) KStr(w, "created", FormatJiraTime(hit.issue->created_ms, "UTC"));
-        if (want("updated")) KStr(w, "updated", FormatJiraTime(hit.snapshot.updated_ms, "UTC"));
-        if (want("status")) {
-          w.Key("status");
-          WritePlatformStatus(w, hit.snapshot.status, hit.snapshot.category);
-        }
-        w.EndObject();
-      }
-      w.EndObject();
+    if (want("summary")) KStr(w, "summary", hit.issue->summary);
+    if (want("created")) KStr(w, "created", FormatJiraTime(hit.issue->created_ms, PlatformZone()));
+    if (want("updated")) KStr(w, "updated", FormatJiraTime(hit.snapshot.updated_ms, PlatformZone()));
+    if (want("status")) {
+      w.Key("status");
+      WritePlatformStatus(w, hit.snapshot.status, hit.snapshot.category);
     }
-    w.EndArray();
-    if (!is_last) KStr(w, "nextPageToken", next_page);
-    KBool(w, "isLast", is_last);
     w.EndObject();
-  });
+  }
+  w.EndObject();
 }
 
 bool FakeJira::Impl::Matches(const JqlQuery& query, const Issue& issue, const Snapshot& snapshot) {

@@ -106,12 +106,13 @@ Reply FakeJira::Impl::CreateRequest(const Call& call) {
     return ServiceDeskError(400, "Summary: The summary is invalid because it contains newline characters.",
                             "sd.validation.request.field.invalid");
   }
-  std::string reporter = kBotAccountId;
+  std::string reporter = BotId();
   if (doc.HasMember("raiseOnBehalfOf")) {
     const rapidjson::Value& on_behalf = doc["raiseOnBehalfOf"];
     const User* user = on_behalf.IsString() ? FindUser(on_behalf.GetString()) : nullptr;
-    // The contract is an accountId of a customer (or the caller itself).
-    if (user == nullptr || (!user->customer && user->account_id != kBotAccountId)) {
+    // The contract is an accountId (Data Center: a username) of a customer
+    // (or the caller itself).
+    if (user == nullptr || (!user->customer && user->account_id != BotId())) {
       std::string shown = on_behalf.IsString() ? on_behalf.GetString() : json::Serialize(on_behalf);
       return ServiceDeskError(400,
                               fmt::format("The user '{}' does not exist or is not a customer of this service "
@@ -214,7 +215,7 @@ Reply FakeJira::Impl::ServiceDeskAddComment(const Call& call, const std::string&
     }
     is_public = doc["public"].GetBool();
   }
-  Comment& comment = AddCommentLocked(*issue, kBotAccountId, doc["body"].GetString(), is_public, {});
+  Comment& comment = AddCommentLocked(*issue, BotId(), doc["body"].GetString(), is_public, {});
   return JsonReply(201, [&](Writer& w) { WriteServiceDeskComment(w, *issue, comment); });
 }
 

@@ -34,12 +34,21 @@ void FakeJira::Impl::WriteAvatars(Writer& w, const User& user) const {
 }
 
 std::string FakeJira::Impl::UserSelf(const User& user) const {
-  return fmt::format("{}/rest/api/2/user?accountId={}", base(), user.account_id);
+  return fmt::format("{}/rest/api/2/user?{}={}", base(), dc ? "username" : "accountId", user.account_id);
+}
+
+void FakeJira::Impl::WriteUserIds(Writer& w, const User& user) const {
+  if (dc) {
+    KStr(w, "key", user.key);
+    KStr(w, "name", user.account_id);
+  } else {
+    KStr(w, "accountId", user.account_id);
+  }
 }
 
 void FakeJira::Impl::WriteServiceDeskUser(Writer& w, const User& user) const {
   w.StartObject();
-  KStr(w, "accountId", user.account_id);
+  WriteUserIds(w, user);
   KStr(w, "emailAddress", user.email);
   KStr(w, "displayName", user.display_name);
   KBool(w, "active", true);
@@ -56,13 +65,13 @@ void FakeJira::Impl::WriteServiceDeskUser(Writer& w, const User& user) const {
 void FakeJira::Impl::WritePlatformUser(Writer& w, const User& user) const {
   w.StartObject();
   KStr(w, "self", UserSelf(user));
-  KStr(w, "accountId", user.account_id);
+  WriteUserIds(w, user);
   KStr(w, "emailAddress", user.email);
   WriteAvatars(w, user);
   KStr(w, "displayName", user.display_name);
   KBool(w, "active", true);
   KStr(w, "timeZone", ZoneOf(user));
-  KStr(w, "accountType", user.account_type);
+  if (!dc) KStr(w, "accountType", user.account_type);
   w.EndObject();
 }
 
@@ -189,11 +198,16 @@ void FakeJira::Impl::WritePlatformComment(Writer& w, const Issue& issue, const C
   if (rendered) KStr(w, "renderedBody", "<p>" + HtmlEscape(comment.body) + "</p>");
   w.Key("updateAuthor");
   WritePlatformUser(w, author);
-  // Platform dates are rendered in UTC here; clients must parse the offset.
-  KStr(w, "created", FormatJiraTime(comment.created_ms, "UTC"));
-  KStr(w, "updated", FormatJiraTime(comment.created_ms, "UTC"));
-  KBool(w, "jsdPublic", comment.is_public);
-  KBool(w, "jsdAuthorCanSeeRequest", true);
+  // Platform dates are rendered in UTC (Data Center: the server's zone);
+  // clients must parse the offset.
+  KStr(w, "created", FormatJiraTime(comment.created_ms, PlatformZone()));
+  KStr(w, "updated", FormatJiraTime(comment.created_ms, PlatformZone()));
+  // Data Center has no jsdPublic: only the sd.public.comment property
+  // (expand=properties) tells an internal note.
+  if (!dc) {
+    KBool(w, "jsdPublic", comment.is_public);
+    KBool(w, "jsdAuthorCanSeeRequest", true);
+  }
   if (properties) {
     w.Key("properties");
     w.StartArray();

@@ -175,6 +175,14 @@ util::Result<std::vector<JiraField>> ParseRequestTypeFields(std::string_view bod
                     });
 }
 
+std::optional<bool> CanRaiseOnBehalfOf(std::string_view body) {
+  rapidjson::Document doc;
+  if (!json::Parse(body, doc).empty() || !doc.IsObject()) return std::nullopt;
+  auto it = doc.FindMember("canRaiseOnBehalfOf");
+  if (it == doc.MemberEnd() || !it->value.IsBool()) return std::nullopt;
+  return it->value.GetBool();
+}
+
 void WriteFieldValues(rapidjson::Writer<rapidjson::StringBuffer>& w, const std::vector<bridge::FieldValue>& values,
                       const std::map<std::string, ValueShape>& shapes) {
   for (const bridge::FieldValue& value : values) {

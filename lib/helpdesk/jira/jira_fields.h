@@ -7,6 +7,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,6 +42,9 @@ struct JiraField {
 // (with the type Jira gives them), so a required one can be named. A body
 // of the wrong shape is a kServerError.
 util::Result<std::vector<JiraField>> ParseRequestTypeFields(std::string_view body);
+// The same answer's canRaiseOnBehalfOf: whether the caller may raise this
+// type on behalf of a customer (raiseOnBehalfOf). nullopt when absent.
+std::optional<bool> CanRaiseOnBehalfOf(std::string_view body);
 
 // Adds `values` to the open requestFieldValues object in `w`, each in its
 // field's shape (`shapes`, by field id). A value of a field `shapes` does

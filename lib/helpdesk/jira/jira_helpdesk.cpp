@@ -13,6 +13,8 @@ namespace helpdesk::jira {
 namespace {
 
 constexpr const char* kCheckIdentity = "jira /rest/api/3/myself (jira_email, jira_api_token)";
+constexpr const char* kCheckDataCenterIdentity = "jira /rest/api/2/myself (jira_personal_access_token)";
+constexpr const char* kCheckDeployment = "jira";
 constexpr const char* kCheckTarget = "jira service desk and request type";
 // How soon to look again while the search may still be catching up.
 constexpr long kSearchLagRetryMs = 2000;
@@ -78,9 +80,90 @@ util::Result<std::vector<std::string>> JiraHelpdesk::ProjectKeys() {
   return keys;
 }
 
+util::Result<ServerInfo> JiraHelpdesk::ReadServerInfo() {
+  auto info = GetAndParse(transport_, "jira serverInfo", kServerInfoPath,
+                          [](std::string_view body) { return ParseServerInfo(body); });
+  if (info || info.error().code != util::ErrorCode::kAuth) return info;
+  // Credentials refused: which deployment refused them still says what to
+  // set instead, and sites let anyone read serverInfo ([U] on Data Center).
+  JiraCall call;
+  call.operation = "jira serverInfo";
+  call.path = kServerInfoPath;
+  call.anonymous = true;
+  auto response = transport_.Send(call);
+  if (!response) return info;
+  auto anonymous = ParseServerInfo(response->body);
+  return anonymous ? anonymous : info;
+}
+
+util::Result<Deployment> JiraHelpdesk::CurrentDeployment() {
+  // An e-mail and API token are Cloud's sign-in: Cloud is assumed, as it
+  // always was, without asking (WhoAmI explains a Data Center site).
+  if (options_.personal_access_token.empty()) return Deployment::Cloud();
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (deployment_) return *deployment_;
+  }
+  auto info = ReadServerInfo();
+  if (!info) return tl::make_unexpected(info.error());
+  if (info->cloud) {
+    return util::MakeError(util::ErrorCode::kAuth,
+                           fmt::format("jira: {} is Jira Cloud (serverInfo), which does not take a personal access "
+                                       "token: set jira_email and jira_api_token instead of jira_personal_access_token",
+                                       options_.base_url));
+  }
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (!deployment_) {
+    deployment_ = Deployment::DataCenter(info->version);
+    util::log::Info("jira: {} at {}", deployment_->Describe(), options_.base_url);
+  }
+  return *deployment_;
+}
+
+std::string JiraHelpdesk::SignIn() const {
+  return options_.personal_access_token.empty() ? "e-mail and API token" : "personal access token";
+}
+
+std::optional<CheckLine> JiraHelpdesk::CheckDeployment() {
+  auto info = ReadServerInfo();
+  if (!info) return CheckLine{false, kCheckDeployment, util::log::Redact(info.error().message)};
+  Deployment found = info->cloud ? Deployment::Cloud() : Deployment::DataCenter(info->version);
+  std::string detail = fmt::format("{} at {} ({})", found.Describe(), options_.base_url, SignIn());
+  bool token = !options_.personal_access_token.empty();
+  if (info->cloud != token) return CheckLine{true, kCheckDeployment, detail};
+  return CheckLine{false, kCheckDeployment,
+                   detail + (token ? ", which Cloud does not take: set jira_email and jira_api_token instead of "
+                                     "jira_personal_access_token"
+                                   : ", which Data Center does not take: set jira_personal_access_token (a personal "
+                                     "access token of the bot's Jira user) instead of jira_email and jira_api_token")};
+}
+
 util::Result<Identity> JiraHelpdesk::WhoAmI() {
-  return GetAndParse(transport_, "jira myself", "/rest/api/3/myself",
-                     [](std::string_view body) { return ParseIdentity(body); });
+  auto deployment = CurrentDeployment();
+  if (!deployment) return tl::make_unexpected(deployment.error());
+  JiraCall call;
+  call.operation = "jira myself";
+  call.path = deployment->MyselfPath();
+  util::http::HttpResponse failed;
+  auto response = transport_.Send(call, &failed);
+  if (!response) {
+    // Data Center has no /rest/api/3: a Cloud sign-in there ends here, so
+    // say what it is and what to set.
+    if (failed.status == 404 && deployment->IsCloud()) {
+      auto info = ReadServerInfo();
+      if (info && !info->cloud) {
+        return util::MakeError(
+            util::ErrorCode::kAuth,
+            fmt::format("jira myself: {} is Jira {} (serverInfo), which has no /rest/api/3 and does not take "
+                        "jira_email and jira_api_token: set jira_personal_access_token",
+                        options_.base_url, Deployment::DataCenter(info->version).Describe()));
+      }
+    }
+    return tl::make_unexpected(response.error());
+  }
+  auto identity = ParseIdentity(response->body, deployment->UserIdMember());
+  if (!identity) return tl::make_unexpected(BadBody(call.operation, response->status, identity.error()));
+  return identity;
 }
 
 std::vector<CheckLine> JiraHelpdesk::Check() {
@@ -89,13 +172,14 @@ std::vector<CheckLine> JiraHelpdesk::Check() {
   auto add = [&lines](bool ok, const char* what, const std::string& detail) {
     lines.push_back(CheckLine{ok, what, util::log::Redact(detail)});
   };
+  const char* identity = options_.personal_access_token.empty() ? kCheckIdentity : kCheckDataCenterIdentity;
   auto me = WhoAmI();
   if (!me) {
     // Without working credentials the target cannot be checked.
-    add(false, kCheckIdentity, me.error().message);
+    add(false, identity, me.error().message);
     return lines;
   }
-  add(true, kCheckIdentity, fmt::format("{} <{}>, time zone {}", me->display_name, me->email, me->time_zone));
+  add(true, identity, fmt::format("{} <{}>, time zone {}", me->display_name, me->email, me->time_zone));
   auto target = DescribeTarget();
   add(static_cast<bool>(target), kCheckTarget, target ? *target : target.error().message);
   return lines;
@@ -128,6 +212,25 @@ util::Result<bridge::RequestType> JiraHelpdesk::RequestTypeForm(const bridge::Re
   std::lock_guard<std::mutex> lock(mutex_);
   shapes_[{target.desk_id, target.type_id}] = std::move(shapes);
   return type;
+}
+
+std::vector<CheckLine> JiraHelpdesk::CheckRequestType(const bridge::RequestTarget& target) {
+  std::string what =
+      fmt::format("raising on behalf of customers: type {} in service desk {}", target.type_id, target.desk_id);
+  JiraCall call;
+  call.operation = fmt::format("jira fields of request type {} in service desk {}", target.type_id, target.desk_id);
+  call.path = fmt::format("/rest/servicedeskapi/servicedesk/{}/requesttype/{}/field", UrlEncode(target.desk_id),
+                          UrlEncode(target.type_id));
+  auto response = transport_.Send(call);
+  if (!response) return {CheckLine{false, what, util::log::Redact(response.error().message)}};
+  std::optional<bool> allowed = CanRaiseOnBehalfOf(response->body);
+  if (!allowed) return {};  // not said: nothing to report
+  if (*allowed) return {CheckLine{true, what, "allowed"}};
+  // Without it a request for a customer fails, or is raised as the bot.
+  return {CheckLine{false, what,
+                    fmt::format("not allowed for slackdesk's helpdesk account (canRaiseOnBehalfOf is false): make "
+                                "the bot's Jira user an agent of service desk {}",
+                                target.desk_id)}};
 }
 
 std::map<std::string, ValueShape> JiraHelpdesk::ShapesFor(const bridge::RequestTarget& target) {
@@ -189,18 +292,15 @@ util::Result<std::string> JiraHelpdesk::DescribeTarget() {
 
 util::Result<std::optional<std::string>> JiraHelpdesk::FindCustomer(const std::string& email) {
   if (email.empty()) return std::optional<std::string>();
+  auto deployment = CurrentDeployment();
+  if (!deployment) return tl::make_unexpected(deployment.error());
   const std::string wanted = util::Lower(email);
   long long start = 0;
   for (int page = 0; page < options_.max_pages; ++page) {
-    JiraCall call;
-    // The e-mail stays out of the operation: it would end up in logs.
-    call.operation = fmt::format("jira customer search in service desk {}", options_.service_desk_id);
-    call.path = fmt::format("/rest/servicedeskapi/servicedesk/{}/customer?query={}&start={}&limit=50",
-                            UrlEncode(options_.service_desk_id), UrlEncode(email), start);
-    call.experimental = true;
+    JiraCall call = deployment->CustomerSearchCall(options_.service_desk_id, email, start);
     auto response = transport_.Send(call);
     if (!response) return tl::make_unexpected(response.error());
-    auto customers = ParseCustomerPage(response->body);
+    auto customers = deployment->ParseCustomerSearch(response->body, start);
     if (!customers) return tl::make_unexpected(BadBody(call.operation, response->status, customers.error()));
     // The query also matches names and e-mail fragments: only an exact
     // address counts.
@@ -246,16 +346,15 @@ util::Result<Ticket> JiraHelpdesk::GetTicket(const std::string& key) {
 
 util::Result<std::optional<Ticket>> JiraHelpdesk::FindTicketByMarker(const std::string& marker) {
   if (marker.empty()) return util::MakeError(util::ErrorCode::kInvalidInput, "jira search by marker: empty marker");
+  auto deployment = CurrentDeployment();
+  if (!deployment) return tl::make_unexpected(deployment.error());
   auto project_keys = ProjectKeys();
   if (!project_keys) return tl::make_unexpected(project_keys.error());
-  JiraCall call;
-  call.operation = fmt::format("jira search for marker {}", marker);
-  call.method = "POST";
-  call.path = "/rest/api/3/search/jql";
-  call.body = SearchBody(MarkerJql(*project_keys, marker), {"summary", "status"}, 5, "");
+  JiraCall call = deployment->SearchCall(fmt::format("jira search for marker {}", marker),
+                                         MarkerJql(*project_keys, marker), {"summary", "status"}, 5, "");
   auto response = transport_.Send(call);
   if (!response) return tl::make_unexpected(response.error());
-  auto page = ParseSearchPage(response->body);
+  auto page = deployment->ParseSearch(response->body);
   if (!page) return tl::make_unexpected(BadBody(call.operation, response->status, page.error()));
   for (const auto& issue : page->issues) {
     if (issue.key.empty()) continue;

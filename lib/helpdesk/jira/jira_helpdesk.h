@@ -1,7 +1,9 @@
-// Helpdesk over Jira Service Management Cloud's REST APIs (servicedeskapi
-// for requests and customers, the platform API for search and comments),
-// through JiraTransport (jira_transport.h: Basic auth, retries, the
-// rate-limit block). Bodies are Jira wiki markup on the wire and
+// Helpdesk over Jira Service Management's REST APIs (servicedeskapi for
+// requests and customers, the platform API for search and comments),
+// through JiraTransport (jira_transport.h: Basic auth or a Bearer token,
+// retries, the rate-limit block). Cloud with an e-mail and API token; Data
+// Center / Server with a personal access token, the deployment read once
+// from serverInfo and consulted where the two differ (jira_deployment.h). Bodies are Jira wiki markup on the wire and
 // bridge::RichText at the interface (wiki.h). Thread-safe: worker threads
 // call it concurrently; a call blocks its thread while it waits or retries.
 // Writes (create request, add comment) are not repeated after an unknown
@@ -12,10 +14,12 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "helpdesk/helpdesk.h"
+#include "helpdesk/jira/jira_deployment.h"
 #include "helpdesk/jira/jira_fields.h"
 #include "helpdesk/jira/jira_json.h"
 #include "helpdesk/jira/jira_transport.h"
@@ -36,10 +40,18 @@ class JiraHelpdesk : public Helpdesk {
 
   // "jira".
   std::string Name() const override;
-  // GET /rest/api/3/myself; Identity.id is the accountId.
+  // GET myself; Identity.id is the accountId (Data Center: the user's key).
+  // A Cloud sign-in answered 404 reads serverInfo: a Data Center site (no
+  // /rest/api/3) is a kAuth error saying to set jira_personal_access_token.
   util::Result<Identity> WhoAmI() override;
+  // "jira": which deployment serverInfo names at base_url, its version, and
+  // the sign-in ("Data Center 10.3.13 at https://jira.example.internal
+  // (personal access token)", "Cloud at https://x.atlassian.net (e-mail and
+  // API token)"); failing when the credentials are the other deployment's.
+  std::optional<CheckLine> CheckDeployment() override;
   // What `slackdesk check` prints for Jira:
-  //   "jira /rest/api/3/myself (jira_email, jira_api_token)":
+  //   "jira /rest/api/3/myself (jira_email, jira_api_token)" (Data Center:
+  //   "jira /rest/api/2/myself (jira_personal_access_token)"):
   //       "<display name> <<email>>, time zone <zone>", or the error;
   //   then, only when that passed, "jira service desk and request type":
   //       "service desk SUP (Support), request type 'Get IT help'", or the
@@ -47,20 +59,28 @@ class JiraHelpdesk : public Helpdesk {
   //       not found in service desk 3 (…)").
   // Details are redacted (util::log::Redact) as the old printer did.
   std::vector<CheckLine> Check() override;
-  // GET servicedesk/{id}/customer?query=<email> (experimental API): the
-  // customer whose e-mail equals `email`, ignoring case.
+  // GET servicedesk/{id}/customer?query=<email> (experimental API; Data
+  // Center: /rest/api/2/user/search?username=<email>): the customer whose
+  // e-mail equals `email`, ignoring case, as raiseOnBehalfOf names them (an
+  // accountId; on Data Center a username).
   util::Result<std::optional<std::string>> FindCustomer(const std::string& email) override;
   // GET servicedesk/{desk}/requesttype/{type} (its name) and its /field
   // (jira_fields.h). Remembers how each field's value is sent, for
   // CreateTicket.
   util::Result<bridge::RequestType> RequestTypeForm(const bridge::RequestTarget& target) override;
+  // "raising on behalf of customers: type T in service desk D": "allowed",
+  // or failing when the type's /field says canRaiseOnBehalfOf false (the
+  // fix: make the bot's Jira user an agent of the desk); nothing when it
+  // does not say. The same on Cloud and Data Center.
+  std::vector<CheckLine> CheckRequestType(const bridge::RequestTarget& target) override;
   // POST /rest/servicedeskapi/request with the description rendered as wiki
   // markup. The marker is what FindCreatedTicket searches for: when the
   // rendered description does not mention it already, a last line
   // "*slackdesk reference:* <marker>" carries it. Not repeated after an
   // unknown outcome.
   util::Result<Ticket> CreateTicket(const NewTicket& ticket) override;
-  // /search/jql for `text ~ marker` in the projects of the configured and
+  // A search (/search/jql; Data Center /rest/api/2/search) for `text ~
+  // marker` in the projects of the configured and
   // routed desks (each key read once from its service desk and cached), then GET request/{key} for each
   // hit until one whose fields really carry `marker` (full-text search is
   // fuzzy). Not found while now_ms - attempted_at_ms <
@@ -71,7 +91,7 @@ class JiraHelpdesk : public Helpdesk {
                                                         long long now_ms) override;
   // GET /rest/servicedeskapi/request/{key}. Not part of Helpdesk.
   util::Result<Ticket> GetTicket(const std::string& key);
-  // One paged /search/jql per at most keys_per_search keys: `key in (…) AND
+  // One paged search (as above) per at most keys_per_search keys: `key in (…) AND
   // updated >= since_ms ORDER BY updated ASC, key ASC`. No request for no
   // keys. Keys that are not issue keys, and keys Jira says no longer exist
   // (the whole query is refused then), are left out with a warning. The
@@ -100,6 +120,13 @@ class JiraHelpdesk : public Helpdesk {
   util::Result<std::optional<Comment>> FindCommentByMarker(const std::string& key, const std::string& marker) override;
 
  private:
+  // Which deployment answers: Cloud for an e-mail and API token (nothing
+  // asked); with a personal access token, serverInfo read once (a Cloud
+  // site is a kAuth error, asked again next time).
+  util::Result<Deployment> CurrentDeployment();
+  util::Result<ServerInfo> ReadServerInfo();
+  // How slackdesk signs in, for check lines: "personal access token".
+  std::string SignIn() const;
   // The project key of service desk `desk_id`, read once and cached.
   util::Result<std::string> ProjectKeyOf(const std::string& desk_id);
   // The projects of every desk requests are raised in: the configured one
@@ -123,6 +150,7 @@ class JiraHelpdesk : public Helpdesk {
   const JiraOptions options_;
   JiraTransport transport_;
   std::mutex mutex_;
+  std::optional<Deployment> deployment_;             // guarded by mutex_: once known
   std::map<std::string, std::string> project_keys_;  // guarded by mutex_: by service desk id
   // Guarded by mutex_: per (desk, type), each field's ValueShape.
   std::map<std::pair<std::string, std::string>, std::map<std::string, ValueShape>> shapes_;

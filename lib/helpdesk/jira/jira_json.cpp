@@ -27,11 +27,11 @@ bool IsCommentId(const std::string& id) {
 }
 
 // REQUIRES: value.IsObject().
-WireComment CommentFromValue(const rapidjson::Value& value) {
+WireComment CommentFromValue(const rapidjson::Value& value, const char* user_id_member) {
   WireComment comment;
   comment.id = GetId(value, "id");
   if (const auto* author = json::GetObject(value, "author")) {
-    comment.author_account_id = json::GetString(*author, "accountId");
+    comment.author_account_id = json::GetString(*author, user_id_member);
     comment.author_name = json::GetString(*author, "displayName");
   }
   comment.body = json::GetString(value, "body");
@@ -145,6 +145,24 @@ std::string SearchBody(const std::string& jql, const std::vector<std::string>& f
   });
 }
 
+std::string DataCenterSearchBody(const std::string& jql, const std::vector<std::string>& fields, int max_results,
+                                 long long start_at) {
+  return WriteJson([&](Writer& w) {
+    w.StartObject();
+    w.Key("jql");
+    WriteString(w, jql);
+    w.Key("startAt");
+    w.Int64(start_at);
+    w.Key("maxResults");
+    w.Int(max_results);
+    w.Key("fields");
+    w.StartArray();
+    for (const std::string& field : fields) WriteString(w, field);
+    w.EndArray();
+    w.EndObject();
+  });
+}
+
 StatusCategory CategoryFromKey(std::string_view key) {
   std::string lower = util::Lower(key);
   if (lower == "new") return StatusCategory::kNew;
@@ -189,11 +207,13 @@ std::string ChangedSinceJql(long long since_ms, const std::vector<std::string>& 
   return fmt::format("key in ({}) AND updated >= {} ORDER BY updated ASC, key ASC", list, since_ms);
 }
 
-util::Result<Identity> ParseIdentity(std::string_view body) {
-  return ReadObject(body, "a user", [](const rapidjson::Value& doc) -> util::Result<Identity> {
-    Identity identity{json::GetString(doc, "accountId"), json::GetString(doc, "displayName"),
+util::Result<Identity> ParseIdentity(std::string_view body, const char* id_member) {
+  return ReadObject(body, "a user", [id_member](const rapidjson::Value& doc) -> util::Result<Identity> {
+    Identity identity{json::GetString(doc, id_member), json::GetString(doc, "displayName"),
                       json::GetString(doc, "emailAddress"), json::GetString(doc, "timeZone")};
-    if (identity.id.empty()) return Lacks("the user has no accountId");
+    if (identity.id.empty()) {
+      return util::MakeError(util::ErrorCode::kServerError, fmt::format("the user has no {}", id_member));
+    }
     return identity;
   });
 }
@@ -229,6 +249,26 @@ util::Result<CustomerPage> ParseCustomerPage(std::string_view body) {
     page.size = json::GetInt(doc, "size", static_cast<long long>(page.customers.size()));
     return page;
   });
+}
+
+util::Result<CustomerPage> ParseUserSearch(std::string_view body, long long start, long long max_results) {
+  rapidjson::Document doc;
+  std::string invalid = json::Parse(body, doc);
+  if (invalid.empty() && !doc.IsArray()) invalid = "not a JSON array";
+  if (!invalid.empty()) {
+    return util::MakeError(util::ErrorCode::kServerError,
+                           fmt::format("the response is not a list of users ({})", invalid));
+  }
+  CustomerPage page;
+  page.start = start;
+  for (const auto& value : doc.GetArray()) {
+    if (!value.IsObject()) return Lacks("the list of users has one that is not an object");
+    page.customers.push_back({json::GetString(value, "name"), json::GetString(value, "emailAddress")});
+    if (page.customers.back().account_id.empty()) return Lacks("the list of users has one without a name");
+  }
+  page.size = static_cast<long long>(page.customers.size());
+  page.is_last_page = page.size < max_results;
+  return page;
 }
 
 util::Result<Ticket> ParseRequest(std::string_view body) {
@@ -269,27 +309,37 @@ bool RequestMentions(std::string_view body, const std::string& marker) {
   return false;
 }
 
+namespace {
+
+// The issues of a search result, Cloud's or Data Center's.
+util::Status ReadIssues(const rapidjson::Value& doc, SearchPage* page) {
+  const auto* issues = json::GetArray(doc, "issues");
+  if (issues == nullptr) return Lacks("the search result has no issues");
+  for (const auto& value : issues->GetArray()) {
+    SearchPage::Issue issue;
+    issue.id = GetId(value, "id");
+    issue.key = json::GetString(value, "key");
+    // Skipping it could read as "not found" and raise a ticket twice.
+    if (issue.key.empty()) return Lacks("the search result has an issue without a key");
+    if (const auto* fields = json::GetObject(value, "fields")) {
+      issue.updated_ms = ParseJiraTime(json::GetString(*fields, "updated"));
+      if (const auto* status = json::GetObject(*fields, "status")) {
+        const auto* category = json::GetObject(*status, "statusCategory");
+        issue.status =
+            StatusFromJira(json::GetString(*status, "name"), category ? json::GetString(*category, "key") : "");
+      }
+    }
+    page->issues.push_back(std::move(issue));
+  }
+  return util::Ok();
+}
+
+}  // namespace
+
 util::Result<SearchPage> ParseSearchPage(std::string_view body) {
   return ReadObject(body, "a search result", [](const rapidjson::Value& doc) -> util::Result<SearchPage> {
-    const auto* issues = json::GetArray(doc, "issues");
-    if (issues == nullptr) return Lacks("the search result has no issues");
     SearchPage page;
-    for (const auto& value : issues->GetArray()) {
-      SearchPage::Issue issue;
-      issue.id = GetId(value, "id");
-      issue.key = json::GetString(value, "key");
-      // Skipping it could read as "not found" and raise a ticket twice.
-      if (issue.key.empty()) return Lacks("the search result has an issue without a key");
-      if (const auto* fields = json::GetObject(value, "fields")) {
-        issue.updated_ms = ParseJiraTime(json::GetString(*fields, "updated"));
-        if (const auto* status = json::GetObject(*fields, "status")) {
-          const auto* category = json::GetObject(*status, "statusCategory");
-          issue.status =
-              StatusFromJira(json::GetString(*status, "name"), category ? json::GetString(*category, "key") : "");
-        }
-      }
-      page.issues.push_back(std::move(issue));
-    }
+    if (auto read = ReadIssues(doc, &page); !read) return tl::make_unexpected(read.error());
     // isLast is the documented end marker; a token without it still means
     // more, and no token means no more whatever isLast says.
     page.next_page_token = json::GetString(doc, "nextPageToken");
@@ -298,27 +348,48 @@ util::Result<SearchPage> ParseSearchPage(std::string_view body) {
   });
 }
 
-util::Result<WireCommentPage> ParseCommentPage(std::string_view body) {
-  return ReadObject(body, "a page of comments", [](const rapidjson::Value& doc) -> util::Result<WireCommentPage> {
-    const auto* comments = json::GetArray(doc, "comments");
-    if (comments == nullptr) return Lacks("the page has no comments array");
-    WireCommentPage page;
-    page.start_at = json::GetInt(doc, "startAt", 0);
-    for (const auto& value : comments->GetArray()) {
-      // Skipping one could move the sync's cursor past it for good.
-      if (!value.IsObject()) return Lacks("the page has a comment that is not an object");
-      page.comments.push_back(CommentFromValue(value));
-      if (!IsCommentId(page.comments.back().id)) return Lacks("the page has a comment without a numeric id");
-      if (!value.HasMember("body") || !value["body"].IsString()) return Lacks("the page has a comment without a body");
+util::Result<SearchPage> ParseDataCenterSearchPage(std::string_view body) {
+  return ReadObject(body, "a search result", [](const rapidjson::Value& doc) -> util::Result<SearchPage> {
+    SearchPage page;
+    if (auto read = ReadIssues(doc, &page); !read) return tl::make_unexpected(read.error());
+    auto start_at = doc.FindMember("startAt");
+    auto total = doc.FindMember("total");
+    if (start_at == doc.MemberEnd() || !start_at->value.IsInt64() || total == doc.MemberEnd() ||
+        !total->value.IsInt64()) {
+      // Without them the end of the walk is unknown.
+      return Lacks("the search result has no startAt and total");
     }
-    page.total = json::GetInt(doc, "total", page.start_at + static_cast<long long>(page.comments.size()));
+    // total is the true count (maxResults may have been clamped): the next
+    // page starts after what came; an empty page ends the walk anyway.
+    long long next = start_at->value.GetInt64() + static_cast<long long>(page.issues.size());
+    if (!page.issues.empty() && next < total->value.GetInt64()) page.next_page_token = std::to_string(next);
     return page;
   });
 }
 
-util::Result<WireComment> ParseComment(std::string_view body) {
-  return ReadObject(body, "a comment", [](const rapidjson::Value& doc) -> util::Result<WireComment> {
-    WireComment comment = CommentFromValue(doc);
+util::Result<WireCommentPage> ParseCommentPage(std::string_view body, const char* user_id_member) {
+  return ReadObject(
+      body, "a page of comments", [user_id_member](const rapidjson::Value& doc) -> util::Result<WireCommentPage> {
+        const auto* comments = json::GetArray(doc, "comments");
+        if (comments == nullptr) return Lacks("the page has no comments array");
+        WireCommentPage page;
+        page.start_at = json::GetInt(doc, "startAt", 0);
+        for (const auto& value : comments->GetArray()) {
+          // Skipping one could move the sync's cursor past it for good.
+          if (!value.IsObject()) return Lacks("the page has a comment that is not an object");
+          page.comments.push_back(CommentFromValue(value, user_id_member));
+          if (!IsCommentId(page.comments.back().id)) return Lacks("the page has a comment without a numeric id");
+          if (!value.HasMember("body") || !value["body"].IsString())
+            return Lacks("the page has a comment without a body");
+        }
+        page.total = json::GetInt(doc, "total", page.start_at + static_cast<long long>(page.comments.size()));
+        return page;
+      });
+}
+
+util::Result<WireComment> ParseComment(std::string_view body, const char* user_id_member) {
+  return ReadObject(body, "a comment", [user_id_member](const rapidjson::Value& doc) -> util::Result<WireComment> {
+    WireComment comment = CommentFromValue(doc, user_id_member);
     if (!IsCommentId(comment.id)) return Lacks("the comment has no numeric id");
     return comment;
   });

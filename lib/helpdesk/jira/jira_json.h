@@ -34,6 +34,9 @@ std::string AddCommentBody(const std::string& body, const std::string& marker);
 // POST /rest/api/3/search/jql. `next_page_token` only when not empty.
 std::string SearchBody(const std::string& jql, const std::vector<std::string>& fields, int max_results,
                        const std::string& next_page_token);
+// POST /rest/api/2/search (Data Center), paged by startAt.
+std::string DataCenterSearchBody(const std::string& jql, const std::vector<std::string>& fields, int max_results,
+                                 long long start_at);
 // `project = "SUP" AND text ~ "<marker>"`; with several projects (channel
 // routes raise into other desks), `project in ("SUP", "BILL") AND …`.
 std::string MarkerJql(const std::vector<std::string>& project_keys, const std::string& marker);
@@ -60,8 +63,10 @@ TicketStatus StatusFromJira(std::string name, std::string_view category_key);
 // (a proxy's page, a truncated body); the message says what was wrong, the
 // caller adds the operation.
 
-// GET /rest/api/3/myself.
-util::Result<Identity> ParseIdentity(std::string_view body);
+// GET /rest/api/3/myself (Cloud) or /rest/api/2/myself (Data Center, whose
+// users have a key and a name but no accountId): Identity.id is the member
+// `id_member` names.
+util::Result<Identity> ParseIdentity(std::string_view body, const char* id_member = "accountId");
 
 // GET /rest/servicedeskapi/servicedesk/{id}.
 struct ServiceDesk {
@@ -76,7 +81,7 @@ util::Result<std::string> ParseRequestTypeName(std::string_view body);
 // GET /rest/servicedeskapi/servicedesk/{id}/customer: one page.
 struct CustomerPage {
   struct Customer {
-    std::string account_id;
+    std::string account_id;  // as raiseOnBehalfOf takes it (Data Center: the username)
     std::string email;
   };
   std::vector<Customer> customers;
@@ -85,6 +90,10 @@ struct CustomerPage {
   long long size = 0;
 };
 util::Result<CustomerPage> ParseCustomerPage(std::string_view body);
+// GET /rest/api/2/user/search?username=… (Data Center) at offset `start`
+// with maxResults `max_results`: a JSON array of users, read as a page whose
+// account_id is each user's name. Short of `max_results`: the last page.
+util::Result<CustomerPage> ParseUserSearch(std::string_view body, long long start, long long max_results);
 
 // A servicedeskapi CustomerRequestDTO (create response, GET request/{key}).
 // The summary comes from the requestFieldValues array (the response's shape,
@@ -108,16 +117,20 @@ struct SearchPage {
   std::string next_page_token;  // "" on the last page
 };
 util::Result<SearchPage> ParseSearchPage(std::string_view body);
+// One page of /rest/api/2/search (Data Center): {startAt, maxResults, total,
+// issues}; next_page_token is the next startAt as text, "" after the last.
+util::Result<SearchPage> ParseDataCenterSearchPage(std::string_view body);
 
 // A platform comment as Jira sends it. is_public is `jsdPublic`; when a
-// site omits it, the sd.public.comment property decides, and without either
-// the comment is public, which is what JSM does with comments created
-// through the platform API (helpdesk-facts.md A2). `marker` is the
+// site omits it (Data Center always does), the sd.public.comment property
+// decides, and without either the comment is public, which is what JSM does
+// with comments created through the platform API (helpdesk-facts.md A2;
+// on Data Center [U], behind-the-firewall.md section 6). `marker` is the
 // `slackdesk` property's "marker", when the page was fetched with
 // expand=properties.
 struct WireComment {
   std::string id;  // numeric string, increasing over time (CommentIdNewer)
-  std::string author_account_id;
+  std::string author_account_id;  // the author's accountId (Data Center: key)
   std::string author_name;
   std::string body;  // wiki markup
   bool is_public = false;
@@ -131,8 +144,9 @@ struct WireCommentPage {
   long long start_at = 0;
   long long total = 0;
 };
-util::Result<WireCommentPage> ParseCommentPage(std::string_view body);
+// `user_id_member` names the authors' id: "accountId", or "key" on Data Center.
+util::Result<WireCommentPage> ParseCommentPage(std::string_view body, const char* user_id_member = "accountId");
 // A single platform comment (the POST comment response).
-util::Result<WireComment> ParseComment(std::string_view body);
+util::Result<WireComment> ParseComment(std::string_view body, const char* user_id_member = "accountId");
 
 }  // namespace helpdesk::jira

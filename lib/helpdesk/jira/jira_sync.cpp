@@ -73,6 +73,8 @@ util::Result<std::vector<TicketChange>> JiraHelpdesk::ChangedSince(long long sin
 
 util::Result<std::vector<TicketChange>> JiraHelpdesk::SearchChanges(long long since_ms, std::vector<std::string> keys,
                                                                    const std::string& fixed_jql) {
+  auto deployment = CurrentDeployment();
+  if (!deployment) return tl::make_unexpected(deployment.error());
   // Jira refuses the whole query when one key no longer exists (deleted,
   // or a typo in the store); each refusal names keys, so this ends.
   while (!keys.empty() || !fixed_jql.empty()) {
@@ -85,11 +87,9 @@ util::Result<std::vector<TicketChange>> JiraHelpdesk::SearchChanges(long long si
         return util::MakeError(util::ErrorCode::kServerError,
                                fmt::format("jira search for changes: no last page after {} pages", page));
       }
-      JiraCall call;
-      call.operation = fmt::format("jira search for changes since {} ({} keys)", since_ms, keys.size());
-      call.method = "POST";
-      call.path = "/rest/api/3/search/jql";
-      call.body = SearchBody(jql, {"updated", "status"}, options_.search_page_size, token);
+      JiraCall call =
+          deployment->SearchCall(fmt::format("jira search for changes since {} ({} keys)", since_ms, keys.size()), jql,
+                                 {"updated", "status"}, options_.search_page_size, token);
       util::http::HttpResponse failed;
       auto response = transport_.Send(call, &failed);
       if (!response) {
@@ -106,7 +106,7 @@ util::Result<std::vector<TicketChange>> JiraHelpdesk::SearchChanges(long long si
         restart = true;
         break;
       }
-      auto parsed = ParseSearchPage(response->body);
+      auto parsed = deployment->ParseSearch(response->body);
       if (!parsed) return tl::make_unexpected(BadBody(call.operation, response->status, parsed.error()));
       for (const auto& issue : parsed->issues) {
         if (issue.key.empty()) continue;
@@ -124,6 +124,8 @@ util::Result<std::vector<TicketChange>> JiraHelpdesk::SearchChanges(long long si
 
 util::Status JiraHelpdesk::WalkComments(const std::string& key, const std::string& operation,
                                         const std::function<bool(const WireComment&)>& visit) {
+  auto deployment = CurrentDeployment();
+  if (!deployment) return tl::make_unexpected(deployment.error());
   std::set<std::string> seen;
   long long start_at = 0;
   for (int page = 0; page < options_.max_pages; ++page) {
@@ -133,7 +135,7 @@ util::Status JiraHelpdesk::WalkComments(const std::string& key, const std::strin
                             UrlEncode(key), options_.comment_page_size, start_at);
     auto response = transport_.Send(call);
     if (!response) return tl::make_unexpected(response.error());
-    auto parsed = ParseCommentPage(response->body);
+    auto parsed = ParseCommentPage(response->body, deployment->UserIdMember());
     if (!parsed) return tl::make_unexpected(BadBody(operation, response->status, parsed.error()));
     for (const WireComment& comment : parsed->comments) {
       // A comment added while paging shifts the newest-first pages by one,
@@ -170,6 +172,8 @@ util::Result<CommentPage> JiraHelpdesk::CommentsAfter(const std::string& key, co
 util::Result<Comment> JiraHelpdesk::AddPublicComment(const std::string& key, const bridge::RichText& body,
                                                      const std::string& marker) {
   if (key.empty()) return util::MakeError(util::ErrorCode::kInvalidInput, "jira comment: empty key");
+  auto deployment = CurrentDeployment();
+  if (!deployment) return tl::make_unexpected(deployment.error());
   std::string wiki = RenderWiki(body);
   // Cut, and say where the rest is, rather than lose the reply to a 400.
   if (bridge::CharCount(wiki) > kMaxCommentChars) wiki = TruncateWiki(wiki, kMaxCommentChars) + kShortenedNote;
@@ -181,7 +185,7 @@ util::Result<Comment> JiraHelpdesk::AddPublicComment(const std::string& key, con
   call.retry = Retry::kUnsafe;
   auto response = transport_.Send(call);
   if (!response) return tl::make_unexpected(response.error());
-  auto comment = ParseComment(response->body);
+  auto comment = ParseComment(response->body, deployment->UserIdMember());
   if (!comment) return tl::make_unexpected(BadBody(call.operation, response->status, comment.error()));
   if (comment->marker.empty()) comment->marker = marker;
   return ToComment(*comment);

@@ -13,6 +13,13 @@ namespace {
 
 long long ToMillis(util::Duration duration) { return std::chrono::duration_cast<util::Millis>(duration).count(); }
 
+// Data Center's answer when an admin turned Basic auth off (and Jira 11's
+// default): 403 {"message":"Basic Authentication has been disabled on this
+// instance."} (behind-the-firewall.md section 1).
+bool IsBasicDisabled(const std::string& message) {
+  return message.find("Basic Authentication has been disabled") != std::string::npos;
+}
+
 }  // namespace
 
 JiraOptions Normalized(JiraOptions options) {
@@ -32,10 +39,16 @@ util::Error BadBody(const std::string& operation, int status, const util::Error&
 
 JiraTransport::JiraTransport(util::http::HttpClient& http, const JiraOptions& options)
     : http_(http), options_(options) {
-  std::string credentials = Base64Encode(options_.email + ":" + options_.api_token);
-  authorization_ = "Basic " + credentials;
   // The sink redacts these wherever they might turn up (a curl message, a
   // debug dump), so no call site can leak them.
+  if (!options_.personal_access_token.empty()) {
+    // A PAT is not a Basic password (behind-the-firewall.md section 1).
+    authorization_ = "Bearer " + options_.personal_access_token;
+    util::log::AddSecret(options_.personal_access_token);
+    return;
+  }
+  std::string credentials = Base64Encode(options_.email + ":" + options_.api_token);
+  authorization_ = "Basic " + credentials;
   util::log::AddSecret(options_.api_token);
   util::log::AddSecret(credentials);
 }
@@ -46,7 +59,8 @@ util::Result<util::http::HttpResponse> JiraTransport::Attempt(const JiraCall& ca
   util::http::HttpRequest request;
   request.method = call.method;
   request.url = options_.base_url + call.path;
-  request.headers = {{"Authorization", authorization_}, {"Accept", "application/json"}};
+  if (!call.anonymous) request.headers.emplace_back("Authorization", authorization_);
+  request.headers.emplace_back("Accept", "application/json");
   if (!call.body.empty()) request.headers.emplace_back("Content-Type", "application/json");
   if (call.experimental) request.headers.emplace_back("X-ExperimentalApi", "opt-in");
   request.body = call.body;
@@ -78,6 +92,12 @@ util::Result<util::http::HttpResponse> JiraTransport::Attempt(const JiraCall& ca
                            wait.count());
   }
   std::string detail = ErrorMessageFromBody(response->body);
+  if (status == 403 && options_.personal_access_token.empty() && IsBasicDisabled(detail)) {
+    return util::MakeError(util::ErrorCode::kAuth,
+                           fmt::format("{}: Jira refuses Basic authentication (\"{}\"): this looks like Data Center; "
+                                       "set jira_personal_access_token",
+                                       call.operation, detail));
+  }
   util::ErrorCode code = status == 401 || status == 403 ? util::ErrorCode::kAuth : util::ErrorCode::kRemoteRejected;
   return util::MakeError(code, detail.empty() ? fmt::format("{}: HTTP {}", call.operation, status)
                                               : fmt::format("{}: {} (HTTP {})", call.operation, detail, status));

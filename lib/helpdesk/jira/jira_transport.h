@@ -1,7 +1,8 @@
-// The Jira backend's options and its HTTP transport: Basic auth, JSON
-// headers, error mapping, bounded retries and the site-wide rate-limit
-// block. Thread-safe: worker threads send concurrently; a call blocks its
-// thread while it waits or retries.
+// The Jira backend's options and its HTTP transport: Basic auth (Cloud) or
+// a Bearer personal access token (Data Center), JSON headers, error
+// mapping, bounded retries and the site-wide rate-limit block.
+// Thread-safe: worker threads send concurrently; a call blocks its thread
+// while it waits or retries.
 //
 // Rate limits and failures (helpdesk-facts.md A5):
 //  - a 429 (or a 5xx with Retry-After) blocks every call of this transport
@@ -13,7 +14,9 @@
 //    only a 429 and failures where the request was certainly not sent, and
 //    otherwise return the transient error so the caller can reconcile.
 // Errors name the operation and the ticket: "jira comment SUP-12: HTTP 500".
-// The token and the Authorization header are never logged.
+// A 403 saying Basic authentication is disabled (a Data Center site given
+// Cloud credentials) says what to set instead. The tokens and the
+// Authorization header are never logged.
 #pragma once
 
 #include <functional>
@@ -32,6 +35,9 @@ struct JiraOptions {
   std::string base_url;  // "https://example.atlassian.net"; a trailing '/' is dropped
   std::string email;     // the agent account the API token belongs to
   std::string api_token;
+  // Data Center / Server: sent as "Bearer <token>"; when set, email and
+  // api_token are not used and the site must not be Cloud.
+  std::string personal_access_token;
   std::string service_desk_id;  // "3"
   std::string request_type_id;  // "10"
   // The other service desks requests are raised in (channel_routes): their
@@ -79,6 +85,7 @@ struct JiraCall {
   std::string path;  // from "/rest/…", query included
   std::string body;
   bool experimental = false;  // X-ExperimentalApi: opt-in
+  bool anonymous = false;     // no Authorization header (serverInfo, which anyone may read)
   Retry retry = Retry::kSafe;
 };
 
@@ -104,7 +111,7 @@ class JiraTransport {
 
   util::http::HttpClient& http_;
   const JiraOptions options_;
-  std::string authorization_;  // "Basic …"
+  std::string authorization_;  // "Basic …" or "Bearer …"
   std::mutex mutex_;
   util::TimePoint blocked_until_;  // guarded by mutex_: no request before it
 };
