@@ -10,6 +10,11 @@ DEB_PACKAGES = cmake g++ make pkg-config libwebsocketpp-dev libboost-dev libboos
   libssl-dev rapidjson-dev libcurl4-openssl-dev libsqlite3-dev libfmt-dev catch2 \
   libexpected-dev libsystemd-dev systemd zlib1g-dev
 
+# The tests also start a real proxy (Debian's squid, on 127.0.0.1 with
+# its own config; the package's system service is not used) and make a
+# test CA with the openssl tool.
+TEST_DEB_PACKAGES = squid openssl
+
 # `make package` also needs dpkg-shlibdeps and file (CPack's Depends
 # generation); `make test-package` also needs lintian.
 PKG_BUILD ?= build-package
@@ -18,7 +23,7 @@ PACKAGE_TEST_DEB_PACKAGES = lintian man-db util-linux adduser
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build test test-asan test-tsan demo bench soak clean package package-deps test-package fuzz fuzz-deps
+.PHONY: all deps test-deps build test test-asan test-tsan demo bench soak clean package package-deps test-package fuzz fuzz-deps
 
 all: build
 
@@ -34,6 +39,9 @@ endef
 deps:
 	$(call install_missing,$(DEB_PACKAGES))
 
+test-deps:
+	$(call install_missing,$(TEST_DEB_PACKAGES))
+
 $(BUILD)/CMakeCache.txt: | deps
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS)
 
@@ -42,13 +50,13 @@ build: deps $(BUILD)/CMakeCache.txt
 
 # The `package` label (tests/packaging/package_test.sh installs the .deb on
 # this machine) runs only in `make test-package`.
-test: build
+test: build test-deps
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS) -LE '^(package|soak)$$'
 
 $(ASAN_BUILD)/CMakeCache.txt: | deps
 	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DSANITIZERS=address,undefined $(CMAKE_FLAGS)
 
-test-asan: deps $(ASAN_BUILD)/CMakeCache.txt
+test-asan: deps test-deps $(ASAN_BUILD)/CMakeCache.txt
 	cmake --build $(ASAN_BUILD) -j$(JOBS)
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	  ctest --output-on-failure -j$(JOBS) -LE '^(package|soak)$$'
@@ -66,7 +74,7 @@ soak: build
 $(TSAN_BUILD)/CMakeCache.txt: | deps
 	cmake -S . -B $(TSAN_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSANITIZERS=thread $(CMAKE_FLAGS)
 
-test-tsan: deps $(TSAN_BUILD)/CMakeCache.txt
+test-tsan: deps test-deps $(TSAN_BUILD)/CMakeCache.txt
 	cmake --build $(TSAN_BUILD) -j$(JOBS)
 	cd $(TSAN_BUILD) && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$(CURDIR)/tests/tsan.supp" \
 	  ctest --output-on-failure -j$(JOBS) -LE '^(package|soak)$$'

@@ -76,6 +76,33 @@ bool CheckForms(const config::Config& config, helpdesk::Helpdesk& helpdesk, std:
   return all_ok;
 }
 
+// The way out, first: with a proxy that refuses the credentials every
+// later line would fail for the same reason, so this line names it.
+bool CheckEgress(const config::Config& config, std::FILE* out) {
+  const util::Egress& egress = config.egress;
+  bool ok = true;
+  if (!egress.proxy) {
+    Line(out, true, "egress", "direct (no proxy, https_proxy or HTTPS_PROXY set)");
+  } else {
+    std::string what = fmt::format("proxy {} (from {})", egress.proxy->Url(), egress.proxy_origin);
+    std::string slack_host = util::HostOfUrl(config.slack_api_url);
+    if (egress.ProxyFor(slack_host) == nullptr) {
+      Line(out, true, what, fmt::format("not used for {} (no_proxy)", slack_host));
+    } else if (util::Status tunnel = util::http::ProbeProxy(egress, config.slack_api_url); tunnel) {
+      Line(out, true, what,
+           fmt::format("reachable{}, CONNECT to {} accepted", egress.proxy->user.empty() ? "" : ", credentials accepted",
+                       slack_host));
+    } else {
+      ok = false;
+      Line(out, false, what, tunnel.error().message);
+    }
+  }
+  if (!egress.ca_file.empty()) {
+    Line(out, true, "ca_file", egress.ca_file + ": trusted for every TLS connection, besides the system store");
+  }
+  return ok;
+}
+
 }  // namespace
 
 std::vector<std::string> ExposureWarnings(const config::Config& config, const std::optional<std::string>& config_path) {
@@ -93,7 +120,9 @@ int RunCheck(const config::Config& config, const std::string& config_origin, std
   // Warnings do not fail the check: the setup may be deliberate.
   for (const std::string& warning : ExposureWarnings(config, config_path)) Line(out, "WARN", "security", warning);
 
-  util::http::CurlHttpClient http;
+  all_ok = CheckEgress(config, out) && all_ok;
+
+  util::http::CurlHttpClient http(nullptr, config.egress);
   auto bot_options = slack::web_api::DefaultWebApiOptions(config.slack_api_url, config.slack_bot_token);
   bot_options.max_attempts = 2;
   bot_options.timeout = util::Millis(15000);

@@ -240,6 +240,7 @@ class Daemon {
   slack::socket_mode::SocketModeOptions SocketOptions() {
     slack::socket_mode::SocketModeOptions options;
     options.metrics = MetricsOrNull();
+    options.egress = config_.egress;
     return options;
   }
 
@@ -383,7 +384,11 @@ int RunDaemon(const config::Config& config, const std::optional<std::string>& co
     return 1;
   }
   auto cancel = std::make_unique<util::Cancellation>();
-  auto http = std::make_unique<util::http::CurlHttpClient>(cancel.get());
+  auto http = std::make_unique<util::http::CurlHttpClient>(cancel.get(), config.egress);
+  if (const auto& proxy = config.egress.proxy) {
+    util::log::Info("egress: every connection through the proxy {} (from {}){}", proxy->Url(),
+                    config.egress.proxy_origin, config.egress.no_proxy.empty() ? "" : ", except no_proxy hosts");
+  }
   helpdesk::HelpdeskTuning tuning;
   tuning.sleep = [cancel = cancel.get()](util::Duration duration) { cancel->SleepFor(duration); };
   auto helpdesk = helpdesk::MakeHelpdesk(config, *http, tuning);

@@ -34,6 +34,10 @@ const RestartKey kRestartKeys[] = {
     SLACKDESK_RESTART_KEY(state_db),
     SLACKDESK_RESTART_KEY(metrics_listen),
     SLACKDESK_RESTART_KEY(trust_external_emails),
+    // The connections are made with them; the open ones would keep the old.
+    SLACKDESK_RESTART_KEY_NAMED("proxy", egress.proxy),
+    SLACKDESK_RESTART_KEY_NAMED("no_proxy", egress.no_proxy),
+    SLACKDESK_RESTART_KEY_NAMED("ca_file", egress.ca_file),
 };
 
 #undef SLACKDESK_RESTART_KEY

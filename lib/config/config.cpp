@@ -167,6 +167,45 @@ std::optional<std::string> CheckJiraCredentials(const Config& config) {
   return std::nullopt;
 }
 
+// Without the proxy key, the environment's proxy as libcurl and the Slack
+// SDKs read it (lower case first, as curl does). no_proxy counts only
+// then: with an explicit proxy the admin meant every connection.
+util::Status ApplyProxyEnvironment(const Resolver& resolver, Config* config) {
+  if (config->egress.proxy) return {};
+  for (const char* name : {"https_proxy", "HTTPS_PROXY"}) {
+    std::optional<std::string> value = resolver.Env(name);
+    if (!value) continue;
+    auto proxy = util::ParseProxyUrl(*value, /*scheme_optional=*/true);
+    if (!proxy) return MakeError(ErrorCode::kConfig, std::string(name) + ": " + proxy.error().message);
+    config->egress.proxy = std::move(*proxy);
+    config->egress.proxy_origin = name;
+    for (const char* no_proxy : {"no_proxy", "NO_PROXY"}) {
+      if (auto list = resolver.Env(no_proxy)) {
+        config->egress.no_proxy = util::ParseNoProxy(*list);
+        break;
+      }
+    }
+    break;
+  }
+  return {};
+}
+
+// A ca_file that cannot be read or holds no certificate would only show
+// up as a TLS failure on the first connection; say so at load instead.
+util::Status CheckCaFile(const Resolver& resolver, const Config& config) {
+  if (config.egress.ca_file.empty()) return {};
+  util::Result<std::string> content = resolver.ReadFile(config.egress.ca_file);
+  if (!content) {
+    return MakeError(ErrorCode::kConfig,
+                     "ca_file: cannot read " + config.egress.ca_file + ": " + content.error().message);
+  }
+  if (content->find("-----BEGIN CERTIFICATE-----") == std::string::npos) {
+    return MakeError(ErrorCode::kConfig, "ca_file: " + config.egress.ca_file +
+                                             " holds no PEM certificate (-----BEGIN CERTIFICATE-----)");
+  }
+  return {};
+}
+
 }  // namespace
 
 bool Config::IsChannelAllowed(std::string_view channel) const {
@@ -186,6 +225,7 @@ std::vector<std::string> Config::Secrets() const {
        {&slack_app_token, &slack_bot_token, &jira_api_token, &jira_personal_access_token}) {
     if (!secret->empty()) secrets.push_back(*secret);
   }
+  if (egress.proxy && !egress.proxy->password.empty()) secrets.push_back(egress.proxy->password);
   return secrets;
 }
 
@@ -280,6 +320,10 @@ util::Result<Config> LoadConfig(const LoadOptions& options) {
     }
   }
   if (auto problem = CheckJiraCredentials(config)) return MakeError(ErrorCode::kConfig, *problem);
+  if (util::Status status = ApplyProxyEnvironment(resolver, &config); !status) {
+    return tl::make_unexpected(status.error());
+  }
+  if (util::Status status = CheckCaFile(resolver, config); !status) return tl::make_unexpected(status.error());
   return config;
 }
 

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "util/egress.h"
 #include "util/error.h"
 #include "util/log.h"
 
@@ -48,6 +49,9 @@ struct Config {
   bool trust_external_emails = false;
   util::log::Level log_level = util::log::Level::kInfo;
   std::string metrics_listen;  // "host:port" of /metrics; empty: off
+  // The way out for every connection: the proxy (the `proxy` key, else
+  // https_proxy/HTTPS_PROXY with no_proxy/NO_PROXY) and ca_file.
+  util::Egress egress;
 
   // True when channel is allowed (empty list allows all).
   bool IsChannelAllowed(std::string_view channel) const;

@@ -252,6 +252,18 @@ const KeySpec kKeyTable[] = {
        }
        return std::nullopt;
      }},
+    {"proxy", true, false, "",
+     // It may carry a password: secret, so it is never echoed.
+     [](std::string_view v, Config* c) -> std::optional<std::string> {
+       auto proxy = util::ParseProxyUrl(v, /*scheme_optional=*/false);
+       if (!proxy) return proxy.error().message;
+       c->egress.proxy = std::move(*proxy);
+       c->egress.proxy_origin = "proxy";
+       return std::nullopt;
+     }},
+    // Read and checked once all keys are known (LoadConfig): the setter
+    // has no file access.
+    {"ca_file", false, false, "", [](std::string_view v, Config* c) { return SetPlain(v, &c->egress.ca_file); }},
     {"metrics_listen", false, false, "",
      [](std::string_view v, Config* c) -> std::optional<std::string> {
        auto address = ParseListenAddress(v);

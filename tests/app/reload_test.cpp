@@ -28,9 +28,12 @@ TEST_CASE("a reload names every setting that needs a restart and keeps its runni
   fresh.slack_bot_token = "xoxb-2";
   fresh.metrics_listen = "127.0.0.1:9464";
   fresh.state_db = "/elsewhere.db";
+  fresh.egress.proxy = util::ProxyEndpoint{"proxy.test", 3128, "", ""};
+  fresh.egress.ca_file = "/etc/slackdesk/ca.pem";
   app::ReloadPlan plan = app::PlanReload(running, fresh);
-  CHECK(plan.needs_restart ==
-        std::vector<std::string>{"slack_bot_token", "jira_url", "state_db", "metrics_listen"});
+  CHECK(plan.needs_restart == std::vector<std::string>{"slack_bot_token", "jira_url", "state_db", "metrics_listen",
+                                                       "proxy", "ca_file"});
+  CHECK_FALSE(plan.next.egress.proxy.has_value());
   CHECK(plan.next.jira_url == "https://a.test");
   CHECK(plan.next.slack_bot_token == "xoxb-1");
   CHECK_FALSE(plan.poll_interval_changed);

@@ -941,3 +941,83 @@ TEST_CASE("metrics_listen rejects a missing port or port 0 or a bad host naming 
 
 }  // namespace
 }  // namespace config
+
+// --- proxy, no_proxy and ca_file (the egress) ------------------------------
+
+namespace config {
+namespace {
+
+TEST_CASE("proxy is parsed into the egress with its credentials, and the password is a secret", "[config][egress]") {
+  FakeSystem system;
+  Config config = Loaded(system.Load(RequiredLines() + "proxy = http://bot:pa%40ssS3CR3T@proxy.corp.example:3128\n"));
+  REQUIRE(config.egress.proxy.has_value());
+  CHECK(config.egress.proxy->host == "proxy.corp.example");
+  CHECK(config.egress.proxy->port == 3128);
+  CHECK(config.egress.proxy->user == "bot");
+  CHECK(config.egress.proxy->password == "pa@ssS3CR3T");
+  CHECK(config.egress.proxy_origin == "proxy");
+  CHECK(config.egress.proxy->Url() == "http://proxy.corp.example:3128");
+  std::vector<std::string> secrets = config.Secrets();
+  CHECK(std::find(secrets.begin(), secrets.end(), "pa@ssS3CR3T") != secrets.end());
+}
+
+TEST_CASE("a bad proxy value is an error that names the key and never shows the value", "[config][egress]") {
+  for (const char* bad : {"proxy.corp.example:3128", "https://u:S3CR3T@proxy:3128", "http://u:S3CR3T@proxy",
+                          "http://u:S3CR3T@proxy:99999", "http://:S3CR3T@proxy:3128", "http://proxy:3128/path",
+                          "socks5://S3CR3T@proxy:1080", "http://u:S3CR3T%0A@proxy:3128", "http://pro xy:1"}) {
+    INFO(bad);
+    std::string error = LoadError(RequiredLines() + "proxy = " + bad + "\n");
+    CHECK_THAT(error, Contains("proxy"));
+    CHECK_THAT(error, !Contains(kSecretMarker));
+  }
+}
+
+TEST_CASE("without the proxy key, https_proxy (then HTTPS_PROXY) and no_proxy are honoured", "[config][egress]") {
+  FakeSystem system;
+  system.env["HTTPS_PROXY"] = "http://upper.example:8080";
+  system.env["https_proxy"] = "lower.example:3128";  // no scheme, as often written
+  system.env["no_proxy"] = "localhost, .internal.example,10.0.0.1";
+  Config config = Loaded(system.Load(RequiredLines()));
+  REQUIRE(config.egress.proxy.has_value());
+  CHECK(config.egress.proxy->host == "lower.example");
+  CHECK(config.egress.proxy_origin == "https_proxy");
+  CHECK(config.egress.no_proxy == std::vector<std::string>{"localhost", "internal.example", "10.0.0.1"});
+
+  system.env.erase("https_proxy");
+  config = Loaded(system.Load(RequiredLines()));
+  CHECK(config.egress.proxy->host == "upper.example");
+  CHECK(config.egress.proxy_origin == "HTTPS_PROXY");
+}
+
+TEST_CASE("the proxy key beats the environment, whose no_proxy then does not count", "[config][egress]") {
+  FakeSystem system;
+  system.env["https_proxy"] = "http://env.example:3128";
+  system.env["no_proxy"] = "*";
+  Config config = Loaded(system.Load(RequiredLines() + "proxy = http://key.example:3128\n"));
+  CHECK(config.egress.proxy->host == "key.example");
+  CHECK(config.egress.no_proxy.empty());
+  CHECK(config.egress.ProxyFor("slack.com") != nullptr);
+}
+
+TEST_CASE("a bad https_proxy is an error naming the variable", "[config][egress]") {
+  FakeSystem system;
+  system.env["https_proxy"] = "ftp://S3CR3T@proxy:21";
+  std::string error = ErrorOf(system.Load(RequiredLines()));
+  CHECK_THAT(error, StartsWith("https_proxy: "));
+  CHECK_THAT(error, !Contains(kSecretMarker));
+}
+
+TEST_CASE("ca_file must be a readable PEM bundle", "[config][egress]") {
+  FakeSystem system;
+  system.files["/etc/slackdesk/corp-ca.pem"] = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+  system.files["/etc/slackdesk/not-pem.txt"] = "hello";
+  Config config = Loaded(system.Load(RequiredLines() + "ca_file = /etc/slackdesk/corp-ca.pem\n"));
+  CHECK(config.egress.ca_file == "/etc/slackdesk/corp-ca.pem");
+  CHECK_THAT(ErrorOf(system.Load(RequiredLines() + "ca_file = /etc/slackdesk/missing.pem\n")),
+             Contains("ca_file: cannot read /etc/slackdesk/missing.pem: No such file"));
+  CHECK_THAT(ErrorOf(system.Load(RequiredLines() + "ca_file = /etc/slackdesk/not-pem.txt\n")),
+             Contains("holds no PEM certificate"));
+}
+
+}  // namespace
+}  // namespace config

@@ -125,8 +125,13 @@ Reply FakeSlack::Impl::AppsConnectionsOpen(const std::string& token) {
   if (token != kAppToken) return SlackError("invalid_auth");
   std::string ticket = fmt::format("fake-ticket-{}", next_ticket++);
   tickets[ticket] = false;
-  return Reply{
-      200, fmt::format(R"({{"ok":true,"url":"ws://127.0.0.1:{}/link/?ticket={}&app_id=A0001"}})", http.port(), ticket)};
+  std::string base = socket_url_base.empty() ? fmt::format("ws://127.0.0.1:{}", http.port()) : socket_url_base;
+  return Reply{200, fmt::format(R"({{"ok":true,"url":"{}/link/?ticket={}&app_id=A0001"}})", base, ticket)};
+}
+
+void FakeSlack::SetSocketUrlBase(std::string base) {
+  std::lock_guard<std::mutex> lock(impl_->signal.mutex());
+  impl_->socket_url_base = std::move(base);
 }
 
 void FakeSlack::FailNext(const std::string& method, const Failure& failure, int times) {

@@ -115,6 +115,10 @@ class FakeSlack {
   int port() const;
   // Base of the Web API: "http://127.0.0.1:<port>/api".
   std::string api_url() const;
+  // The scheme, host and port of the Socket Mode URLs apps.connections.open
+  // hands out (default "ws://127.0.0.1:<port>"): a test that puts the fake
+  // behind a TLS front or a proxy-only name sets "wss://slack.test:<port>".
+  void SetSocketUrlBase(std::string base);
 
   // --- Socket Mode -------------------------------------------------------
   // Sends an envelope to the newest connection that has had its hello and

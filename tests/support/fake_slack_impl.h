@@ -39,6 +39,7 @@ struct FakeSlack::Impl {
   int max_simultaneous_open = 0;
   int pings_received = 0;
   int next_ticket = 1;
+  std::string socket_url_base;  // "" means ws://127.0.0.1:<port>
   std::map<std::string, bool> tickets;  // ticket → used
   bool send_hello = true;
   bool link_disabled = false;

@@ -34,7 +34,7 @@ SocketModeClient::SocketModeClient(boost::asio::io_context& io, UrlOpener opener
   handlers.on_message = [this](ConnectionId id, std::string text) { OnMessage(id, std::move(text)); };
   handlers.on_pong = [this](ConnectionId id) { OnPong(id); };
   handlers.on_closed = [this](ConnectionId id, std::string reason) { OnClosed(id, reason); };
-  ws_ = std::make_unique<WebSocketClient>(io, std::move(handlers));
+  ws_ = std::make_unique<WebSocketClient>(io, std::move(handlers), options_.egress);
   if (util::Metrics* metrics = options_.metrics) {
     received_ = &metrics->GetCounter("envelopes_received", "Socket Mode envelopes received.");
     acked_ = &metrics->GetCounter("envelopes_acked", "Socket Mode envelopes acked.");

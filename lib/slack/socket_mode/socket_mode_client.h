@@ -24,6 +24,7 @@
 #include "slack/socket_mode/liveness.h"
 #include "slack/socket_mode/websocket_client.h"
 #include "util/backoff.h"
+#include "util/egress.h"
 #include "util/error.h"
 #include "util/metrics.h"
 
@@ -67,6 +68,8 @@ struct SocketModeOptions {
   // Where to count envelopes, acks and reconnects; nullptr: not counted.
   // Must outlive the client.
   util::Metrics* metrics = nullptr;
+  // The proxy and extra CAs for the WebSocket (the config's).
+  util::Egress egress;
 };
 
 class SocketModeClient {

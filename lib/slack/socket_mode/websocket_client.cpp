@@ -1,6 +1,8 @@
 #include "slack/socket_mode/websocket_client.h"
 
 #include <map>
+#include <sstream>
+#include <utility>
 
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -14,16 +16,14 @@ namespace {
 constexpr long kOpenHandshakeTimeoutMs = 10000;
 constexpr long kCloseHandshakeTimeoutMs = 1000;
 constexpr size_t kMaxMessageBytes = 8 * 1024 * 1024;
+constexpr long kProxyTimeoutMs = 10000;
 
 using PlainClient = websocketpp::client<websocketpp::config::asio_client>;
 using TlsClient = websocketpp::client<websocketpp::config::asio_tls_client>;
 
 // Describes why a connection ended, for the log line.
 template <class ConnectionPtr>
-std::string CloseReason(const ConnectionPtr& con, bool failed) {
-  if (failed) {
-    return fmt::format("connect failed: {}", con->get_ec().message());
-  }
+std::string CloseReason(const ConnectionPtr& con) {
   auto remote = con->get_remote_close_code();
   if (remote == websocketpp::close::status::abnormal_close ||
       remote == websocketpp::close::status::no_status) {
@@ -38,8 +38,16 @@ std::string CloseReason(const ConnectionPtr& con, bool failed) {
 struct WebSocketClient::Impl {
   boost::asio::io_context& io;
   Handlers handlers;
+  const util::Egress egress;
   PlainClient plain;
   TlsClient tls;
+  // websocketpp tells a proxy's answer to a refused CONNECT only to its
+  // error log ("Proxy connection error: 407 (...)", a TODO in its code),
+  // so that log, at info level, is kept here and read when a connect
+  // fails. Cleared at every failure: it holds one attempt's lines.
+  std::ostringstream library_log;
+  // Why the last certificate was refused, from the verify callback.
+  std::string certificate_problem;
   ConnectionId next_id = 1;
   // Live connections: which endpoint owns each one.
   struct Entry {
@@ -48,7 +56,8 @@ struct WebSocketClient::Impl {
   };
   std::map<ConnectionId, Entry> live;
 
-  Impl(boost::asio::io_context& io_context, Handlers h) : io(io_context), handlers(std::move(h)) {
+  Impl(boost::asio::io_context& io_context, Handlers h, util::Egress e)
+      : io(io_context), handlers(std::move(h)), egress(std::move(e)) {
     Setup(plain);
     Setup(tls);
     tls.set_tls_init_handler([this](websocketpp::connection_hdl hdl) { return MakeTlsContext(hdl); });
@@ -58,21 +67,78 @@ struct WebSocketClient::Impl {
   void Setup(Client& client) {
     client.clear_access_channels(websocketpp::log::alevel::all);
     client.clear_error_channels(websocketpp::log::elevel::all);
+    client.set_error_channels(websocketpp::log::elevel::info);
+    client.get_elog().set_ostream(&library_log);
     client.init_asio(&io);
   }
 
-  std::shared_ptr<boost::asio::ssl::context> MakeTlsContext(websocketpp::connection_hdl hdl) {
+  // websocketpp asks for the TLS context inside get_connection, before the
+  // connection has its URI (con->get_host() would read a null URI), so
+  // Start() puts the host here first.
+  std::string connecting_host;
+
+  std::shared_ptr<boost::asio::ssl::context> MakeTlsContext(websocketpp::connection_hdl) {
     namespace ssl = boost::asio::ssl;
     auto context = std::make_shared<ssl::context>(ssl::context::tls_client);
     context->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
                          ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
     boost::system::error_code ec;
     context->set_default_verify_paths(ec);
+    // Adds to the system store (it does not replace it). A file that
+    // cannot be loaded leaves only the system store: the handshake then
+    // fails with an unknown CA, which the close reason explains.
+    if (!egress.ca_file.empty()) context->load_verify_file(egress.ca_file, ec);
     context->set_verify_mode(ssl::verify_peer);
-    std::error_code get_ec;
-    auto con = tls.get_con_from_hdl(hdl, get_ec);
-    if (!get_ec) context->set_verify_callback(ssl::host_name_verification(con->get_host()));
+    certificate_problem.clear();
+    context->set_verify_callback(
+        [this, check_name = ssl::host_name_verification(connecting_host)](bool ok, ssl::verify_context& ctx) {
+          ok = check_name(ok, ctx);
+          if (!ok && certificate_problem.empty()) certificate_problem = DescribeRefusal(ctx);
+          return ok;
+        });
     return context;
+  }
+
+  std::string DescribeRefusal(boost::asio::ssl::verify_context& ctx) const {
+    int error = X509_STORE_CTX_get_error(ctx.native_handle());
+    std::string what = X509_verify_cert_error_string(error);
+    switch (error) {
+      case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+      case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+      case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+      case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+        return "the TLS certificate is signed by an unknown CA (" + what +
+               "); if a TLS-inspecting proxy or an internal CA signed it, set ca_file to that CA's PEM";
+      case X509_V_OK:  // the chain was fine: the name check refused it
+      case X509_V_ERR_HOSTNAME_MISMATCH:
+        return "the TLS certificate does not name the host (host name mismatch)";
+      default:
+        return "the TLS certificate was refused (" + what + ")";
+    }
+  }
+
+  // The failure in words an admin can act on: the proxy's answer to the
+  // CONNECT, a refused certificate, or websocketpp's own message.
+  std::string DescribeFailure(const std::error_code& ec, const std::string& url) {
+    std::string log = library_log.str();
+    library_log.str("");
+    const util::ProxyEndpoint* proxy = egress.ProxyFor(util::HostOfUrl(url));
+    if (proxy != nullptr && ec == websocketpp::transport::asio::error::make_error_code(
+                                      websocketpp::transport::asio::error::proxy_failed)) {
+      constexpr std::string_view kMarker = "Proxy connection error: ";
+      size_t at = log.rfind(kMarker);
+      std::string answer = at == std::string::npos ? "not 200"
+                                                   : log.substr(at + kMarker.size(),
+                                                                log.find('\n', at) - at - kMarker.size());
+      if (answer.rfind("407", 0) == 0) {
+        return fmt::format("the proxy {} refused the credentials ({}); check the user and password in {}",
+                           proxy->Url(), answer, egress.proxy_origin);
+      }
+      return fmt::format("the proxy {} refused to connect to {} (CONNECT answered {})", proxy->Url(),
+                         util::HostOfUrl(url), answer);
+    }
+    if (!certificate_problem.empty()) return std::exchange(certificate_problem, std::string());
+    return ec.message();
   }
 
   // Acks are small frames sent one after another: with Nagle's algorithm
@@ -88,6 +154,9 @@ struct WebSocketClient::Impl {
 
   template <class Client>
   util::Result<ConnectionId> Start(Client& client, bool is_tls, const std::string& url) {
+    std::string host = util::HostOfUrl(url);
+    // The name the certificate must carry: an IPv6 address without brackets.
+    connecting_host = host.size() > 2 && host.front() == '[' ? host.substr(1, host.size() - 2) : host;
     std::error_code ec;
     auto con = client.get_connection(url, ec);
     if (ec) return util::MakeError(util::ErrorCode::kInvalidInput, fmt::format("websocket: bad URL: {}", ec.message()));
@@ -95,6 +164,16 @@ struct WebSocketClient::Impl {
     con->set_open_handshake_timeout(kOpenHandshakeTimeoutMs);
     con->set_close_handshake_timeout(kCloseHandshakeTimeoutMs);
     con->set_max_message_size(kMaxMessageBytes);
+    if (const util::ProxyEndpoint* proxy = egress.ProxyFor(host)) {
+      // set_proxy first: websocketpp refuses credentials before it.
+      con->set_proxy(proxy->Url(), ec);
+      if (!ec && !proxy->user.empty()) con->set_proxy_basic_auth(proxy->user, proxy->password, ec);
+      if (!ec) con->set_proxy_timeout(kProxyTimeoutMs, ec);
+      if (ec) {
+        return util::MakeError(util::ErrorCode::kInvalidInput,
+                               fmt::format("websocket: proxy {}: {}", proxy->Url(), ec.message()));
+      }
+    }
     con->set_open_handler([this, id, &client](websocketpp::connection_hdl hdl) {
       std::error_code lookup;
       if (auto open = client.get_con_from_hdl(hdl, lookup); !lookup) NoDelay(*open);
@@ -107,10 +186,11 @@ struct WebSocketClient::Impl {
       if (handlers.on_pong) handlers.on_pong(id);
     });
     con->set_close_handler([this, id, &client](websocketpp::connection_hdl hdl) {
-      Finish(id, CloseReason(client.get_con_from_hdl(hdl), false));
+      Finish(id, CloseReason(client.get_con_from_hdl(hdl)));
     });
-    con->set_fail_handler([this, id, &client](websocketpp::connection_hdl hdl) {
-      Finish(id, CloseReason(client.get_con_from_hdl(hdl), true));
+    con->set_fail_handler([this, id, &client, url](websocketpp::connection_hdl hdl) {
+      auto failed = client.get_con_from_hdl(hdl);
+      Finish(id, fmt::format("connect failed: {}", DescribeFailure(failed->get_ec(), url)));
     });
     live[id] = Entry{is_tls, con->get_handle()};
     client.connect(con);
@@ -138,8 +218,8 @@ struct WebSocketClient::Impl {
   }
 };
 
-WebSocketClient::WebSocketClient(boost::asio::io_context& io, Handlers handlers)
-    : impl_(std::make_unique<Impl>(io, std::move(handlers))) {}
+WebSocketClient::WebSocketClient(boost::asio::io_context& io, Handlers handlers, util::Egress egress)
+    : impl_(std::make_unique<Impl>(io, std::move(handlers), std::move(egress))) {}
 
 WebSocketClient::~WebSocketClient() {
   // Drop every transport so no handler runs into a destroyed Impl.

@@ -1,7 +1,9 @@
 // WebSocket connections over websocketpp and Boost.Asio: the only client
 // file that includes websocketpp. Picks TLS (wss://, peer certificate and
-// host name verified against the system CA store) or plain TCP (ws://) from
-// the URL. Callbacks are translated into the Handlers below and return at
+// host name verified against the system CA store plus the egress' ca_file)
+// or plain TCP (ws://) from the URL, and goes through the egress' proxy
+// with HTTP CONNECT when it has one for the host (the proxy, not this
+// host, resolves the name). Callbacks are translated into the Handlers below and return at
 // once; there is no protocol logic here. Everything runs on the thread that
 // runs `io`; call every method from that thread.
 #pragma once
@@ -13,6 +15,7 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include "util/egress.h"
 #include "util/error.h"
 
 namespace slack::socket_mode {
@@ -31,7 +34,7 @@ class WebSocketClient {
   };
 
   // `io` must outlive this object.
-  WebSocketClient(boost::asio::io_context& io, Handlers handlers);
+  WebSocketClient(boost::asio::io_context& io, Handlers handlers, util::Egress egress = {});
   ~WebSocketClient();
   WebSocketClient(const WebSocketClient&) = delete;
   WebSocketClient& operator=(const WebSocketClient&) = delete;

@@ -5,6 +5,10 @@
 
 #include <curl/curl.h>
 #include <fmt/format.h>
+#include <openssl/ssl.h>
+#include <openssl/x509_vfy.h>
+
+#include "util/strings.h"
 
 namespace util::http {
 namespace {
@@ -92,6 +96,86 @@ int AbortWhenCancelled(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_
 // URL without its query string: queries may carry tickets or tokens.
 std::string UrlForLog(const std::string& url) { return url.substr(0, url.find('?')); }
 
+// libcurl has loaded the system store into the context by now; ca_file is
+// added to it, so an internal CA extends the trust rather than replacing
+// it (CURLOPT_CAINFO would replace it).
+CURLcode AddCaFile(CURL*, void* ssl_ctx, void* user) {
+  const auto* ca_file = static_cast<const std::string*>(user);
+  X509_STORE* store = SSL_CTX_get_cert_store(static_cast<SSL_CTX*>(ssl_ctx));
+  return X509_STORE_load_file(store, ca_file->c_str()) == 1 ? CURLE_OK : CURLE_SSL_CACERT_BADFILE;
+}
+
+void RouteThroughEgress(CURL* h, const Egress& egress, const std::string& url) {
+  const ProxyEndpoint* proxy = egress.ProxyFor(HostOfUrl(url));
+  // "" turns off the environment's proxy variables: the egress decided.
+  curl_easy_setopt(h, CURLOPT_PROXY, proxy != nullptr ? proxy->Url().c_str() : "");
+  curl_easy_setopt(h, CURLOPT_NOPROXY, "");
+  if (proxy != nullptr) {
+    curl_easy_setopt(h, CURLOPT_PROXYTYPE, static_cast<long>(CURLPROXY_HTTP));
+    if (!proxy->user.empty()) {
+      curl_easy_setopt(h, CURLOPT_PROXYUSERNAME, proxy->user.c_str());
+      curl_easy_setopt(h, CURLOPT_PROXYPASSWORD, proxy->password.c_str());
+      curl_easy_setopt(h, CURLOPT_PROXYAUTH, static_cast<long>(CURLAUTH_BASIC));
+    }
+  }
+  if (!egress.ca_file.empty()) {
+    curl_easy_setopt(h, CURLOPT_SSL_CTX_FUNCTION, AddCaFile);
+    curl_easy_setopt(h, CURLOPT_SSL_CTX_DATA, &egress.ca_file);
+  }
+}
+
+// A CONNECT the proxy answered with anything but 200: the request itself
+// never left.
+bool TunnelRefused(CURL* h) {
+  long connect_code = 0;
+  curl_easy_getinfo(h, CURLINFO_HTTP_CONNECTCODE, &connect_code);
+  return connect_code != 0 && connect_code != 200;
+}
+
+// What went wrong on the way, in words an admin can act on; "" when the
+// failure was not the proxy's or the certificate's.
+std::string ExplainEgressFailure(CURL* h, CURLcode code, const Egress& egress, const std::string& url) {
+  const ProxyEndpoint* proxy = egress.ProxyFor(HostOfUrl(url));
+  long connect_code = 0;
+  curl_easy_getinfo(h, CURLINFO_HTTP_CONNECTCODE, &connect_code);
+  if (proxy != nullptr && connect_code == 407) {
+    return fmt::format("the proxy {} refused the credentials (407 Proxy Authentication Required); check the user "
+                       "and password in {}",
+                       proxy->Url(), egress.proxy_origin);
+  }
+  if (proxy != nullptr && connect_code != 0 && connect_code != 200) {
+    return fmt::format("the proxy {} refused to connect to {} (CONNECT answered {}); ask for {} to be allowed",
+                       proxy->Url(), HostOfUrl(url), connect_code, HostOfUrl(url));
+  }
+  if (proxy != nullptr && (code == CURLE_COULDNT_CONNECT || code == CURLE_COULDNT_RESOLVE_PROXY)) {
+    return fmt::format("the proxy {} (from {}) cannot be reached: {}", proxy->Url(), egress.proxy_origin,
+                       curl_easy_strerror(code));
+  }
+  if (code == CURLE_PEER_FAILED_VERIFICATION || code == CURLE_SSL_CACERT_BADFILE) {
+    long verify = X509_V_OK;
+    curl_easy_getinfo(h, CURLINFO_SSL_VERIFYRESULT, &verify);
+    switch (verify) {
+      case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+      case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+      case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+      case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+        return fmt::format("the TLS certificate of {} is signed by an unknown CA ({}); if a TLS-inspecting proxy "
+                           "or an internal CA signed it, set ca_file to that CA's PEM",
+                           HostOfUrl(url), X509_verify_cert_error_string(verify));
+      case X509_V_ERR_HOSTNAME_MISMATCH:
+        return fmt::format("the TLS certificate does not name {} (host name mismatch); check the URL",
+                           HostOfUrl(url));
+      case X509_V_ERR_CERT_HAS_EXPIRED:
+        return fmt::format("the TLS certificate of {} has expired", HostOfUrl(url));
+      default:
+        if (code == CURLE_SSL_CACERT_BADFILE) return fmt::format("ca_file {} cannot be loaded", egress.ca_file);
+        return fmt::format("the TLS certificate of {} was refused: {}", HostOfUrl(url),
+                           X509_verify_cert_error_string(verify));
+    }
+  }
+  return "";
+}
+
 }  // namespace
 
 std::string HttpResponse::Header(const std::string& name) const {
@@ -112,6 +196,34 @@ Millis ParseRetryAfter(const std::string& value, Millis fallback) {
 }
 
 void GlobalInit() { curl_global_init(CURL_GLOBAL_DEFAULT); }
+
+Status ProbeProxy(const Egress& egress, const std::string& url) {
+  if (egress.ProxyFor(HostOfUrl(url)) == nullptr) return Ok();
+  CURL* h = ThreadCurl();
+  if (h == nullptr) return MakeError(ErrorCode::kNetwork, "curl_easy_init failed");
+  // http:// to the same host and port: CONNECT_ONLY then stops after the
+  // tunnel, where an https:// URL would also try TLS, which is not the
+  // proxy's business (the calls after this one report certificates).
+  std::string host = HostOfUrl(url);
+  size_t authority = url.find("://") + 3;
+  std::string host_port = url.substr(authority, url.find_first_of("/?#", authority) - authority);
+  if (size_t at = host_port.rfind('@'); at != std::string::npos) host_port.erase(0, at + 1);
+  if (host_port.size() == host.size() || host_port.back() == ']') {
+    host_port += StartsWith(url, "https://") || StartsWith(url, "wss://") ? ":443" : ":80";
+  }
+  std::string tunnel_url = "http://" + host_port + "/";
+  curl_easy_setopt(h, CURLOPT_URL, tunnel_url.c_str());
+  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
+  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, 15000L);
+  curl_easy_setopt(h, CURLOPT_HTTPPROXYTUNNEL, 1L);
+  curl_easy_setopt(h, CURLOPT_CONNECT_ONLY, 1L);
+  RouteThroughEgress(h, egress, url);
+  CURLcode code = curl_easy_perform(h);
+  if (code == CURLE_OK) return Ok();
+  std::string why = ExplainEgressFailure(h, code, egress, url);
+  return MakeError(ErrorCode::kNetwork, why.empty() ? curl_easy_strerror(code) : why);
+}
 
 Result<HttpResponse> CurlHttpClient::Send(const HttpRequest& request) {
   CURL* h = ThreadCurl();
@@ -142,6 +254,7 @@ Result<HttpResponse> CurlHttpClient::Send(const HttpRequest& request) {
   // Refused before reading when Content-Length already says too much; the
   // write callback holds the limit for the rest (chunked, compressed).
   curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(request.max_response_bytes));
+  RouteThroughEgress(h, egress_, request.url);
   if (cancel_ != nullptr) {
     if (cancel_->Cancelled()) {
       Error error{ErrorCode::kNetwork, fmt::format("{} {}: cancelled (shutting down)", request.method, UrlForLog(request.url))};
@@ -179,13 +292,25 @@ Result<HttpResponse> CurlHttpClient::Send(const HttpRequest& request) {
                                  UrlForLog(request.url), request.timeout.count()));
   }
   if (code != CURLE_OK) {
-    Error error{ErrorCode::kNetwork,
-                fmt::format("{} {}: {}", request.method, UrlForLog(request.url), curl_easy_strerror(code))};
-    error.not_sent = !MayHaveBeenSent(code);
+    std::string why = ExplainEgressFailure(h, code, egress_, request.url);
+    Error error{ErrorCode::kNetwork, fmt::format("{} {}: {}", request.method, UrlForLog(request.url),
+                                                 why.empty() ? curl_easy_strerror(code) : why)};
+    error.not_sent = !MayHaveBeenSent(code) || TunnelRefused(h);
     return tl::make_unexpected(std::move(error));
   }
   long status = 0;
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+  // A plain-http target through the proxy gets the proxy's own 407 as the
+  // answer: it is not the server's, and the request never reached it.
+  if (status == 407 && egress_.ProxyFor(HostOfUrl(request.url)) != nullptr) {
+    Error error{ErrorCode::kNetwork,
+                fmt::format("{} {}: the proxy {} refused the credentials (407 Proxy Authentication Required); "
+                            "check the user and password in {}",
+                            request.method, UrlForLog(request.url), egress_.ProxyFor(HostOfUrl(request.url))->Url(),
+                            egress_.proxy_origin)};
+    error.not_sent = true;
+    return tl::make_unexpected(std::move(error));
+  }
   response.status = static_cast<int>(status);
   return response;
 }
