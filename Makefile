@@ -15,6 +15,12 @@ DEB_PACKAGES = cmake g++ make pkg-config libwebsocketpp-dev libboost-dev libboos
 # test CA with the openssl tool.
 TEST_DEB_PACKAGES = squid openssl
 
+# And private Request Tracker 5 servers (SQLite, standalone Starlet, mail
+# to mbox files; tests/support/rt_server.h). Without recommends: those add
+# about 110 packages (cron, rsyslog, S3 and Dropbox clients) RT's tests
+# never use. dbconfig-common asks nothing under DEBIAN_FRONTEND=noninteractive.
+RT_DEB_PACKAGES = request-tracker5 rt5-db-sqlite rt5-standalone
+
 # `make package` also needs dpkg-shlibdeps and file (CPack's Depends
 # generation); `make test-package` also needs lintian.
 PKG_BUILD ?= build-package
@@ -28,11 +34,13 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 all: build
 
 # Installs only the packages that are missing, so a ready machine skips apt.
+# $(2): more apt-get options. `env` carries DEBIAN_FRONTEND through sudo,
+# which would drop it from the environment.
 define install_missing
 	@missing=$$(for p in $(1); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing: $$missing"; \
-	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(2) $$missing; \
 	fi
 endef
 
@@ -41,6 +49,7 @@ deps:
 
 test-deps:
 	$(call install_missing,$(TEST_DEB_PACKAGES))
+	$(call install_missing,$(RT_DEB_PACKAGES),--no-install-recommends)
 
 $(BUILD)/CMakeCache.txt: | deps
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS)
