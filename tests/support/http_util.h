@@ -19,4 +19,8 @@ std::string Base64Encode(const std::string& text);
 // "" when `text` is not base64; stops at the first '='.
 std::string Base64Decode(const std::string& text);
 
+// A port nothing listens on now on 127.0.0.1, for a server that needs a
+// number in its config (squid, RT); 0 if none could be had.
+int FreeLoopbackPort();
+
 }  // namespace fake

@@ -1,8 +1,5 @@
 #include "squid_proxy.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -15,26 +12,12 @@
 
 #include <fmt/format.h>
 
+#include "http_util.h"
+
 namespace fake {
 namespace {
 
 constexpr std::chrono::seconds kStartTimeout{30};
-
-// A port nothing listens on now: squid needs a number in its config.
-int FreeLoopbackPort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof address;
-  int port = 0;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
-      getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0) {
-    port = ntohs(address.sin_port);
-  }
-  close(fd);
-  return port;
-}
 
 // basic_ncsa_auth reads htpasswd lines; openssl makes the MD5 (apr1) hash.
 std::string HashPassword(const std::string& password) {
