@@ -9,8 +9,9 @@ namespace util {
 namespace {
 
 Error ProxyError(std::string_view problem) {
-  return Error{ErrorCode::kConfig, std::string(problem) + " (expected http://[user:password@]host:port, e.g. "
-                                                          "http://proxy.example.com:3128; the value is not shown)"};
+  return Error{ErrorCode::kConfig, std::string(problem) +
+                                       " (expected http://[user:password@]host:port, e.g. "
+                                       "http://proxy.example.com:3128; the value is not shown)"};
 }
 
 int HexValue(char c) {
@@ -40,8 +41,7 @@ std::optional<std::string> PercentDecode(std::string_view text) {
 }
 
 bool IsHostChar(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
-         c == '_';
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_';
 }
 
 }  // namespace
@@ -90,9 +90,8 @@ Result<ProxyEndpoint> ParseProxyUrl(std::string_view text, bool scheme_optional)
   std::string_view port_text = rest.substr(colon + 1);
   bool bracketed = host.size() > 2 && host.front() == '[' && host.back() == ']';
   std::string_view bare = bracketed ? host.substr(1, host.size() - 2) : host;
-  bool host_ok = !bare.empty() && std::all_of(bare.begin(), bare.end(), [bracketed](char c) {
-    return IsHostChar(c) || (bracketed && c == ':');
-  });
+  bool host_ok = !bare.empty() && std::all_of(bare.begin(), bare.end(),
+                                              [bracketed](char c) { return IsHostChar(c) || (bracketed && c == ':'); });
   if (!host_ok) return tl::make_unexpected(ProxyError("has no valid host"));
   unsigned port = 0;
   auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);

@@ -107,6 +107,16 @@ TEST_CASE("check names the proxy, refuses wrong credentials in one line, and not
                             "password in proxy") != std::string::npos);
   CHECK(refused.output.find("wrong-password") == std::string::npos);
 
+  // A host the proxy's policy refuses: the CONNECT's answer, with the fix.
+  flow.env["SLACKDESK_PROXY"] = squid->Url();
+  flow.env["SLACKDESK_SLACK_API_URL"] = fmt::format("http://blocked.test:{}/api", flow.slack.port());
+  CheckRun blocked = RunCheck(flow.env);
+  INFO(blocked.output);
+  CHECK(blocked.exit_code == 1);
+  CHECK(blocked.output.find("refused to connect to blocked.test (CONNECT answered 403); ask for blocked.test to be "
+                            "allowed") != std::string::npos);
+  flow.env["SLACKDESK_SLACK_API_URL"] = fmt::format("http://slack.test:{}/api", flow.slack.port());
+
   // Without the proxy the daemon's host cannot even resolve the names.
   flow.env.erase("SLACKDESK_PROXY");
   CheckRun direct = RunCheck(flow.env);

@@ -13,6 +13,7 @@
 #include "bridge/text.h"
 #include "curl_global.h"
 #include "fake_jira.h"
+#include "fake_site_options.h"
 #include "helpdesk/jira/jira_deployment.h"
 #include "helpdesk/jira/jira_helpdesk.h"
 #include "hostile_bodies.h"
@@ -29,17 +30,7 @@ using helpdesk::jira::JiraHelpdesk;
 using helpdesk::jira::JiraOptions;
 using std::chrono::milliseconds;
 
-JiraOptions CloudSignIn(const FakeJira& jira) {
-  JiraOptions options;
-  options.base_url = jira.base_url();
-  options.email = FakeJira::kEmail;
-  options.api_token = FakeJira::kApiToken;
-  options.service_desk_id = FakeJira::kServiceDeskId;
-  options.request_type_id = FakeJira::kRequestTypeId;
-  options.max_attempts = 2;
-  options.backoff = util::BackoffPolicy{milliseconds(10), milliseconds(50), 2.0};
-  return options;
-}
+JiraOptions CloudSignIn(const FakeJira& jira) { return testing::FakeSiteOptions(jira); }
 
 JiraOptions TokenSignIn(const FakeJira& jira) {
   JiraOptions options = CloudSignIn(jira);

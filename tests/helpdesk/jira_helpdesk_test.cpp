@@ -16,6 +16,7 @@
 #include "bridge/text.h"
 #include "curl_global.h"
 #include "fake_jira.h"
+#include "fake_site_options.h"
 #include "helpdesk/jira/wiki.h"
 #include "test_support.h"
 #include "util/http/curl_http_client.h"
@@ -32,14 +33,9 @@ using std::chrono::milliseconds;
 
 
 JiraOptions Options(const FakeJira& jira) {
-  JiraOptions options;
-  options.base_url = jira.base_url() + "/";  // the trailing '/' is dropped
-  options.email = FakeJira::kEmail;
-  options.api_token = FakeJira::kApiToken;
-  options.service_desk_id = FakeJira::kServiceDeskId;
-  options.request_type_id = FakeJira::kRequestTypeId;
+  JiraOptions options = testing::FakeSiteOptions(jira);
+  options.base_url += "/";  // the trailing '/' is dropped
   options.max_attempts = 3;
-  options.backoff = util::BackoffPolicy{milliseconds(10), milliseconds(50), 2.0};
   options.timeout = milliseconds(10000);
   return options;
 }

@@ -16,11 +16,11 @@
 #include "fake_slack.h"
 #include "slack/socket_mode/websocket_client.h"
 #include "slack/web_api/web_api_client.h"
-#include "util/http/curl_http_client.h"
-#include "util/json_util.h"
 #include "squid_proxy.h"
 #include "test_ca.h"
 #include "tls_front.h"
+#include "util/http/curl_http_client.h"
+#include "util/json_util.h"
 
 namespace {
 
@@ -124,7 +124,7 @@ TEST_CASE("wss refuses a certificate for another name", "[socket_mode][egress][t
   Attempt attempt = Connect(fmt::format("wss://localhost:{}/link/", front.port()), with_ca);
   CHECK_FALSE(attempt.opened);
   REQUIRE(attempt.closed);
-  CHECK_THAT(*attempt.closed, Catch::Contains("does not name the host"));
+  CHECK_THAT(*attempt.closed, Catch::Contains("does not name localhost (host name mismatch)"));
 }
 
 TEST_CASE("the WebSocket goes through the proxy with CONNECT, and a refused password is named",

@@ -59,11 +59,17 @@ SquidProxy::SquidProxy(Options options) : options_(std::move(options)) {
   }
   WriteFile(dir_ + "/passwd", options_.user + ":" + hash + "\n");
   std::string hosts = "127.0.0.1";
+  std::string blocked;
   for (const std::string& name : options_.names) hosts += " " + name;
+  for (const std::string& name : options_.blocked) {
+    hosts += " " + name;
+    blocked += " " + name;
+  }
   WriteFile(dir_ + "/hosts", hosts + "\n");
   // No DNS server answers at 127.0.0.1:53 here: names outside the hosts
   // file fail, as they would for a proxy that cannot reach them.
-  WriteFile(dir_ + "/squid.conf", fmt::format(R"(http_port 127.0.0.1:{port}
+  WriteFile(dir_ + "/squid.conf",
+            fmt::format(R"(http_port 127.0.0.1:{port}
 visible_hostname slackdesk-test-proxy
 hosts_file {dir}/hosts
 dns_nameservers 127.0.0.1
@@ -72,7 +78,7 @@ auth_param basic program /usr/lib/squid/basic_ncsa_auth {dir}/passwd
 auth_param basic children 2 startup=1
 auth_param basic realm slackdesk-test
 acl authenticated proxy_auth REQUIRED
-http_access allow authenticated
+{blocked_acl}http_access allow authenticated
 http_access deny all
 cache deny all
 cache_mem 1 MB
@@ -82,9 +88,12 @@ access_log stdio:{dir}/access.log
 coredump_dir {dir}
 shutdown_lifetime 0 seconds
 )",
-                                              fmt::arg("port", port_), fmt::arg("dir", dir_)));
-  squid_ = std::make_unique<DaemonProcess>(kBinary, std::vector<std::string>{"-N", "-d", "1", "-f", dir_ + "/squid.conf"},
-                                           DaemonProcess::Env{});
+                        fmt::arg("port", port_), fmt::arg("dir", dir_),
+                        fmt::arg("blocked_acl", blocked.empty() ? std::string()
+                                                                : "acl blocked dstdomain" + blocked +
+                                                                      "\nhttp_access deny blocked\n")));
+  squid_ = std::make_unique<DaemonProcess>(
+      kBinary, std::vector<std::string>{"-N", "-d", "1", "-f", dir_ + "/squid.conf"}, DaemonProcess::Env{});
   ready_ = squid_->WaitForLog("Accepting HTTP Socket connections", kStartTimeout) >= 0;
   if (!ready_) {
     std::string output;

@@ -24,6 +24,9 @@ class SquidProxy {
     std::string password = "proxy-pass";
     // Names squid alone resolves to 127.0.0.1.
     std::vector<std::string> names = {"slack.test", "jira.test"};
+    // Names it resolves too but its policy refuses (403 to a CONNECT), as a
+    // corporate proxy refuses hosts that are not on its allow list.
+    std::vector<std::string> blocked = {"blocked.test"};
   };
 
   // Where Debian's squid is; the test suite installs it (make test).

@@ -40,32 +40,23 @@ struct Session : std::enable_shared_from_this<Session> {
       tcp::endpoint target(asio::ip::address_v4::loopback(), static_cast<unsigned short>(backend_port));
       self->backend.async_connect(target, [self](boost::system::error_code connect_ec) {
         if (connect_ec) return self->Close();
-        self->ClientToBackend();
-        self->BackendToClient();
+        self->Pump(self->client, self->backend, self->upstream);
+        self->Pump(self->backend, self->client, self->downstream);
       });
     });
   }
 
-  void ClientToBackend() {
+  // Copies what arrives on `from` to `to`, chunk by chunk, until either
+  // side fails; `buffer` is this direction's own.
+  template <class From, class To>
+  void Pump(From& from, To& to, std::array<char, 16384>& buffer) {
     auto self = shared_from_this();
-    client.async_read_some(asio::buffer(upstream), [self](boost::system::error_code ec, size_t n) {
+    from.async_read_some(asio::buffer(buffer), [self, &from, &to, &buffer](boost::system::error_code ec, size_t n) {
       if (ec) return self->Close();
-      asio::async_write(self->backend, asio::buffer(self->upstream, n),
-                        [self](boost::system::error_code write_ec, size_t) {
+      asio::async_write(to, asio::buffer(buffer, n),
+                        [self, &from, &to, &buffer](boost::system::error_code write_ec, size_t) {
                           if (write_ec) return self->Close();
-                          self->ClientToBackend();
-                        });
-    });
-  }
-
-  void BackendToClient() {
-    auto self = shared_from_this();
-    backend.async_read_some(asio::buffer(downstream), [self](boost::system::error_code ec, size_t n) {
-      if (ec) return self->Close();
-      asio::async_write(self->client, asio::buffer(self->downstream, n),
-                        [self](boost::system::error_code write_ec, size_t) {
-                          if (write_ec) return self->Close();
-                          self->BackendToClient();
+                          self->Pump(from, to, buffer);
                         });
     });
   }

@@ -10,6 +10,8 @@
 #include <websocketpp/client.hpp>
 #include <websocketpp/config/asio_client.hpp>
 
+#include "util/tls_errors.h"
+
 namespace slack::socket_mode {
 namespace {
 
@@ -91,30 +93,15 @@ struct WebSocketClient::Impl {
     context->set_verify_mode(ssl::verify_peer);
     certificate_problem.clear();
     context->set_verify_callback(
-        [this, check_name = ssl::host_name_verification(connecting_host)](bool ok, ssl::verify_context& ctx) {
+        [this, host = connecting_host, check_name = ssl::host_name_verification(connecting_host)](
+            bool ok, ssl::verify_context& ctx) {
           ok = check_name(ok, ctx);
-          if (!ok && certificate_problem.empty()) certificate_problem = DescribeRefusal(ctx);
+          if (!ok && certificate_problem.empty()) {
+            certificate_problem = util::ExplainCertificateRefusal(X509_STORE_CTX_get_error(ctx.native_handle()), host);
+          }
           return ok;
         });
     return context;
-  }
-
-  std::string DescribeRefusal(boost::asio::ssl::verify_context& ctx) const {
-    int error = X509_STORE_CTX_get_error(ctx.native_handle());
-    std::string what = X509_verify_cert_error_string(error);
-    switch (error) {
-      case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
-      case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
-      case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
-      case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
-        return "the TLS certificate is signed by an unknown CA (" + what +
-               "); if a TLS-inspecting proxy or an internal CA signed it, set ca_file to that CA's PEM";
-      case X509_V_OK:  // the chain was fine: the name check refused it
-      case X509_V_ERR_HOSTNAME_MISMATCH:
-        return "the TLS certificate does not name the host (host name mismatch)";
-      default:
-        return "the TLS certificate was refused (" + what + ")";
-    }
   }
 
   // The failure in words an admin can act on: the proxy's answer to the
@@ -198,6 +185,9 @@ struct WebSocketClient::Impl {
   }
 
   void Finish(ConnectionId id, const std::string& reason) {
+    // Whatever websocketpp logged for this connection has been read by now
+    // (a failure's reason is made before Finish): keep the log bounded.
+    library_log.str("");
     if (live.erase(id) == 0) return;  // already reported
     if (handlers.on_closed) handlers.on_closed(id, reason);
   }

@@ -9,6 +9,7 @@
 #include <openssl/x509_vfy.h>
 
 #include "util/strings.h"
+#include "util/tls_errors.h"
 
 namespace util::http {
 namespace {
@@ -151,27 +152,11 @@ std::string ExplainEgressFailure(CURL* h, CURLcode code, const Egress& egress, c
     return fmt::format("the proxy {} (from {}) cannot be reached: {}", proxy->Url(), egress.proxy_origin,
                        curl_easy_strerror(code));
   }
-  if (code == CURLE_PEER_FAILED_VERIFICATION || code == CURLE_SSL_CACERT_BADFILE) {
+  if (code == CURLE_SSL_CACERT_BADFILE) return fmt::format("ca_file {} cannot be loaded", egress.ca_file);
+  if (code == CURLE_PEER_FAILED_VERIFICATION) {
     long verify = X509_V_OK;
     curl_easy_getinfo(h, CURLINFO_SSL_VERIFYRESULT, &verify);
-    switch (verify) {
-      case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
-      case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
-      case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
-      case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
-        return fmt::format("the TLS certificate of {} is signed by an unknown CA ({}); if a TLS-inspecting proxy "
-                           "or an internal CA signed it, set ca_file to that CA's PEM",
-                           HostOfUrl(url), X509_verify_cert_error_string(verify));
-      case X509_V_ERR_HOSTNAME_MISMATCH:
-        return fmt::format("the TLS certificate does not name {} (host name mismatch); check the URL",
-                           HostOfUrl(url));
-      case X509_V_ERR_CERT_HAS_EXPIRED:
-        return fmt::format("the TLS certificate of {} has expired", HostOfUrl(url));
-      default:
-        if (code == CURLE_SSL_CACERT_BADFILE) return fmt::format("ca_file {} cannot be loaded", egress.ca_file);
-        return fmt::format("the TLS certificate of {} was refused: {}", HostOfUrl(url),
-                           X509_verify_cert_error_string(verify));
-    }
+    return ExplainCertificateRefusal(verify, HostOfUrl(url));
   }
   return "";
 }
