@@ -88,7 +88,8 @@ CheckResult ChannelLine(const Served& channel, const util::Result<rapidjson::Doc
 const std::vector<std::string>& ManifestBotScopes() {
   static const std::vector<std::string> kScopes = {"app_mentions:read", "chat:write",       "channels:history",
                                                    "groups:history",    "channels:read",    "groups:read",
-                                                   "users:read",        "users:read.email", "team:read"};
+                                                   "users:read",        "users:read.email", "team:read",
+                                                   "files:read"};
   return kScopes;
 }
 

@@ -78,7 +78,9 @@ class Daemon {
         form_catalog_(*helpdesk_),
         form_opener_(bot_api_, form_catalog_),
         helpdesk_effects_(*helpdesk_, directory_, config.trust_external_emails),
-        effects_(slack_effects_, helpdesk_effects_),
+        file_effects_(*helpdesk_, directory_, *http_,
+                      slack::FileDownloadOptions{config.slack_bot_token, config.slack_api_url}),
+        effects_(slack_effects_, helpdesk_effects_, &file_effects_),
         dispatcher_(*store_, [this](std::string_view channel) { return config_.IsChannelAllowed(channel); }),
         runner_(io_, *store_, dispatcher_, effects_, EffectWorkers{slack_workers_, helpdesk_workers_, &lookup_workers_}, MetricsOrNull()),
         poller_(io_, *store_, dispatcher_, *helpdesk_, poll_worker_, SyncOptionsFrom(config), MetricsOrNull()),
@@ -358,6 +360,7 @@ class Daemon {
   FormCatalog form_catalog_;
   FormOpener form_opener_;
   HelpdeskEffects helpdesk_effects_;
+  FileEffects file_effects_;
   AdapterEffects effects_;
   Dispatcher dispatcher_;
   OutboxRunner runner_;

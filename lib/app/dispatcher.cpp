@@ -1,6 +1,7 @@
 #include "app/dispatcher.h"
 
 #include "app/effect_codec.h"
+#include "app/files_json.h"
 #include "app/links.h"
 #include "bridge/overloaded.h"
 #include "util/log.h"
@@ -48,7 +49,13 @@ util::Result<bridge::Facts> Dispatcher::LoadFacts(const bridge::FactsQuery& quer
   if (query.mention && query.thread) {
     auto mention = tickets_.FindMention(query.thread->channel, query.thread->thread_ts);
     if (!mention) return tl::make_unexpected(mention.error());
-    if (*mention) facts.mention = bridge::SavedMention{(*mention)->mention_ts, (*mention)->summary, (*mention)->description};
+    if (*mention) {
+      const store::MentionRecord& saved = **mention;
+      auto files = FilesFromJsonText(saved.files);
+      if (!files) util::log::Error("the files of the mention {} cannot be read; they are not copied", saved.mention_ts);
+      facts.mention = bridge::SavedMention{saved.mention_ts, saved.summary, saved.description,
+                                           files.value_or(std::vector<bridge::SharedFile>{})};
+    }
   }
   return facts;
 }
@@ -90,7 +97,8 @@ util::Status Dispatcher::Apply(const bridge::Action& action, long long now_ms) {
           },
           [&](const bridge::SaveMention& m) {
             return tickets_.SaveMention(store::MentionRecord{m.thread.channel, m.thread.thread_ts, m.mention_ts, m.user,
-                                                             m.summary, m.description, now_ms});
+                                                             m.summary, m.description, now_ms,
+                                                             m.files.empty() ? "" : FilesToJson(m.files)});
           },
           [&](const bridge::LinkThread& l) -> util::Status {
             auto inserted = tickets_.InsertLink(ToRecord(l.link, now_ms));

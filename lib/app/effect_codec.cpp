@@ -4,6 +4,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "app/files_json.h"
 #include "app/rich_text_json.h"
 #include "bridge/overloaded.h"
 #include "slack/mrkdwn.h"
@@ -21,6 +22,7 @@ constexpr const char* kPostEphemeral = "post_ephemeral";
 constexpr const char* kUpdateConfirmation = "update_confirmation";
 constexpr const char* kCreateTicket = "create_ticket";
 constexpr const char* kAddComment = "add_comment";
+constexpr const char* kCopyFiles = "copy_files";
 
 // A JSON object written field by field.
 class ObjectWriter {
@@ -47,18 +49,8 @@ class ObjectWriter {
     writer_.RawValue(json.c_str(), json.size(), rapidjson::kObjectType);
     return *this;
   }
-  // [{"name": …, "permalink": …}, …]
-  ObjectWriter& Files(const std::vector<std::pair<std::string, std::string>>& files) {
-    writer_.Key("files");
-    writer_.StartArray();
-    for (const auto& [name, permalink] : files) {
-      writer_.StartObject();
-      Str("name", name).Str("permalink", permalink);
-      writer_.EndObject();
-    }
-    writer_.EndArray();
-    return *this;
-  }
+  // FilesToJson's list.
+  ObjectWriter& Files(const std::vector<bridge::SharedFile>& files) { return Raw("files", FilesToJson(files)); }
   // [{"id": …, "kind": "select", "values": […]}, …]
   ObjectWriter& FieldValues(const std::vector<bridge::FieldValue>& fields) {
     writer_.Key("fields");
@@ -152,6 +144,16 @@ class FieldReader {
     if (it == object_.MemberEnd() || !it->value.IsArray()) return Fail(), nullptr;
     return &it->value;
   }
+  // FilesFromJson's list; none in records written before files were kept
+  // when `optional`.
+  std::vector<bridge::SharedFile> Files(bool optional = false) {
+    if (optional && !object_.HasMember("files")) return {};
+    const rapidjson::Value* files = Array("files");
+    std::optional<std::vector<bridge::SharedFile>> read;
+    if (files != nullptr) read = FilesFromJson(*files);
+    if (!read) return Fail(), std::vector<bridge::SharedFile>{};
+    return *read;
+  }
   bridge::ThreadRef Thread() { return bridge::ThreadRef{Str("channel"), Str("thread_ts")}; }
   bridge::TicketView View() {
     return bridge::TicketView{Str("ticket_key"), Str("summary"), Str("status"), Str("web_url")};
@@ -221,7 +223,7 @@ std::string EncodePayload(const bridge::Effect& effect) {
           [](const bridge::PrepareForm& e) {
             ObjectWriter out;
             out.Thread(e.thread).Str("mention_ts", e.mention_ts).Str("user", e.user);
-            out.Raw("text", RichTextToJson(e.text)).Str("bot_user_id", e.bot_user_id);
+            out.Raw("text", RichTextToJson(e.text)).Str("bot_user_id", e.bot_user_id).Files(e.files);
             return out.Done();
           },
           [](const bridge::PostMessage& e) {
@@ -250,6 +252,11 @@ std::string EncodePayload(const bridge::Effect& effect) {
             out.Str("channel", e.channel).Str("ts", e.ts).Bool("edit", e.edit);
             return out.Done();
           },
+          [](const bridge::CopyFiles& e) {
+            ObjectWriter out;
+            out.Str("ticket_key", e.ticket_key).Str("marker", e.marker).Thread(e.thread).Str("user", e.user);
+            return out.Files(e.files).Done();
+          },
       },
       effect);
 }
@@ -262,6 +269,7 @@ const char* KindOf(const bridge::Effect& effect) {
                         [](const bridge::UpdateConfirmation&) { return kUpdateConfirmation; },
                         [](const bridge::CreateTicket&) { return kCreateTicket; },
                         [](const bridge::AddComment&) { return kAddComment; },
+                        [](const bridge::CopyFiles&) { return kCopyFiles; },
                     },
                     effect);
 }
@@ -271,7 +279,8 @@ std::optional<bridge::Effect> DecodePayload(const std::string& kind, const std::
   FieldReader r(payload);
   std::optional<bridge::Effect> effect;
   if (kind == kPrepareForm) {
-    bridge::PrepareForm e{key, r.Thread(), r.Str("mention_ts"), r.Str("user"), r.Rich("text"), r.Str("bot_user_id")};
+    bridge::PrepareForm e{key,           r.Thread(),           r.Str("mention_ts"), r.Str("user"),
+                          r.Rich("text"), r.Str("bot_user_id"), r.Files(true)};
     effect = e;
   } else if (kind == kPostMessage) {
     bridge::ThreadRef thread = r.Thread();
@@ -310,16 +319,16 @@ std::optional<bridge::Effect> DecodePayload(const std::string& kind, const std::
     e.channel = r.Str("channel");
     e.ts = r.Str("ts");
     e.edit = r.Bool("edit");
-    if (const rapidjson::Value* files = r.Array("files")) {
-      for (const auto& file : files->GetArray()) {
-        if (!file.IsObject()) return std::nullopt;
-        FieldReader f(file);
-        std::string name = f.Str("name");
-        std::string permalink = f.Str("permalink");
-        if (!f.ok()) return std::nullopt;
-        e.files.emplace_back(name, permalink);
-      }
-    }
+    e.files = r.Files();
+    effect = e;
+  } else if (kind == kCopyFiles) {
+    bridge::CopyFiles e;
+    e.key = key;
+    e.ticket_key = r.Str("ticket_key");
+    e.marker = r.Str("marker");
+    e.thread = r.Thread();
+    e.user = r.Str("user");
+    e.files = r.Files();
     effect = e;
   }
   if (!r.ok()) return std::nullopt;
@@ -354,7 +363,7 @@ std::optional<bridge::Effect> DecodeLegacy(const store::Intent& intent, const ra
     e.edit = r.Str("edit") == "true";
     if (const rapidjson::Value* files = json::GetArray(payload, "files")) {
       for (const auto& file : files->GetArray())
-        e.files.emplace_back(json::GetString(file, "name"), json::GetString(file, "permalink"));
+        e.files.push_back(bridge::SharedFile{json::GetString(file, "name"), json::GetString(file, "permalink")});
     }
     if (r.ok()) return e;
   }
@@ -381,6 +390,10 @@ std::string DescribeEffect(const bridge::Effect& effect) {
                                  " thread=" + e.thread.thread_ts;
                         },
                         [](const bridge::AddComment& e) { return "comment " + e.key + " on ticket=" + e.ticket_key; },
+                        [](const bridge::CopyFiles& e) {
+                          return "copy " + std::to_string(e.files.size()) + " file(s) " + e.key + " to ticket=" +
+                                 e.ticket_key;
+                        },
                     },
                     effect);
 }

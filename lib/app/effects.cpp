@@ -7,7 +7,8 @@ namespace app {
 bool PreparesFirst(const bridge::Effect& effect) { return std::holds_alternative<bridge::CreateTicket>(effect); }
 
 System SystemOf(const bridge::Effect& effect) {
-  if (std::holds_alternative<bridge::CreateTicket>(effect) || std::holds_alternative<bridge::AddComment>(effect)) {
+  if (std::holds_alternative<bridge::CreateTicket>(effect) || std::holds_alternative<bridge::AddComment>(effect) ||
+      std::holds_alternative<bridge::CopyFiles>(effect)) {
     return System::kHelpdesk;
   }
   return System::kSlack;
@@ -29,6 +30,12 @@ Outcome AdapterEffects::Execute(const bridge::Effect& effect, const Attempt& att
                           return helpdesk_.Run(e, attempt.reconcile, attempt.attempted_at_ms, attempt.now_ms);
                         },
                         [&](const bridge::AddComment& e) { return helpdesk_.Run(e, attempt.reconcile); },
+                        [&](const bridge::CopyFiles& e) {
+                          if (files_ == nullptr) {
+                            return Outcome::Failed(util::Error{util::ErrorCode::kConfig, "files are not copied here"});
+                          }
+                          return files_->Run(e, attempt.reconcile);
+                        },
                     },
                     effect);
 }

@@ -4,6 +4,7 @@
 // scripted fake in tests.
 #pragma once
 
+#include "app/file_effects.h"
 #include "app/helpdesk_effects.h"
 #include "app/outcome.h"
 #include "app/slack_effects.h"
@@ -37,13 +38,16 @@ class Effects {
 
 class AdapterEffects : public Effects {
  public:
-  // Both must outlive this object.
-  AdapterEffects(SlackEffects& slack, HelpdeskEffects& helpdesk) : slack_(slack), helpdesk_(helpdesk) {}
+  // All must outlive this object. Without `files`, a CopyFiles fails (a
+  // harness that copies none).
+  AdapterEffects(SlackEffects& slack, HelpdeskEffects& helpdesk, FileEffects* files = nullptr)
+      : slack_(slack), helpdesk_(helpdesk), files_(files) {}
   Outcome Execute(const bridge::Effect& effect, const Attempt& attempt) override;
 
  private:
   SlackEffects& slack_;
   HelpdeskEffects& helpdesk_;
+  FileEffects* files_;
 };
 
 }  // namespace app

@@ -20,6 +20,8 @@ std::string LaneOf(const Effect& effect) {
                         [](const UpdateConfirmation& e) { return "slack:" + e.channel; },
                         [](const CreateTicket& e) { return CreateLaneOf(e.thread); },
                         [](const AddComment& e) { return "helpdesk:" + e.ticket_key; },
+                        // After the comment of the same message, in the ticket's order.
+                        [](const CopyFiles& e) { return "helpdesk:" + e.ticket_key; },
                     },
                     effect);
 }
@@ -32,6 +34,7 @@ bool IsEffect(const Action& action) {
                         [](const UpdateConfirmation&) { return true; },
                         [](const CreateTicket&) { return true; },
                         [](const AddComment&) { return true; },
+                        [](const CopyFiles&) { return true; },
                         [](const auto&) { return false; },
                     },
                     action);
@@ -45,6 +48,7 @@ Effect ToEffect(const Action& action) {
                         [](const UpdateConfirmation& e) { return Effect{e}; },
                         [](const CreateTicket& e) { return Effect{e}; },
                         [](const AddComment& e) { return Effect{e}; },
+                        [](const CopyFiles& e) { return Effect{e}; },
                         // REQUIRES: IsEffect(action); an empty post is never carried out.
                         [](const auto&) { return Effect{PostMessage{}}; },
                     },

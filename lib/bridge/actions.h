@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "bridge/equality.h"
+#include "bridge/files.h"
 #include "bridge/request_type.h"
 #include "bridge/rich_text.h"
 #include "bridge/ticket.h"
@@ -65,7 +66,8 @@ struct PrepareForm {
   std::string user;
   RichText text;  // the mention as written
   std::string bot_user_id;
-  auto Fields() const { return std::tie(key, thread, mention_ts, user, text, bot_user_id); }
+  std::vector<SharedFile> files{};  // shared with the mention: kept for the ticket
+  auto Fields() const { return std::tie(key, thread, mention_ts, user, text, bot_user_id, files); }
 };
 
 struct PostMessage {
@@ -121,14 +123,30 @@ struct AddComment {
   std::string marker;                                      // finds the comment again after a crash
   std::string user;                                        // the Slack author, named in the comment
   RichText text;                                           // without the bot's mention
-  std::vector<std::pair<std::string, std::string>> files;  // name, permalink
+  std::vector<SharedFile> files;  // named (and linked) in the comment; copied by a CopyFiles
   std::string channel;
   std::string ts;
   bool edit = false;
   auto Fields() const { return std::tie(key, ticket_key, marker, user, text, files, channel, ts, edit); }
 };
 
-using Effect = std::variant<PrepareForm, PostMessage, PostEphemeral, UpdateConfirmation, CreateTicket, AddComment>;
+// Copies the files of one Slack message to the ticket as public
+// attachments, with one comment naming who shared them and each file that
+// could not be copied (too large, refused, Slack's sign-in page instead of
+// the file). One helpdesk write, found again by `marker` after a crash;
+// its outcome is FilesCopied.
+struct CopyFiles {
+  std::string key;  // "files:<channel>:<ts>"
+  std::string ticket_key;
+  std::string marker;
+  ThreadRef thread;  // where a file not copied is told
+  std::string user;  // who shared them
+  std::vector<SharedFile> files;
+  auto Fields() const { return std::tie(key, ticket_key, marker, thread, user, files); }
+};
+
+using Effect =
+    std::variant<PrepareForm, PostMessage, PostEphemeral, UpdateConfirmation, CreateTicket, AddComment, CopyFiles>;
 
 // The idempotency key of any effect.
 const std::string& KeyOf(const Effect& effect);
@@ -151,7 +169,8 @@ struct SaveMention {
   std::string user;
   std::string summary;
   std::string description;
-  auto Fields() const { return std::tie(thread, mention_ts, user, summary, description); }
+  std::vector<SharedFile> files{};  // shared with the mention: copied once the ticket exists
+  auto Fields() const { return std::tie(thread, mention_ts, user, summary, description, files); }
 };
 
 // Links the thread to its new ticket.
@@ -239,7 +258,7 @@ struct Note {
 using Action =
     std::variant<Note, SaveMention, LinkThread, RecordConfirmation, RecordStatus, RecordSyncPosition, HoldReply,
                  ReleaseHeldReplies, RecordSyncStopped, OpenForm, UpdateForm, PrepareForm, PostMessage, PostEphemeral,
-                 UpdateConfirmation, CreateTicket, AddComment>;
+                 UpdateConfirmation, CreateTicket, AddComment, CopyFiles>;
 
 // The action as an Effect when it is one.
 bool IsEffect(const Action& action);

@@ -87,9 +87,31 @@ RichText ComposeComment(const AddComment& reply, const Requester& author) {
   RichText out;
   out.blocks.push_back(Paragraph(std::move(lead)));
   Append(out, reply.text);
-  for (const auto& [name, permalink] : reply.files) {
-    out.blocks.push_back(Paragraph({Text("Attached in Slack: "), Link(permalink, name)}));
+  for (const SharedFile& file : reply.files) {
+    out.blocks.push_back(Paragraph({Text("Attached in Slack: "), Link(file.permalink, file.name)}));
   }
+  return out;
+}
+
+RichText ComposeFilesNote(const CopyFiles& copy, const Requester& sharer, const std::vector<std::string>& attached,
+                          const std::vector<NotCopied>& not_copied) {
+  RichText out;
+  std::vector<Inline> lead = Who(sharer);
+  if (!attached.empty()) {
+    std::string names;
+    for (const std::string& name : attached) names += (names.empty() ? "" : ", ") + CleanLine(name);
+    lead.push_back(Text(" shared in Slack (attached): " + names));
+  } else {
+    lead.push_back(Text(" shared files in Slack."));
+  }
+  out.blocks.push_back(Paragraph(std::move(lead)));
+  for (const NotCopied& file : not_copied) {
+    NotCopied clean = file;
+    clean.name = CleanLine(file.name);
+    clean.reason = CleanLine(file.reason);
+    out.blocks.push_back(Paragraph({Text(NotCopiedLine(clean))}));
+  }
+  out.blocks.push_back(Line("slackdesk reference:", {Text(copy.marker)}));
   return out;
 }
 

@@ -40,6 +40,12 @@ RichText ComposeTicketDescription(const CreateTicket& request, const Requester& 
 // mentioned people's names already filled in), and the files shared with it.
 RichText ComposeComment(const AddComment& reply, const Requester& author);
 
+// The comment that carries the files of one Slack message to the ticket:
+// who shared them, the names of those `attached`, one line for each file
+// `not_copied` (NotCopiedLine), and the marker that finds it again.
+RichText ComposeFilesNote(const CopyFiles& copy, const Requester& sharer, const std::vector<std::string>& attached,
+                          const std::vector<NotCopied>& not_copied);
+
 // Typed text as rich text, line for line (blank lines kept, except at
 // either end), every character shown as typed.
 RichText TypedText(std::string_view text);

@@ -39,6 +39,21 @@ bool IsPersonsMessage(const std::string& subtype) {
   return subtype.empty() || subtype == "file_share" || subtype == "thread_broadcast";
 }
 
+// The files of one message (`channel`, `ts`) for `ticket_key`, keyed by
+// the message so a redelivery copies them once.
+CopyFiles CopyFilesOf(const std::string& ticket_key, const ThreadRef& thread, const std::string& ts,
+                      const std::string& user, const std::vector<SharedFile>& files) {
+  std::string id = thread.channel + ":" + ts;
+  return CopyFiles{"files:" + id, ticket_key, Marker("slackdeskfiles", id), thread, user, files};
+}
+
+// A reply's files go to the ticket after its comment; an edit's were
+// copied with the message it edits.
+std::optional<CopyFiles> CopyOf(const AddComment& comment, const ThreadRef& thread) {
+  if (comment.edit || comment.files.empty()) return std::nullopt;
+  return CopyFilesOf(comment.ticket_key, thread, comment.ts, comment.user, comment.files);
+}
+
 // A person's reply (or edit) in a linked thread becomes a ticket comment;
 // in a thread whose ticket is still queued it is kept until the ticket
 // exists.
@@ -54,12 +69,14 @@ Actions Reply(const MessageReceived& message, bool edit, const Facts& facts) {
   comment.marker = Marker(edit ? "slackdeskedit" : "slackdeskmsg", id);
   comment.user = message.user;
   comment.text = WithoutMentionOf(message.text, facts.bot_user_id);
-  for (const SharedFile& file : message.files) comment.files.emplace_back(file.name, file.permalink);
+  comment.files = message.files;
   comment.channel = message.channel;
   comment.ts = message.ts;
   comment.edit = edit;
   if (!facts.link) return {HoldReply{ThreadOf(message), comment}};
-  return {comment};
+  Actions actions{comment};
+  if (auto copy = CopyOf(comment, ThreadOf(message))) actions.push_back(std::move(*copy));
+  return actions;
 }
 
 // The thread's kept replies, now for `ticket_key`, in the order written.
@@ -67,14 +84,17 @@ void ReleaseHeld(const ThreadRef& thread, const std::string& ticket_key, const F
   if (facts.held_replies.empty()) return;
   for (AddComment comment : facts.held_replies) {
     comment.ticket_key = ticket_key;
+    std::optional<CopyFiles> copy = CopyOf(comment, thread);
     actions.push_back(std::move(comment));
+    if (copy) actions.push_back(std::move(*copy));
   }
   actions.push_back(ReleaseHeldReplies{thread});
 }
 
 Actions OnPrepared(const FormPrepared& prepared) {
   const PrepareForm& request = prepared.request;
-  return {SaveMention{request.thread, request.mention_ts, request.user, prepared.summary, prepared.description},
+  return {SaveMention{request.thread, request.mention_ts, request.user, prepared.summary, prepared.description,
+                      request.files},
           PostMessage{"prompt:" + request.thread.channel + ":" + request.mention_ts, request.thread,
                       PromptContent{request.user, EncodeThread(request.thread)}}};
 }
@@ -104,7 +124,8 @@ Actions OnMessage(const MessageReceived& message, const Facts& facts) {
     actions.push_back(PostMessage{"existing:" + where, thread, ExistingTicketContent{facts.link->View()}});
     return actions;
   }
-  PrepareForm prepare{"offer:" + where, thread, message.ts, message.user, message.text, facts.bot_user_id};
+  PrepareForm prepare{"offer:" + where, thread, message.ts, message.user, message.text, facts.bot_user_id,
+                      message.files};
   // Names of other people mentioned need Slack look-ups first; without
   // any, the pre-fill is known now and the button goes out at once.
   for (const std::string& id : MentionedUserIds(message.text)) {
@@ -180,8 +201,26 @@ Actions OnCreated(const TicketCreated& created, const Facts& facts) {
   link.thread = request.thread;
   actions.push_back(LinkThread{link});
   actions.push_back(PostMessage{"confirm:" + request.view_id, request.thread, ConfirmationContent{link.View()}});
+  // The files shared with the mention that offered this form become the
+  // new ticket's attachments (a later mention replaced the saved one: its
+  // own form brings its files).
+  if (facts.mention && !facts.mention->files.empty() && !request.mention_ts.empty() &&
+      facts.mention->mention_ts == request.mention_ts) {
+    actions.push_back(
+        CopyFilesOf(link.ticket_key, request.thread, request.mention_ts, request.user, facts.mention->files));
+  }
   ReleaseHeld(request.thread, link.ticket_key, facts, actions);
   return actions;
+}
+
+// Files that did not reach the ticket are told in the thread, in one post.
+Actions OnFilesCopied(const FilesCopied& copied) {
+  if (copied.not_copied.empty()) return {};
+  std::string text = ":paperclip: " + copied.request.ticket_key + ": ";
+  for (size_t i = 0; i < copied.not_copied.size(); ++i) {
+    text += (i == 0 ? "" : "; ") + NotCopiedLine(copied.not_copied[i]);
+  }
+  return {PostMessage{"notcopied:" + copied.request.key, copied.request.thread, NoticeContent{text + "."}}};
 }
 
 Actions OnPosted(const MessagePosted& posted) {
@@ -203,6 +242,12 @@ Actions OnRetrying(const EffectRetrying& retrying) {
 }
 
 Actions OnFailed(const EffectFailed& failed) {
+  if (const auto* copy = std::get_if<CopyFiles>(&failed.effect)) {
+    // Given up on: said in the thread, not left to silence.
+    return {PostMessage{"notcopied:" + copy->key, copy->thread,
+                        NoticeContent{":paperclip: " + copy->ticket_key + ": the files of this message were not "
+                                      "copied: " + failed.message + "."}}};
+  }
   const auto* create = std::get_if<CreateTicket>(&failed.effect);
   if (create == nullptr) return {};
   return {PostMessage{"failed:" + create->view_id, create->thread,
@@ -292,7 +337,8 @@ FactsQuery NeededFacts(const Event& event, std::string_view bot_user_id) {
                           return FactsQuery{std::nullopt, "", false, metadata ? metadata->thread.channel : ""};
                         },
                         [](const TicketCreated& e) {
-                          FactsQuery query{e.request.thread, "", false, ""};
+                          // The mention: its files go to the new ticket.
+                          FactsQuery query{e.request.thread, "", true, ""};
                           query.held_replies = true;
                           return query;
                         },
@@ -312,6 +358,7 @@ std::vector<Action> Handle(const Event& event, const Facts& facts) {
                         [&](const FormPrepared& e) { return OnPrepared(e); },
                         [&](const TicketCreated& e) { return OnCreated(e, facts); },
                         [&](const MessagePosted& e) { return OnPosted(e); },
+                        [&](const FilesCopied& e) { return OnFilesCopied(e); },
                         [&](const EffectRetrying& e) { return OnRetrying(e); },
                         [&](const EffectFailed& e) { return OnFailed(e); },
                         [&](const TicketActivity& e) { return OnActivity(e, facts); },

@@ -27,7 +27,8 @@ struct SavedMention {
   std::string mention_ts;
   std::string summary;
   std::string description;
-  auto Fields() const { return std::tie(mention_ts, summary, description); }
+  std::vector<SharedFile> files{};  // shared with the mention
+  auto Fields() const { return std::tie(mention_ts, summary, description, files); }
 };
 
 // What Handle needs to know besides the event, loaded by app before the call.

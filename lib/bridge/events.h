@@ -18,12 +18,6 @@
 
 namespace bridge {
 
-struct SharedFile {
-  std::string name;
-  std::string permalink;
-  auto Fields() const { return std::tie(name, permalink); }
-};
-
 // A message (or app_mention) event, a new one or an edit.
 struct MessageReceived {
   bool app_mention = false;  // the app_mention event type (else `message`)
@@ -114,6 +108,15 @@ struct MessagePosted {
   auto Fields() const { return std::tie(post, ts); }
 };
 
+// The outcome of CopyFiles: the files that did not reach the ticket (none:
+// all of them are attached).
+struct FilesCopied {
+  CopyFiles request;
+  std::vector<NotCopied> not_copied;
+
+  auto Fields() const { return std::tie(request, not_copied); }
+};
+
 // A side effect that failed for now and will be tried again.
 struct EffectRetrying {
   Effect effect;
@@ -173,7 +176,7 @@ struct EffectNotAllowed {
   auto Fields() const { return std::tie(effect); }
 };
 
-using Event = std::variant<MessageReceived, ButtonClicked, FormSubmitted, FormTypeChosen, FormPrepared, TicketCreated, MessagePosted,
-                           EffectRetrying, EffectFailed, TicketActivity, LinkReviewed, EffectNotAllowed>;
+using Event = std::variant<MessageReceived, ButtonClicked, FormSubmitted, FormTypeChosen, FormPrepared, TicketCreated,
+                           MessagePosted, FilesCopied, EffectRetrying, EffectFailed, TicketActivity, LinkReviewed, EffectNotAllowed>;
 
 }  // namespace bridge

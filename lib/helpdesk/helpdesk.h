@@ -86,6 +86,15 @@ struct CommentPage {
   CommentCursor next;             // the cursor after the last of them
 };
 
+// A file on its way to the helpdesk, read from an open file as it is sent
+// (never held whole in memory).
+struct Upload {
+  std::string name;
+  std::string mime_type;  // "" when unknown
+  int fd = -1;            // open for reading; the first `size` bytes are the file
+  long long size = 0;
+};
+
 // One line of `slackdesk check`: what was checked (naming the config keys
 // involved), whether it passed, and the detail.
 struct CheckLine {
@@ -150,6 +159,33 @@ class Helpdesk {
   // The comment of `key` carrying `marker`, if any (reconciliation).
   virtual util::Result<std::optional<Comment>> FindCommentByMarker(const std::string& key,
                                                                   const std::string& marker) = 0;
+
+  // --- files from Slack -----------------------------------------------------
+  // A backend that does not implement these takes no files: each is named
+  // "not copied" in a public comment (AddPublicComment) instead. The
+  // defaults say so, so a backend compiles and works without them.
+  //
+  // The largest file the helpdesk takes, in bytes; 0: it takes none.
+  virtual util::Result<long long> AttachmentLimit() { return 0LL; }
+  // Uploads `file` for ticket `key`, not attached yet; returns the opaque id
+  // AttachFiles takes. Safe to repeat: an upload never attached is dropped
+  // by the helpdesk. A kRemoteRejected error: the helpdesk refused this
+  // file (too large, a type it does not take).
+  virtual util::Result<std::string> UploadFile(const std::string& key, const Upload& /*file*/) {
+    return util::MakeError(util::ErrorCode::kRemoteRejected, Name() + " upload " + key + ": not supported");
+  }
+  // Attaches the uploads (at least one) to ticket `key` publicly, together
+  // with the public comment `note`, which carries `marker`. Not idempotent:
+  // after an unknown outcome, ask FindAttachedByMarker.
+  virtual util::Status AttachFiles(const std::string& key, const std::vector<std::string>& /*upload_ids*/,
+                                   const bridge::RichText& /*note*/, const std::string& /*marker*/) {
+    return util::MakeError(util::ErrorCode::kRemoteRejected, Name() + " attach to " + key + ": not supported");
+  }
+  // Whether an AttachFiles with `marker` reached ticket `key`
+  // (reconciliation). Default: never, as nothing can be attached.
+  virtual util::Result<bool> FindAttachedByMarker(const std::string& /*key*/, const std::string& /*marker*/) {
+    return false;
+  }
 };
 
 }  // namespace helpdesk

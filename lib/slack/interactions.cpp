@@ -111,6 +111,25 @@ void ReadTyped(const rapidjson::Value& view, std::string* summary, std::string* 
 
 }  // namespace
 
+bridge::SharedFile ReadSharedFile(const rapidjson::Value& file) {
+  bridge::SharedFile out;
+  out.id = GetString(file, "id");
+  out.name = GetString(file, "name");
+  if (out.name.empty()) out.name = GetString(file, "title");
+  if (out.name.empty()) out.name = out.id;
+  out.permalink = GetString(file, "permalink");
+  out.mimetype = GetString(file, "mimetype");
+  out.size = json::GetInt(file, "size", 0);
+  std::string mode = GetString(file, "mode");
+  bool stub = mode == "file_access" || mode == "tombstone" || mode == "hidden_by_limit" || mode == "external" ||
+              GetString(file, "file_access") == "check_file_info";
+  if (!stub) {
+    out.url = GetString(file, "url_private_download");
+    if (out.url.empty()) out.url = GetString(file, "url_private");
+  }
+  return out;
+}
+
 std::optional<MessageEvent> ParseMessageEvent(std::string_view payload_json) {
   rapidjson::Document doc;
   if (!Parse(payload_json, doc)) return std::nullopt;
@@ -137,7 +156,7 @@ std::optional<MessageEvent> ParseMessageEvent(std::string_view payload_json) {
   message.thread_ts = GetString(*body, "thread_ts");
   if (const rapidjson::Value* files = json::GetArray(*body, "files")) {
     for (const auto& file : files->GetArray()) {
-      message.files.push_back(SharedFile{GetString(file, "name"), GetString(file, "permalink")});
+      if (file.IsObject()) message.files.push_back(ReadSharedFile(file));
     }
   }
   return message;

@@ -8,14 +8,11 @@
 #include <string_view>
 #include <vector>
 
+#include <rapidjson/document.h>
+
 #include "bridge/events.h"
 
 namespace slack {
-
-struct SharedFile {
-  std::string name;
-  std::string permalink;
-};
 
 struct MessageEvent {
   std::string type;     // app_mention or message
@@ -26,12 +23,19 @@ struct MessageEvent {
   std::string text;
   std::string ts;
   std::string thread_ts;  // "" when top-level
-  std::vector<SharedFile> files;
+  std::vector<bridge::SharedFile> files;  // see ReadSharedFile
   // message_changed: the fields above describe the message as it is now
   // (event.message); these say when and what it was before.
   std::string edited_ts;
   std::string previous_text;
 };
+
+// One entry of a message's `files` (files-and-edits.md §1.1): the URL is
+// url_private_download, else url_private, and "" for a stub that offers no
+// contents (Slack Connect's file_access, a tombstone, a file hidden by the
+// plan's limit), which is never fetched. A missing name reads as the title,
+// else the id.
+bridge::SharedFile ReadSharedFile(const rapidjson::Value& file);
 
 // From an events_api payload; nullopt when it carries no such event.
 std::optional<MessageEvent> ParseMessageEvent(std::string_view payload_json);

@@ -18,7 +18,7 @@ std::optional<bridge::Event> FromMessage(std::string_view payload_json) {
   event.ts = message->ts;
   event.thread_ts = message->thread_ts;
   event.text = ParseMrkdwn(message->text);
-  for (const SharedFile& file : message->files) event.files.push_back(bridge::SharedFile{file.name, file.permalink});
+  event.files = message->files;
   event.edited_ts = message->edited_ts;
   if (message->subtype == "message_changed") event.previous_text = ParseMrkdwn(message->previous_text);
   return event;

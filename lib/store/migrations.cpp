@@ -130,6 +130,12 @@ constexpr const char* kSyncStoppedV6 = R"sql(
 ALTER TABLE links ADD COLUMN sync_stopped INTEGER NOT NULL DEFAULT 0;
 )sql";
 
+// Version 7: the files shared with a mention (a JSON list), copied to the
+// ticket its form raises.
+constexpr const char* kMentionFilesV7 = R"sql(
+ALTER TABLE mentions ADD COLUMN files TEXT NOT NULL DEFAULT '';
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& Migrations() {
@@ -141,6 +147,7 @@ const std::vector<Migration>& Migrations() {
       {"lane heads and time indexes: costs that do not grow with history", kFlatV4},
       {"replies kept while their ticket is queued", kHeldRepliesV5},
       {"links remember that their sync stopped", kSyncStoppedV6},
+      {"the files shared with a mention", kMentionFilesV7},
   };
   return kMigrations;
 }

@@ -22,20 +22,22 @@ std::string LinkQuery(const char* where) { return std::string("SELECT ") + kLink
 util::Status TicketStore::SaveMention(const MentionRecord& m) {
   Statement insert(store_,
                    "INSERT OR REPLACE INTO mentions(channel, thread_ts, mention_ts, user_id, summary, description, "
-                   "recorded_at_ms) VALUES(?,?,?,?,?,?,?)",
+                   "recorded_at_ms, files) VALUES(?,?,?,?,?,?,?,?)",
                    "save mention");
-  return insert.BindAll(m.channel, m.thread_ts, m.mention_ts, m.user_id, m.summary, m.description, m.recorded_at_ms)
+  return insert
+      .BindAll(m.channel, m.thread_ts, m.mention_ts, m.user_id, m.summary, m.description, m.recorded_at_ms, m.files)
       .Run();
 }
 
 util::Result<std::optional<MentionRecord>> TicketStore::FindMention(const std::string& channel,
                                                                   const std::string& thread_ts) {
   Statement select(store_,
-                   "SELECT channel, thread_ts, mention_ts, user_id, summary, description, recorded_at_ms "
+                   "SELECT channel, thread_ts, mention_ts, user_id, summary, description, recorded_at_ms, files "
                    "FROM mentions WHERE channel = ? AND thread_ts = ?",
                    "find mention");
   return select.BindAll(channel, thread_ts).First([](const Statement& row) {
-    return MentionRecord{row.Text(0), row.Text(1), row.Text(2), row.Text(3), row.Text(4), row.Text(5), row.Int(6)};
+    return MentionRecord{row.Text(0), row.Text(1), row.Text(2), row.Text(3),
+                         row.Text(4), row.Text(5), row.Int(6),  row.Text(7)};
   });
 }
 

@@ -19,6 +19,7 @@ struct MentionRecord {
   std::string summary;      // the form's pre-filled summary
   std::string description;  // the form's pre-filled description
   long long recorded_at_ms = 0;
+  std::string files{};  // shared with the mention, as a JSON list ("" none)
 };
 
 struct LinkRecord {

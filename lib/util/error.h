@@ -31,6 +31,9 @@ struct Error {
   // True when the request certainly never reached the peer (DNS or connect
   // failed), so even a non-idempotent call can be repeated safely.
   bool not_sent = false;
+  // True when an answer was abandoned for being larger than the request's
+  // max_response_bytes (util::http): a download over its limit.
+  bool too_large = false;
 
   // True when repeating the same operation later may succeed.
   bool IsTransient() const {

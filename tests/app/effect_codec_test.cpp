@@ -29,12 +29,14 @@ TEST_CASE("every effect round-trips through an outbox row", "[app][codec]") {
   comment.marker = "slackdeskmsgc115";
   comment.user = "U1";
   comment.text = Rich();
-  comment.files = {{"log.txt", "https://files.test/1"}, {"a|b].png", "https://files.test/2"}};
+  comment.files = {SharedFile{"log.txt", "https://files.test/1"},
+                   SharedFile{"a|b].png", "https://files.test/2", "F2", "https://files.test/d/2", "image/png", 92582}};
   comment.channel = "C1";
   comment.ts = "1.5";
   comment.edit = true;
   std::vector<Effect> effects{
       PrepareForm{"offer:C1:1.1", {"C1", "1.1"}, "1.1", "U1", Rich(), "UBOT"},
+      PrepareForm{"offer:C1:1.2", {"C1", "1.2"}, "1.2", "U1", Rich(), "UBOT", comment.files},
       PostMessage{"prompt:C1:1.1", {"C1", "1.1"}, PromptContent{"U1", "C1|1.1"}},
       PostMessage{"confirm:V1", {"C1", "1.1"}, ConfirmationContent{view}},
       PostMessage{"existing:V1", {"C1", "1.1"}, ExistingTicketContent{view}},
@@ -53,6 +55,7 @@ TEST_CASE("every effect round-trips through an outbox row", "[app][codec]") {
                    {{"priority", FieldKind::kSelect, {"3"}}, {"labels", FieldKind::kWords, {"vpn", "outage"}}},
                    "slackdeskrefv2"},
       comment,
+      CopyFiles{"files:C1:1.5", "HD-1", "slackdeskfilesc115", {"C1", "1.1"}, "U1", comment.files},
   };
   for (const Effect& effect : effects) {
     store::Intent row = app::EncodeEffect(effect);
@@ -84,7 +87,7 @@ TEST_CASE("open rows of slackdesk 0.1 are read after an upgrade", "[app][codec]"
   CHECK(reply.marker == "slackdeskmsgc115");
   CHECK(ToPlainString(reply.text) == "still broken");
   CHECK_FALSE(reply.edit);
-  CHECK(reply.files == std::vector<std::pair<std::string, std::string>>{{"log.txt", "https://files.test/1"}});
+  CHECK(reply.files == std::vector<SharedFile>{SharedFile{"log.txt", "https://files.test/1"}});
 
   auto offer = app::DecodeEffect({"offer:C1:1.1", "offer_form", "slack:C1",
                                   R"({"channel":"C1","thread_ts":"1.1","ts":"1.1","user":"U1",)"

@@ -90,7 +90,7 @@ TEST_CASE("the description carries the text, requester, link and marker", "[brid
 TEST_CASE("a reply's comment names its author and lists its files", "[bridge]") {
   AddComment reply;
   reply.text = RichText{{Paragraph({Text("still broken")})}};
-  reply.files = {{"log.txt", "https://files.test/log.txt"}};
+  reply.files = {SharedFile{"log.txt", "https://files.test/log.txt"}};
   RichText comment = ComposeComment(reply, Requester{"Ada Lovelace", "ada@example.com", "", false});
   CHECK(comment == RichText{{Paragraph({Text("Ada Lovelace", kBold), Text(" (ada@example.com)"), Text(" wrote in Slack:")}),
                              Paragraph({Text("still broken")}),

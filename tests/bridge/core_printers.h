@@ -55,6 +55,11 @@ inline std::string Show(const bridge::Action& action) {
             return "CreateTicket{" + a.key + "," + a.summary + "," + a.target.desk_id + "/" + a.target.type_id +
                    ",fields=" + std::to_string(a.fields.size()) + "}";
           },
+          [](const CopyFiles& c) {
+            std::string names;
+            for (const SharedFile& file : c.files) names += "," + file.name;
+            return "CopyFiles{" + c.key + "," + c.ticket_key + "," + c.marker + names + "}";
+          },
           [](const AddComment& a) {
             return "AddComment{" + a.key + "," + a.marker + "," + Show(a.text) + (a.edit ? ",edit" : "") + "}";
           },

@@ -290,7 +290,9 @@ TEST_CASE("behaviour 5: a person's reply in a linked thread becomes a comment", 
   with_file.subtype = "file_share";
   with_file.files = {SharedFile{"log.txt", "https://files.test/log.txt"}};
   AddComment file_comment = Comment("comment:C1:1.5", "1.5", kReply);
-  file_comment.files = {{"log.txt", "https://files.test/log.txt"}};
+  file_comment.files = {SharedFile{"log.txt", "https://files.test/log.txt"}};
+  CopyFiles file_copy{"files:C1:1.5", "HD-7", Marker("slackdeskfiles", "C1:1.5"), ThreadRef{"C1", "1.1"}, "U1",
+                      file_comment.files};
   MessageReceived edit = reply;
   edit.subtype = "message_changed";
   edit.edited_ts = "1.7";
@@ -298,7 +300,8 @@ TEST_CASE("behaviour 5: a person's reply in a linked thread becomes a comment", 
   Check({
       {"a reply names its author and keeps its text", reply, Known(Linked()),
        {Comment("comment:C1:1.5", "1.5", kReply)}},
-      {"files shared with it are listed", with_file, Known(Linked()), {file_comment}},
+      {"files shared with it are listed, then copied to the ticket", with_file, Known(Linked()),
+       {file_comment, file_copy}},
       {"an edit becomes a comment of its own, keyed by the edit", edit, Known(Linked()),
        {Comment("edit:C1:1.5:1.7", "1.5", kReply, true, "1.7")}},
       {"an edit that changed nothing is ignored", With(edit, [](MessageReceived& m) { m.previous_text = m.text; }),

@@ -75,7 +75,7 @@ TEST_CASE_METHOD(Setup, "check passes with the manifest's scopes and the bot in 
   slack.SetChannel("C0SUPPORT", Channel("support"));
   slack.SetChannel("C0PRIVATE", Channel("incidents", true));
   auto lines = Check(0);
-  CHECK(Has(lines, "ok   slack scopes (slack_bot_token): the 9 scopes slack-app-manifest.yaml asks for are granted"));
+  CHECK(Has(lines, "ok   slack scopes (slack_bot_token): the 10 scopes slack-app-manifest.yaml asks for are granted"));
   CHECK(Has(lines, "ok   slack channel C0SUPPORT (allowed_channels): #support: the bot is a member"));
   CHECK(Has(lines, "ok   slack channel C0PRIVATE (allowed_channels): #incidents: the bot is a member"));
   CHECK(Has(lines, "ok   slack channel C0BILLING (channel_routes): #c0billing: the bot is a member"));

@@ -79,18 +79,21 @@ class Flow {
 
   // The customer mentions the bot and the Submit request button follows in
   // the thread; returns the mention's ts.
-  std::string MentionForForm(const std::string& text) {
-    std::string ts = Mention(text);
+  std::string MentionForForm(const std::string& text, const std::string& files_json = {}) {
+    std::string ts = Mention(text, kChannel, files_json);
     REQUIRE(WaitForPost(ts, "slackdesk_open_form"));
     return ts;
   }
 
-  // The customer mentions the bot; returns the mention's ts.
-  std::string Mention(const std::string& text, const std::string& channel = kChannel) {
+  // The customer mentions the bot (sharing `files_json`, a JSON array of
+  // FakeSlack::AddFile's objects); returns the mention's ts.
+  std::string Mention(const std::string& text, const std::string& channel = kChannel,
+                      const std::string& files_json = {}) {
     fake::MessageSpec spec;
     spec.channel = channel;
     spec.user = kCustomer;
     spec.text = text;
+    spec.files_json = files_json;
     spec.ts = fmt::format("1700004{:03d}.000100", ++mentions);
     // The message exists in Slack before its event arrives: a reconcile
     // after a crash finds its thread.

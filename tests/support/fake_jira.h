@@ -28,6 +28,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "raw_answer.h"
@@ -87,6 +88,19 @@ struct JiraRequestField {
   std::vector<JiraFieldValue> valid_values;
 };
 
+// A file attached to a request (POST request/{key}/attachment from
+// temporary uploads).
+struct JiraAttachment {
+  std::string id;
+  std::string filename;
+  std::string mime_type;
+  long long size = 0;
+  std::string content;              // the bytes of files up to 1 MB ("" for larger ones)
+  unsigned long long checksum = 0;  // FakeJira::Checksum of the bytes
+  bool is_public = true;
+  std::string comment_id;  // the comment it came with
+};
+
 struct JiraIssue {
   std::string id;  // "10001"
   std::string key;  // "SUP-1"
@@ -103,6 +117,7 @@ struct JiraIssue {
   long long created_ms = 0;
   long long updated_ms = 0;
   std::vector<JiraComment> comments;  // oldest first
+  std::vector<JiraAttachment> attachments;  // in the order attached
 };
 
 class FakeJira {
@@ -182,6 +197,12 @@ class FakeJira {
   // = desk id.
   void AddRequestType(const std::string& service_desk_id, const std::string& request_type_id,
                       const std::string& name, std::vector<JiraRequestField> fields);
+  // The largest file attachTemporaryFile takes (default: the deployment's,
+  // behind-the-firewall.md section 7: Cloud 1 GB, Data Center 10 MB); a
+  // larger one is refused with 413.
+  void SetAttachmentLimit(long long bytes);
+  // FNV-1a (64 bits) of `bytes`: what JiraAttachment::checksum holds.
+  static unsigned long long Checksum(std::string_view bytes);
   // Every request answers `status` (default 500) until SetOutage(false).
   // 502/503/504 come with an HTML body as gateways send them.
   void SetOutage(bool down, int status = 500);
@@ -228,6 +249,8 @@ class FakeJira {
   // Requests with this method ("" = any) whose path starts with `path_prefix`.
   int CountRequests(const std::string& method, const std::string& path_prefix) const;
   std::vector<JiraIssue> Issues() const;  // in creation order
+  // attachTemporaryFile calls that were accepted (an upload each).
+  int TemporaryUploads() const;
   std::optional<JiraIssue> Issue(const std::string& key) const;
 
   // --- Waiting --------------------------------------------------------------

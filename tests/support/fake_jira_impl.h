@@ -94,6 +94,13 @@ struct FakeJira::Impl {
     long long status_ms = 0;
     std::vector<Comment> comments;
     std::vector<Snapshot> snapshots;  // oldest first
+    std::vector<JiraAttachment> attachments;
+  };
+
+  // An attachTemporaryFile upload not attached yet.
+  struct TemporaryFile {
+    std::string desk_id;
+    JiraAttachment file;  // without id, visibility or comment
   };
 
   struct Fault {
@@ -124,6 +131,8 @@ struct FakeJira::Impl {
     std::string body;
     std::string authorization;
     std::string experimental;  // X-ExperimentalApi
+    std::string content_type;
+    std::string atlassian_token;  // X-Atlassian-Token
   };
 
   const bool dc;       // a Data Center site (FakeJira's JiraDeployment)
@@ -151,6 +160,11 @@ struct FakeJira::Impl {
   unsigned long long next_token = 1;
   std::map<std::string, int> status_ids;
   std::vector<JiraRequest> requests;
+  long long attachment_limit = 0;  // set by the constructor from the deployment
+  std::map<std::string, TemporaryFile> temporary_files;  // by temporaryAttachmentId
+  long long next_temporary = 1;
+  long long next_attachment = 20000;
+  int temporary_uploads = 0;
   // Last, so that it stops before the state it serves goes away.
   LoopbackHttpServer http;
 
@@ -286,6 +300,13 @@ struct FakeJira::Impl {
   Reply GetRequest(const std::string& key);
   Reply ServiceDeskComments(const Call& call, const std::string& key);
   Reply ServiceDeskAddComment(const Call& call, const std::string& key);
+
+  // --- Attachments (fake_jira_attachments.cpp) --------------------------------------
+  // POST servicedesk/{id}/attachTemporaryFile: multipart, part `file`,
+  // X-Atlassian-Token: no-check (403 without, as the XSRF check answers).
+  Reply AttachTemporaryFile(const Call& call, const std::string& desk);
+  // POST request/{key}/attachment {temporaryAttachmentIds, public, additionalComment}.
+  Reply AttachToRequest(const Call& call, const std::string& key);
 };
 
 }  // namespace fake

@@ -172,6 +172,7 @@ JiraIssue FakeJira::Impl::Export(const Issue& issue) const {
     out.comments.push_back(JiraComment{std::to_string(comment.id), comment.body, comment.is_public, comment.author,
                                        UserOrBot(comment.author).display_name, comment.created_ms, comment.properties});
   }
+  out.attachments = issue.attachments;
   return out;
 }
 

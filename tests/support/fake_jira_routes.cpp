@@ -23,13 +23,17 @@ HttpResponse FakeJira::Impl::Handle(const HttpRequest& request) {
   call.body = request.body;
   call.authorization = request.Header("Authorization");
   call.experimental = request.Header("X-ExperimentalApi");
+  call.content_type = request.Header("Content-Type");
+  call.atlassian_token = request.Header("X-Atlassian-Token");
   return Dispatch(call);
 }
 
 Reply FakeJira::Impl::Dispatch(const Call& call) {
   std::lock_guard<std::mutex> lock(signal.mutex());
+  // An upload's bytes are not kept twice (a test may send 100 MB).
+  std::string body = call.body.size() > (1 << 20) ? fmt::format("({} bytes)", call.body.size()) : call.body;
   requests.push_back(
-      JiraRequest{call.method, call.resource, call.body, call.authorization, std::chrono::steady_clock::now()});
+      JiraRequest{call.method, call.resource, std::move(body), call.authorization, std::chrono::steady_clock::now()});
   Bump();
   if (outage) return FaultReply(outage_status, -1);
   for (auto it = faults.begin(); it != faults.end(); ++it) {
@@ -160,6 +164,12 @@ Reply FakeJira::Impl::Route(const Call& call) {
     }
     if (r.size() == 5 && r[0] == "servicedesk" && r[2] == "requesttype" && r[4] == "field") {
       return m == "GET" ? GetRequestTypeFields(r[1], r[3]) : MethodNotAllowed();
+    }
+    if (r.size() == 3 && r[0] == "servicedesk" && r[2] == "attachTemporaryFile") {
+      return m == "POST" ? AttachTemporaryFile(call, r[1]) : MethodNotAllowed();
+    }
+    if (r.size() == 3 && r[0] == "request" && r[2] == "attachment") {
+      return m == "POST" ? AttachToRequest(call, r[1]) : MethodNotAllowed();
     }
     if (r.size() == 3 && r[0] == "servicedesk" && r[2] == "customer") {
       return m == "GET" ? Customers(call, r[1]) : MethodNotAllowed();

@@ -33,6 +33,7 @@ int FakeSlack::port() const { return impl_->http.port(); }
 std::string FakeSlack::api_url() const { return impl_->http.base_url() + "/api"; }
 
 HttpResponse FakeSlack::Impl::Handle(const HttpRequest& request) {
+  if (auto file = ServeFile(request)) return *file;
   std::string path = request.Path();
   std::string method = util::StartsWith(path, "/api/") ? path.substr(5) : "";
   ApiCall call{method, request.Header("Authorization"), request.Header("Content-Type"), request.body,

@@ -251,6 +251,26 @@ class FakeSlack {
   std::string SuggestInView(const std::string& view_id, const std::string& user, const std::string& block_id,
                             const std::string& action_id, const std::string& query);
 
+  // --- Files (files-and-edits.md §1.1, §2) -----------------------------------
+  // A file uploaded to the workspace by `user`: its contents are served at
+  // its url_private_download (.../files-pri/T0001-F…/download/<name>) to the
+  // bot token; without it Slack answers a 302 to its sign-in page (200,
+  // text/html). Returns the file object as events carry it in `files`.
+  std::string AddFile(const std::string& user, const std::string& name, const std::string& mimetype,
+                      std::string content);
+  // The file's URL answers the sign-in page even to the bot token (Slack's
+  // answer too soon after a share, or to a token without files:read).
+  void ServeSignInPage(const std::string& file_id, bool on = true);
+  // Requests for the file's contents so far (any answer).
+  int FileDownloads(const std::string& file_id) const;
+  // Requests for file contents that carried no bot token, or another.
+  int FileDownloadsWithoutToken() const;
+  // A human message that shares `files_json` (a JSON array of AddFile's
+  // objects): subtype file_share, as message.channels delivers it
+  // (a reply when `thread_ts` is set). Returns the envelope id.
+  std::string ShareFilesAsUser(const std::string& channel, const std::string& user, const std::string& text,
+                               const std::string& files_json, const std::string& thread_ts = {});
+
   // --- Waiting -------------------------------------------------------------
   // Returns when `predicate` holds (it is re-evaluated after every change of
   // the fake's state) or false after `timeout`. `predicate` may call any

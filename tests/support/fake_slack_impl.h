@@ -49,6 +49,16 @@ struct FakeSlack::Impl {
   std::map<std::string, std::vector<Failure>> failures;  // method → queue
   std::map<std::string, std::vector<RawAnswer>> raw_answers;  // method → queue
   detail::WebApi api;                                    // the bot-token methods and their state
+  struct File {
+    std::string name;
+    std::string mimetype;
+    std::string content;
+    bool sign_in_page = false;
+    int downloads = 0;
+  };
+  std::map<std::string, File> files;  // by id
+  int next_file = 1;
+  int downloads_without_token = 0;
   int next_envelope = 1;
   // Last, so that it stops before the state it serves goes away.
   LoopbackHttpServer http;
@@ -76,6 +86,11 @@ struct FakeSlack::Impl {
   void OnClose(websocketpp::connection_hdl hdl);
   void OnMessage(websocketpp::connection_hdl hdl, Server::message_ptr message);
   bool OnPing(websocketpp::connection_hdl hdl);
+
+  // --- Files (fake_slack_files.cpp) -----------------------------------------
+  // The answer to /files-pri/… and to the sign-in page it redirects to;
+  // nullopt for other paths.
+  std::optional<HttpResponse> ServeFile(const HttpRequest& request);
 
   // --- Web API (fake_slack.cpp) -------------------------------------------
   HttpResponse Handle(const HttpRequest& request);

@@ -19,6 +19,8 @@ LoopbackHttpServer::LoopbackHttpServer() {
   server_.clear_error_channels(websocketpp::log::elevel::all);
   server_.init_asio(&io_);
   server_.set_reuse_addr(true);
+  // Uploads of large files (websocketpp's default stops at 32 MB).
+  server_.set_max_http_body_size(size_t{1536} * 1024 * 1024);
   // Frames and answers leave as soon as they are written. With Nagle's
   // algorithm a small frame written while the previous one is still
   // unacknowledged waits for the client's delayed ACK (40 ms on Linux),

@@ -62,6 +62,7 @@ std::string AppMentionPayload(const MessageSpec& input) {
   MessageSpec spec = input;
   Fill(&spec);
   std::string thread = spec.thread_ts.empty() ? "" : fmt::format(R"(,"thread_ts":"{}")", spec.thread_ts);
+  if (!spec.files_json.empty()) thread += R"(,"files":)" + spec.files_json + R"(,"upload":false)";
   std::string event = fmt::format(
       R"({{"type":"app_mention","user":"{}","text":{},"ts":"{}","channel":"{}","event_ts":"{}"{}{},"client_msg_id":"cm-{}"}})",
       spec.user, json::Quote(spec.text), spec.ts, spec.channel, spec.ts, thread, TeamFields(spec), spec.event_id);
@@ -75,9 +76,15 @@ std::string MessagePayload(const MessageSpec& input) {
   if (!spec.thread_ts.empty() && !spec.parent_user_id.empty()) {
     thread += fmt::format(R"(,"parent_user_id":{})", json::Quote(spec.parent_user_id));
   }
+  std::string subtype;
+  if (!spec.files_json.empty()) {
+    thread += R"(,"files":)" + spec.files_json + R"(,"upload":false,"display_as_bot":false)";
+    subtype = R"("subtype":"file_share",)";
+  }
   std::string event = fmt::format(
-      R"({{"type":"message","channel_type":"channel","user":"{}","text":{},"ts":"{}","channel":"{}","event_ts":"{}"{}{},"client_msg_id":"cm-{}"}})",
-      spec.user, json::Quote(spec.text), spec.ts, spec.channel, spec.ts, thread, TeamFields(spec), spec.event_id);
+      R"({{"type":"message",{}"channel_type":"channel","user":"{}","text":{},"ts":"{}","channel":"{}","event_ts":"{}"{}{},"client_msg_id":"cm-{}"}})",
+      subtype, spec.user, json::Quote(spec.text), spec.ts, spec.channel, spec.ts, thread, TeamFields(spec),
+      spec.event_id);
   return EventCallback(event, spec.event_id, spec.ts, spec.team != "T0001");
 }
 

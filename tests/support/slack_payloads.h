@@ -23,6 +23,9 @@ struct MessageSpec {
   // `user_team` and `source_team` name the author's, and the envelope says
   // is_ext_shared_channel.
   std::string team = "T0001";
+  // Files shared with it: a JSON array of file objects (FakeSlack::AddFile);
+  // a plain message then has subtype file_share.
+  std::string files_json{};
 };
 
 // An events_api payload carrying an app_mention event.

@@ -43,6 +43,10 @@ class Deployment {
   // The member that identifies a user for good in myself and in comment
   // authors: Cloud's accountId, Data Center's key (usernames can change).
   const char* UserIdMember() const;
+  // The largest attachment the site takes by default (behind-the-firewall.md
+  // section 7): Cloud 1 GB per file, Data Center 10 MB (10485760 bytes, an
+  // admin may change it; there is no documented way to read it).
+  long long AttachmentLimit() const { return cloud_ ? 1024LL * 1024 * 1024 : 10LL * 1024 * 1024; }
 
   // One page of a JQL search at `cursor` ("" = the first page): Cloud's
   // POST /rest/api/3/search/jql with nextPageToken, Data Center's POST

@@ -119,6 +119,21 @@ class JiraHelpdesk : public Helpdesk {
   // Pages the comments newest first for the slackdesk property `marker`.
   util::Result<std::optional<Comment>> FindCommentByMarker(const std::string& key, const std::string& marker) override;
 
+  // Files (jira_attachments.cpp; the same on Cloud and Data Center,
+  // behind-the-firewall.md section 7). The deployment's default limit.
+  util::Result<long long> AttachmentLimit() override;
+  // POST servicedesk/{desk}/attachTemporaryFile (multipart, part `file`,
+  // X-Atlassian-Token: no-check), streamed from `file.fd`, to the desk of
+  // the key's project; the temporaryAttachmentId.
+  util::Result<std::string> UploadFile(const std::string& key, const Upload& file) override;
+  // POST request/{key}/attachment {temporaryAttachmentIds, public: true,
+  // additionalComment: {body: the note as wiki markup, with the marker}}.
+  // Not repeated after an unknown outcome.
+  util::Status AttachFiles(const std::string& key, const std::vector<std::string>& upload_ids,
+                           const bridge::RichText& note, const std::string& marker) override;
+  // Pages the comments newest first for one whose body mentions `marker`.
+  util::Result<bool> FindAttachedByMarker(const std::string& key, const std::string& marker) override;
+
  private:
   // Which deployment answers: Cloud for an e-mail and API token (nothing
   // asked); with a personal access token, serverInfo read once (a Cloud
@@ -129,6 +144,9 @@ class JiraHelpdesk : public Helpdesk {
   std::string SignIn() const;
   // The project key of service desk `desk_id`, read once and cached.
   util::Result<std::string> ProjectKeyOf(const std::string& desk_id);
+  // The service desk whose project ticket `key` is in (the configured one
+  // when none of the routed desks' projects matches).
+  util::Result<std::string> DeskOfTicket(const std::string& key);
   // The projects of every desk requests are raised in: the configured one
   // first, then the channel routes' (each key once).
   util::Result<std::vector<std::string>> ProjectKeys();

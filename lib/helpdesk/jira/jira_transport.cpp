@@ -63,8 +63,14 @@ util::Result<util::http::HttpResponse> JiraTransport::Attempt(const JiraCall& ca
   request.headers.emplace_back("Accept", "application/json");
   if (!call.body.empty()) request.headers.emplace_back("Content-Type", "application/json");
   if (call.experimental) request.headers.emplace_back("X-ExperimentalApi", "opt-in");
+  if (call.upload != nullptr) {
+    // Jira's XSRF check refuses a multipart POST without this header.
+    request.headers.emplace_back("X-Atlassian-Token", "no-check");
+    request.upload = *call.upload;
+  }
   request.body = call.body;
-  request.timeout = std::chrono::duration_cast<util::Millis>(options_.timeout);
+  request.timeout = std::chrono::duration_cast<util::Millis>(
+      call.timeout > util::Duration::zero() ? call.timeout : options_.timeout);
   auto response = http_.Send(request);
   if (!response) {
     util::Error error = response.error();

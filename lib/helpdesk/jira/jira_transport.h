@@ -87,6 +87,10 @@ struct JiraCall {
   bool experimental = false;  // X-ExperimentalApi: opt-in
   bool anonymous = false;     // no Authorization header (serverInfo, which anyone may read)
   Retry retry = Retry::kSafe;
+  // Set: the body is this multipart file (attachTemporaryFile), sent with
+  // X-Atlassian-Token: no-check and without a JSON Content-Type.
+  const util::http::FilePart* upload = nullptr;
+  util::Duration timeout{};  // 0: the options' per-request timeout
 };
 
 // "<operation>: HTTP <status> but <what the parser said>": a 2xx whose body

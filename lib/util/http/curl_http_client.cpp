@@ -1,6 +1,11 @@
 #include "util/http/curl_http_client.h"
 
+#include <errno.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <memory>
 
 #include <curl/curl.h>
@@ -19,8 +24,56 @@ namespace {
 struct Sink {
   HttpResponse* response;
   size_t max_body;
+  int fd = -1;  // >= 0: the body goes to this file
+  size_t body_bytes = 0;
   size_t header_bytes = 0;
   bool too_large = false;
+  bool write_failed = false;
+};
+
+// All of `bytes` to `fd`; false on a write error (a full disk).
+bool WriteAll(int fd, const char* data, size_t bytes) {
+  while (bytes > 0) {
+    ssize_t n = ::write(fd, data, bytes);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    data += n;
+    bytes -= static_cast<size_t>(n);
+  }
+  return true;
+}
+
+// The upload's file, read where libcurl asks (it seeks back to the start
+// when it must send the body again, after a redirect or an auth rewind).
+struct PartSource {
+  int fd;
+  long long size;
+  long long offset = 0;
+};
+
+size_t ReadPart(char* buffer, size_t size, size_t count, void* user) {
+  auto* source = static_cast<PartSource*>(user);
+  long long left = source->size - source->offset;
+  if (left <= 0) return 0;
+  size_t want = std::min(size * count, static_cast<size_t>(left));
+  ssize_t n;
+  do {
+    n = ::pread(source->fd, buffer, want, source->offset);
+  } while (n < 0 && errno == EINTR);
+  if (n <= 0) return CURL_READFUNC_ABORT;  // the file is shorter than said, or unreadable
+  source->offset += n;
+  return static_cast<size_t>(n);
+}
+
+int SeekPart(void* user, curl_off_t offset, int origin) {
+  auto* source = static_cast<PartSource*>(user);
+  if (origin != SEEK_SET || offset < 0 || offset > source->size) return CURL_SEEKFUNC_CANTSEEK;
+  source->offset = offset;
+  return CURL_SEEKFUNC_OK;
+}
+
+struct MimeDeleter {
+  void operator()(curl_mime* mime) const { curl_mime_free(mime); }
 };
 
 // libcurl calls this with decoded bytes (after gzip or deflate), so the cap
@@ -29,9 +82,17 @@ struct Sink {
 size_t AppendBody(char* data, size_t size, size_t count, void* user) {
   auto* sink = static_cast<Sink*>(user);
   size_t bytes = size * count;
-  if (bytes > sink->max_body - sink->response->body.size()) {
+  if (bytes > sink->max_body - sink->body_bytes) {
     sink->too_large = true;
     return 0;
+  }
+  sink->body_bytes += bytes;
+  if (sink->fd >= 0) {
+    if (!WriteAll(sink->fd, data, bytes)) {
+      sink->write_failed = true;
+      return 0;
+    }
+    return bytes;
   }
   sink->response->body.append(data, bytes);
   return bytes;
@@ -231,7 +292,7 @@ Result<HttpResponse> CurlHttpClient::Send(const HttpRequest& request) {
   curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
   curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
-  Sink sink{&response, request.max_response_bytes};
+  Sink sink{&response, request.max_response_bytes, request.response_fd};
   curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, AppendBody);
   curl_easy_setopt(h, CURLOPT_WRITEDATA, &sink);
   curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, CollectHeader);
@@ -250,7 +311,19 @@ Result<HttpResponse> CurlHttpClient::Send(const HttpRequest& request) {
     curl_easy_setopt(h, CURLOPT_XFERINFODATA, cancel_);
     curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
   }
-  if (request.method == "POST" || request.method == "PUT") {
+  std::unique_ptr<curl_mime, MimeDeleter> mime;
+  std::optional<PartSource> part_source;
+  if (request.upload) {
+    const FilePart& upload = *request.upload;
+    mime.reset(curl_mime_init(h));
+    curl_mimepart* part = curl_mime_addpart(mime.get());
+    curl_mime_name(part, upload.field.c_str());
+    curl_mime_filename(part, upload.filename.c_str());
+    curl_mime_type(part, upload.content_type.empty() ? "application/octet-stream" : upload.content_type.c_str());
+    part_source.emplace(PartSource{upload.fd, upload.size});
+    curl_mime_data_cb(part, static_cast<curl_off_t>(upload.size), ReadPart, SeekPart, nullptr, &*part_source);
+    curl_easy_setopt(h, CURLOPT_MIMEPOST, mime.get());
+  } else if (request.method == "POST" || request.method == "PUT") {
     curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body.c_str());
     curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
   }
@@ -258,14 +331,20 @@ Result<HttpResponse> CurlHttpClient::Send(const HttpRequest& request) {
     curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, request.method.c_str());
   }
   CURLcode code = curl_easy_perform(h);
+  if (sink.write_failed) {
+    return MakeError(ErrorCode::kServerError, fmt::format("{} {}: the answer could not be written to its file "
+                                                          "(disk full?)",
+                                                          request.method, UrlForLog(request.url)));
+  }
   if (sink.too_large || code == CURLE_FILESIZE_EXCEEDED) {
     // Not a transport fault but a hostile or broken server (or proxy):
     // transient like a 5xx, and the request did reach it.
-    return MakeError(ErrorCode::kServerError,
-                     fmt::format("{} {}: the answer is too large (over {} bytes of body or {} of headers); "
-                                 "not read",
-                                 request.method, UrlForLog(request.url), request.max_response_bytes,
-                                 kMaxResponseHeaderBytes));
+    Error error{ErrorCode::kServerError,
+                fmt::format("{} {}: the answer is too large (over {} bytes of body or {} of headers); not read",
+                            request.method, UrlForLog(request.url), request.max_response_bytes,
+                            kMaxResponseHeaderBytes)};
+    error.too_large = true;
+    return tl::make_unexpected(std::move(error));
   }
   if (code == CURLE_ABORTED_BY_CALLBACK) {
     return MakeError(ErrorCode::kNetwork,

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,18 @@ inline constexpr size_t kDefaultMaxResponseBytes = 16 * 1024 * 1024;
 // The most the response's header lines may hold together.
 inline constexpr size_t kMaxResponseHeaderBytes = 256 * 1024;
 
+// A file sent as a request's body without holding it in memory: a
+// multipart/form-data body of one part named `field`, with `filename`,
+// whose bytes are the first `size` of the open file `fd`, read as they are
+// sent.
+struct FilePart {
+  std::string field = "file";
+  std::string filename;
+  std::string content_type;  // "" : application/octet-stream
+  int fd = -1;
+  long long size = 0;
+};
+
 struct HttpRequest {
   std::string method = "GET";  // GET, POST, PUT, DELETE
   std::string url;
@@ -27,6 +40,12 @@ struct HttpRequest {
   std::string body;
   Millis timeout{30000};  // whole request
   size_t max_response_bytes = kDefaultMaxResponseBytes;  // decoded body
+  // Set: the body is this file part (POST), `body` is not sent.
+  std::optional<FilePart> upload{};
+  // >= 0: the answer's body is written to this open file (at its offset)
+  // instead of HttpResponse::body, so a large download never sits in
+  // memory; max_response_bytes still caps it.
+  int response_fd = -1;
 };
 
 struct HttpResponse {
