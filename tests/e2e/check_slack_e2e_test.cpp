@@ -60,7 +60,7 @@ fake::ChannelSpec Channel(const std::string& name, bool is_private = false, bool
 std::vector<std::string> ScopesWithout(const std::vector<std::string>& left_out) {
   std::vector<std::string> scopes;
   for (const char* scope : {"app_mentions:read", "chat:write", "channels:history", "groups:history", "channels:read",
-                            "groups:read", "users:read", "users:read.email", "team:read"}) {
+                            "groups:read", "users:read", "users:read.email", "team:read", "files:read"}) {
     if (std::find(left_out.begin(), left_out.end(), scope) == left_out.end()) scopes.emplace_back(scope);
   }
   return scopes;
