@@ -57,7 +57,7 @@ bool CheckForms(const config::Config& config, helpdesk::Helpdesk& helpdesk, std:
       }
     }
   };
-  add(config::ChannelRoute{config.jira_service_desk_id, config.jira_request_type_ids}, "jira_request_type_id");
+  add(config.DefaultRoute(), config.DefaultRouteKey());
   for (const auto& [channel, route] : config.channel_routes) add(route, "channel_routes " + channel);
   bool all_ok = true;
   for (const Use& use : uses) {

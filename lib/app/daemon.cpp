@@ -184,7 +184,7 @@ class Daemon {
       // Every type: a form with a choice names them all.
       for (const std::string& type : route.type_ids) targets.push_back({route.desk_id, type});
     };
-    add_route(config::ChannelRoute{config_.jira_service_desk_id, config_.jira_request_type_ids});
+    add_route(config_.DefaultRoute());
     for (const auto& [channel, route] : config_.channel_routes) add_route(route);
     form_worker_.Submit([this, targets = std::move(targets)] {
       for (const bridge::RequestTarget& target : targets) {

@@ -31,6 +31,10 @@ const RestartKey kRestartKeys[] = {
     SLACKDESK_RESTART_KEY(jira_personal_access_token),
     SLACKDESK_RESTART_KEY(jira_service_desk_id),
     SLACKDESK_RESTART_KEY_NAMED("jira_request_type_id", jira_request_type_ids),
+    SLACKDESK_RESTART_KEY(rt_url),
+    SLACKDESK_RESTART_KEY(rt_token),
+    SLACKDESK_RESTART_KEY(rt_queue),
+    SLACKDESK_RESTART_KEY(rt_marker_field),
     SLACKDESK_RESTART_KEY(state_db),
     SLACKDESK_RESTART_KEY(metrics_listen),
     SLACKDESK_RESTART_KEY(trust_external_emails),
@@ -47,7 +51,7 @@ const RestartKey kRestartKeys[] = {
 // their projects (a ticket found again after a crash), so it knows them
 // from its start.
 std::set<std::string> Desks(const config::Config& config) {
-  std::set<std::string> desks{config.jira_service_desk_id};
+  std::set<std::string> desks{config.DefaultRoute().desk_id};
   for (const auto& [channel, route] : config.channel_routes) desks.insert(route.desk_id);
   return desks;
 }

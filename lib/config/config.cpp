@@ -12,15 +12,17 @@
 #include "util/strings.h"
 
 namespace config {
+
 namespace {
 
+using internal::EnvName;
+using internal::MissingKey;
 using internal::KeySpec;
 using internal::kFileSuffix;
 using util::ErrorCode;
 using util::MakeError;
 
 constexpr std::string_view kWhitespace = " \t\r\n\v\f";
-constexpr std::string_view kEnvPrefix = "SLACKDESK_";
 // Config files and credentials are tiny; the cap keeps a mistaken path
 // such as /dev/zero from eating the memory.
 constexpr size_t kMaxFileBytes = 1 << 20;
@@ -29,12 +31,6 @@ std::string_view TrimRight(std::string_view text) {
   size_t end = text.find_last_not_of(kWhitespace);
   if (end == std::string_view::npos) return {};
   return text.substr(0, end + 1);
-}
-
-std::string EnvName(std::string_view key) {
-  std::string name(kEnvPrefix);
-  for (char c : key) name += (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
-  return name;
 }
 
 // Errors carry only the reason (as LoadOptions::read_file's do); callers
@@ -146,27 +142,6 @@ util::Result<std::optional<Raw>> ResolveSecret(const KeySpec& spec, const Resolv
   return std::optional<Raw>();
 }
 
-std::string MissingKey(std::string_view key) {
-  return "missing required key " + std::string(key) + " (set it in the config file or " + EnvName(key) + ")";
-}
-
-// Jira Cloud signs in with jira_email and jira_api_token, Data Center with
-// jira_personal_access_token: one of the two is required. With both, the
-// token wins (a packaged unit may load an API token credential anyway).
-std::optional<std::string> CheckJiraCredentials(const Config& config) {
-  if (config.helpdesk != "jira") return std::nullopt;
-  if (!config.jira_personal_access_token.empty()) {
-    if (!config.jira_email.empty() || !config.jira_api_token.empty()) {
-      util::log::Warn("config: jira_personal_access_token is set, so jira_email and jira_api_token are not used");
-    }
-    return std::nullopt;
-  }
-  const std::string or_token = ", or jira_personal_access_token for Jira Data Center";
-  if (config.jira_email.empty()) return MissingKey("jira_email") + or_token;
-  if (config.jira_api_token.empty()) return MissingKey("jira_api_token") + or_token;
-  return std::nullopt;
-}
-
 // Without the proxy key, the environment's proxy as libcurl and the Slack
 // SDKs read it (lower case first, as curl does). no_proxy counts only
 // then: with an explicit proxy the admin meant every connection.
@@ -216,13 +191,13 @@ bool Config::IsChannelAllowed(std::string_view channel) const {
 ChannelRoute Config::RouteFor(std::string_view channel) const {
   auto route = channel_routes.find(std::string(channel));
   if (route != channel_routes.end()) return route->second;
-  return ChannelRoute{jira_service_desk_id, jira_request_type_ids};
+  return DefaultRoute();
 }
 
 std::vector<std::string> Config::Secrets() const {
   std::vector<std::string> secrets;
   for (const std::string* secret :
-       {&slack_app_token, &slack_bot_token, &jira_api_token, &jira_personal_access_token}) {
+       {&slack_app_token, &slack_bot_token, &jira_api_token, &jira_personal_access_token, &rt_token}) {
     if (!secret->empty()) secrets.push_back(*secret);
   }
   if (egress.proxy && !egress.proxy->password.empty()) secrets.push_back(egress.proxy->password);
@@ -319,7 +294,8 @@ util::Result<Config> LoadConfig(const LoadOptions& options) {
       return MakeError(ErrorCode::kConfig, raw->where + ": " + what + ": " + *problem);
     }
   }
-  if (auto problem = CheckJiraCredentials(config)) return MakeError(ErrorCode::kConfig, *problem);
+  // What is required depends on the backend, known only now.
+  if (auto problem = internal::CheckBackendKeys(config)) return MakeError(ErrorCode::kConfig, *problem);
   if (util::Status status = ApplyProxyEnvironment(resolver, &config); !status) {
     return tl::make_unexpected(status.error());
   }

@@ -31,7 +31,7 @@ struct Config {
   std::string slack_app_token;                          // xapp-…, for apps.connections.open
   std::string slack_bot_token;                          // xoxb-…, for the Web API
   std::string slack_api_url = "https://slack.com/api";  // no trailing '/'
-  std::string helpdesk = "jira";                        // the only backend so far
+  std::string helpdesk = "jira";                        // jira or rt (backends.cpp says what each requires)
   std::string jira_url;                                 // no trailing '/'
   std::string jira_email;                               // Cloud: Basic auth with jira_api_token
   std::string jira_api_token;
@@ -40,7 +40,14 @@ struct Config {
   std::string jira_personal_access_token;
   std::string jira_service_desk_id;
   std::vector<std::string> jira_request_type_ids;      // at least one; several: the form offers a choice
-  std::map<std::string, ChannelRoute> channel_routes;  // by channel id; unlisted channels use the two above
+  std::map<std::string, ChannelRoute> channel_routes;  // by channel id; unlisted channels use DefaultRoute()
+  // Request Tracker 5 (helpdesk = rt), over REST2.
+  std::string rt_url;    // no trailing '/'
+  std::string rt_token;  // sent as `Authorization: token …`
+  std::string rt_queue;
+  // The ticket custom field of rt_queue holding slackdesk's idempotency
+  // marker (RT has no full-text search to find a ticket by its text).
+  std::string rt_marker_field = "slackdesk";
   std::string state_db = "/var/lib/slackdesk/state.db";
   double poll_interval_seconds = 30;          // >= 0.2
   std::vector<std::string> allowed_channels;  // empty: every channel the bot is in
@@ -55,9 +62,15 @@ struct Config {
 
   // True when channel is allowed (empty list allows all).
   bool IsChannelAllowed(std::string_view channel) const;
-  // Where `channel`'s requests go: its channel_routes entry, else the
-  // configured service desk and request types.
+  // Where `channel`'s requests go: its channel_routes entry, else
+  // DefaultRoute().
   ChannelRoute RouteFor(std::string_view channel) const;
+  // Where requests go when no channel route says otherwise, as the
+  // configured backend names it: Jira's service desk and request types, RT's
+  // queue and its one form.
+  ChannelRoute DefaultRoute() const;
+  // The key that sets DefaultRoute(), for messages: "jira_request_type_id".
+  std::string DefaultRouteKey() const;
   // The secret values, for util::log::AddSecret.
   std::vector<std::string> Secrets() const;
 };

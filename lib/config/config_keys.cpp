@@ -26,6 +26,16 @@ constexpr size_t kMaxRequestTypes = 100;
 
 }  // namespace
 
+std::string EnvName(std::string_view key) {
+  std::string name = "SLACKDESK_";
+  for (char c : key) name += (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+  return name;
+}
+
+std::string MissingKey(std::string_view key) {
+  return "missing required key " + std::string(key) + " (set it in the config file or " + EnvName(key) + ")";
+}
+
 // Control characters would garble a terminal or the journal, and a pasted
 // blob should not flood it.
 std::string Echo(std::string_view value) {
@@ -129,6 +139,20 @@ std::optional<std::string> SetWord(std::string_view value, std::string* out) {
   return std::nullopt;
 }
 
+// A name that RT's query languages quote ('Queue' or CF.{Field}): no
+// quote, backslash, brace or control character can break out of it.
+std::optional<std::string> SetSqlName(std::string_view value, std::string* out) {
+  bool bad = std::any_of(value.begin(), value.end(), [](char ch) {
+    auto u = static_cast<unsigned char>(ch);
+    return u < 0x20 || u == 0x7f || ch == '\'' || ch == '"' || ch == '\\' || ch == '{' || ch == '}';
+  });
+  if (bad || value.size() > 200) {
+    return "must be a name without quotes, backslashes, braces or control characters (got " + Echo(value) + ")";
+  }
+  *out = std::string(value);
+  return std::nullopt;
+}
+
 std::optional<std::string> SetPlain(std::string_view value, std::string* out) {
   *out = std::string(value);
   return std::nullopt;
@@ -146,14 +170,13 @@ const KeySpec kKeyTable[] = {
     {"slack_api_url", false, false, "", [](std::string_view v, Config* c) { return SetUrl(v, &c->slack_api_url); }},
     {"helpdesk", false, false, "",
      [](std::string_view v, Config* c) -> std::optional<std::string> {
-       if (v != "jira") return "must be jira (got " + Echo(v) + ")";
+       if (v != "jira" && v != "rt") return "must be jira or rt (got " + Echo(v) + ")";
        c->helpdesk = std::string(v);
        return std::nullopt;
      }},
-    // The jira_* keys are required because jira is the only helpdesk;
-    // jira_email and jira_api_token only without jira_personal_access_token
-    // (LoadConfig checks that after reading every key).
-    {"jira_url", false, true, "", [](std::string_view v, Config* c) { return SetUrl(v, &c->jira_url); }},
+    // Which backend keys are required depends on `helpdesk`: LoadConfig
+    // checks them after reading every key (CheckBackendKeys).
+    {"jira_url", false, false, "", [](std::string_view v, Config* c) { return SetUrl(v, &c->jira_url); }},
     {"jira_email", false, false, "", [](std::string_view v, Config* c) { return SetWord(v, &c->jira_email); }},
     {"jira_api_token", true, false, "",
      // It goes into an Authorization header.
@@ -161,9 +184,9 @@ const KeySpec kKeyTable[] = {
     {"jira_personal_access_token", true, false, "",
      // Data Center's Bearer token, also in a header.
      [](std::string_view v, Config* c) { return SetSecretWord(v, &c->jira_personal_access_token); }},
-    {"jira_service_desk_id", false, true, "",
+    {"jira_service_desk_id", false, false, "",
      [](std::string_view v, Config* c) { return SetWord(v, &c->jira_service_desk_id); }},
-    {"jira_request_type_id", false, true, "",
+    {"jira_request_type_id", false, false, "",
      [](std::string_view v, Config* c) -> std::optional<std::string> {
        std::vector<std::string> ids;
        for (std::string_view item : SplitList(v, ",")) {
@@ -204,6 +227,18 @@ const KeySpec kKeyTable[] = {
        c->channel_routes = std::move(routes);
        return std::nullopt;
      }},
+    {"rt_url", false, false, "", [](std::string_view v, Config* c) { return SetUrl(v, &c->rt_url); }},
+    {"rt_token", true, false, "",
+     // It goes into an Authorization header.
+     [](std::string_view v, Config* c) { return SetSecretWord(v, &c->rt_token); }},
+    // Queue names may hold spaces ("IT Support"); they go into TicketSQL
+    // string literals, where a quote or a backslash would end or escape one.
+    {"rt_queue", false, false, "",
+     [](std::string_view v, Config* c) { return SetSqlName(v, &c->rt_queue); }},
+    // A custom field's name goes into TicketSQL as CF.{name}, where a brace
+    // would end it, and into JSON.
+    {"rt_marker_field", false, false, "",
+     [](std::string_view v, Config* c) { return SetSqlName(v, &c->rt_marker_field); }},
     {"state_db", false, false, "", [](std::string_view v, Config* c) { return SetPlain(v, &c->state_db); }},
     {"poll_interval", false, false, "",
      [](std::string_view v, Config* c) -> std::optional<std::string> {

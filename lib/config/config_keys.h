@@ -34,6 +34,17 @@ const std::vector<KeySpec>& Keys();
 // True for the keys a config file may contain: every key, plus <secret>_file.
 bool IsFileKey(std::string_view name);
 
+// The environment variable that sets `key`: SLACKDESK_<KEY>.
+std::string EnvName(std::string_view key);
+
+// "missing required key K (set it in the config file or SLACKDESK_K)".
+std::string MissingKey(std::string_view key);
+
+// After every key was read: the keys the configured backend requires
+// (backends.cpp), as the error naming the first one missing, or the
+// setting that backend cannot take.
+std::optional<std::string> CheckBackendKeys(const Config& config);
+
 // A bad non-secret value, quoted for an error message: control characters
 // become '?' and a long value is cut.
 std::string Echo(std::string_view value);

@@ -37,6 +37,7 @@ std::vector<std::string> PlainHttpWarnings(const Config& config) {
   const Url urls[] = {
       {"slack_api_url", &config.slack_api_url, "the Slack tokens"},
       {"jira_url", &config.jira_url, "the Jira credentials"},
+      {"rt_url", &config.rt_url, "the RT token"},
   };
   std::vector<std::string> warnings;
   for (const Url& url : urls) {

@@ -67,3 +67,20 @@ TEST_CASE("a reload applies channel routes at once unless one names a new servic
   CHECK(plan.next.channel_routes == running.channel_routes);
   CHECK(plan.needs_restart == std::vector<std::string>{"channel_routes (a new service desk)", "jira_request_type_id"});
 }
+
+TEST_CASE("the rt keys need a restart; the RT queue is not read as a Jira service desk", "[app][reload]") {
+  config::Config running;
+  running.helpdesk = "rt";
+  running.rt_url = "https://rt.test";
+  running.rt_token = "1-1-a";
+  running.rt_queue = "General";
+  config::Config fresh = running;
+  app::ReloadPlan same = app::PlanReload(running, fresh);
+  CHECK(same.needs_restart.empty());
+  fresh.rt_token = "1-1-b";
+  fresh.rt_queue = "IT";
+  fresh.rt_marker_field = "sd";
+  app::ReloadPlan plan = app::PlanReload(running, fresh);
+  CHECK(plan.needs_restart == std::vector<std::string>{"rt_token", "rt_queue", "rt_marker_field"});
+  CHECK(plan.next.rt_queue == "General");
+}

@@ -347,9 +347,9 @@ TEST_CASE("a request type list or a channel route that is not one is rejected, n
             ":7: jira_request_type_id: '1 0' is not a request type id (letters, digits, '-' or '_', e.g. 10)");
 }
 
-TEST_CASE("helpdesk other than jira is rejected", "[config]") {
+TEST_CASE("helpdesk other than jira or rt is rejected", "[config]") {
   CHECK(LoadError(RequiredLines() + "helpdesk = zendesk\n") ==
-        std::string(kPath) + ":8: helpdesk: must be jira (got 'zendesk')");
+        std::string(kPath) + ":8: helpdesk: must be jira or rt (got 'zendesk')");
 }
 
 TEST_CASE("poll_interval accepts fractional seconds down to 0.2", "[config]") {
