@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "helpdesk/jira/jira_helpdesk.h"
+#include "helpdesk/rt/rt_helpdesk.h"
 
 namespace helpdesk {
 namespace {
@@ -31,14 +32,28 @@ std::unique_ptr<Helpdesk> MakeJira(const config::Config& config, util::http::Htt
   return std::make_unique<jira::JiraHelpdesk>(http, std::move(options));
 }
 
+std::unique_ptr<Helpdesk> MakeRt(const config::Config& config, util::http::HttpClient& http,
+                                 const HelpdeskTuning& tuning) {
+  rt::RtOptions options;
+  options.base_url = config.rt_url;
+  options.token = config.rt_token;
+  options.queue = config.rt_queue;
+  options.marker_field = config.rt_marker_field;
+  options.max_attempts = tuning.max_attempts;
+  options.timeout = tuning.timeout;
+  options.sleep = tuning.sleep;
+  return std::make_unique<rt::RtHelpdesk>(http, std::move(options));
+}
+
 }  // namespace
 
 util::Result<std::unique_ptr<Helpdesk>> MakeHelpdesk(const config::Config& config, util::http::HttpClient& http,
                                                      const HelpdeskTuning& tuning) {
   // One line per backend.
   if (config.helpdesk == "jira") return MakeJira(config, http, tuning);
+  if (config.helpdesk == "rt") return MakeRt(config, http, tuning);
   return util::MakeError(util::ErrorCode::kConfig,
-                         fmt::format("helpdesk: must be jira (got '{}')", config.helpdesk));
+                         fmt::format("helpdesk: must be jira or rt (got '{}')", config.helpdesk));
 }
 
 }  // namespace helpdesk

@@ -60,5 +60,29 @@ TEST_CASE("MakeHelpdesk refuses an unknown helpdesk", "[factory]") {
   auto helpdesk = helpdesk::MakeHelpdesk(config, http);
   REQUIRE_FALSE(helpdesk);
   CHECK(helpdesk.error().code == util::ErrorCode::kConfig);
-  CHECK(helpdesk.error().message == "helpdesk: must be jira (got 'zendesk')");
+  CHECK(helpdesk.error().message == "helpdesk: must be jira or rt (got 'zendesk')");
+}
+
+TEST_CASE("MakeHelpdesk builds the RT backend from the rt keys, with the caller's tuning", "[factory][rt]") {
+  fake::FakeJira unrelated;  // a server that answers 404 to every REST2 path
+  util::http::CurlHttpClient http;
+  config::Config config;
+  config.helpdesk = "rt";
+  config.rt_url = unrelated.base_url();
+  config.rt_token = "1-14-abc";
+  config.rt_queue = "General";
+  std::vector<util::Duration> waits;
+  helpdesk::HelpdeskTuning tuning;
+  tuning.sleep = [&waits](util::Duration wait) { waits.push_back(wait); };
+  auto helpdesk = helpdesk::MakeHelpdesk(config, http, tuning);
+  REQUIRE(helpdesk);
+  CHECK((*helpdesk)->Name() == "rt");
+  // RT has no request types: the route's target gets the one form.
+  auto form = (*helpdesk)->RequestTypeForm(bridge::RequestTarget{config.DefaultRoute().desk_id, "ticket"});
+  REQUIRE(form);
+  CHECK(form->fields.size() == 2);
+  auto me = (*helpdesk)->WhoAmI();
+  REQUIRE_FALSE(me);
+  CHECK_THAT(me.error().message, Catch::Matchers::StartsWith("rt who am I"));
+  CHECK(waits.empty());  // a 4xx is not retried
 }

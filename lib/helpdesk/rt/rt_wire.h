@@ -1,0 +1,137 @@
+// The Request Tracker 5 REST2 wire format, pure: query strings and request
+// bodies built from values, response bodies mapped to small structs. No I/O
+// and no clock, so every function is tested from literal strings
+// (helpdesk-facts.md sections C and C2 have the shapes). Every parser takes
+// an untrusted body: the depth is bounded by json::Parse, a wrong shape is a
+// kServerError naming what was expected, never a crash.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "helpdesk/helpdesk.h"
+#include "util/error.h"
+
+namespace helpdesk::rt {
+
+// --- Queries ------------------------------------------------------------------
+// TicketSQL and TransactionSQL go in the query string (`/tickets` has no
+// JSON form: a JSON POST silently finds nothing). Every value written into
+// them is a number, the queue, the marker field's name (config refuses
+// quotes, backslashes and braces in both) or a marker (letters and digits).
+
+// Whether `marker` may be written into a query: 1..64 letters, digits, '-'.
+bool IsSafeMarker(std::string_view marker);
+// Whether `key` is a ticket id as RT makes them: 1..18 decimal digits.
+bool IsTicketId(std::string_view key);
+// A ticket's key, as people write it in RT: "#12".
+std::string KeyOf(const std::string& ticket_id);
+// The ticket id a key names ("#12" or "12"); nullopt for anything else.
+std::optional<std::string> IdOfKey(std::string_view key);
+// `Queue = 'Q' AND CF.{field} = 'marker'`.
+std::string MarkerQuery(const std::string& queue, const std::string& field, const std::string& marker);
+// `Queue = 'Q' AND LastUpdated >= 'YYYY-MM-DD HH:MM:SS'`, the date a day
+// before `since_ms` in UTC: RT reads a date in the bot user's time zone,
+// which slackdesk does not know, so the window is widened by more than any
+// offset and the caller keeps what LastUpdated (UTC) says is new enough.
+std::string ChangedSinceQuery(const std::string& queue, long long since_ms);
+// `ObjectType = 'RT::Ticket' AND ObjectId = N AND id > C`.
+std::string TicketTransactionsQuery(const std::string& ticket_id, long long after_id);
+// The ticket's correspondence by `bot_name` (FindCommentByMarker); without
+// the Creator clause when the name holds a quote or a backslash.
+std::string OwnCorrespondenceQuery(const std::string& ticket_id, const std::string& bot_name);
+// `YYYY-MM-DD HH:MM:SS` in UTC, as TicketSQL reads a date (an ISO date with
+// a 'T' is read as midnight).
+std::string SqlDate(long long epoch_ms);
+
+// POST /ticket.
+std::string CreateTicketBody(const std::string& queue, const std::string& requestor, const std::string& subject,
+                             const std::string& content, const std::string& marker_field, const std::string& marker);
+// POST /ticket/:id/correspond, text/plain.
+std::string CorrespondBody(const std::string& content);
+
+// --- Answers ------------------------------------------------------------------
+// One item of a collection page (`items`): RT lists an item it will not
+// show as null, and pages may be short for a user who cannot see all, so
+// callers page on until an empty one.
+struct Page {
+  size_t items = 0;  // how many entries the page had, nulls included
+};
+
+struct WireUser {
+  std::string id;  // the numeric id
+  std::string name;
+  std::string email;
+  std::string real_name;
+  std::string time_zone;
+};
+// GET /user/:id.
+util::Result<WireUser> ParseUser(std::string_view body);
+
+struct WireQueue {
+  std::string id;
+  std::string name;
+  bool disabled = false;
+};
+// GET /queue/:name.
+util::Result<WireQueue> ParseQueue(std::string_view body);
+
+// The names of the ticket custom fields a collection lists
+// (fields=Name,LookupType).
+util::Result<std::vector<std::string>> ParseCustomFieldNames(std::string_view body);
+
+// POST /ticket: {"id": "20", "type": "ticket", …}.
+util::Result<std::string> ParseCreatedId(std::string_view body);
+// The id at the end of a Location header ".../transaction/123"; nullopt
+// when it names no number.
+std::optional<std::string> IdFromLocation(std::string_view location, std::string_view type);
+
+struct WireTicket {
+  std::string id;
+  std::string subject;
+  std::string status;
+  long long last_updated_ms = 0;
+  std::vector<std::string> requestors;     // user ids as RT lists them (a Name, often the e-mail)
+  std::vector<std::string> marker_values;  // of the custom field asked for
+};
+// GET /ticket/:id; `marker_field` is the custom field whose values to keep
+// (names compared ignoring case, as RT does).
+util::Result<WireTicket> ParseTicket(std::string_view body, const std::string& marker_field);
+
+// GET /tickets?fields=Status,LastUpdated,Subject: the tickets of one page.
+util::Result<std::vector<WireTicket>> ParseTicketPage(std::string_view body, Page* page);
+
+struct WireTransaction {
+  long long id = 0;
+  std::string type;  // Create, Correspond, Comment, Status, Set, …
+  std::string field;
+  std::string new_value;
+  std::string creator_name;
+  std::string creator_real_name;
+  long long created_ms = 0;
+  std::string object_id;  // the ticket's (or user's) id
+};
+// GET /transactions?fields=Type,Field,NewValue,Created,Creator
+// &fields[Creator]=Name,RealName: one page. Items without a numeric id are
+// skipped.
+util::Result<std::vector<WireTransaction>> ParseTransactionPage(std::string_view body, Page* page);
+
+// GET /transaction/:id/attachments?fields=ContentType,Content: the text of
+// the first text/plain part with content ("" when there is none: an
+// HTML-only or empty message).
+util::Result<std::string> ParseMessageText(std::string_view body);
+
+// The human message of an error body: {"message": "..."} or RT's array of
+// messages ["...", "..."] joined with "; ", else what
+// jira::ErrorMessageFromBody finds (a gateway's page). "" when none.
+std::string ErrorMessage(std::string_view body);
+
+// --- Statuses -----------------------------------------------------------------
+// RT's default lifecycle: new → kNew; open, stalled → kInProgress;
+// resolved, rejected, deleted → kDone; any other (a custom lifecycle's)
+// status is kUnknown. The label is RT's name.
+TicketStatus StatusFromRt(const std::string& status);
+
+}  // namespace helpdesk::rt
