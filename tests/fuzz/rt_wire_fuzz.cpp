@@ -50,7 +50,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   CheckError(ParseCreatedId(body));
   CheckError(ParseUser(body));
   CheckError(ParseQueue(body));
-  CheckError(ParseCustomFieldNames(body));
   (void)ErrorMessage(body);
   if (auto id = IdFromLocation(body, "transaction")) FUZZ_CHECK(IsTicketId(*id), *id);
 

@@ -264,8 +264,10 @@ TEST_CASE("rt check: user, queue, then the marker field, failing with how to cre
   ScriptedRt http;
   http.On("GET", "/transactions", 200, R"({"items":[{"id":"9","ObjectId":"14"}]})");
   http.On("GET", "/user/14", 200, R"({"id":14,"Name":"slackdesk","EmailAddress":"bot@example.com"})");
-  http.On("GET", "/queue/General", 200, R"({"id":1,"Name":"General","Disabled":0})");
-  http.On("GET", "/queue/1/customfields", 200, R"({"items":[{"id":"4","Name":"slackdesk","LookupType":"RT::Queue"}]})");
+  // A queue custom field of that name is not a ticket custom field.
+  http.On("GET", "/queue/General", 200,
+          R"({"id":1,"Name":"General","Disabled":0,"CustomFields":[{"id":"4","name":"slackdesk"}],
+              "TicketCustomFields":[{"id":"5","name":"Severity"}]})");
   RtHelpdesk rt = Make(http);
   auto lines = rt.Check();
   REQUIRE(lines.size() == 3);
@@ -275,6 +277,15 @@ TEST_CASE("rt check: user, queue, then the marker field, failing with how to cre
   CHECK_FALSE(lines[2].ok);
   CHECK(lines[2].what == "rt marker field (rt_marker_field)");
   CHECK_THAT(lines[2].detail, Contains("create it") && Contains("applies to Tickets"));
+
+  ScriptedRt good;
+  good.On("GET", "/transactions", 200, R"({"items":[{"id":"9","ObjectId":"14"}]})");
+  good.On("GET", "/user/14", 200, R"({"id":14,"Name":"slackdesk","EmailAddress":"bot@example.com"})");
+  good.On("GET", "/queue/General", 200,
+          R"({"id":1,"Name":"General","Disabled":"0","TicketCustomFields":[{"id":"2","name":"SlackDesk"}]})");
+  auto ok = Make(good).Check();
+  REQUIRE(ok.size() == 3);
+  CHECK(ok[2].ok);  // RT compares custom field names ignoring case
 }
 
 TEST_CASE("rt changes: the queue's tickets since a day before, kept when tracked and new enough", "[rt]") {

@@ -175,16 +175,16 @@ TEST_CASE("rt users, queues and custom field lists", "[rt]") {
   CHECK(user->name == "slackdesk");
   CHECK(user->email == "bot@example.com");
   CHECK(user->real_name == "Slackdesk Bot");
-  auto queue = ParseQueue(R"({"id":1,"Name":"General","Disabled":"0"})");
+  // As RT 5.0.3 answers GET /queue/3 (trimmed): the ticket custom fields
+  // are listed by name, the queue's own under CustomFields.
+  auto queue = ParseQueue(R"({"id":3,"Name":"Support","Disabled":"0","CustomFields":[{"id":"4","name":"QueueOwner"}],
+      "TicketCustomFields":[{"type":"customfield","ref":"customfield","id":"2","name":"slackdesk"},null,7,{"id":"5"}],
+      "TicketTransactionCustomFields":[]})");
   REQUIRE(queue);
   CHECK_FALSE(queue->disabled);
+  CHECK(queue->ticket_custom_fields == std::vector<std::string>{"slackdesk"});
   CHECK(ParseQueue(R"({"id":1,"Name":"General","Disabled":1})")->disabled);
-  auto names = ParseCustomFieldNames(R"({"items":[
-      {"id":"3","Name":"slackdesk","LookupType":"RT::Queue-RT::Ticket"},
-      {"id":"4","Name":"QueueOwner","LookupType":"RT::Queue"},
-      {"id":"5","Name":"Legacy"}]})");
-  REQUIRE(names);
-  CHECK(*names == std::vector<std::string>{"slackdesk", "Legacy"});
+  CHECK(ParseQueue(R"({"id":1,"Name":"General","TicketCustomFields":"x"})")->ticket_custom_fields.empty());
 }
 
 TEST_CASE("rt error bodies: the message object, RT's message array, a gateway page", "[rt]") {
@@ -206,7 +206,6 @@ TEST_CASE("rt hostile and wrong-shaped answers are errors naming what was expect
     CHECK_FALSE(ParseTransactionPage(body, &page));
     CHECK_FALSE(ParseTicketPage(body, &page));
     CHECK_FALSE(ParseMessageText(body));
-    CHECK_FALSE(ParseCustomFieldNames(body));
     CHECK_FALSE(ParseCreatedId(body));
     CHECK_FALSE(ParseUser(body));
     CHECK_FALSE(ParseQueue(body));

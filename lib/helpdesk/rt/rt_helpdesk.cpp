@@ -113,19 +113,7 @@ std::vector<CheckLine> RtHelpdesk::Check() {
     return lines;
   }
   add(true, kCheckQueue, fmt::format("queue '{}' (id {})", queue->name, queue->id));
-  std::string query = "[{\"field\":\"Name\",\"value\":" + json::Quote(options_.marker_field) + "}]";
-  auto fields = transport_.Send(RtCall{
-      "rt custom fields", "GET",
-      "/queue/" + queue->id + "/customfields?query=" + UrlEncode(query) + "&fields=Name,LookupType&per_page=100"});
-  if (!fields) {
-    add(false, kCheckMarkerField, fields.error().message);
-    return lines;
-  }
-  auto names = ParseCustomFieldNames(fields->body);
-  if (!names) {
-    add(false, kCheckMarkerField, BadBody("rt custom fields", fields->status, names.error()).message);
-    return lines;
-  }
+  const std::vector<std::string>* names = &queue->ticket_custom_fields;
   std::string wanted = util::Lower(options_.marker_field);
   bool found =
       std::any_of(names->begin(), names->end(), [&](const std::string& n) { return util::Lower(n) == wanted; });
@@ -137,7 +125,7 @@ std::vector<CheckLine> RtHelpdesk::Check() {
         fmt::format("no ticket custom field '{}' applies to queue '{}' (RT would silently drop slackdesk's "
                     "idempotency marker): as an RT admin, create it (Admin > Custom Fields > Create: name {}, "
                     "type 'Enter one value', applies to Tickets), apply it to queue '{}', and grant RT user {} "
-                    "SeeCustomField and ModifyCustomField on it",
+                    "SeeCustomField and SetInitialCustomField on it",
                     options_.marker_field, queue->name, options_.marker_field, queue->name, me->id));
   }
   return lines;

@@ -174,23 +174,13 @@ util::Result<WireQueue> ParseQueue(std::string_view body) {
   queue.name = json::GetString(doc, "Name");
   queue.disabled = json::GetInt(doc, "Disabled", 0) != 0 || GetId(doc, "Disabled") == "1";
   if (queue.id.empty() || queue.name.empty()) return NotA("an RT queue", "no id or Name");
-  return queue;
-}
-
-util::Result<std::vector<std::string>> ParseCustomFieldNames(std::string_view body) {
-  rapidjson::Document doc;
-  if (auto ok = ParseBody(body, "a list of custom fields", doc); !ok) return tl::make_unexpected(ok.error());
-  auto items = ItemsOf(doc, "a list of custom fields", nullptr);
-  if (!items) return tl::make_unexpected(items.error());
-  std::vector<std::string> names;
-  for (const auto& item : (*items)->GetArray()) {
-    // A queue's own custom fields are listed too; only ticket ones count.
-    std::string lookup = json::GetString(item, "LookupType");
-    if (!lookup.empty() && lookup != "RT::Queue-RT::Ticket") continue;
-    std::string name = json::GetString(item, "Name");
-    if (!name.empty()) names.push_back(std::move(name));
+  if (const auto* fields = json::GetArray(doc, "TicketCustomFields")) {
+    for (const auto& field : fields->GetArray()) {
+      std::string name = json::GetString(field, "name");
+      if (!name.empty()) queue.ticket_custom_fields.push_back(std::move(name));
+    }
   }
-  return names;
+  return queue;
 }
 
 util::Result<std::string> ParseCreatedId(std::string_view body) {

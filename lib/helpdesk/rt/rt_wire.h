@@ -74,13 +74,13 @@ struct WireQueue {
   std::string id;
   std::string name;
   bool disabled = false;
+  // The ticket custom fields applied to the queue that the user may see
+  // (SeeCustomField): the queue's TicketCustomFields. REST2's
+  // /queue/:id/customfields lists only the queue's own fields.
+  std::vector<std::string> ticket_custom_fields;
 };
 // GET /queue/:name.
 util::Result<WireQueue> ParseQueue(std::string_view body);
-
-// The names of the ticket custom fields a collection lists
-// (fields=Name,LookupType).
-util::Result<std::vector<std::string>> ParseCustomFieldNames(std::string_view body);
 
 // POST /ticket: {"id": "20", "type": "ticket", …}.
 util::Result<std::string> ParseCreatedId(std::string_view body);
