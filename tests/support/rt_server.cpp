@@ -199,6 +199,24 @@ util::Result<RtTicket> RtServer::GetTicket(long long ticket) {
   return out;
 }
 
+util::Result<std::vector<long long>> RtServer::Tickets() {
+  // Queue = '<queue>', encoded (the tests' queue names are plain words).
+  auto response =
+      Rest("GET", "/tickets?query=Queue%20%3D%20%27" + options_.queue + "%27&orderby=id&order=ASC&per_page=100", "",
+           agent_token_);
+  rapidjson::Document doc;
+  const rapidjson::Value* items = nullptr;
+  if (response.status != 200 || !json::Parse(response.body, doc).empty() || !doc.IsObject() ||
+      (items = json::GetArray(doc, "items")) == nullptr) {
+    return tl::make_unexpected(Failure("tickets", response));
+  }
+  std::vector<long long> ids;
+  for (const auto& item : items->GetArray()) {
+    if (item.IsObject()) ids.push_back(std::atoll(json::GetString(item, "id").c_str()));
+  }
+  return ids;
+}
+
 util::Result<std::vector<RtTransaction>> RtServer::Transactions(long long ticket) {
   std::vector<RtTransaction> out;
   // Pages of a non-superuser can be short and carry no total: read until an

@@ -89,6 +89,8 @@ class RtServer {
   // 200 with the refusal in its message array).
   util::Status SetStatus(long long ticket, const std::string& status);
   util::Result<RtTicket> GetTicket(long long ticket);
+  // The ids of the queue's tickets, lowest first (at most 100).
+  util::Result<std::vector<long long>> Tickets();
   // The ticket's whole history as the agent sees it, oldest first.
   util::Result<std::vector<RtTransaction>> Transactions(long long ticket);
 

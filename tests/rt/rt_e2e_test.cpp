@@ -1,0 +1,293 @@
+// Request Tracker end to end (issue 13): the real daemon configured with
+// `helpdesk = rt`, the fake Slack and a real RT 5 (rt_server.h). The whole
+// flow (mention, form, ticket with the customer as requestor, relay of
+// correspondence but never of comments, a Slack reply as correspondence
+// without echo, status in Slack), the three SIGKILL cases with
+// exactly-once results, and what `check` prints.
+#include <algorithm>
+#include <chrono>
+#include <functional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "curl_global.h"
+#include "rt_server.h"
+#include "slack_flow.h"
+
+using namespace e2e;
+using testing::RtServer;
+using testing::RtTransaction;
+
+namespace {
+
+constexpr double kPollSeconds = 0.5;
+// The contract's bound on a comment's trip: 2 x poll_interval + 2 s.
+constexpr milliseconds kSyncBound{static_cast<long long>(2 * kPollSeconds * 1000) + 2000};
+
+// RT has no way to tell when its state changes, so its side is watched by
+// asking it again every 50 ms, within `timeout`.
+bool WaitUntil(const std::function<bool()>& done, milliseconds timeout = kWait) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(milliseconds(50));
+  }
+  return true;
+}
+
+// What a finished `slackdesk check` printed, for failure messages.
+std::string Output(const fake::DaemonProcess& check) {
+  std::string out;
+  for (const auto& line : check.Lines()) out += line + "\n";
+  return out;
+}
+
+class RtFlow : public SlackFlow {
+ public:
+  RtFlow() {
+    REQUIRE(rt.Ready());
+    INFO(rt.StartReport());
+    env = {
+        {"SLACKDESK_SLACK_APP_TOKEN", fake::FakeSlack::kAppToken},
+        {"SLACKDESK_SLACK_BOT_TOKEN", fake::FakeSlack::kBotToken},
+        {"SLACKDESK_SLACK_API_URL", slack.api_url()},
+        {"SLACKDESK_HELPDESK", "rt"},
+        {"SLACKDESK_RT_URL", rt.BaseUrl()},
+        {"SLACKDESK_RT_TOKEN", rt.BotToken()},
+        {"SLACKDESK_RT_QUEUE", rt.Queue()},
+        {"SLACKDESK_STATE_DB", dir.File("state.db")},
+        {"SLACKDESK_POLL_INTERVAL", "0.5"},
+        {"SLACKDESK_LOG_LEVEL", "debug"},
+    };
+  }
+
+  // The queue's tickets.
+  std::vector<long long> Tickets() {
+    auto tickets = rt.Tickets();
+    REQUIRE(tickets);
+    return *tickets;
+  }
+
+  // The only ticket in the queue (the test fails if there is not exactly one).
+  long long OnlyTicket() {
+    auto tickets = Tickets();
+    REQUIRE(tickets.size() == 1);
+    return tickets[0];
+  }
+
+  std::vector<RtTransaction> History(long long ticket) {
+    auto history = rt.Transactions(ticket);
+    REQUIRE(history);
+    return *history;
+  }
+
+  // The ticket's transactions of `type` whose text contains `needle`.
+  std::vector<RtTransaction> Messages(long long ticket, const std::string& type, const std::string& needle) {
+    std::vector<RtTransaction> found;
+    for (const auto& t : History(ticket)) {
+      if (t.type == type && t.content.find(needle) != std::string::npos) found.push_back(t);
+    }
+    return found;
+  }
+
+  bool WaitForMessage(long long ticket, const std::string& type, const std::string& needle) {
+    return WaitUntil([&] { return !Messages(ticket, type, needle).empty(); });
+  }
+
+  bool WaitForRelay(const std::string& thread_ts, const std::string& needle) {
+    return slack.WaitFor(
+        [&] {
+          auto relays = Relays(thread_ts);
+          return std::any_of(relays.begin(), relays.end(),
+                             [&](const fake::PostedMessage& m) { return m.text.find(needle) != std::string::npos; });
+        },
+        kWait);
+  }
+
+  // Sync point after a restart: a fresh agent reply reaches the thread and
+  // a fresh customer reply reaches the ticket, so anything the restart
+  // might still repeat would be there by now.
+  void ExchangeFreshReplies(long long ticket, const std::string& thread_ts) {
+    REQUIRE(rt.AddCorrespondence(ticket, "final word from the agent"));
+    slack.PostAsUser(kChannel, kCustomer, "thanks, that settles it", thread_ts);
+    REQUIRE(WaitForRelay(thread_ts, "final word from the agent"));
+    REQUIRE(WaitForMessage(ticket, "Correspond", "thanks, that settles it"));
+  }
+
+  RtServer rt;
+};
+
+}  // namespace
+
+TEST_CASE("a mention becomes an RT ticket for the customer, confirmed in the thread with its key and link",
+          "[e2e][rt]") {
+  RtFlow flow;
+  flow.Start();
+  std::string ts = flow.MentionForForm("<@UBOT0001> The VPN drops every hour");
+  std::string view_id = flow.OpenForm(ts);
+  // RT has no request types: the form asks for the subject and description.
+  auto view = flow.slack.Views().back();
+  CHECK(view.view_json.find("Subject") != std::string::npos);
+  CHECK(view.view_json.find("Description") != std::string::npos);
+  flow.Submit(view_id, "VPN drops every hour");
+  REQUIRE(flow.WaitForPost(ts, "Created"));
+
+  long long id = flow.OnlyTicket();
+  auto ticket = flow.rt.GetTicket(id);
+  REQUIRE(ticket);
+  INFO(ticket->json);
+  CHECK(ticket->subject == "VPN drops every hour");
+  CHECK(ticket->requestors == std::vector<std::string>{"ada@example.com"});
+  CHECK(!ticket->custom_fields["slackdesk"].empty());
+  auto created = flow.Messages(id, "Create", "It fails with error 500 since this morning.");
+  REQUIRE(created.size() == 1);
+  CHECK(created[0].creator == "slackdesk-bot");
+  CHECK(created[0].content.find("Ada Lovelace") != std::string::npos);
+
+  auto confirmation = flow.Posts(ts, "Created");
+  REQUIRE(confirmation.size() == 1);
+  std::string key = "#" + std::to_string(id);
+  std::string link = flow.rt.BaseUrl() + "/Ticket/Display.html?id=" + std::to_string(id);
+  CHECK(confirmation[0].text.find(key) != std::string::npos);
+  CHECK(confirmation[0].blocks_json.find(link) != std::string::npos);
+  flow.Stop();
+}
+
+TEST_CASE(
+    "RT correspondence reaches the thread and comments never, a Slack reply becomes correspondence that never "
+    "echoes, and status changes show in Slack",
+    "[e2e][rt]") {
+  RtFlow flow;
+  flow.Start();
+  std::string ts = flow.RaiseTicket("Printer jams");
+  long long id = flow.OnlyTicket();
+
+  // Agent to customer: the comment stays in RT, the correspondence is relayed.
+  REQUIRE(flow.rt.AddComment(id, "Internal: this customer is on the legacy plan"));
+  auto added = std::chrono::steady_clock::now();
+  REQUIRE(flow.rt.AddCorrespondence(id, "Could you try reconnecting?"));
+  REQUIRE(flow.slack.WaitFor([&] { return !flow.Relays(ts).empty(); }, kSyncBound + milliseconds(1000)));
+  CHECK(std::chrono::steady_clock::now() - added <= kSyncBound);
+  auto relays = flow.Relays(ts);
+  REQUIRE(relays.size() == 1);
+  CHECK(relays[0].text.find("Could you try reconnecting?") != std::string::npos);
+
+  // Customer to agent: correspondence by the bot, naming the customer.
+  flow.slack.PostAsUser(kChannel, kCustomer, "It still jams on every page", ts);
+  REQUIRE(flow.WaitForMessage(id, "Correspond", "It still jams on every page"));
+  auto reply = flow.Messages(id, "Correspond", "It still jams on every page");
+  REQUIRE(reply.size() == 1);
+  CHECK(reply[0].creator == "slackdesk-bot");
+  CHECK(reply[0].content.find("Ada Lovelace") != std::string::npos);
+
+  // No echo: a later agent reply is relayed (so the bot's correspondence,
+  // older than it, has been read by then) and the bot's own is not.
+  REQUIRE(flow.rt.AddCorrespondence(id, "Thanks, looking into it"));
+  REQUIRE(flow.WaitForRelay(ts, "Thanks, looking into it"));
+  relays = flow.Relays(ts);
+  CHECK(relays.size() == 2);
+  for (const auto& message : flow.slack.Messages()) {
+    CHECK(message.text.find("legacy plan") == std::string::npos);
+    CHECK(message.blocks_json.find("legacy plan") == std::string::npos);
+    if (message.method == "chat.postMessage") CHECK(message.text.find("It still jams") == std::string::npos);
+  }
+
+  // Status: the confirmation follows RT's status, resolving posts one note.
+  auto confirmation = [&] { return flow.Posts(ts, "Created").at(0); };
+  REQUIRE(flow.rt.SetStatus(id, "stalled"));
+  REQUIRE(flow.slack.WaitFor([&] { return confirmation().text.find("stalled") != std::string::npos; }, kWait));
+  REQUIRE(flow.rt.SetStatus(id, "resolved"));
+  REQUIRE(flow.WaitForPost(ts, "is now resolved"));
+  REQUIRE(flow.slack.WaitFor([&] { return confirmation().text.find("resolved") != std::string::npos; }, kWait));
+  CHECK(flow.Posts(ts, "is now resolved").size() == 1);
+  flow.Stop();
+  // RT mailed the requestor (its scrips), so the requestor is a real one.
+  CHECK(flow.rt.Mail().find("ada@example.com") != std::string::npos);
+}
+
+TEST_CASE("a daemon killed right after RT created the ticket yields one ticket and one confirmation", "[e2e][rt]") {
+  RtFlow flow;
+  std::string ts = flow.StartWithMention("<@UBOT0001> lost answer");
+  flow.Submit(flow.OpenForm(ts), "Lost answer");
+  REQUIRE(WaitUntil([&] { return !flow.Tickets().empty(); }));
+  flow.Restart();
+  REQUIRE(flow.WaitForPost(ts, "Created"));
+  long long id = flow.OnlyTicket();
+  REQUIRE(flow.slack.WaitFor([&] { return !flow.Posts(ts, "#" + std::to_string(id)).empty(); }, kWait));
+  CHECK(flow.Posts(ts, "Created").size() == 1);
+  // The sync still works on the one ticket.
+  flow.ExchangeFreshReplies(id, ts);
+  CHECK(flow.Tickets().size() == 1);
+  flow.Stop();
+}
+
+TEST_CASE("a daemon killed after RT recorded a reply records it once", "[e2e][rt]") {
+  RtFlow flow;
+  flow.Start();
+  std::string ts = flow.RaiseTicket("Crash during a reply");
+  long long id = flow.OnlyTicket();
+  flow.slack.PostAsUser(kChannel, kCustomer, "customer reply during the crash", ts);
+  REQUIRE(flow.WaitForMessage(id, "Correspond", "customer reply during the crash"));
+  flow.Restart();
+  flow.ExchangeFreshReplies(id, ts);
+  CHECK(flow.Messages(id, "Correspond", "customer reply during the crash").size() == 1);
+  CHECK(flow.Relays(ts).size() == 1);  // the agent's, never the customer's own
+  flow.Stop();
+}
+
+TEST_CASE("a daemon killed after a relay delivers each correspondence once and in order", "[e2e][rt]") {
+  RtFlow flow;
+  flow.Start();
+  std::string ts = flow.RaiseTicket("Crash during a relay");
+  long long id = flow.OnlyTicket();
+  REQUIRE(flow.rt.AddCorrespondence(id, "step 1 of the fix"));
+  REQUIRE(flow.rt.AddCorrespondence(id, "step 2 of the fix"));
+  REQUIRE(flow.WaitForRelay(ts, "step 1 of the fix"));
+  flow.Restart();
+  flow.ExchangeFreshReplies(id, ts);
+  auto relays = flow.Relays(ts);
+  REQUIRE(relays.size() == 3);
+  CHECK(relays[0].text.find("step 1 of the fix") != std::string::npos);
+  CHECK(relays[1].text.find("step 2 of the fix") != std::string::npos);
+  CHECK(relays[2].text.find("final word from the agent") != std::string::npos);
+  flow.Stop();
+}
+
+TEST_CASE("check names the RT user, the queue and the marker field, and says how to fix each", "[e2e][rt][check]") {
+  RtFlow flow;
+  {
+    fake::DaemonProcess check(SLACKDESK_BINARY, {"check"}, flow.env);
+    CHECK(check.Wait(kWait) == 0);
+    INFO(Output(check));
+    CHECK(check.WaitForLog("ok   rt user (rt_url, rt_token): ", milliseconds(1000)) >= 0);
+    CHECK(check.WaitForLog("(RT user slackdesk-bot)", milliseconds(1000)) >= 0);
+    CHECK(check.WaitForLog("ok   rt queue (rt_queue): queue 'Support'", milliseconds(1000)) >= 0);
+    CHECK(check.WaitForLog("ok   rt marker field (rt_marker_field): ticket custom field 'slackdesk' applies to "
+                           "queue 'Support'",
+                           milliseconds(1000)) >= 0);
+  }
+  {
+    auto env = flow.env;
+    env["SLACKDESK_RT_MARKER_FIELD"] = "SlackThread";
+    fake::DaemonProcess check(SLACKDESK_BINARY, {"check"}, env);
+    CHECK(check.Wait(kWait) == 1);
+    CHECK(check.WaitForLog("FAIL rt marker field (rt_marker_field): no ticket custom field 'SlackThread' applies to "
+                           "queue 'Support'",
+                           milliseconds(1000)) >= 0);
+    CHECK(check.WaitForLog("Admin > Custom Fields > Create", milliseconds(1000)) >= 0);
+  }
+  {
+    auto env = flow.env;
+    env["SLACKDESK_RT_QUEUE"] = "Nowhere";
+    fake::DaemonProcess check(SLACKDESK_BINARY, {"check"}, env);
+    CHECK(check.Wait(kWait) == 1);
+    CHECK(check.WaitForLog("FAIL rt queue (rt_queue): queue 'Nowhere' not found", milliseconds(1000)) >= 0);
+  }
+  auto env = flow.env;
+  env["SLACKDESK_RT_TOKEN"] = "1-99-0123456789abcdef";
+  fake::DaemonProcess check(SLACKDESK_BINARY, {"check"}, env);
+  CHECK(check.Wait(kWait) == 1);
+  CHECK(check.WaitForLog("FAIL rt user (rt_url, rt_token): ", milliseconds(1000)) >= 0);
+  for (const auto& line : check.Lines()) CHECK(line.find("0123456789abcdef") == std::string::npos);
+}
