@@ -3,6 +3,7 @@
 // by default. Everything else reads the neutral Config::DefaultRoute().
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "config/config.h"
 #include "config/config_keys.h"
@@ -50,22 +51,51 @@ std::optional<std::string> CheckRtKeys(const Config& config) {
 // asked for under this id, which the RT backend accepts.
 constexpr char kRtFormId[] = "ticket";
 
+// What a config needs for one helpdesk backend: the keys it requires (an
+// error naming the first missing, or what it cannot take), where its
+// requests go by default, and the key that sets that.
+struct Backend {
+  const char* name;
+  std::optional<std::string> (*check_keys)(const Config&);
+  ChannelRoute (*default_route)(const Config&);
+  const char* default_route_key;
+};
+
+// One row per backend (lib/helpdesk/factory.cpp has its one line each).
+const Backend kBackends[] = {
+    {"jira", CheckJiraKeys,
+     [](const Config& c) { return ChannelRoute{c.jira_service_desk_id, c.jira_request_type_ids}; },
+     "jira_request_type_id"},
+    {"rt", CheckRtKeys, [](const Config& c) { return ChannelRoute{c.rt_queue, {kRtFormId}}; }, "rt_queue"},
+};
+
+// The configured backend; the `helpdesk` key accepts only their names.
+const Backend& BackendOf(const Config& config) {
+  for (const Backend& backend : kBackends) {
+    if (config.helpdesk == backend.name) return backend;
+  }
+  return kBackends[0];
+}
+
 }  // namespace
 
 namespace internal {
 
-std::optional<std::string> CheckBackendKeys(const Config& config) {
-  if (config.helpdesk == "rt") return CheckRtKeys(config);
-  return CheckJiraKeys(config);
+std::optional<std::string> CheckHelpdeskName(std::string_view name) {
+  std::string names;
+  for (const Backend& backend : kBackends) {
+    if (name == backend.name) return std::nullopt;
+    names += names.empty() ? backend.name : std::string(" or ") + backend.name;
+  }
+  return "must be " + names + " (got " + Echo(name) + ")";
 }
+
+std::optional<std::string> CheckBackendKeys(const Config& config) { return BackendOf(config).check_keys(config); }
 
 }  // namespace internal
 
-ChannelRoute Config::DefaultRoute() const {
-  if (helpdesk == "rt") return ChannelRoute{rt_queue, {kRtFormId}};
-  return ChannelRoute{jira_service_desk_id, jira_request_type_ids};
-}
+ChannelRoute Config::DefaultRoute() const { return BackendOf(*this).default_route(*this); }
 
-std::string Config::DefaultRouteKey() const { return helpdesk == "rt" ? "rt_queue" : "jira_request_type_id"; }
+std::string Config::DefaultRouteKey() const { return BackendOf(*this).default_route_key; }
 
 }  // namespace config

@@ -170,7 +170,7 @@ const KeySpec kKeyTable[] = {
     {"slack_api_url", false, false, "", [](std::string_view v, Config* c) { return SetUrl(v, &c->slack_api_url); }},
     {"helpdesk", false, false, "",
      [](std::string_view v, Config* c) -> std::optional<std::string> {
-       if (v != "jira" && v != "rt") return "must be jira or rt (got " + Echo(v) + ")";
+       if (auto error = CheckHelpdeskName(v)) return error;
        c->helpdesk = std::string(v);
        return std::nullopt;
      }},

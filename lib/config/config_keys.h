@@ -40,6 +40,9 @@ std::string EnvName(std::string_view key);
 // "missing required key K (set it in the config file or SLACKDESK_K)".
 std::string MissingKey(std::string_view key);
 
+// nullopt when `name` is a helpdesk backend (backends.cpp), else the error.
+std::optional<std::string> CheckHelpdeskName(std::string_view name);
+
 // After every key was read: the keys the configured backend requires
 // (backends.cpp), as the error naming the first one missing, or the
 // setting that backend cannot take.
