@@ -1,6 +1,7 @@
 #include "daemon_process.h"
 
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -31,8 +32,16 @@ DaemonProcess::DaemonProcess(const std::string& binary, const std::vector<std::s
   std::vector<char*> argv;
   for (auto& item : argv_strings) argv.push_back(item.data());
   argv.push_back(nullptr);
+  const pid_t parent = getpid();
   pid_ = fork();
   if (pid_ == 0) {
+    // A test or the simulator that dies (an abort, a failed REQUIRE in a
+    // forked helper, a SIGKILL from ctest's timeout) must not leave its
+    // daemon or RT behind: they would keep ports, files and inherited
+    // descriptors such as a build lock. SIGTERM, so an rt-server master
+    // still stops its workers. If the parent is already gone, stop now.
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (getppid() != parent) _exit(127);
     dup2(pipe_fds[1], 1);  // stdout and stderr both land in Lines()
     dup2(pipe_fds[1], 2);
     close(pipe_fds[0]);

@@ -21,6 +21,9 @@ class DaemonProcess {
 
   // Starts `binary args…` with exactly `env` as its environment (plus PATH).
   // `echo` also copies every stderr line to this process's stderr, prefixed.
+  // The child gets SIGTERM when the thread that made this object ends (the
+  // kernel's parent-death signal follows the creating thread): make it on
+  // a thread that outlives it, as every test's main thread does.
   DaemonProcess(const std::string& binary, const std::vector<std::string>& args, const Env& env,
                 std::string echo_prefix = {});
   // Kills the child (SIGKILL) if it still runs.
