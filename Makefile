@@ -106,8 +106,15 @@ fuzz: deps fuzz-deps $(FUZZ_BUILD)/CMakeCache.txt
 	cmake --build $(FUZZ_BUILD) -j$(JOBS) --target fuzzers
 	tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
 
+# HELPDESK=rt plays the same flow against a private Request Tracker 5 from
+# Debian's packages (installed here when missing) instead of the fake Jira.
+HELPDESK ?= jira
+
 demo: build
-	$(BUILD)/tools/slackdesk-sim --demo --daemon $(BUILD)/daemon/slackdesk
+ifeq ($(HELPDESK),rt)
+	$(call install_missing,$(RT_DEB_PACKAGES),--no-install-recommends)
+endif
+	$(BUILD)/tools/slackdesk-sim --demo --helpdesk $(HELPDESK) --daemon $(BUILD)/daemon/slackdesk
 
 # The baseline of bench_flow: a plain slack-go Socket Mode client, built
 # from Debian's packages in GOPATH mode (nothing downloaded).
