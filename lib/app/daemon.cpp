@@ -78,7 +78,7 @@ class Daemon {
         form_catalog_(*helpdesk_),
         form_opener_(bot_api_, form_catalog_),
         helpdesk_effects_(*helpdesk_, directory_, config.trust_external_emails),
-        file_effects_(*helpdesk_, directory_, *http_,
+        file_effects_(*helpdesk_, directory_, *http_, bot_api_,
                       slack::FileDownloadOptions{config.slack_bot_token, config.slack_api_url}),
         effects_(slack_effects_, helpdesk_effects_, &file_effects_),
         dispatcher_(*store_, [this](std::string_view channel) { return config_.IsChannelAllowed(channel); }),

@@ -322,14 +322,8 @@ std::optional<bridge::Effect> DecodePayload(const std::string& kind, const std::
     e.files = r.Files();
     effect = e;
   } else if (kind == kCopyFiles) {
-    bridge::CopyFiles e;
-    e.key = key;
-    e.ticket_key = r.Str("ticket_key");
-    e.marker = r.Str("marker");
-    e.thread = r.Thread();
-    e.user = r.Str("user");
-    e.files = r.Files();
-    effect = e;
+    // Braced: the fields are read in order.
+    effect = bridge::CopyFiles{key, r.Str("ticket_key"), r.Str("marker"), r.Thread(), r.Str("user"), r.Files()};
   }
   if (!r.ok()) return std::nullopt;
   return effect;

@@ -16,10 +16,11 @@ bridge::FilesCopied Copied(const bridge::CopyFiles& effect, std::vector<bridge::
 }  // namespace
 
 FileEffects::FileEffects(helpdesk::Helpdesk& helpdesk, SlackDirectory& directory, util::http::HttpClient& http,
-                         slack::FileDownloadOptions download, std::string temp_dir)
+                         slack::web_api::WebApiClient& api, slack::FileDownloadOptions download, std::string temp_dir)
     : helpdesk_(helpdesk),
       directory_(directory),
       http_(http),
+      api_(api),
       download_(std::move(download)),
       temp_dir_(std::move(temp_dir)) {}
 
@@ -33,6 +34,18 @@ std::optional<bridge::NotCopied> FileEffects::Foreseen(const bridge::SharedFile&
   }
   if (file.size > limit) return bridge::NotCopied{file.name, file.size, limit};
   return std::nullopt;
+}
+
+util::Result<std::variant<bridge::SharedFile, bridge::NotCopied>> FileEffects::Complete(
+    const bridge::SharedFile& file) {
+  if (bridge::HasContents(file) || file.id.empty()) return file;
+  auto info = slack::FileInfo(api_, file.id);
+  if (info && bridge::HasContents(*info)) return *info;
+  if (!info && info.error().IsTransient()) return tl::make_unexpected(info.error());
+  std::string why = info ? "Slack offers no contents for it (a deleted file, or one shared from another "
+                           "organisation)"
+                         : "Slack does not let the bot read it (" + info.error().message + ")";
+  return bridge::NotCopied{info && !info->name.empty() ? info->name : file.name, 0, 0, why};
 }
 
 Outcome FileEffects::Run(const bridge::CopyFiles& effect, bool reconcile) {
@@ -54,6 +67,8 @@ Outcome FileEffects::Run(const bridge::CopyFiles& effect, bool reconcile) {
       // is not known any more.
       std::vector<bridge::NotCopied> foreseen;
       for (const bridge::SharedFile& file : effect.files) {
+        // A stub was looked up then, and may have been copied.
+        if (!bridge::HasContents(file) && !file.id.empty()) continue;
         if (auto not_copied = Foreseen(file, *limit, helpdesk_.Name())) foreseen.push_back(*not_copied);
       }
       return Outcome::Done(Copied(effect, std::move(foreseen)));
@@ -62,7 +77,15 @@ Outcome FileEffects::Run(const bridge::CopyFiles& effect, bool reconcile) {
   std::vector<bridge::NotCopied> not_copied;
   std::vector<std::string> upload_ids;
   std::vector<std::string> attached;
-  for (const bridge::SharedFile& file : effect.files) {
+  for (const bridge::SharedFile& shared : effect.files) {
+    // A Slack Connect stub first becomes the whole object.
+    auto completed = *limit > 0 ? Complete(shared) : std::variant<bridge::SharedFile, bridge::NotCopied>(shared);
+    if (!completed) return Outcome::Retry(completed.error(), false);
+    if (const auto* refused = std::get_if<bridge::NotCopied>(&*completed)) {
+      not_copied.push_back(*refused);
+      continue;
+    }
+    const bridge::SharedFile& file = std::get<bridge::SharedFile>(*completed);
     if (auto foreseen = Foreseen(file, *limit, helpdesk_.Name())) {
       not_copied.push_back(*foreseen);
       continue;

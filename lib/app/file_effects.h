@@ -13,6 +13,7 @@
 // (`reconcile`) and not repeated. Runs on helpdesk worker threads.
 #pragma once
 
+#include <variant>
 #include <vector>
 
 #include "app/outcome.h"
@@ -28,8 +29,9 @@ class FileEffects {
  public:
   // All must outlive this object. `temp_dir`: where downloads wait for
   // their upload ("" : $TMPDIR, else /tmp).
+  // `api`: the bot's Web API, for files.info of a stub (Slack Connect).
   FileEffects(helpdesk::Helpdesk& helpdesk, SlackDirectory& directory, util::http::HttpClient& http,
-              slack::FileDownloadOptions download, std::string temp_dir = {});
+              slack::web_api::WebApiClient& api, slack::FileDownloadOptions download, std::string temp_dir = {});
 
   // Outcome: FilesCopied with the files that did not reach the ticket.
   Outcome Run(const bridge::CopyFiles& effect, bool reconcile);
@@ -42,7 +44,12 @@ class FileEffects {
 
   helpdesk::Helpdesk& helpdesk_;
   SlackDirectory& directory_;
+  // A stub's whole object from files.info; the NotCopied when Slack will
+  // not tell (the error when that may change later).
+  util::Result<std::variant<bridge::SharedFile, bridge::NotCopied>> Complete(const bridge::SharedFile& file);
+
   util::http::HttpClient& http_;
+  slack::web_api::WebApiClient& api_;
   const slack::FileDownloadOptions download_;
   const std::string temp_dir_;
 };

@@ -235,3 +235,25 @@ TEST_CASE("a 100 MB file is copied with the daemon's memory bounded", "[e2e][fil
   CHECK(peak_kb < 48 * 1024);
   flow.Stop();
 }
+
+TEST_CASE("a Slack Connect stub is completed with files.info, or named when Slack refuses it", "[e2e][files]") {
+  Flow flow;
+  flow.Start();
+  std::string ts = flow.RaiseTicket("Partner's report");
+  std::string content = Bytes(4000);
+  std::string id = IdOf(flow.slack.AddFile("U0PARTNER", "report.csv", "text/csv", content));
+  std::string secret = IdOf(flow.slack.AddFile("U0PARTNER", "secret.xlsx", "application/vnd.ms-excel", Bytes(10)));
+  flow.slack.SetFileInfoError(secret, "access_denied");
+  // Events from a Slack Connect channel carry stubs with no URL.
+  flow.slack.ShareFilesAsUser(kChannel, kCustomer, "from our partner",
+                              "[" + fake::FakeSlack::FileStub(id) + "," + fake::FakeSlack::FileStub(secret) + "]", ts);
+  REQUIRE(WaitForAttachments(flow, 1));
+  auto attachments = Attachments(flow);
+  CHECK(attachments[0].filename == "report.csv");
+  CHECK(attachments[0].checksum == fake::FakeJira::Checksum(content));
+  REQUIRE(flow.WaitForPost(ts, "not copied"));
+  CHECK(flow.Posts(ts, "not copied: Slack does not let the bot read it").size() == 1);
+  CHECK(flow.slack.Calls("files.info").size() == 2);
+  CHECK(flow.slack.FileDownloads(secret) == 0);
+  flow.Stop();
+}

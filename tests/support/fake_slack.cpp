@@ -98,6 +98,7 @@ Reply FakeSlack::Impl::Dispatch(const ApiCall& call, const std::string& resource
             R"({{"ok":true,"url":"https://fake.slack.test/","team":"Fake Workspace","user":"slackdesk","team_id":"T0001","user_id":"{}","bot_id":"{}","is_enterprise_install":false}})",
             kBotUserId, kBotId)};
   }
+  if (call.method == "files.info") return FilesInfo(args);
   Reply reply = api.Handle(call.method, args, call.at);
   Bump();  // views, messages, edits
   return reply;

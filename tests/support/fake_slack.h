@@ -261,6 +261,12 @@ class FakeSlack {
   // The file's URL answers the sign-in page even to the bot token (Slack's
   // answer too soon after a share, or to a token without files:read).
   void ServeSignInPage(const std::string& file_id, bool on = true);
+  // The stub a Slack Connect channel's events carry instead of the file
+  // object: its id, mode file_access, file_access check_file_info, no URL.
+  static std::string FileStub(const std::string& file_id);
+  // files.info answers `error` for the file ("access_denied": a Slack
+  // Connect file the bot may not read; "" answers again).
+  void SetFileInfoError(const std::string& file_id, const std::string& error);
   // Requests for the file's contents so far (any answer).
   int FileDownloads(const std::string& file_id) const;
   // Requests for file contents that carried no bot token, or another.

@@ -89,12 +89,13 @@ std::string FakeSlack::AddFile(const std::string& user, const std::string& name,
   std::lock_guard<std::mutex> lock(impl_->signal.mutex());
   std::string id = fmt::format("F{:08d}", impl_->next_file++);
   long long size = static_cast<long long>(content.size());
-  impl_->files[id] = Impl::File{name, mimetype, std::move(content), false, 0};
+  Impl::File& stored = impl_->files[id];
+  stored = Impl::File{name, mimetype, std::move(content), false, 0, "", ""};
   std::string base = impl_->http.base_url();
   std::string private_url = fmt::format("{}/files-pri/T0001-{}/{}", base, id, name);
   std::string download_url = fmt::format("{}/files-pri/T0001-{}/download/{}", base, id, name);
   std::string ext = name.find('.') == std::string::npos ? "binary" : name.substr(name.rfind('.') + 1);
-  return fmt::format(
+  stored.json = fmt::format(
       R"({{"id":"{}","created":1700000000,"timestamp":1700000000,"name":{},"title":{},"mimetype":{},"filetype":{},)"
       R"("pretty_type":{},"user":"{}","editable":false,"size":{},"mode":"hosted","is_external":false,)"
       R"("external_type":"","is_public":true,"public_url_shared":false,"display_as_bot":false,"username":"",)"
@@ -103,6 +104,32 @@ std::string FakeSlack::AddFile(const std::string& user, const std::string& name,
       R"("has_rich_preview":false}})",
       id, json::Quote(name), json::Quote(name), json::Quote(mimetype), json::Quote(ext), json::Quote(util::Lower(ext)),
       user, size, json::Quote(private_url), json::Quote(download_url), user, id, name, id);
+  return stored.json;
+}
+
+std::string FakeSlack::FileStub(const std::string& file_id) {
+  return fmt::format(R"({{"id":"{}","mode":"file_access","file_access":"check_file_info","created":0,"timestamp":0,)"
+                     R"("user":""}})",
+                     file_id);
+}
+
+void FakeSlack::SetFileInfoError(const std::string& file_id, const std::string& error) {
+  std::lock_guard<std::mutex> lock(impl_->signal.mutex());
+  auto file = impl_->files.find(file_id);
+  if (file != impl_->files.end()) file->second.refusal = error;
+}
+
+detail::Reply FakeSlack::Impl::FilesInfo(const rapidjson::Value& args) {
+  std::string id = json::GetString(args, "file");
+  auto file = files.find(id);
+  if (file == files.end()) return detail::SlackError("file_not_found");
+  if (!file->second.refusal.empty()) return detail::SlackError(file->second.refusal);
+  bool scoped = !api.granted_scopes || std::find(api.granted_scopes->begin(), api.granted_scopes->end(),
+                                                 "files:read") != api.granted_scopes->end();
+  if (!scoped) {
+    return detail::Reply{200, R"({"ok":false,"error":"missing_scope","needed":"files:read","provided":"chat:write"})"};
+  }
+  return detail::Reply{200, R"({"ok":true,"file":)" + file->second.json + R"(,"comments":[],"response_metadata":{"next_cursor":""}})"};
 }
 
 void FakeSlack::ServeSignInPage(const std::string& file_id, bool on) {

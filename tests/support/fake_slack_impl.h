@@ -55,6 +55,8 @@ struct FakeSlack::Impl {
     std::string content;
     bool sign_in_page = false;
     int downloads = 0;
+    std::string json;     // the file object
+    std::string refusal;  // files.info's error for it ("" : answered)
   };
   std::map<std::string, File> files;  // by id
   int next_file = 1;
@@ -91,6 +93,9 @@ struct FakeSlack::Impl {
   // The answer to /files-pri/… and to the sign-in page it redirects to;
   // nullopt for other paths.
   std::optional<HttpResponse> ServeFile(const HttpRequest& request);
+  // files.info {file}: the file object (as AddFile returned it), or
+  // file_not_found, or access_denied for a file SetFileAccess denied.
+  Reply FilesInfo(const rapidjson::Value& args);
 
   // --- Web API (fake_slack.cpp) -------------------------------------------
   HttpResponse Handle(const HttpRequest& request);

@@ -4,7 +4,9 @@
 
 #include <fmt/format.h>
 
+#include "slack/interactions.h"
 #include "util/egress.h"
+#include "util/json_util.h"
 #include "util/log.h"
 #include "util/strings.h"
 
@@ -37,6 +39,16 @@ std::string Resolve(const std::string& from, const std::string& location) {
 }
 
 }  // namespace
+
+util::Result<bridge::SharedFile> FileInfo(web_api::WebApiClient& api, const std::string& file_id) {
+  auto answer = api.Call("files.info", "{\"file\":" + json::Quote(file_id) + "}");
+  if (!answer) return tl::make_unexpected(answer.error());
+  const rapidjson::Value* file = json::GetObject(*answer, "file");
+  if (file == nullptr) {
+    return util::MakeError(util::ErrorCode::kServerError, "files.info " + file_id + ": no file in the answer");
+  }
+  return ReadSharedFile(*file);
+}
 
 bool MayCarryToken(const std::string& host, const std::string& api_host) {
   std::string h = Lower(host);

@@ -18,6 +18,7 @@
 #include "bridge/files.h"
 #include "util/error.h"
 #include "util/http/http_client.h"
+#include "slack/web_api/web_api_client.h"
 #include "util/temp_file.h"
 
 namespace slack {
@@ -44,6 +45,13 @@ struct Download {
 // 5xx, 429, a short read) are errors: try again later.
 util::Result<Download> DownloadFile(util::http::HttpClient& http, const FileDownloadOptions& options,
                                     const bridge::SharedFile& file, long long limit, util::TempFile& into);
+
+// The whole file object of `file_id` (files.info), for a stub an event
+// carried instead (Slack Connect's file_access: check_file_info). Errors:
+// kRemoteRejected for a file the bot may not read (access_denied,
+// not_visible, file_not_found, file_deleted), kAuth without files:read,
+// transient ones as the Web API client returns them.
+util::Result<bridge::SharedFile> FileInfo(web_api::WebApiClient& api, const std::string& file_id);
 
 // Whether the bot token may be sent to `host`: Slack's file hosts and
 // `api_host` (slack_api_url's).
