@@ -1,6 +1,7 @@
 #include "app/daemon.h"
 
 #include <csignal>
+#include <filesystem>
 #include <memory>
 
 #include <boost/asio/io_context.hpp>
@@ -78,8 +79,11 @@ class Daemon {
         form_catalog_(*helpdesk_),
         form_opener_(bot_api_, form_catalog_),
         helpdesk_effects_(*helpdesk_, directory_, config.trust_external_emails),
+        // Files wait for their upload next to the state file: on disk, where
+        // /tmp may be a tmpfs (RAM) and is private under the unit anyway.
         file_effects_(*helpdesk_, directory_, *http_, bot_api_,
-                      slack::FileDownloadOptions{config.slack_bot_token, config.slack_api_url}),
+                      slack::FileDownloadOptions{config.slack_bot_token, config.slack_api_url},
+                      std::filesystem::path(config.state_db).parent_path().string()),
         effects_(slack_effects_, helpdesk_effects_, &file_effects_),
         dispatcher_(*store_, [this](std::string_view channel) { return config_.IsChannelAllowed(channel); }),
         runner_(io_, *store_, dispatcher_, effects_, EffectWorkers{slack_workers_, helpdesk_workers_, &lookup_workers_}, MetricsOrNull()),

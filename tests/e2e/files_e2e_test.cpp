@@ -2,6 +2,7 @@
 // daemon against the fake Slack (files served to the bot token, the
 // sign-in page to anyone else) and the fake JSM (temporary uploads, then
 // attached with a public comment; a size limit).
+#include <filesystem>
 #include <fstream>
 
 #include "flow_fixture.h"
@@ -213,6 +214,12 @@ TEST_CASE("SIGKILL between the upload and the attach: exactly one attachment", "
   auto attachments = Attachments(flow);
   REQUIRE(attachments.size() == 1);
   CHECK(attachments[0].checksum == fake::FakeJira::Checksum(content));
+  // The download waited in a file without a name: the kill left nothing
+  // next to the state file.
+  for (const auto& entry : std::filesystem::directory_iterator(flow.dir.path())) {
+    std::string name = entry.path().filename().string();
+    CHECK(name.rfind("state.db", 0) == 0);
+  }
   flow.Stop();
 }
 
