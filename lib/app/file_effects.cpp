@@ -1,5 +1,6 @@
 #include "app/file_effects.h"
 
+#include <thread>
 #include <utility>
 
 #include "bridge/compose.h"
@@ -16,13 +17,15 @@ bridge::FilesCopied Copied(const bridge::CopyFiles& effect, std::vector<bridge::
 }  // namespace
 
 FileEffects::FileEffects(helpdesk::Helpdesk& helpdesk, SlackDirectory& directory, util::http::HttpClient& http,
-                         slack::web_api::WebApiClient& api, slack::FileDownloadOptions download, std::string temp_dir)
+                         slack::web_api::WebApiClient& api, slack::FileDownloadOptions download, std::string temp_dir,
+                         util::Duration sign_in_pause)
     : helpdesk_(helpdesk),
       directory_(directory),
       http_(http),
       api_(api),
       download_(std::move(download)),
-      temp_dir_(std::move(temp_dir)) {}
+      temp_dir_(std::move(temp_dir)),
+      sign_in_pause_(sign_in_pause) {}
 
 std::optional<bridge::NotCopied> FileEffects::Foreseen(const bridge::SharedFile& file, long long limit,
                                                        const std::string& helpdesk) {
@@ -95,6 +98,13 @@ Outcome FileEffects::Run(const bridge::CopyFiles& effect, bool reconcile) {
     auto temp = util::TempFile::Create(temp_dir_);
     if (!temp) return Outcome::Retry(temp.error(), false);
     auto download = slack::DownloadFile(http_, download_, file, *limit, *temp);
+    if (download && download->kind == slack::Download::Kind::kRefused && download->sign_in_page) {
+      // Slack shows it for a moment after a share: once more, a little later.
+      util::log::Info("ticket={} file {}: Slack's sign-in page; fetching it again in {} ms", effect.ticket_key,
+                      file.id, std::chrono::duration_cast<util::Millis>(sign_in_pause_).count());
+      std::this_thread::sleep_for(sign_in_pause_);
+      download = slack::DownloadFile(http_, download_, file, *limit, *temp);
+    }
     if (!download) {
       util::log::Warn("ticket={} file {}: {}; the files are fetched again later", effect.ticket_key, file.id,
                       download.error().message);

@@ -21,6 +21,7 @@
 #include "bridge/actions.h"
 #include "helpdesk/helpdesk.h"
 #include "slack/web_api/file_download.h"
+#include "util/clock.h"
 #include "util/http/http_client.h"
 
 namespace app {
@@ -30,8 +31,12 @@ class FileEffects {
   // All must outlive this object. `temp_dir`: where downloads wait for
   // their upload ("" : $TMPDIR, else /tmp).
   // `api`: the bot's Web API, for files.info of a stub (Slack Connect).
+  // `sign_in_pause`: how long to wait before fetching a file once more
+  // when Slack answered its sign-in page (it does so for a moment after a
+  // share, files-and-edits.md §2).
   FileEffects(helpdesk::Helpdesk& helpdesk, SlackDirectory& directory, util::http::HttpClient& http,
-              slack::web_api::WebApiClient& api, slack::FileDownloadOptions download, std::string temp_dir = {});
+              slack::web_api::WebApiClient& api, slack::FileDownloadOptions download, std::string temp_dir = {},
+              util::Duration sign_in_pause = std::chrono::seconds(2));
 
   // Outcome: FilesCopied with the files that did not reach the ticket.
   Outcome Run(const bridge::CopyFiles& effect, bool reconcile);
@@ -52,6 +57,7 @@ class FileEffects {
   slack::web_api::WebApiClient& api_;
   const slack::FileDownloadOptions download_;
   const std::string temp_dir_;
+  const util::Duration sign_in_pause_;
 };
 
 }  // namespace app

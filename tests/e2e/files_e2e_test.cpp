@@ -185,6 +185,23 @@ TEST_CASE("Slack's sign-in page instead of the file is a clear failure, never an
   CHECK(Comments(flow).back().body.find("sign-in page") != std::string::npos);
   CHECK(Attachments(flow).empty());
   CHECK(flow.jira.TemporaryUploads() == 0);
+  CHECK(flow.slack.FileDownloads(IdOf(file)) == 2);  // tried once more after a pause
+  flow.Stop();
+}
+
+TEST_CASE("a sign-in page right after the share is waited out: the file is fetched again", "[e2e][files]") {
+  Flow flow;
+  flow.Start();
+  std::string ts = flow.RaiseTicket("Printer jams");
+  std::string content = Bytes(3000);
+  std::string file = flow.slack.AddFile(kCustomer, "jam.jpg", "image/jpeg", content);
+  flow.slack.ServeSignInPage(IdOf(file), 1);  // Slack's answer for a moment after a share
+  flow.slack.ShareFilesAsUser(kChannel, kCustomer, "photo of the jam", Array(file), ts);
+  REQUIRE(WaitForAttachments(flow, 1));
+  CHECK(Attachments(flow)[0].checksum == fake::FakeJira::Checksum(content));
+  CHECK(flow.slack.FileDownloads(IdOf(file)) == 2);
+  SyncPoint(flow, ts, "thanks");
+  CHECK(flow.Posts(ts, "not copied").empty());
   flow.Stop();
 }
 

@@ -96,6 +96,7 @@ TEST_CASE_METHOD(Setup, "a shared file is fetched with the bot token into a temp
     auto page = slack::DownloadFile(http, options, file, 1 << 20, *temp);
     REQUIRE(page);
     CHECK(page->kind == slack::Download::Kind::kRefused);
+    CHECK(page->sign_in_page);
     CHECK(page->reason.find("sign-in page") != std::string::npos);
   }
   SECTION("a token without files:read gets the sign-in page too") {

@@ -258,9 +258,10 @@ class FakeSlack {
   // text/html). Returns the file object as events carry it in `files`.
   std::string AddFile(const std::string& user, const std::string& name, const std::string& mimetype,
                       std::string content);
-  // The file's URL answers the sign-in page even to the bot token (Slack's
-  // answer too soon after a share, or to a token without files:read).
-  void ServeSignInPage(const std::string& file_id, bool on = true);
+  // The file's URL answers the sign-in page even to the bot token: for the
+  // next `times` requests (Slack's answer too soon after a share), or
+  // always with -1 (a token without files:read); 0 serves the file again.
+  void ServeSignInPage(const std::string& file_id, int times = -1);
   // The stub a Slack Connect channel's events carry instead of the file
   // object: its id, mode file_access, file_access check_file_info, no URL.
   static std::string FileStub(const std::string& file_id);

@@ -76,7 +76,11 @@ std::optional<HttpResponse> FakeSlack::Impl::ServeFile(const HttpRequest& reques
   // A token without files:read gets the sign-in page too.
   bool scoped = !api.granted_scopes || std::find(api.granted_scopes->begin(), api.granted_scopes->end(),
                                                  "files:read") != api.granted_scopes->end();
-  if (file->second.sign_in_page || !scoped) return SignInPage();
+  int& pages = file->second.sign_in_pages;
+  if (pages != 0 || !scoped) {
+    if (pages > 0) --pages;
+    return SignInPage();
+  }
   HttpResponse response;
   response.status = 200;
   response.content_type = file->second.mimetype.empty() ? "application/octet-stream" : file->second.mimetype;
@@ -90,7 +94,7 @@ std::string FakeSlack::AddFile(const std::string& user, const std::string& name,
   std::string id = fmt::format("F{:08d}", impl_->next_file++);
   long long size = static_cast<long long>(content.size());
   Impl::File& stored = impl_->files[id];
-  stored = Impl::File{name, mimetype, std::move(content), false, 0, "", ""};
+  stored = Impl::File{name, mimetype, std::move(content), 0, 0, "", ""};
   std::string base = impl_->http.base_url();
   std::string private_url = fmt::format("{}/files-pri/T0001-{}/{}", base, id, name);
   std::string download_url = fmt::format("{}/files-pri/T0001-{}/download/{}", base, id, name);
@@ -132,10 +136,10 @@ detail::Reply FakeSlack::Impl::FilesInfo(const rapidjson::Value& args) {
   return detail::Reply{200, R"({"ok":true,"file":)" + file->second.json + R"(,"comments":[],"response_metadata":{"next_cursor":""}})"};
 }
 
-void FakeSlack::ServeSignInPage(const std::string& file_id, bool on) {
+void FakeSlack::ServeSignInPage(const std::string& file_id, int times) {
   std::lock_guard<std::mutex> lock(impl_->signal.mutex());
   auto file = impl_->files.find(file_id);
-  if (file != impl_->files.end()) file->second.sign_in_page = on;
+  if (file != impl_->files.end()) file->second.sign_in_pages = times;
 }
 
 int FakeSlack::FileDownloads(const std::string& file_id) const {

@@ -53,7 +53,7 @@ struct FakeSlack::Impl {
     std::string name;
     std::string mimetype;
     std::string content;
-    bool sign_in_page = false;
+    int sign_in_pages = 0;  // the next requests answered the sign-in page (-1: all)
     int downloads = 0;
     std::string json;     // the file object
     std::string refusal;  // files.info's error for it ("" : answered)

@@ -109,7 +109,7 @@ util::Result<Download> DownloadFile(util::http::HttpClient& http, const FileDown
     bool html_file = util::StartsWith(Lower(file.mimetype), "text/html");
     if (LooksLikeSignInPage(response->Header("content-type"), into.Head(256), file.mimetype) ||
         (html_file && file.size > 0 && bytes != file.size)) {
-      return Download{Download::Kind::kRefused, 0, kSignInReason};
+      return Download{Download::Kind::kRefused, 0, kSignInReason, true};
     }
     if (file.size > 0 && bytes < file.size) {
       return util::MakeError(util::ErrorCode::kNetwork,

@@ -37,6 +37,7 @@ struct Download {
   Kind kind = Kind::kDone;
   long long bytes = 0;  // kDone: the file's size, all in `into`
   std::string reason;   // kRefused: why, in words for the thread and the ticket
+  bool sign_in_page = false;  // kRefused: Slack answered its sign-in page
 };
 
 // Fetches `file` into `into` (emptied first). More than `limit` bytes is
