@@ -199,25 +199,28 @@ util::Result<Ticket> RtHelpdesk::CreateTicket(const NewTicket& ticket) {
     id = *from_location;
   }
   // RT answers 201 even when it dropped an unknown custom field or a
-  // requestor it could not make: check what was asked for stuck.
+  // requestor it could not make: check what was asked for stuck. The
+  // ticket exists either way, so it is kept and linked (an error would tell
+  // the customer to submit again, and each try would leave one more ticket
+  // in RT); what went missing is logged for the admin.
   auto created = GetTicket(*id);
   if (!created) return tl::make_unexpected(created.error());
   const std::vector<std::string>& markers = created->marker_values;
   if (std::find(markers.begin(), markers.end(), ticket.marker) == markers.end()) {
-    return util::MakeError(util::ErrorCode::kRemoteRejected,
-                           fmt::format("{}: RT created ticket #{} but did not keep slackdesk's marker in custom field "
-                                       "'{}' (it must apply to queue '{}' and the bot's user must be allowed to set "
-                                       "it): run slackdesk check",
-                                       operation, *id, options_.marker_field, options_.queue));
+    util::log::Error(
+        "{}: RT created ticket #{} but did not keep slackdesk's marker in custom field '{}' (it must apply to "
+        "queue '{}' and the bot's user must be allowed to set it): a crash during a create could now raise a "
+        "ticket twice; run slackdesk check",
+        operation, *id, options_.marker_field, options_.queue);
   }
   if (!ticket.on_behalf_of.empty()) {
     auto has = HasRequestor(*created, ticket.on_behalf_of, operation);
     if (!has) return tl::make_unexpected(has.error());
     if (!*has) {
-      return util::MakeError(util::ErrorCode::kRemoteRejected,
-                             fmt::format("{}: RT created ticket #{} without the requestor {} (RT refused to make a "
-                                         "user of that address)",
-                                         operation, *id, ticket.on_behalf_of));
+      util::log::Warn(
+          "{}: RT created ticket #{} without the requestor {} (RT refused to make a user of that address), so RT "
+          "will not mail them",
+          operation, *id, ticket.on_behalf_of);
     }
   }
   return ToTicket(*created);

@@ -57,9 +57,8 @@ class RtHelpdesk : public Helpdesk {
   // description as text/plain and CustomFields {rt_marker_field: marker};
   // then, as RT answers 201 while silently ignoring an unknown custom field
   // or requestor, reads the ticket back: a marker or requestor that did not
-  // stick is a kRemoteRejected error saying which (the ticket exists; the
-  // caller's retry finds it only if the marker stuck). Not repeated after an
-  // unknown outcome.
+  // stick is logged (an error, a warning) and the ticket returned, as it
+  // exists. Not repeated after an unknown outcome.
   util::Result<Ticket> CreateTicket(const NewTicket& ticket) override;
   // GET /tickets?query=Queue = 'Q' AND CF.{field} = 'marker'. RT's search
   // is the database itself, without an index to lag: not found is certain.
