@@ -254,9 +254,10 @@ TEST_CASE("a 100 MB file is copied with the daemon's memory bounded", "[e2e][fil
   CHECK(attachments[0].checksum == fake::FakeJira::Checksum(content));
   long long peak_kb = PeakRssKb(flow.daemon->pid());
   WARN("daemon peak RSS (VmHWM): " << peak_kb << " kB after copying 100 MB (" << before_kb << " kB before)");
-  // Streamed through a temporary file: far below the file's size.
-  CHECK(peak_kb > 0);
-  CHECK(peak_kb < 48 * 1024);
+  // Streamed through a temporary file: the copy adds far less than the
+  // file's size (measured as growth, as a sanitizer's baseline is larger).
+  CHECK(before_kb > 0);
+  CHECK(peak_kb - before_kb < 32 * 1024);
   flow.Stop();
 }
 
