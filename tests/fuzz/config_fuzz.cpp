@@ -40,7 +40,8 @@ bool IsSecretKey(const std::string& key) {
   // The contract's secrets, listed here rather than read from the key
   // table, so a key that lost its secret flag fails this check.
   for (std::string_view name :
-       {"slack_app_token", "slack_bot_token", "jira_api_token", "jira_personal_access_token", "proxy"}) {
+       {"slack_app_token", "slack_bot_token", "jira_api_token", "jira_personal_access_token", "proxy",
+        "rt_token"}) {
     if (key == name) return true;
   }
   return false;
