@@ -44,6 +44,11 @@ util::Result<bridge::Facts> Dispatcher::LoadFacts(const bridge::FactsQuery& quer
       facts.held_replies.push_back(*comment);
     }
   }
+  if (!query.reply_ts.empty()) {
+    auto comment = tickets_.ReplyComment(query.channel, query.reply_ts);
+    if (!comment) return tl::make_unexpected(comment.error());
+    facts.reply_comment_id = *comment;
+  }
   // A ticket's activity is allowed as far as its thread's channel is.
   if (query.link_channel && facts.link) facts.channel_allowed = channel_allowed_(facts.link->thread.channel);
   if (query.mention && query.thread) {
@@ -117,6 +122,9 @@ util::Status Dispatcher::Apply(const bridge::Action& action, long long now_ms) {
           },
           [&](const bridge::RecordSyncPosition& p) {
             return tickets_.SetSyncPosition(p.ticket_key, p.comment_cursor, p.updated_ms);
+          },
+          [&](const bridge::RecordReplyComment& r) {
+            return tickets_.SetReplyComment(r.channel, r.ts, r.ticket_key, r.comment_id);
           },
           [&](const bridge::HoldReply& h) {
             store::Intent intent = EncodeEffect(h.comment);

@@ -250,6 +250,7 @@ std::string EncodePayload(const bridge::Effect& effect) {
             out.Str("ticket_key", e.ticket_key).Str("marker", e.marker).Str("user", e.user);
             out.Raw("text", RichTextToJson(e.text)).Files(e.files);
             out.Str("channel", e.channel).Str("ts", e.ts).Bool("edit", e.edit);
+            out.Str("earlier_comment_id", e.earlier_comment_id);
             return out.Done();
           },
           [](const bridge::CopyFiles& e) {
@@ -320,6 +321,7 @@ std::optional<bridge::Effect> DecodePayload(const std::string& kind, const std::
     e.ts = r.Str("ts");
     e.edit = r.Bool("edit");
     e.files = r.Files();
+    e.earlier_comment_id = r.NewerStr("earlier_comment_id");  // kept since schema 8
     effect = e;
   } else if (kind == kCopyFiles) {
     // Braced: the fields are read in order.

@@ -1,5 +1,8 @@
 #include "app/helpdesk_effects.h"
 
+#include "bridge/compose.h"
+#include "bridge/form.h"
+
 #include "util/json_util.h"
 #include "util/log.h"
 
@@ -14,6 +17,11 @@ Outcome Created(const bridge::CreateTicket& effect, const helpdesk::Ticket& tick
   bridge::TicketLink link = LinkOf(ticket);
   link.thread = effect.thread;
   return Outcome::Done(bridge::TicketCreated{effect, link}, TicketResult(ticket));
+}
+
+// The comment is kept with its Slack message, so a later edit links to it.
+Outcome Added(const bridge::AddComment& effect, const std::string& id) {
+  return Outcome::Done(bridge::CommentAdded{effect, id}, "{\"id\":" + json::Quote(id) + "}");
 }
 
 }  // namespace
@@ -86,17 +94,35 @@ Outcome HelpdeskEffects::Run(const bridge::AddComment& effect, bool reconcile) {
     if (*found) {
       util::log::Info("ticket={} comment {} found by its marker: added before the interruption", effect.ticket_key,
                       (*found)->id);
-      return Outcome::Done(std::nullopt, "{\"id\":" + json::Quote((*found)->id) + "}");
+      return Added(effect, (*found)->id);
     }
+  }
+  std::string earlier_url;
+  if (effect.edit) {
+    auto url = EarlierCommentUrl(effect);
+    if (!url) return Outcome::FromFailure(url.error(), true);
+    earlier_url = *url;
   }
   bridge::AddComment named = effect;
   bridge::NameMentions(named.text, directory_.NamesOf(bridge::MentionedUserIds(named.text)));
-  bridge::RichText body = bridge::ComposeComment(named, directory_.LookUp(effect.user));
+  bridge::RichText body = bridge::ComposeComment(named, directory_.LookUp(effect.user), earlier_url);
   auto added = helpdesk_.AddPublicComment(effect.ticket_key, body, effect.marker);
   if (!added) return Outcome::FromFailure(added.error(), false);
   util::log::Info("ticket={} comment {} added from channel={} ts={}", effect.ticket_key, added->id, effect.channel,
                   effect.ts);
-  return Outcome::Done(std::nullopt, "{\"id\":" + json::Quote(added->id) + "}");
+  return Added(effect, added->id);
+}
+
+util::Result<std::string> HelpdeskEffects::EarlierCommentUrl(const bridge::AddComment& edit) {
+  std::string id = edit.earlier_comment_id;
+  if (id.empty()) {
+    // Edited before its reply's comment was recorded: the ticket's
+    // comments run in order, so that comment is there by now if ever.
+    auto found = helpdesk_.FindCommentByMarker(edit.ticket_key, bridge::ReplyMarker(edit.channel, edit.ts));
+    if (!found) return tl::make_unexpected(found.error());
+    if (*found) id = (*found)->id;
+  }
+  return id.empty() ? std::string() : helpdesk_.CommentUrl(edit.ticket_key, id);
 }
 
 }  // namespace app

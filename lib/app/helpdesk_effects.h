@@ -28,6 +28,10 @@ class HelpdeskEffects {
 
  private:
   Outcome Post(const bridge::CreateTicket& effect, const helpdesk::NewTicket& ticket);
+  // Where the comment an edit replaces is: the one recorded when the edit
+  // came, else the reply's own comment found by its marker; "" when
+  // neither is there.
+  util::Result<std::string> EarlierCommentUrl(const bridge::AddComment& edit);
 
   helpdesk::Helpdesk& helpdesk_;
   SlackDirectory& directory_;

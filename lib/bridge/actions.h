@@ -116,7 +116,8 @@ struct CreateTicket {
   }
 };
 
-// A Slack reply (or its edit) as a public comment on the ticket.
+// A Slack reply (or its edit) as a public comment on the ticket. An edit
+// is a short comment: the new text and a link to the comment it replaces.
 struct AddComment {
   std::string key;
   std::string ticket_key;
@@ -127,7 +128,13 @@ struct AddComment {
   std::string channel;
   std::string ts;
   bool edit = false;
-  auto Fields() const { return std::tie(key, ticket_key, marker, user, text, files, channel, ts, edit); }
+  // An edit: the helpdesk's id of the comment the message last became, as
+  // recorded when the edit arrived ("": not recorded yet, looked up by the
+  // reply's marker when the edit runs).
+  std::string earlier_comment_id{};
+  auto Fields() const {
+    return std::tie(key, ticket_key, marker, user, text, files, channel, ts, edit, earlier_comment_id);
+  }
 };
 
 // Copies the files of one Slack message to the ticket as public
@@ -199,6 +206,16 @@ struct RecordSyncPosition {
   auto Fields() const { return std::tie(ticket_key, comment_cursor, updated_ms); }
 };
 
+// Keeps which helpdesk comment the Slack message (channel, ts) became last
+// (its reply, then each edit), so an edit can link to the one it replaces.
+struct RecordReplyComment {
+  std::string channel;
+  std::string ts;
+  std::string ticket_key;
+  std::string comment_id;
+  auto Fields() const { return std::tie(channel, ts, ticket_key, comment_id); }
+};
+
 // Keeps a reply written in a thread whose ticket is still being raised
 // (its create is queued): `comment` has no ticket yet. Once the ticket
 // exists, the kept replies become its comments, in the order written.
@@ -256,7 +273,7 @@ struct Note {
 };
 
 using Action =
-    std::variant<Note, SaveMention, LinkThread, RecordConfirmation, RecordStatus, RecordSyncPosition, HoldReply,
+    std::variant<Note, SaveMention, LinkThread, RecordConfirmation, RecordStatus, RecordSyncPosition, RecordReplyComment, HoldReply,
                  ReleaseHeldReplies, RecordSyncStopped, OpenForm, UpdateForm, PrepareForm, PostMessage, PostEphemeral,
                  UpdateConfirmation, CreateTicket, AddComment, CopyFiles>;
 

@@ -81,9 +81,22 @@ RichText ComposeTicketDescription(const CreateTicket& request, const Requester& 
   return out;
 }
 
-RichText ComposeComment(const AddComment& reply, const Requester& author) {
+RichText ComposeComment(const AddComment& reply, const Requester& author, std::string_view earlier_url) {
   std::vector<Inline> lead = Who(author);
-  lead.push_back(Text(reply.edit ? " edited their message in Slack:" : " wrote in Slack:"));
+  if (reply.edit) {
+    lead.push_back(Text(" edited their message in Slack; it now reads (replacing "));
+    if (earlier_url.empty()) {
+      lead.push_back(Text("an earlier comment that could not be found"));
+    } else {
+      lead.push_back(Link(std::string(earlier_url), "the earlier comment"));
+    }
+    lead.push_back(Text("):"));
+    RichText out;
+    out.blocks.push_back(Paragraph(std::move(lead)));
+    Append(out, reply.text);
+    return out;
+  }
+  lead.push_back(Text(" wrote in Slack:"));
   RichText out;
   out.blocks.push_back(Paragraph(std::move(lead)));
   Append(out, reply.text);

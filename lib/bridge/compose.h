@@ -36,9 +36,13 @@ struct ThreadMessage {
 RichText ComposeTicketDescription(const CreateTicket& request, const Requester& requester, std::string_view permalink,
                                   const std::vector<ThreadMessage>& earlier = {});
 
-// The comment for a Slack reply: who wrote (or edited) it, the text (with
-// mentioned people's names already filled in), and the files shared with it.
-RichText ComposeComment(const AddComment& reply, const Requester& author);
+// The comment for a Slack reply: who wrote it, the text (with mentioned
+// people's names already filled in), and the files shared with it. An edit
+// (reply.edit) is short, so it is not taken for a second reply: who edited,
+// a link to the comment it replaces (`earlier_url`; "" when that comment
+// is not known, said in words) and the new text; its files were named with
+// the message it edits.
+RichText ComposeComment(const AddComment& reply, const Requester& author, std::string_view earlier_url = "");
 
 // The comment that carries the files of one Slack message to the ticket:
 // who shared them, the names of those `attached`, one line for each file

@@ -66,13 +66,14 @@ Actions Reply(const MessageReceived& message, bool edit, const Facts& facts) {
   AddComment comment;
   comment.key = (edit ? "edit:" : "comment:") + id;
   if (facts.link) comment.ticket_key = facts.link->ticket_key;
-  comment.marker = Marker(edit ? "slackdeskedit" : "slackdeskmsg", id);
+  comment.marker = edit ? Marker("slackdeskedit", id) : ReplyMarker(message.channel, message.ts);
   comment.user = message.user;
   comment.text = WithoutMentionOf(message.text, facts.bot_user_id);
   comment.files = message.files;
   comment.channel = message.channel;
   comment.ts = message.ts;
   comment.edit = edit;
+  if (edit) comment.earlier_comment_id = facts.reply_comment_id;
   if (!facts.link) return {HoldReply{ThreadOf(message), comment}};
   Actions actions{comment};
   if (auto copy = CopyOf(comment, ThreadOf(message))) actions.push_back(std::move(*copy));
@@ -230,6 +231,14 @@ Actions OnPosted(const MessagePosted& posted) {
   return {};
 }
 
+// The comment a message became last is kept, so its next edit can link
+// to it.
+Actions OnCommentAdded(const CommentAdded& added) {
+  const AddComment& request = added.request;
+  if (added.comment_id.empty()) return {};
+  return {RecordReplyComment{request.channel, request.ts, request.ticket_key, added.comment_id}};
+}
+
 Actions OnRetrying(const EffectRetrying& retrying) {
   const auto* create = std::get_if<CreateTicket>(&retrying.effect);
   if (create == nullptr) return {};
@@ -322,6 +331,7 @@ FactsQuery NeededFacts(const Event& event, std::string_view bot_user_id) {
                           if (!reply && !e.app_mention && !Mentions(e.text, bot_user_id)) return FactsQuery{};
                           FactsQuery query{ThreadOf(e), "", false, e.channel};
                           query.create_pending = reply;
+                          if (e.subtype == "message_changed") query.reply_ts = e.ts;
                           return query;
                         },
                         [](const ButtonClicked& e) {
@@ -358,6 +368,7 @@ std::vector<Action> Handle(const Event& event, const Facts& facts) {
                         [&](const FormPrepared& e) { return OnPrepared(e); },
                         [&](const TicketCreated& e) { return OnCreated(e, facts); },
                         [&](const MessagePosted& e) { return OnPosted(e); },
+                        [&](const CommentAdded& e) { return OnCommentAdded(e); },
                         [&](const FilesCopied& e) { return OnFilesCopied(e); },
                         [&](const EffectRetrying& e) { return OnRetrying(e); },
                         [&](const EffectFailed& e) { return OnFailed(e); },

@@ -40,6 +40,7 @@ struct Facts {
   std::optional<SavedMention> mention;  // the saved mention of the event's thread
   bool create_pending = false;          // the thread has no link yet, but a create queued
   std::vector<AddComment> held_replies; // the thread's kept replies, in the order written
+  std::string reply_comment_id{};        // the comment the edited message last became ("" unknown)
 };
 
 // Which facts an event needs: the link of `thread` (or of `ticket_key`),
@@ -53,6 +54,7 @@ struct FactsQuery {
   bool create_pending = false;  // whether a create is queued for `thread` (asked only when it has no link)
   bool held_replies = false;    // the replies kept for `thread`
   bool link_channel = false;    // the policy of the link's channel (known only once it is loaded)
+  std::string reply_ts{};       // the comment recorded for the message (`channel`, reply_ts)
 };
 
 // A top-level message that does not mention the bot (most of a channel's

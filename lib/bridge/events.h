@@ -108,6 +108,15 @@ struct MessagePosted {
   auto Fields() const { return std::tie(post, ts); }
 };
 
+// An AddComment that reached the ticket (or was found there again by its
+// marker), with the helpdesk's id of the comment.
+struct CommentAdded {
+  AddComment request;
+  std::string comment_id;
+
+  auto Fields() const { return std::tie(request, comment_id); }
+};
+
 // The outcome of CopyFiles: the files that did not reach the ticket (none:
 // all of them are attached).
 struct FilesCopied {
@@ -177,6 +186,6 @@ struct EffectNotAllowed {
 };
 
 using Event = std::variant<MessageReceived, ButtonClicked, FormSubmitted, FormTypeChosen, FormPrepared, TicketCreated,
-                           MessagePosted, FilesCopied, EffectRetrying, EffectFailed, TicketActivity, LinkReviewed, EffectNotAllowed>;
+                           MessagePosted, CommentAdded, FilesCopied, EffectRetrying, EffectFailed, TicketActivity, LinkReviewed, EffectNotAllowed>;
 
 }  // namespace bridge

@@ -128,4 +128,8 @@ std::string Marker(std::string_view prefix, std::string_view id) {
 
 std::string TicketMarker(std::string_view view_id) { return Marker("slackdeskref", view_id); }
 
+std::string ReplyMarker(std::string_view channel, std::string_view ts) {
+  return Marker("slackdeskmsg", std::string(channel) + ":" + std::string(ts));
+}
+
 }  // namespace bridge

@@ -65,5 +65,7 @@ std::optional<FormMetadata> DecodeFormMetadata(std::string_view text);
 std::string Marker(std::string_view prefix, std::string_view id);
 // The marker of the ticket raised by form `view_id`.
 std::string TicketMarker(std::string_view view_id);
+// The marker of the comment a Slack reply (`channel`, `ts`) became.
+std::string ReplyMarker(std::string_view channel, std::string_view ts);
 
 }  // namespace bridge

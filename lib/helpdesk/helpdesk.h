@@ -159,6 +159,10 @@ class Helpdesk {
   // The comment of `key` carrying `marker`, if any (reconciliation).
   virtual util::Result<std::optional<Comment>> FindCommentByMarker(const std::string& key,
                                                                   const std::string& marker) = 0;
+  // Where an agent sees comment `comment_id` of `key` in the helpdesk's web
+  // view (a Slack edit's comment links to the comment it replaces); "" when
+  // the backend cannot say. No request is made.
+  virtual std::string CommentUrl(const std::string& /*key*/, const std::string& /*comment_id*/) const { return ""; }
 
   // --- files from Slack -----------------------------------------------------
   // A backend that does not implement these takes no files: each is named

@@ -136,6 +136,19 @@ constexpr const char* kMentionFilesV7 = R"sql(
 ALTER TABLE mentions ADD COLUMN files TEXT NOT NULL DEFAULT '';
 )sql";
 
+// Version 8: the helpdesk comment each synced Slack reply became last (its
+// reply's comment, then each edit's), so an edit links to the comment it
+// replaces. Pruned with nothing: one short row per synced reply.
+constexpr const char* kReplyCommentsV8 = R"sql(
+CREATE TABLE reply_comments(
+  channel TEXT NOT NULL,
+  ts TEXT NOT NULL,
+  ticket_key TEXT NOT NULL,
+  comment_id TEXT NOT NULL,
+  PRIMARY KEY(channel, ts)
+) WITHOUT ROWID;
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& Migrations() {
@@ -148,6 +161,7 @@ const std::vector<Migration>& Migrations() {
       {"replies kept while their ticket is queued", kHeldRepliesV5},
       {"links remember that their sync stopped", kSyncStoppedV6},
       {"the files shared with a mention", kMentionFilesV7},
+      {"the comment each synced reply became", kReplyCommentsV8},
   };
   return kMigrations;
 }

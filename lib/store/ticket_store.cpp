@@ -116,6 +116,19 @@ util::Status TicketStore::SetSyncStopped(const std::string& ticket_key, bool sto
   return update.BindAll(stopped ? 1LL : 0LL, ticket_key).Run();
 }
 
+util::Status TicketStore::SetReplyComment(const std::string& channel, const std::string& ts,
+                                         const std::string& ticket_key, const std::string& comment_id) {
+  Statement upsert(store_,
+                   "INSERT OR REPLACE INTO reply_comments(channel, ts, ticket_key, comment_id) VALUES(?,?,?,?)",
+                   "set reply comment");
+  return upsert.BindAll(channel, ts, ticket_key, comment_id).Run();
+}
+
+util::Result<std::string> TicketStore::ReplyComment(const std::string& channel, const std::string& ts) {
+  Statement select(store_, "SELECT comment_id FROM reply_comments WHERE channel = ? AND ts = ?", "reply comment");
+  return select.BindAll(channel, ts).FirstOr(std::string(), [](const Statement& row) { return row.Text(0); });
+}
+
 util::Result<std::string> TicketStore::GetState(const std::string& name) {
   Statement select(store_, "SELECT value FROM sync_state WHERE name = ?", "get sync state");
   return select.BindAll(name).FirstOr(std::string(), [](const Statement& row) { return row.Text(0); });

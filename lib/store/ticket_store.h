@@ -76,6 +76,13 @@ class TicketStore {
   util::Result<std::vector<HeldReply>> HeldReplies(const std::string& channel, const std::string& thread_ts);
   util::Status ReleaseHeldReplies(const std::string& channel, const std::string& thread_ts);
 
+  // The helpdesk comment the Slack message (channel, ts) became last;
+  // replaces the one kept before.
+  util::Status SetReplyComment(const std::string& channel, const std::string& ts, const std::string& ticket_key,
+                               const std::string& comment_id);
+  // "" when none is kept.
+  util::Result<std::string> ReplyComment(const std::string& channel, const std::string& ts);
+
   // Small named values of the sync (the poll watermark); "" when unset.
   util::Result<std::string> GetState(const std::string& name);
   util::Status SetState(const std::string& name, const std::string& value);

@@ -34,6 +34,7 @@ TEST_CASE("every effect round-trips through an outbox row", "[app][codec]") {
   comment.channel = "C1";
   comment.ts = "1.5";
   comment.edit = true;
+  comment.earlier_comment_id = "10042";
   std::vector<Effect> effects{
       PrepareForm{"offer:C1:1.1", {"C1", "1.1"}, "1.1", "U1", Rich(), "UBOT"},
       PrepareForm{"offer:C1:1.2", {"C1", "1.2"}, "1.2", "U1", Rich(), "UBOT", comment.files},
@@ -74,6 +75,24 @@ TEST_CASE("rows of the wrong shape are refused", "[app][codec]") {
   CHECK_FALSE(app::DecodeEffect({"k", "no_such_kind", "l", "{}"}));
   CHECK_FALSE(app::DecodeEffect({"k", "post_ephemeral", "l", "not json"}));
   CHECK_FALSE(app::DecodeEffect({"k", "post_ephemeral", "l", "[]"}));
+}
+
+TEST_CASE("an edit's row written before the earlier comment was kept is read without it", "[app][codec]") {
+  AddComment edit;
+  edit.key = "edit:C1:1.5:1.7";
+  edit.ticket_key = "HD-1";
+  edit.text = Rich();
+  edit.channel = "C1";
+  edit.ts = "1.5";
+  edit.edit = true;
+  store::Intent row = app::EncodeEffect(edit);
+  const std::string field = R"(,"earlier_comment_id":"")";
+  auto at = row.payload.find(field);
+  REQUIRE(at != std::string::npos);
+  row.payload.erase(at, field.size());
+  auto decoded = app::DecodeEffect(row);
+  REQUIRE(decoded);
+  CHECK(*decoded == Effect{edit});
 }
 
 TEST_CASE("open rows of slackdesk 0.1 are read after an upgrade", "[app][codec]") {

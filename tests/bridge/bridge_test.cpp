@@ -95,8 +95,17 @@ TEST_CASE("a reply's comment names its author and lists its files", "[bridge]") 
   CHECK(comment == RichText{{Paragraph({Text("Ada Lovelace", kBold), Text(" (ada@example.com)"), Text(" wrote in Slack:")}),
                              Paragraph({Text("still broken")}),
                              Paragraph({Text("Attached in Slack: "), Link("https://files.test/log.txt", "log.txt")})}});
+  // An edit is short: the new text and a link to the comment it replaces
+  // (its files were named with the message it edits).
   reply.edit = true;
-  CHECK(ToPlainString(ComposeComment(reply, Requester{"Ada", "", "", false})).rfind("Ada edited their message in Slack:", 0) == 0);
+  CHECK(ComposeComment(reply, Requester{"Ada", "", "", false}, "https://help.test/HD-7#c1") ==
+        RichText{{Paragraph({Text("Ada", kBold), Text(" edited their message in Slack; it now reads (replacing "),
+                             Link("https://help.test/HD-7#c1", "the earlier comment"), Text("):")}),
+                  Paragraph({Text("still broken")})}});
+  // Not known: said in words.
+  CHECK(ToPlainString(ComposeComment(reply, Requester{"Ada", "", "", false})).rfind(
+            "Ada edited their message in Slack; it now reads (replacing an earlier comment that could not be found):",
+            0) == 0);
 }
 
 TEST_CASE("every comment and request names the Slack user's workspace, and a Slack Connect user as such",

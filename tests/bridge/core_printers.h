@@ -40,6 +40,9 @@ inline std::string Show(const bridge::Action& action) {
           [](const RecordSyncPosition& a) {
             return "RecordSyncPosition{" + a.ticket_key + "," + a.comment_cursor + "," + std::to_string(a.updated_ms) + "}";
           },
+          [](const RecordReplyComment& a) {
+            return "RecordReplyComment{" + a.channel + ":" + a.ts + "," + a.ticket_key + "," + a.comment_id + "}";
+          },
           [](const HoldReply& a) { return "HoldReply{" + a.thread.thread_ts + "," + a.comment.key + "}"; },
           [](const ReleaseHeldReplies& a) { return "ReleaseHeldReplies{" + a.thread.thread_ts + "}"; },
           [](const RecordSyncStopped& a) {
@@ -61,7 +64,7 @@ inline std::string Show(const bridge::Action& action) {
             return "CopyFiles{" + c.key + "," + c.ticket_key + "," + c.marker + names + "}";
           },
           [](const AddComment& a) {
-            return "AddComment{" + a.key + "," + a.marker + "," + Show(a.text) + (a.edit ? ",edit" : "") + "}";
+            return "AddComment{" + a.key + "," + a.marker + "," + Show(a.text) + (a.edit ? ",edit:" + a.earlier_comment_id : "") + "}";
           },
       },
       action);

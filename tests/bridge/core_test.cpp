@@ -297,6 +297,10 @@ TEST_CASE("behaviour 5: a person's reply in a linked thread becomes a comment", 
   edit.subtype = "message_changed";
   edit.edited_ts = "1.7";
   edit.previous_text = Said({Text("stil broken")});
+  Facts recorded = Known(Linked());
+  recorded.reply_comment_id = "10042";
+  AddComment edit_linked = Comment("edit:C1:1.5:1.7", "1.5", kReply, true, "1.7");
+  edit_linked.earlier_comment_id = "10042";
   Check({
       {"a reply names its author and keeps its text", reply, Known(Linked()),
        {Comment("comment:C1:1.5", "1.5", kReply)}},
@@ -305,6 +309,9 @@ TEST_CASE("behaviour 5: a person's reply in a linked thread becomes a comment", 
       {"an edit becomes a comment of its own, keyed by the edit", edit, Known(Linked()),
        {Comment("edit:C1:1.5:1.7", "1.5", kReply, true, "1.7")}},
       {"an edit that changed nothing is ignored", With(edit, [](MessageReceived& m) { m.previous_text = m.text; }),
+       Known(Linked()), {}},
+      {"an edit carries the comment its message became, to link to it", edit, recorded, {edit_linked}},
+      {"an unfurl (no edited) is not an edit", With(edit, [](MessageReceived& m) { m.edited_ts = ""; }),
        Known(Linked()), {}},
       {"bot_message is ignored", With(reply, [](MessageReceived& m) { m.subtype = "bot_message"; }), Known(Linked()),
        {}},
@@ -317,6 +324,22 @@ TEST_CASE("behaviour 5: a person's reply in a linked thread becomes a comment", 
       {"the thread's parent is not a reply", Message("1.1", "1.1", kReply), Known(Linked()), {}},
       {"a thread without a ticket is not synced", reply, Known(), {}},
   });
+}
+
+TEST_CASE("the comment a reply (or an edit) became is kept for the next edit", "[bridge][core]") {
+  AddComment reply = Comment("comment:C1:1.5", "1.5", kReply);
+  AddComment edit = Comment("edit:C1:1.5:1.7", "1.5", kReply, true, "1.7");
+  Check({
+      {"a reply's comment", CommentAdded{reply, "10042"}, Known(), {RecordReplyComment{"C1", "1.5", "HD-7", "10042"}}},
+      {"an edit's comment replaces it", CommentAdded{edit, "10043"}, Known(),
+       {RecordReplyComment{"C1", "1.5", "HD-7", "10043"}}},
+      {"no id, nothing kept", CommentAdded{reply, ""}, Known(), {}},
+  });
+  MessageReceived changed = Message("1.5", "1.1", kReply);
+  changed.subtype = "message_changed";
+  changed.edited_ts = "1.7";
+  CHECK(NeededFacts(Event{changed}, kBot).reply_ts == "1.5");
+  CHECK(NeededFacts(Event{Message("1.5", "1.1", kReply)}, kBot).reply_ts.empty());
 }
 
 TEST_CASE("replies written while the thread's ticket is queued reach it, in order, once it exists", "[bridge][core]") {

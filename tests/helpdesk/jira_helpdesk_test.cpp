@@ -575,6 +575,19 @@ TEST_CASE_METHOD(Fixture, "CommentsAfter compares ids as numbers and survives a 
   CHECK(empty_key.error().code == util::ErrorCode::kInvalidInput);
 }
 
+TEST_CASE_METHOD(Fixture, "CommentUrl is the issue's browse page focused on the comment, with no request",
+                 "[jira]") {
+  auto ticket = Create("Edited in Slack", "sdm-url");
+  auto added = helpdesk.AddPublicComment(ticket.key, PlainText("first version"), "sdc-url");
+  REQUIRE(added);
+  int requests = jira.CountRequests("GET", "/");
+  // Options() gives base_url a trailing '/': it is not doubled.
+  CHECK(helpdesk.CommentUrl(ticket.key, added->id) == testing::FakeSiteOptions(jira).base_url + "/browse/" +
+                                                          ticket.key + "?focusedCommentId=" + added->id +
+                                                          "#comment-" + added->id);
+  CHECK(jira.CountRequests("GET", "/") == requests);
+}
+
 TEST_CASE_METHOD(Fixture, "AddPublicComment writes a public, marked comment that FindCommentByMarker finds", "[jira]") {
   auto ticket = Create("Reply from Slack", "sdm1");
   jira.AddAgentComment(ticket.key, "Ann Agent", "agent first", true);

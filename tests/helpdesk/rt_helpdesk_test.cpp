@@ -244,6 +244,13 @@ TEST_CASE("rt correspond: text/plain with the marker line, the id from Location"
   CHECK(no_location.Count("/correspond") == 1);
 }
 
+TEST_CASE("rt comment link: the ticket's display page at the transaction's anchor", "[rt]") {
+  ScriptedRt http;
+  RtHelpdesk rt = Make(http);
+  CHECK(rt.CommentUrl("#20", "345") == std::string(kBase) + "/Ticket/Display.html?id=20#txn-345");
+  CHECK(rt.CommentUrl("not-a-key", "345").empty());
+}
+
 TEST_CASE("rt who am I: the token's user from its own history, then its record", "[rt]") {
   ScriptedRt http;
   http.On("GET", "/transactions?query=ObjectType%20%3D%20%27RT%3A%3AUser%27", 200,

@@ -346,6 +346,10 @@ util::Result<helpdesk::Comment> FakeHelpdesk::AddPublicComment(const std::string
   return ticket->comments.back().comment;
 }
 
+std::string FakeHelpdesk::CommentUrl(const std::string& key, const std::string& comment_id) const {
+  return "https://fake.test/" + key + "#comment-" + comment_id;
+}
+
 util::Result<std::optional<helpdesk::Comment>> FakeHelpdesk::FindCommentByMarker(const std::string& key,
                                                                                 const std::string& marker) {
   std::lock_guard<std::mutex> lock(mutex_);

@@ -89,6 +89,8 @@ class FakeHelpdesk : public helpdesk::Helpdesk {
                                                    const std::string& marker) override;
   util::Result<std::optional<helpdesk::Comment>> FindCommentByMarker(const std::string& key,
                                                                     const std::string& marker) override;
+  // "https://fake.test/<key>#comment-<id>".
+  std::string CommentUrl(const std::string& key, const std::string& comment_id) const override;
 
   // --- Scripting --------------------------------------------------------------
   // The next `times` calls of `method` (a Helpdesk method's name) answer

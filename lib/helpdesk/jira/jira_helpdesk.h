@@ -118,6 +118,10 @@ class JiraHelpdesk : public Helpdesk {
                                          const std::string& marker) override;
   // Pages the comments newest first for the slackdesk property `marker`.
   util::Result<std::optional<Comment>> FindCommentByMarker(const std::string& key, const std::string& marker) override;
+  // The browse page focused on the comment, the link Jira's own
+  // "Copy link to comment" gives on Cloud and Data Center alike:
+  // <base_url>/browse/KEY?focusedCommentId=ID#comment-ID.
+  std::string CommentUrl(const std::string& key, const std::string& comment_id) const override;
 
   // Files (jira_attachments.cpp; the same on Cloud and Data Center,
   // behind-the-firewall.md section 7). The deployment's default limit.

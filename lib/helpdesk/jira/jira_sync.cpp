@@ -205,4 +205,10 @@ util::Result<std::optional<Comment>> JiraHelpdesk::FindCommentByMarker(const std
   return found;
 }
 
+std::string JiraHelpdesk::CommentUrl(const std::string& key, const std::string& comment_id) const {
+  std::string base = options_.base_url;
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  return fmt::format("{}/browse/{}?focusedCommentId={}#comment-{}", base, key, comment_id, comment_id);
+}
+
 }  // namespace helpdesk::jira

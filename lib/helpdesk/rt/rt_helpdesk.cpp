@@ -151,6 +151,12 @@ Ticket RtHelpdesk::ToTicket(const WireTicket& wire) const {
   return ticket;
 }
 
+std::string RtHelpdesk::CommentUrl(const std::string& key, const std::string& comment_id) const {
+  std::optional<std::string> id = IdOfKey(key);
+  if (!id) return "";
+  return options_.base_url + "/Ticket/Display.html?id=" + *id + "#txn-" + comment_id;
+}
+
 util::Result<WireTicket> RtHelpdesk::GetTicket(const std::string& key) {
   const std::string operation = "rt ticket " + key;
   std::optional<std::string> id = IdOfKey(key);

@@ -87,6 +87,9 @@ class RtHelpdesk : public Helpdesk {
   // The bot's own Correspondence on the ticket, newest first (at most
   // max_marker_reads), read until one ends with the marker line.
   util::Result<std::optional<Comment>> FindCommentByMarker(const std::string& key, const std::string& marker) override;
+  // The ticket's display page at the transaction: RT's history anchors
+  // each transaction as txn-<id>.
+  std::string CommentUrl(const std::string& key, const std::string& comment_id) const override;
 
  private:
   Ticket ToTicket(const WireTicket& wire) const;
