@@ -89,7 +89,7 @@ const std::vector<std::string>& ManifestBotScopes() {
   static const std::vector<std::string> kScopes = {"app_mentions:read", "chat:write",       "channels:history",
                                                    "groups:history",    "channels:read",    "groups:read",
                                                    "users:read",        "users:read.email", "team:read",
-                                                   "files:read"};
+                                                   "files:read",        "files:write"};
   return kScopes;
 }
 

@@ -27,6 +27,7 @@
 #include "app/sync_poller.h"
 #include "helpdesk/factory.h"
 #include "slack/socket_mode/socket_mode_client.h"
+#include "slack/web_api/file_upload.h"
 #include "slack/web_api/web_api_client.h"
 #include "store/store.h"
 #include "util/cancellation.h"
@@ -84,7 +85,9 @@ class Daemon {
         file_effects_(*helpdesk_, directory_, *http_, bot_api_,
                       slack::FileDownloadOptions{config.slack_bot_token, config.slack_api_url},
                       std::filesystem::path(config.state_db).parent_path().string()),
-        effects_(slack_effects_, helpdesk_effects_, &file_effects_),
+        slack_uploads_(*helpdesk_, *http_, bot_api_, std::filesystem::path(config.state_db).parent_path().string(),
+                       slack::kSlackUploadLimit),
+        effects_(slack_effects_, helpdesk_effects_, &file_effects_, &slack_uploads_),
         dispatcher_(*store_, [this](std::string_view channel) { return config_.IsChannelAllowed(channel); }),
         runner_(io_, *store_, dispatcher_, effects_, EffectWorkers{slack_workers_, helpdesk_workers_, &lookup_workers_}, MetricsOrNull()),
         poller_(io_, *store_, dispatcher_, *helpdesk_, poll_worker_, SyncOptionsFrom(config), MetricsOrNull()),
@@ -365,6 +368,7 @@ class Daemon {
   FormOpener form_opener_;
   HelpdeskEffects helpdesk_effects_;
   FileEffects file_effects_;
+  SlackUploads slack_uploads_;
   AdapterEffects effects_;
   Dispatcher dispatcher_;
   OutboxRunner runner_;

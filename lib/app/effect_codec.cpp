@@ -23,6 +23,7 @@ constexpr const char* kUpdateConfirmation = "update_confirmation";
 constexpr const char* kCreateTicket = "create_ticket";
 constexpr const char* kAddComment = "add_comment";
 constexpr const char* kCopyFiles = "copy_files";
+constexpr const char* kUploadToSlack = "upload_to_slack";
 
 // A JSON object written field by field.
 class ObjectWriter {
@@ -258,6 +259,14 @@ std::string EncodePayload(const bridge::Effect& effect) {
             out.Str("ticket_key", e.ticket_key).Str("marker", e.marker).Thread(e.thread).Str("user", e.user);
             return out.Files(e.files).Done();
           },
+          [](const bridge::UploadToSlack& e) {
+            const bridge::HelpdeskAttachment& a = e.attachment;
+            ObjectWriter out;
+            out.Str("ticket_key", e.ticket_key).Thread(e.thread).Str("slack_file_id", e.slack_file_id);
+            out.Str("attachment_id", a.id).Str("name", a.name).Str("mime_type", a.mime_type).Int("size", a.size);
+            out.Str("author_id", a.author_id).Str("author_name", a.author_name).Bool("public", a.is_public);
+            return out.Int("created_ms", a.created_ms).Done();
+          },
       },
       effect);
 }
@@ -271,6 +280,7 @@ const char* KindOf(const bridge::Effect& effect) {
                         [](const bridge::CreateTicket&) { return kCreateTicket; },
                         [](const bridge::AddComment&) { return kAddComment; },
                         [](const bridge::CopyFiles&) { return kCopyFiles; },
+                        [](const bridge::UploadToSlack&) { return kUploadToSlack; },
                     },
                     effect);
 }
@@ -326,6 +336,22 @@ std::optional<bridge::Effect> DecodePayload(const std::string& kind, const std::
   } else if (kind == kCopyFiles) {
     // Braced: the fields are read in order.
     effect = bridge::CopyFiles{key, r.Str("ticket_key"), r.Str("marker"), r.Thread(), r.Str("user"), r.Files()};
+  } else if (kind == kUploadToSlack) {
+    bridge::UploadToSlack e;
+    e.key = key;
+    e.ticket_key = r.Str("ticket_key");
+    e.thread = r.Thread();
+    e.slack_file_id = r.Str("slack_file_id");
+    bridge::HelpdeskAttachment& a = e.attachment;
+    a.id = r.Str("attachment_id");
+    a.name = r.Str("name");
+    a.mime_type = r.Str("mime_type");
+    a.size = r.Int("size");
+    a.author_id = r.Str("author_id");
+    a.author_name = r.Str("author_name");
+    a.is_public = r.Bool("public");
+    a.created_ms = r.Int("created_ms");
+    effect = e;
   }
   if (!r.ok()) return std::nullopt;
   return effect;
@@ -389,6 +415,10 @@ std::string DescribeEffect(const bridge::Effect& effect) {
                         [](const bridge::CopyFiles& e) {
                           return "copy " + std::to_string(e.files.size()) + " file(s) " + e.key + " to ticket=" +
                                  e.ticket_key;
+                        },
+                        [](const bridge::UploadToSlack& e) {
+                          return "upload " + e.key + " into channel=" + e.thread.channel + " thread=" +
+                                 e.thread.thread_ts;
                         },
                     },
                     effect);

@@ -4,7 +4,9 @@
 
 namespace app {
 
-bool PreparesFirst(const bridge::Effect& effect) { return std::holds_alternative<bridge::CreateTicket>(effect); }
+bool PreparesFirst(const bridge::Effect& effect) {
+  return std::holds_alternative<bridge::CreateTicket>(effect) || std::holds_alternative<bridge::UploadToSlack>(effect);
+}
 
 System SystemOf(const bridge::Effect& effect) {
   if (std::holds_alternative<bridge::CreateTicket>(effect) || std::holds_alternative<bridge::AddComment>(effect) ||
@@ -35,6 +37,12 @@ Outcome AdapterEffects::Execute(const bridge::Effect& effect, const Attempt& att
                             return Outcome::Failed(util::Error{util::ErrorCode::kConfig, "files are not copied here"});
                           }
                           return files_->Run(e, attempt.reconcile);
+                        },
+                        [&](const bridge::UploadToSlack& e) {
+                          if (uploads_ == nullptr) {
+                            return Outcome::Failed(util::Error{util::ErrorCode::kConfig, "files are not uploaded here"});
+                          }
+                          return uploads_->Run(e, attempt.reconcile);
                         },
                     },
                     effect);

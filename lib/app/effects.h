@@ -8,6 +8,7 @@
 #include "app/helpdesk_effects.h"
 #include "app/outcome.h"
 #include "app/slack_effects.h"
+#include "app/slack_uploads.h"
 #include "bridge/actions.h"
 
 namespace app {
@@ -39,15 +40,17 @@ class Effects {
 class AdapterEffects : public Effects {
  public:
   // All must outlive this object. Without `files`, a CopyFiles fails (a
-  // harness that copies none).
-  AdapterEffects(SlackEffects& slack, HelpdeskEffects& helpdesk, FileEffects* files = nullptr)
-      : slack_(slack), helpdesk_(helpdesk), files_(files) {}
+  // harness that copies none); without `uploads`, an UploadToSlack.
+  AdapterEffects(SlackEffects& slack, HelpdeskEffects& helpdesk, FileEffects* files = nullptr,
+                 SlackUploads* uploads = nullptr)
+      : slack_(slack), helpdesk_(helpdesk), files_(files), uploads_(uploads) {}
   Outcome Execute(const bridge::Effect& effect, const Attempt& attempt) override;
 
  private:
   SlackEffects& slack_;
   HelpdeskEffects& helpdesk_;
   FileEffects* files_;
+  SlackUploads* uploads_;
 };
 
 }  // namespace app

@@ -208,7 +208,8 @@ util::Status OutboxRunner::Record(const Finished& finished, long long now) {
       // Committed just before the side effect: after a crash, a reconcile
       // measures the helpdesk's search-lag window from here. The effect is
       // handed out once this commit is done (Apply).
-      if (auto marked = outbox_.MarkEffectAt(item.id, now); !marked) return marked;
+      std::string payload = outcome.progressed ? EncodeEffect(*outcome.progressed).payload : "";
+      if (auto marked = outbox_.MarkEffectAt(item.id, now, payload); !marked) return marked;
       ready_.push_back(finished);
       return util::Ok();
     }

@@ -29,10 +29,11 @@ Outcome Outcome::Retry(util::Error error, bool may_have_happened) {
   return outcome;
 }
 
-Outcome Outcome::Ready(std::function<Outcome()> then) {
+Outcome Outcome::Ready(std::function<Outcome()> then, std::optional<bridge::Effect> progressed) {
   Outcome outcome;
   outcome.kind = Kind::kReady;
   outcome.then = std::move(then);
+  outcome.progressed = std::move(progressed);
   return outcome;
 }
 

@@ -29,12 +29,16 @@ struct Outcome {
   // kReady: the side effect (a create's POST), run on a worker once the
   // intent is marked attempted at this moment.
   std::function<Outcome()> then;
+  // kReady: the effect as it stands once prepared (an upload's Slack file
+  // id), written over the intent's payload in the commit that marks it
+  // attempted, so a reconcile after a crash knows it. nullopt: unchanged.
+  std::optional<bridge::Effect> progressed;
 
   static Outcome Done(std::optional<bridge::Event> event = std::nullopt, std::string result_json = "{}");
   static Outcome Failed(util::Error error);
   // A transient failure; `may_have_happened` asks for a reconcile first.
   static Outcome Retry(util::Error error, bool may_have_happened);
-  static Outcome Ready(std::function<Outcome()> then);
+  static Outcome Ready(std::function<Outcome()> then, std::optional<bridge::Effect> progressed = std::nullopt);
 
   // After a failed call: retried when transient (reconciled first unless
   // the call was idempotent or certainly did not happen), else failed.

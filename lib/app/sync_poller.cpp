@@ -45,7 +45,16 @@ SyncPoller::CycleResult PollHelpdesk(helpdesk::Helpdesk& helpdesk,
       complete = false;
       continue;
     }
-    bridge::TicketActivity activity{change.key, change.updated_ms, change.status, {}, page->next};
+    // Attachments added since this ticket was last read (since it was
+    // linked, the first time): asked only for a ticket that changed.
+    long long since = link->second.last_updated_ms > 0 ? link->second.last_updated_ms : link->second.linked_at_ms;
+    auto attachments = helpdesk.AttachmentsSince(change.key, since);
+    if (!attachments) {
+      result.error = attachments.error().message;
+      complete = false;
+      continue;
+    }
+    bridge::TicketActivity activity{change.key, change.updated_ms, change.status, {}, page->next, *attachments};
     for (const helpdesk::Comment& comment : page->comments) activity.comments.push_back(ToCoreComment(comment));
     result.tickets.push_back(std::move(activity));
     newest = std::max(newest, change.updated_ms);
@@ -98,7 +107,8 @@ bool SyncPoller::LoadLinks() {
   links_.clear();
   oldest_link_ms_ = links->empty() ? 0 : links->front().created_at_ms;
   for (const auto& link : *links) {
-    links_[link.ticket_key] = Position{link.last_comment_id, link.last_updated_ms, link.channel, link.sync_stopped};
+    links_[link.ticket_key] =
+        Position{link.last_comment_id, link.last_updated_ms, link.channel, link.sync_stopped, link.created_at_ms};
     oldest_link_ms_ = std::min(oldest_link_ms_, link.created_at_ms);
   }
   links_stale_ = false;

@@ -57,6 +57,7 @@ class SyncPoller {
     long long last_updated_ms = 0;
     std::string channel;        // the thread's
     bool sync_stopped = false;  // its channel left allowed_channels
+    long long linked_at_ms = 0;  // attachments older than the link are not the sync's
   };
   struct CycleResult {
     std::vector<bridge::TicketActivity> tickets;

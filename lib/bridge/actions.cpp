@@ -22,6 +22,8 @@ std::string LaneOf(const Effect& effect) {
                         [](const AddComment& e) { return "helpdesk:" + e.ticket_key; },
                         // After the comment of the same message, in the ticket's order.
                         [](const CopyFiles& e) { return "helpdesk:" + e.ticket_key; },
+                        // With the channel's posts: after the comment it came with.
+                        [](const UploadToSlack& e) { return "slack:" + e.thread.channel; },
                     },
                     effect);
 }
@@ -35,6 +37,7 @@ bool IsEffect(const Action& action) {
                         [](const CreateTicket&) { return true; },
                         [](const AddComment&) { return true; },
                         [](const CopyFiles&) { return true; },
+                        [](const UploadToSlack&) { return true; },
                         [](const auto&) { return false; },
                     },
                     action);
@@ -49,6 +52,7 @@ Effect ToEffect(const Action& action) {
                         [](const CreateTicket& e) { return Effect{e}; },
                         [](const AddComment& e) { return Effect{e}; },
                         [](const CopyFiles& e) { return Effect{e}; },
+                        [](const UploadToSlack& e) { return Effect{e}; },
                         // REQUIRES: IsEffect(action); an empty post is never carried out.
                         [](const auto&) { return Effect{PostMessage{}}; },
                     },

@@ -152,8 +152,23 @@ struct CopyFiles {
   auto Fields() const { return std::tie(key, ticket_key, marker, thread, user, files); }
 };
 
-using Effect =
-    std::variant<PrepareForm, PostMessage, PostEphemeral, UpdateConfirmation, CreateTicket, AddComment, CopyFiles>;
+// Uploads an agent's public attachment of a linked ticket into its thread
+// (files.getUploadURLExternal, the bytes, files.completeUploadExternal).
+// The last step can be made once and answers no ts: `slack_file_id` is
+// recorded before it (the runner writes the effect back), so after a crash
+// files.info tells whether the file reached the thread. Its outcome is
+// AttachmentUploaded.
+struct UploadToSlack {
+  std::string key;  // "attach:<ticket>:<attachment id>"
+  std::string ticket_key;
+  ThreadRef thread;
+  HelpdeskAttachment attachment;
+  std::string slack_file_id{};  // "" until the bytes are in Slack
+  auto Fields() const { return std::tie(key, ticket_key, thread, attachment, slack_file_id); }
+};
+
+using Effect = std::variant<PrepareForm, PostMessage, PostEphemeral, UpdateConfirmation, CreateTicket, AddComment,
+                            CopyFiles, UploadToSlack>;
 
 // The idempotency key of any effect.
 const std::string& KeyOf(const Effect& effect);
@@ -275,7 +290,7 @@ struct Note {
 using Action =
     std::variant<Note, SaveMention, LinkThread, RecordConfirmation, RecordStatus, RecordSyncPosition, RecordReplyComment, HoldReply,
                  ReleaseHeldReplies, RecordSyncStopped, OpenForm, UpdateForm, PrepareForm, PostMessage, PostEphemeral,
-                 UpdateConfirmation, CreateTicket, AddComment, CopyFiles>;
+                 UpdateConfirmation, CreateTicket, AddComment, CopyFiles, UploadToSlack>;
 
 // The action as an Effect when it is one.
 bool IsEffect(const Action& action);

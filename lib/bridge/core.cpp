@@ -224,6 +224,15 @@ Actions OnFilesCopied(const FilesCopied& copied) {
   return {PostMessage{"notcopied:" + copied.request.key, copied.request.thread, NoticeContent{text + "."}}};
 }
 
+// An agent's attachment that could not be uploaded is told in one line.
+Actions OnUploaded(const AttachmentUploaded& uploaded) {
+  if (!uploaded.not_copied) return {};
+  const UploadToSlack& request = uploaded.request;
+  return {PostMessage{"notcopied:" + request.key, request.thread,
+                      NoticeContent{":paperclip: " + request.ticket_key + ": " +
+                                    NotCopiedLine(*uploaded.not_copied) + "."}}};
+}
+
 Actions OnPosted(const MessagePosted& posted) {
   if (const auto* confirmation = std::get_if<ConfirmationContent>(&posted.post.content)) {
     return {RecordConfirmation{confirmation->ticket.key, posted.ts}};
@@ -251,6 +260,10 @@ Actions OnRetrying(const EffectRetrying& retrying) {
 }
 
 Actions OnFailed(const EffectFailed& failed) {
+  if (const auto* upload = std::get_if<UploadToSlack>(&failed.effect)) {
+    return OnUploaded(AttachmentUploaded{
+        *upload, NotCopied{upload->attachment.name, 0, 0, "Slack did not take it (" + failed.message + ")"}});
+  }
   if (const auto* copy = std::get_if<CopyFiles>(&failed.effect)) {
     // Given up on: said in the thread, not left to silence.
     return {PostMessage{"notcopied:" + copy->key, copy->thread,
@@ -295,6 +308,13 @@ Actions OnActivity(const TicketActivity& activity, const Facts& facts) {
     actions.push_back(PostMessage{"relay:" + activity.ticket_key + ":" + comment.id, link.thread,
                                   AgentCommentContent{comment.author_name, activity.ticket_key, comment.body,
                                                       comment.created_ms}});
+  }
+  for (const HelpdeskAttachment& attachment : activity.attachments) {
+    // As comments: ours (the files copied from Slack) never come back;
+    // internal ones never reach Slack.
+    if (attachment.author_id == facts.helpdesk_account_id || !attachment.is_public) continue;
+    actions.push_back(UploadToSlack{"attach:" + activity.ticket_key + ":" + attachment.id, activity.ticket_key,
+                                    link.thread, attachment});
   }
   if (!activity.status.label.empty() && activity.status.label != link.status.label) {
     actions.push_back(RecordStatus{activity.ticket_key, activity.status});
@@ -370,6 +390,7 @@ std::vector<Action> Handle(const Event& event, const Facts& facts) {
                         [&](const MessagePosted& e) { return OnPosted(e); },
                         [&](const CommentAdded& e) { return OnCommentAdded(e); },
                         [&](const FilesCopied& e) { return OnFilesCopied(e); },
+                        [&](const AttachmentUploaded& e) { return OnUploaded(e); },
                         [&](const EffectRetrying& e) { return OnRetrying(e); },
                         [&](const EffectFailed& e) { return OnFailed(e); },
                         [&](const TicketActivity& e) { return OnActivity(e, facts); },

@@ -126,6 +126,14 @@ struct FilesCopied {
   auto Fields() const { return std::tie(request, not_copied); }
 };
 
+// The outcome of UploadToSlack: nullopt when the file is in the thread.
+struct AttachmentUploaded {
+  UploadToSlack request;
+  std::optional<NotCopied> not_copied;
+
+  auto Fields() const { return std::tie(request, not_copied); }
+};
+
 // A side effect that failed for now and will be tried again.
 struct EffectRetrying {
   Effect effect;
@@ -164,8 +172,10 @@ struct TicketActivity {
   TicketStatus status;
   std::vector<HelpdeskComment> comments;  // oldest first, only those after the link's cursor
   std::string next_cursor;
+  // Added since the sync last read the ticket, public and internal alike.
+  std::vector<HelpdeskAttachment> attachments{};
 
-  auto Fields() const { return std::tie(ticket_key, updated_ms, status, comments, next_cursor); }
+  auto Fields() const { return std::tie(ticket_key, updated_ms, status, comments, next_cursor, attachments); }
 };
 
 // The sync looked at a linked ticket whose channel's policy may have
@@ -186,6 +196,6 @@ struct EffectNotAllowed {
 };
 
 using Event = std::variant<MessageReceived, ButtonClicked, FormSubmitted, FormTypeChosen, FormPrepared, TicketCreated,
-                           MessagePosted, CommentAdded, FilesCopied, EffectRetrying, EffectFailed, TicketActivity, LinkReviewed, EffectNotAllowed>;
+                           MessagePosted, CommentAdded, FilesCopied, AttachmentUploaded, EffectRetrying, EffectFailed, TicketActivity, LinkReviewed, EffectNotAllowed>;
 
 }  // namespace bridge

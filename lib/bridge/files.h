@@ -33,6 +33,20 @@ struct NotCopied {
   auto Fields() const { return std::tie(name, size, limit, reason); }
 };
 
+// A file attached to a linked ticket, as the helpdesk lists it (issue 14,
+// item 2): on its way to the Slack thread when public and not ours.
+struct HelpdeskAttachment {
+  std::string id;  // opaque, the backend's
+  std::string name;
+  std::string mime_type{};
+  long long size = 0;  // bytes, as the helpdesk says
+  std::string author_id{};
+  std::string author_name{};
+  bool is_public = false;  // false: internal, never shown in Slack
+  long long created_ms = 0;
+  auto Fields() const { return std::tie(id, name, mime_type, size, author_id, author_name, is_public, created_ms); }
+};
+
 // "42 MB", "10.4 MB", "512 KB", "900 bytes": sizes as people read them
 // (1 MB = 2^20 bytes, as Jira states its limits), cut rather than rounded
 // up, so a file just over a limit never reads as the limit.

@@ -14,10 +14,12 @@
 #include <string>
 #include <vector>
 
+#include "bridge/files.h"
 #include "bridge/request_type.h"
 #include "bridge/rich_text.h"
 #include "bridge/ticket.h"
 #include "util/error.h"
+#include "util/temp_file.h"
 
 namespace helpdesk {
 
@@ -93,6 +95,17 @@ struct Upload {
   std::string mime_type;  // "" when unknown
   int fd = -1;            // open for reading; the first `size` bytes are the file
   long long size = 0;
+};
+
+// A file attached to a ticket (files to Slack): the core's value.
+using Attachment = bridge::HelpdeskAttachment;
+
+// What fetching an attachment came to.
+struct Fetched {
+  enum class Kind { kDone, kTooLarge, kRefused };
+  Kind kind = Kind::kDone;
+  long long bytes = 0;  // kDone: all in the file
+  std::string reason;   // kRefused: why, in words for the thread
 };
 
 // One line of `slackdesk check`: what was checked (naming the config keys
@@ -189,6 +202,26 @@ class Helpdesk {
   // (reconciliation). Default: never, as nothing can be attached.
   virtual util::Result<bool> FindAttachedByMarker(const std::string& /*key*/, const std::string& /*marker*/) {
     return false;
+  }
+
+  // --- files to Slack -------------------------------------------------------
+  // A backend that does not implement these lists no attachments: none
+  // reach Slack.
+  //
+  // The attachments of `key` created at or after `since_ms` (epoch ms),
+  // oldest first, each with whether customers see it (is_public) and who
+  // added it. Asked only for a ticket the change search reported, so its
+  // cost follows the changes, not the history.
+  virtual util::Result<std::vector<Attachment>> AttachmentsSince(const std::string& /*key*/, long long /*since_ms*/) {
+    return std::vector<Attachment>{};
+  }
+  // Writes attachment `id` of `key` into `into` (emptied first), as the
+  // bot; more than `limit` bytes is kTooLarge (stopped as
+  // soon as it is known); an answer that is not the file is kRefused.
+  // Transient failures are errors: try again later.
+  virtual util::Result<Fetched> FetchAttachment(const std::string& key, const std::string& /*id*/,
+                                                long long /*limit*/, util::TempFile& /*into*/) {
+    return Fetched{Fetched::Kind::kRefused, 0, Name() + " does not hand out attachments of " + key};
   }
 };
 

@@ -81,7 +81,13 @@ util::Status Outbox::SetRunning(long long id) {
   return running.BindAll(kRunning, id).Run();
 }
 
-util::Status Outbox::MarkEffectAt(long long id, long long now_ms) {
+util::Status Outbox::MarkEffectAt(long long id, long long now_ms, const std::string& payload) {
+  if (!payload.empty()) {
+    Statement update(store_,
+                     "UPDATE outbox SET state = 1, attempted_at_ms = ?, payload = ? WHERE id = ? AND state < 2",
+                     "mark side effect attempted with its progress");
+    return update.BindAll(now_ms, payload, id).Run();
+  }
   Statement update(store_, "UPDATE outbox SET state = 1, attempted_at_ms = ? WHERE id = ? AND state < 2",
                    "mark side effect attempted");
   return update.BindAll(now_ms, id).Run();

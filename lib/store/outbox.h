@@ -54,8 +54,10 @@ class Outbox {
   // create's look-ups): its lane is running as above, but the intent stays
   // as it was until MarkEffectAt.
   util::Status MarkRunning(long long id);
-  // Committed just before the side effect itself: attempted, at `now_ms`.
-  util::Status MarkEffectAt(long long id, long long now_ms);
+  // Committed just before the side effect itself: attempted, at `now_ms`;
+  // `payload` not empty: the intent's payload from now on (what its
+  // preparation learnt, for a reconcile).
+  util::Status MarkEffectAt(long long id, long long now_ms, const std::string& payload = "");
   // Done and failed intents end their lane's turn: the next one is its head.
   // False when the intent was finished already (nothing changed).
   util::Result<bool> MarkDone(long long id, const std::string& result);

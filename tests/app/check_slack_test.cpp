@@ -53,7 +53,7 @@ TEST_CASE("the scopes line passes when every scope is granted and names the extr
   CHECK(line.status == Status::kOk);
   CHECK(line.what == "slack scopes (slack_bot_token)");
   CHECK(line.detail ==
-        "the 10 scopes slack-app-manifest.yaml asks for are granted (also granted, not needed: "
+        "the 11 scopes slack-app-manifest.yaml asks for are granted (also granted, not needed: "
         "reactions:write)");
 }
 
@@ -62,7 +62,7 @@ TEST_CASE("the scopes line fails naming each missing scope and the fix", "[check
       app::ScopesLine("app_mentions:read, chat:write,channels:history,groups:history,users:read,users:read.email");
   CHECK(line.status == Status::kFail);
   CHECK(line.detail ==
-        "missing channels:read, groups:read, team:read, files:read (slack-app-manifest.yaml asks for them): add them under "
+        "missing channels:read, groups:read, team:read, files:read, files:write (slack-app-manifest.yaml asks for them): add them under "
         "OAuth & Permissions and reinstall the app");
   CHECK(app::ScopesLine("").status == Status::kFail);
 }

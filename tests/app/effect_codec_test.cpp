@@ -57,6 +57,15 @@ TEST_CASE("every effect round-trips through an outbox row", "[app][codec]") {
                    "slackdeskrefv2"},
       comment,
       CopyFiles{"files:C1:1.5", "HD-1", "slackdeskfilesc115", {"C1", "1.1"}, "U1", comment.files},
+      UploadToSlack{"attach:HD-1:10042",
+                    "HD-1",
+                    {"C1", "1.1"},
+                    {"10042", "screen \"1\".png", "image/png", 5000, "acc-1", "Grace", true, 1700000000500}},
+      UploadToSlack{"attach:HD-1:10043",
+                    "HD-1",
+                    {"C1", "1.1"},
+                    {"10043", "a.txt", "", 1, "acc-1", "Grace", false, 0},
+                    "F0000001"},
   };
   for (const Effect& effect : effects) {
     store::Intent row = app::EncodeEffect(effect);

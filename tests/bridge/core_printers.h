@@ -63,6 +63,9 @@ inline std::string Show(const bridge::Action& action) {
             for (const SharedFile& file : c.files) names += "," + file.name;
             return "CopyFiles{" + c.key + "," + c.ticket_key + "," + c.marker + names + "}";
           },
+          [](const UploadToSlack& u) {
+            return "UploadToSlack{" + u.key + "," + u.thread.thread_ts + "," + u.attachment.name + "}";
+          },
           [](const AddComment& a) {
             return "AddComment{" + a.key + "," + a.marker + "," + Show(a.text) + (a.edit ? ",edit:" + a.earlier_comment_id : "") + "}";
           },

@@ -260,6 +260,50 @@ TEST_CASE("behaviour 4: agents' public comments reach the thread, nothing else d
   });
 }
 
+TEST_CASE("issue 14.2: agents' public attachments go to the thread, internal and our own never",
+          "[bridge][core][files]") {
+  HelpdeskAttachment shot{"10042", "screen.png", "image/png", 5000, "agent-1", "Grace Hopper", true, 1700000000500};
+  HelpdeskAttachment internal = shot;
+  internal.id = "10043";
+  internal.is_public = false;
+  HelpdeskAttachment ours = shot;
+  ours.id = "10044";
+  ours.author_id = "agent-bot";  // a file copied from Slack by slackdesk
+  auto with = [](std::vector<HelpdeskComment> comments, std::vector<HelpdeskAttachment> attachments) {
+    TicketActivity activity = Activity(std::move(comments));
+    activity.attachments = std::move(attachments);
+    return activity;
+  };
+  PostMessage relay{"relay:HD-7:41", {"C1", "1.1"},
+                    AgentCommentContent{"Grace Hopper", "HD-7", Said({Text("Try turning it off")}), 1700000000000}};
+  UploadToSlack upload{"attach:HD-7:10042", "HD-7", {"C1", "1.1"}, shot};
+  RecordSyncPosition position{"HD-7", "c9", 1700000001000};
+  Check({
+      {"a public attachment is uploaded after the comment it came with", with({AgentSays("41")}, {shot}),
+       Known(Linked()), {relay, upload, position}},
+      {"one added alone is uploaded too", with({}, {shot}), Known(Linked()), {upload, position}},
+      {"an internal one never is", with({}, {internal}), Known(Linked()), {position}},
+      {"one slackdesk attached (a file from Slack) never comes back", with({}, {ours}), Known(Linked()), {position}},
+      {"none while the channel is not served", with({}, {shot}), Known(Linked(), false),
+       {RecordSyncStopped{"HD-7", true},
+        PostMessage{"syncstopped:HD-7", {"C1", "1.1"},
+                    NoticeContent{":no_entry: Sync with HD-7 has stopped: slackdesk no longer serves this channel. "
+                                  "Replies here no longer reach the ticket, and the helpdesk's answers no longer "
+                                  "appear here."}}}},
+  });
+  PostMessage too_large{"notcopied:attach:HD-7:10042", {"C1", "1.1"},
+                        NoticeContent{":paperclip: HD-7: screen.png not copied: 1.5 GB, limit 1 GB."}};
+  Check({
+      {"an upload done says nothing more", AttachmentUploaded{upload, std::nullopt}, Known(), {}},
+      {"one too large for Slack is told in one line",
+       AttachmentUploaded{upload, NotCopied{"screen.png", 3LL << 29, 1LL << 30}}, Known(), {too_large}},
+      {"one Slack refused for good is told in one line", EffectFailed{upload, "slack: not_in_channel"}, Known(),
+       {PostMessage{"notcopied:attach:HD-7:10042", {"C1", "1.1"},
+                    NoticeContent{":paperclip: HD-7: screen.png not copied: Slack did not take it (slack: "
+                                  "not_in_channel)."}}}},
+  });
+}
+
 TEST_CASE("behaviour 4: status changes update the confirmation and announce a resolution", "[bridge][core]") {
   TicketStatus progress{StatusCategory::kInProgress, "In progress"};
   TicketStatus resolved{StatusCategory::kDone, "Resolved"};

@@ -60,7 +60,7 @@ fake::ChannelSpec Channel(const std::string& name, bool is_private = false, bool
 std::vector<std::string> ScopesWithout(const std::vector<std::string>& left_out) {
   std::vector<std::string> scopes;
   for (const char* scope : {"app_mentions:read", "chat:write", "channels:history", "groups:history", "channels:read",
-                            "groups:read", "users:read", "users:read.email", "team:read", "files:read"}) {
+                            "groups:read", "users:read", "users:read.email", "team:read", "files:read", "files:write"}) {
     if (std::find(left_out.begin(), left_out.end(), scope) == left_out.end()) scopes.emplace_back(scope);
   }
   return scopes;
@@ -75,7 +75,7 @@ TEST_CASE_METHOD(Setup, "check passes with the manifest's scopes and the bot in 
   slack.SetChannel("C0SUPPORT", Channel("support"));
   slack.SetChannel("C0PRIVATE", Channel("incidents", true));
   auto lines = Check(0);
-  CHECK(Has(lines, "ok   slack scopes (slack_bot_token): the 10 scopes slack-app-manifest.yaml asks for are granted"));
+  CHECK(Has(lines, "ok   slack scopes (slack_bot_token): the 11 scopes slack-app-manifest.yaml asks for are granted"));
   CHECK(Has(lines, "ok   slack channel C0SUPPORT (allowed_channels): #support: the bot is a member"));
   CHECK(Has(lines, "ok   slack channel C0PRIVATE (allowed_channels): #incidents: the bot is a member"));
   CHECK(Has(lines, "ok   slack channel C0BILLING (channel_routes): #c0billing: the bot is a member"));

@@ -95,11 +95,17 @@ struct JiraAttachment {
   std::string filename;
   std::string mime_type;
   long long size = 0;
-  std::string content;              // the bytes of files up to 1 MB ("" for larger ones)
+  std::string content;              // the bytes (uploads from slackdesk: of files up to 1 MB, "" for larger ones)
   unsigned long long checksum = 0;  // FakeJira::Checksum of the bytes
   bool is_public = true;
-  std::string comment_id;  // the comment it came with
+  std::string comment_id;  // the comment it came with ("" : added alone)
+  std::string author_account_id{};
+  long long created_ms = 0;
 };
+
+// How an agent adds a file (AddAgentAttachment): with a public comment
+// (shared with the customer), with an internal note, or alone.
+enum class AttachmentVisibility { kPublicComment, kInternalComment, kAlone };
 
 struct JiraIssue {
   std::string id;  // "10001"
@@ -201,6 +207,19 @@ class FakeJira {
   // behind-the-firewall.md section 7: Cloud 1 GB, Data Center 10 MB); a
   // larger one is refused with 413.
   void SetAttachmentLimit(long long bytes);
+  // An agent's file on `key` (files-and-edits.md §5.1), with a comment
+  // naming it unless kAlone; bumps `updated`. Served by
+  // request/{key}/attachment (the DTO without id or visibility), by
+  // /rest/api/3/attachment/content/{id} (a 303 to a signed URL on another
+  // host name, "localhost", which refuses Jira's credentials) and, on both
+  // deployments, by /secure/attachment/{id}/{name}. Returns its id.
+  std::string AddAgentAttachment(const std::string& key, const std::string& agent_display_name,
+                                 const std::string& filename, const std::string& mime_type, std::string content,
+                                 AttachmentVisibility visibility);
+  // Downloads of attachment `id` (content or media requests that got bytes).
+  int AttachmentDownloads(const std::string& id) const;
+  // Media requests that carried an Authorization header (refused).
+  int MediaRequestsWithCredentials() const;
   // FNV-1a (64 bits) of `bytes`: what JiraAttachment::checksum holds.
   static unsigned long long Checksum(std::string_view bytes);
   // Every request answers `status` (default 500) until SetOutage(false).

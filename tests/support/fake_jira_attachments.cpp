@@ -177,6 +177,8 @@ Reply FakeJira::Impl::AttachToRequest(const Call& call, const std::string& key) 
     attachment.id = std::to_string(next_attachment++);
     attachment.is_public = is_public;
     attachment.comment_id = std::to_string(comment.id);
+    attachment.author_account_id = BotId();
+    attachment.created_ms = comment.created_ms;
     issue->attachments.push_back(attachment);
     attached.push_back(attachment);
   }

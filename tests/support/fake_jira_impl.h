@@ -224,7 +224,8 @@ struct FakeJira::Impl {
   // servicedeskapi CustomerRequestDTO.
   void WriteRequest(Writer& w, const Issue& issue) const;
   // servicedeskapi CommentDTO.
-  void WriteServiceDeskComment(Writer& w, const Issue& issue, const Comment& comment) const;
+  // `attachments`: with the attachments it carries (expand=attachment).
+  void WriteServiceDeskComment(Writer& w, const Issue& issue, const Comment& comment, bool attachments = false) const;
   // Platform comment bean; v3 bodies are ADF documents.
   void WritePlatformComment(Writer& w, const Issue& issue, const Comment& comment, bool v3, bool properties,
                             bool rendered) const;
@@ -307,6 +308,21 @@ struct FakeJira::Impl {
   Reply AttachTemporaryFile(const Call& call, const std::string& desk);
   // POST request/{key}/attachment {temporaryAttachmentIds, public, additionalComment}.
   Reply AttachToRequest(const Call& call, const std::string& key);
+
+  // --- Attachments to Slack (fake_jira_downloads.cpp) ---------------------------------
+  // GET request/{key}/attachment: every attachment (an agent's token).
+  Reply ListAttachments(const Call& call, const std::string& key);
+  // GET /rest/api/3/attachment/content/{id}: 303 to the media URL
+  // (redirect=false: the bytes).
+  Reply AttachmentContent(const Call& call, const std::string& id);
+  // GET /secure/attachment/{id}/{name}: the bytes.
+  Reply AttachmentBytes(const std::string& id);
+  // GET /media/{id}?token=…: the bytes, without credentials only.
+  Reply ServeMedia(const Call& call);
+  const JiraAttachment* FindAttachment(const std::string& id) const;
+  void WriteAttachment(Writer& w, const JiraAttachment& attachment) const;
+  std::map<std::string, int> attachment_downloads;
+  int media_with_credentials = 0;
 };
 
 }  // namespace fake

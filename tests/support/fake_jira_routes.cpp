@@ -44,6 +44,8 @@ Reply FakeJira::Impl::Dispatch(const Call& call) {
       return FaultReply(fault.status, fault.retry_after_s);
     }
   }
+  // A signed media URL: its token is the credential.
+  if (!call.segments.empty() && call.segments[0] == "media") return ServeMedia(call);
   // serverInfo can be read anonymously (Cloud's docs; [U] on Data Center).
   bool anonymous_info = call.authorization.empty() && call.segments.size() == 4 && call.segments[3] == "serverInfo";
   if (anonymous_info) return Route(call);
@@ -134,6 +136,9 @@ Reply FakeJira::Impl::Route(const Call& call) {
   if (s.size() == 4 && s[0] == "rest" && s[1] == "api" && s[2] == "2" && s[3] == "serverInfo") {
     return m == "GET" ? ServerInfo() : MethodNotAllowed();
   }
+  if (s.size() >= 3 && s[0] == "secure" && s[1] == "attachment") {
+    return m == "GET" ? AttachmentBytes(s[2]) : MethodNotAllowed();
+  }
   if (dc) {
     if (auto reply = RouteDataCenter(call)) return *reply;
   }
@@ -150,6 +155,9 @@ Reply FakeJira::Impl::Route(const Call& call) {
     }
     if (r.size() == 1 && r[0] == "user") return m == "GET" ? GetUser(call) : MethodNotAllowed();
     if (r.size() == 2 && r[0] == "issue") return m == "GET" ? GetIssue(r[1], v3) : MethodNotAllowed();
+    if (r.size() == 3 && r[0] == "attachment" && r[1] == "content") {
+      return m == "GET" ? AttachmentContent(call, r[2]) : MethodNotAllowed();
+    }
     if (r.size() == 3 && r[0] == "issue" && r[2] == "comment") {
       if (m == "GET") return PlatformComments(call, r[1], v3);
       if (m == "POST") return PlatformAddComment(call, r[1], v3);
@@ -169,7 +177,9 @@ Reply FakeJira::Impl::Route(const Call& call) {
       return m == "POST" ? AttachTemporaryFile(call, r[1]) : MethodNotAllowed();
     }
     if (r.size() == 3 && r[0] == "request" && r[2] == "attachment") {
-      return m == "POST" ? AttachToRequest(call, r[1]) : MethodNotAllowed();
+      if (m == "POST") return AttachToRequest(call, r[1]);
+      if (m == "GET") return ListAttachments(call, r[1]);
+      return MethodNotAllowed();
     }
     if (r.size() == 3 && r[0] == "servicedesk" && r[2] == "customer") {
       return m == "GET" ? Customers(call, r[1]) : MethodNotAllowed();

@@ -189,7 +189,10 @@ Reply FakeJira::Impl::ServiceDeskComments(const Call& call, const std::string& k
     WritePageLinks(w, fmt::format("/rest/servicedeskapi/request/{}/comment", issue->id), start, limit, is_last, extra);
     w.Key("values");
     w.StartArray();
-    for (long long i = start; i < end; ++i) WriteServiceDeskComment(w, *issue, *matches[static_cast<size_t>(i)]);
+    bool expand = QueryParam(call.resource, "expand").find("attachment") != std::string::npos;
+    for (long long i = start; i < end; ++i) {
+      WriteServiceDeskComment(w, *issue, *matches[static_cast<size_t>(i)], expand);
+    }
     w.EndArray();
     w.EndObject();
   });

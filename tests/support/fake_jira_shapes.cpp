@@ -165,11 +165,29 @@ void FakeJira::Impl::WriteRequest(Writer& w, const Issue& issue) const {
   w.EndObject();
 }
 
-void FakeJira::Impl::WriteServiceDeskComment(Writer& w, const Issue& issue, const Comment& comment) const {
+void FakeJira::Impl::WriteServiceDeskComment(Writer& w, const Issue& issue, const Comment& comment,
+                                             bool attachments) const {
   w.StartObject();
   KStr(w, "id", std::to_string(comment.id));
   KStr(w, "body", comment.body);
   KBool(w, "public", comment.is_public);
+  if (attachments) {
+    std::vector<const JiraAttachment*> carried;
+    for (const JiraAttachment& a : issue.attachments) {
+      if (a.comment_id == std::to_string(comment.id)) carried.push_back(&a);
+    }
+    w.Key("attachments");
+    w.StartObject();
+    KInt(w, "size", static_cast<long long>(carried.size()));
+    KInt(w, "start", 0);
+    KInt(w, "limit", 50);
+    KBool(w, "isLastPage", true);
+    w.Key("values");
+    w.StartArray();
+    for (const JiraAttachment* a : carried) WriteAttachment(w, *a);
+    w.EndArray();
+    w.EndObject();
+  }
   w.Key("author");
   WriteServiceDeskUser(w, UserOrBot(comment.author));
   w.Key("created");

@@ -34,6 +34,7 @@ std::string FakeSlack::api_url() const { return impl_->http.base_url() + "/api";
 
 HttpResponse FakeSlack::Impl::Handle(const HttpRequest& request) {
   if (auto file = ServeFile(request)) return *file;
+  if (auto upload = ServeUpload(request)) return *upload;
   std::string path = request.Path();
   std::string method = util::StartsWith(path, "/api/") ? path.substr(5) : "";
   ApiCall call{method, request.Header("Authorization"), request.Header("Content-Type"), request.body,
@@ -99,6 +100,8 @@ Reply FakeSlack::Impl::Dispatch(const ApiCall& call, const std::string& resource
             kBotUserId, kBotId)};
   }
   if (call.method == "files.info") return FilesInfo(args);
+  if (call.method == "files.getUploadURLExternal") return GetUploadUrl(args);
+  if (call.method == "files.completeUploadExternal") return CompleteUpload(args);
   Reply reply = api.Handle(call.method, args, call.at);
   Bump();  // views, messages, edits
   return reply;

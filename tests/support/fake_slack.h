@@ -30,6 +30,21 @@ struct ApiCall {
   std::chrono::steady_clock::time_point at;
 };
 
+// A file the bot uploaded (files.getUploadURLExternal and on).
+struct SlackUpload {
+  std::string file_id;
+  std::string filename;
+  long long length = 0;        // as files.getUploadURLExternal was told
+  long long received = -1;     // bytes POSTed to the upload_url (-1: none yet)
+  unsigned long long checksum = 0;  // FNV-1a 64 of the bytes received
+  bool completed = false;
+  std::string channel;
+  std::string thread_ts;
+  std::string title;
+  std::string initial_comment;
+  std::string share_ts;  // the file_share message's ts once completed
+};
+
 struct Ack {
   std::string envelope_id;
   std::string payload_json;  // "" when the ack had no payload
@@ -277,6 +292,17 @@ class FakeSlack {
   // (a reply when `thread_ts` is set). Returns the envelope id.
   std::string ShareFilesAsUser(const std::string& channel, const std::string& user, const std::string& text,
                                const std::string& files_json, const std::string& thread_ts = {});
+
+  // --- Uploads by the bot (files-and-edits.md §3) ----------------------------
+  // files.getUploadURLExternal gives an upload_url on this server
+  // (/upload/v1/<file id>), which takes the raw bytes (or multipart) and
+  // answers 200 "OK - <length>"; files.completeUploadExternal shares it
+  // into channel_id's thread_ts once, answering full file objects without
+  // a message ts; files.info then names the share under shares.public.
+  // An upload never completed answers file_not_found (Slack discards it).
+  // Larger than this (default 1 GiB): file_upload_size_restricted.
+  void SetUploadLimit(long long bytes);
+  std::vector<SlackUpload> Uploads() const;
 
   // --- Waiting -------------------------------------------------------------
   // Returns when `predicate` holds (it is re-evaluated after every change of

@@ -125,6 +125,7 @@ void FakeSlack::SetFileInfoError(const std::string& file_id, const std::string& 
 
 detail::Reply FakeSlack::Impl::FilesInfo(const rapidjson::Value& args) {
   std::string id = json::GetString(args, "file");
+  if (auto uploaded = UploadInfo(id)) return *uploaded;
   auto file = files.find(id);
   if (file == files.end()) return detail::SlackError("file_not_found");
   if (!file->second.refusal.empty()) return detail::SlackError(file->second.refusal);

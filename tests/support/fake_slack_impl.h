@@ -61,6 +61,8 @@ struct FakeSlack::Impl {
   std::map<std::string, File> files;  // by id
   int next_file = 1;
   int downloads_without_token = 0;
+  std::map<std::string, SlackUpload> uploads;  // by file id
+  long long upload_limit = 1LL << 30;
   int next_envelope = 1;
   // Last, so that it stops before the state it serves goes away.
   LoopbackHttpServer http;
@@ -96,6 +98,14 @@ struct FakeSlack::Impl {
   // files.info {file}: the file object (as AddFile returned it), or
   // file_not_found, or access_denied for a file SetFileAccess denied.
   Reply FilesInfo(const rapidjson::Value& args);
+
+  // --- Uploads (fake_slack_uploads.cpp) -------------------------------------
+  // POST /upload/v1/<id>; nullopt for other paths.
+  std::optional<HttpResponse> ServeUpload(const HttpRequest& request);
+  Reply GetUploadUrl(const rapidjson::Value& args);
+  Reply CompleteUpload(const rapidjson::Value& args);
+  // files.info of an uploaded file; nullopt when `id` is not one.
+  std::optional<Reply> UploadInfo(const std::string& id) const;
 
   // --- Web API (fake_slack.cpp) -------------------------------------------
   HttpResponse Handle(const HttpRequest& request);

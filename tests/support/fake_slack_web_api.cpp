@@ -25,7 +25,7 @@ WebApi::WebApi()
     // An app installed from docs/slack-app-manifest.yaml.
     : granted_scopes(std::vector<std::string>{"app_mentions:read", "chat:write", "channels:history", "groups:history",
                                               "channels:read", "groups:read", "users:read", "users:read.email",
-                                              "team:read", "files:read"}) {
+                                              "team:read", "files:read", "files:write"}) {
   AddUser(FakeSlack::kBotUserId, "slackdesk", "slackdesk", "", true);
 }
 

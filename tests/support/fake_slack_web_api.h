@@ -45,6 +45,8 @@ class WebApi {
   // Stores a human message; `ts` is generated when empty. Returns it.
   const PostedMessage& AddUserMessage(const std::string& channel, const std::string& ts, const std::string& user,
                                       const std::string& text, const std::string& thread_ts);
+  // A fresh message ts (a file share's).
+  std::string NewTs() { return NextTs(); }
   std::string IssueTrigger(const std::string& user, Clock::time_point now);
   // The events_api payload announcing `message` (a human message).
   std::string MessageEventPayload(const PostedMessage& message) const;

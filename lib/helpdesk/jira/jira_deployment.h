@@ -47,6 +47,13 @@ class Deployment {
   // section 7): Cloud 1 GB per file, Data Center 10 MB (10485760 bytes, an
   // admin may change it; there is no documented way to read it).
   long long AttachmentLimit() const { return cloud_ ? 1024LL * 1024 * 1024 : 10LL * 1024 * 1024; }
+  // Where an attachment's bytes are read (files-and-edits.md §5.1): Cloud's
+  // /rest/api/3/attachment/content/{id} (a 303 to a signed URL on another
+  // host), Data Center's /secure/attachment/{id}/{name} (the name is not
+  // checked: [UNCONFIRMED] on every version).
+  std::string AttachmentContentPath(const std::string& id) const {
+    return cloud_ ? "/rest/api/3/attachment/content/" + id : "/secure/attachment/" + id + "/file";
+  }
 
   // One page of a JQL search at `cursor` ("" = the first page): Cloud's
   // POST /rest/api/3/search/jql with nextPageToken, Data Center's POST

@@ -137,6 +137,12 @@ class JiraHelpdesk : public Helpdesk {
                            const bridge::RichText& note, const std::string& marker) override;
   // Pages the comments newest first for one whose body mentions `marker`.
   util::Result<bool> FindAttachedByMarker(const std::string& key, const std::string& marker) override;
+  // Files to Slack (jira_attachments_out.cpp): servicedeskapi's attachment
+  // list (no id, no visibility: the id from _links.jiraRest, internal when
+  // an internal comment carries it), then the content endpoint.
+  util::Result<std::vector<Attachment>> AttachmentsSince(const std::string& key, long long since_ms) override;
+  util::Result<Fetched> FetchAttachment(const std::string& key, const std::string& id, long long limit,
+                                        util::TempFile& into) override;
 
  private:
   // Which deployment answers: Cloud for an e-mail and API token (nothing

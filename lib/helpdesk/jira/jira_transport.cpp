@@ -58,7 +58,9 @@ util::Result<util::http::HttpResponse> JiraTransport::Attempt(const JiraCall& ca
   *failed_response = util::http::HttpResponse{};
   util::http::HttpRequest request;
   request.method = call.method;
-  request.url = options_.base_url + call.path;
+  request.url = call.url.empty() ? options_.base_url + call.path : call.url;
+  request.response_fd = call.response_fd;
+  request.max_response_bytes = call.max_response_bytes;
   if (!call.anonymous) request.headers.emplace_back("Authorization", authorization_);
   request.headers.emplace_back("Accept", "application/json");
   if (!call.body.empty()) request.headers.emplace_back("Content-Type", "application/json");
@@ -141,7 +143,8 @@ util::Result<util::http::HttpResponse> JiraTransport::Send(const JiraCall& call,
     // Both a 429 and a failure before sending leave nothing done on Jira's
     // side, so even a create may go again; anything else is repeated only
     // for reads.
-    bool repeatable = error.IsTransient() &&
+    // A file over its limit stays over it.
+    bool repeatable = !error.too_large && error.IsTransient() &&
                       (call.retry == Retry::kSafe || error.code == util::ErrorCode::kRateLimited || error.not_sent);
     bool too_long = util::Millis(error.retry_after_ms) > options_.max_rate_limit_wait;
     if (!repeatable || too_long || attempt >= options_.max_attempts) {

@@ -91,6 +91,13 @@ struct JiraCall {
   // X-Atlassian-Token: no-check and without a JSON Content-Type.
   const util::http::FilePart* upload = nullptr;
   util::Duration timeout{};  // 0: the options' per-request timeout
+  // Set: where to send it instead of base_url + path (a redirect's target).
+  std::string url{};
+  // >= 0: the answer's body goes to this open file (a download), capped at
+  // max_response_bytes; a body past it is an error with too_large set,
+  // never retried.
+  int response_fd = -1;
+  size_t max_response_bytes = util::http::kDefaultMaxResponseBytes;
 };
 
 // "<operation>: HTTP <status> but <what the parser said>": a 2xx whose body

@@ -313,7 +313,17 @@ Result<HttpResponse> CurlHttpClient::Send(const HttpRequest& request) {
   }
   std::unique_ptr<curl_mime, MimeDeleter> mime;
   std::optional<PartSource> part_source;
-  if (request.upload) {
+  if (request.upload && request.upload->field.empty()) {
+    // The raw body, read from the file as it is sent (never whole in memory).
+    const FilePart& upload = *request.upload;
+    part_source.emplace(PartSource{upload.fd, upload.size});
+    curl_easy_setopt(h, CURLOPT_POST, 1L);
+    curl_easy_setopt(h, CURLOPT_READFUNCTION, ReadPart);
+    curl_easy_setopt(h, CURLOPT_READDATA, &*part_source);
+    curl_easy_setopt(h, CURLOPT_SEEKFUNCTION, SeekPart);
+    curl_easy_setopt(h, CURLOPT_SEEKDATA, &*part_source);
+    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(upload.size));
+  } else if (request.upload) {
     const FilePart& upload = *request.upload;
     mime.reset(curl_mime_init(h));
     curl_mimepart* part = curl_mime_addpart(mime.get());

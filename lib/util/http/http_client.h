@@ -24,7 +24,8 @@ inline constexpr size_t kMaxResponseHeaderBytes = 256 * 1024;
 // A file sent as a request's body without holding it in memory: a
 // multipart/form-data body of one part named `field`, with `filename`,
 // whose bytes are the first `size` of the open file `fd`, read as they are
-// sent.
+// sent. `field` empty: the bytes are the whole body (raw; any Content-Type
+// goes in the request's headers), as Slack's upload_url takes them.
 struct FilePart {
   std::string field = "file";
   std::string filename;
