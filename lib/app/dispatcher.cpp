@@ -49,6 +49,14 @@ util::Result<bridge::Facts> Dispatcher::LoadFacts(const bridge::FactsQuery& quer
     if (!comment) return tl::make_unexpected(comment.error());
     facts.reply_comment_id = *comment;
   }
+  if (query.relayed && facts.link) {
+    auto relays = tickets_.Relays(facts.link->ticket_key);
+    if (!relays) return tl::make_unexpected(relays.error());
+    for (const store::TicketStore::Relay& relay : *relays) {
+      facts.relayed.push_back(
+          bridge::RelayedComment{relay.comment_id, relay.updated_ms, SplitTs(relay.posts), relay.deleted, relay.agent});
+    }
+  }
   // A ticket's activity is allowed as far as its thread's channel is.
   if (query.link_channel && facts.link) facts.channel_allowed = channel_allowed_(facts.link->thread.channel);
   if (query.mention && query.thread) {
@@ -125,6 +133,12 @@ util::Status Dispatcher::Apply(const bridge::Action& action, long long now_ms) {
           },
           [&](const bridge::RecordReplyComment& r) {
             return tickets_.SetReplyComment(r.channel, r.ts, r.ticket_key, r.comment_id);
+          },
+          [&](const bridge::RecordRelay& r) {
+            return tickets_.SetRelay(r.ticket_key, store::TicketStore::Relay{r.relayed.comment_id,
+                                                                             r.relayed.updated_ms,
+                                                                             JoinTs(r.relayed.posts), r.relayed.deleted,
+                                                                             r.relayed.agent});
           },
           [&](const bridge::HoldReply& h) {
             store::Intent intent = EncodeEffect(h.comment);

@@ -5,6 +5,7 @@
 #include <rapidjson/writer.h>
 
 #include "app/files_json.h"
+#include "app/links.h"
 #include "app/rich_text_json.h"
 #include "bridge/overloaded.h"
 #include "slack/mrkdwn.h"
@@ -20,6 +21,7 @@ constexpr const char* kPrepareForm = "prepare_form";
 constexpr const char* kPostMessage = "post_message";
 constexpr const char* kPostEphemeral = "post_ephemeral";
 constexpr const char* kUpdateConfirmation = "update_confirmation";
+constexpr const char* kUpdateRelay = "update_relay";
 constexpr const char* kCreateTicket = "create_ticket";
 constexpr const char* kAddComment = "add_comment";
 constexpr const char* kCopyFiles = "copy_files";
@@ -99,6 +101,9 @@ class FieldReader {
   }
   // A field added in a later version: "" when an older record lacks it.
   std::string NewerStr(const char* key) { return object_.HasMember(key) ? Str(key) : std::string(); }
+  long long NewerInt(const char* key) { return object_.HasMember(key) ? Int(key) : 0; }
+  // Slack ts values joined by ',' (JoinTs).
+  std::vector<std::string> List(const char* key) { return SplitTs(Str(key)); }
   // CreateTicket's "fields" (ObjectWriter::FieldValues); none in records
   // written before request types had fields.
   std::vector<bridge::FieldValue> FieldValues() {
@@ -192,6 +197,8 @@ std::string EncodeContent(const bridge::PostContent& content) {
                 .Str("ticket_key", c.ticket_key)
                 .Raw("body", RichTextToJson(c.body))
                 .Int("created_ms", c.comment_created_ms)
+                .Str("comment_id", c.comment_id)
+                .Int("updated_ms", c.comment_updated_ms)
                 .Done();
           },
       },
@@ -212,7 +219,10 @@ std::optional<bridge::PostContent> DecodeContent(const rapidjson::Value& value) 
   } else if (type == "notice") {
     content = bridge::NoticeContent{r.Str("text")};
   } else if (type == "agent_comment") {
-    content = bridge::AgentCommentContent{r.Str("agent"), r.Str("ticket_key"), r.Rich("body"), r.Int("created_ms")};
+    // comment_id and updated_ms are kept since schema 9.
+    content = bridge::AgentCommentContent{r.Str("agent"),           r.Str("ticket_key"),
+                                          r.Rich("body"),           r.Int("created_ms"),
+                                          r.NewerStr("comment_id"), r.NewerInt("updated_ms")};
   }
   if (!r.ok()) return std::nullopt;
   return content;
@@ -237,6 +247,11 @@ std::string EncodePayload(const bridge::Effect& effect) {
           },
           [](const bridge::UpdateConfirmation& e) {
             return ObjectWriter().Str("channel", e.channel).Str("ts", e.ts).View(e.ticket).Done();
+          },
+          [](const bridge::UpdateRelay& e) {
+            ObjectWriter out;
+            out.Str("channel", e.channel).Str("posts", JoinTs(e.posts)).Str("agent", e.agent).Str("ticket_key", e.ticket_key);
+            return out.Raw("body", RichTextToJson(e.body)).Bool("deleted", e.deleted).Done();
           },
           [](const bridge::CreateTicket& e) {
             ObjectWriter out;
@@ -277,6 +292,7 @@ const char* KindOf(const bridge::Effect& effect) {
                         [](const bridge::PostMessage&) { return kPostMessage; },
                         [](const bridge::PostEphemeral&) { return kPostEphemeral; },
                         [](const bridge::UpdateConfirmation&) { return kUpdateConfirmation; },
+                        [](const bridge::UpdateRelay&) { return kUpdateRelay; },
                         [](const bridge::CreateTicket&) { return kCreateTicket; },
                         [](const bridge::AddComment&) { return kAddComment; },
                         [](const bridge::CopyFiles&) { return kCopyFiles; },
@@ -302,6 +318,10 @@ std::optional<bridge::Effect> DecodePayload(const std::string& kind, const std::
     effect = bridge::PostEphemeral{key, r.Str("channel"), r.Str("user"), r.Str("thread_ts"), r.Str("text")};
   } else if (kind == kUpdateConfirmation) {
     effect = bridge::UpdateConfirmation{key, r.Str("channel"), r.Str("ts"), r.View()};
+  } else if (kind == kUpdateRelay) {
+    // Braced: the fields are read in order.
+    effect = bridge::UpdateRelay{key,           r.Str("channel"), r.List("posts"), r.Str("agent"),
+                                 r.Str("ticket_key"), r.Rich("body"),   r.Bool("deleted")};
   } else if (kind == kCreateTicket) {
     bridge::CreateTicket e;
     e.key = key;
@@ -407,6 +427,9 @@ std::string DescribeEffect(const bridge::Effect& effect) {
                         },
                         [](const bridge::PostEphemeral& e) { return "tell user=" + e.user + " " + e.key; },
                         [](const bridge::UpdateConfirmation& e) { return "update the confirmation " + e.key; },
+                        [](const bridge::UpdateRelay& e) {
+                          return "update the relayed comment " + e.key + " in channel=" + e.channel;
+                        },
                         [](const bridge::CreateTicket& e) {
                           return "create the ticket of form view=" + e.view_id + " for channel=" + e.thread.channel +
                                  " thread=" + e.thread.thread_ts;

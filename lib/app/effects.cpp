@@ -28,6 +28,7 @@ Outcome AdapterEffects::Execute(const bridge::Effect& effect, const Attempt& att
                           return attempt.reconcile ? Outcome::Done() : slack_.Run(e);
                         },
                         [&](const bridge::UpdateConfirmation& e) { return slack_.Run(e); },
+                        [&](const bridge::UpdateRelay& e) { return slack_.Run(e); },
                         [&](const bridge::CreateTicket& e) {
                           return helpdesk_.Run(e, attempt.reconcile, attempt.attempted_at_ms, attempt.now_ms);
                         },

@@ -1,5 +1,7 @@
 #include "app/links.h"
 
+#include "util/strings.h"
+
 namespace app {
 
 std::string CategoryName(bridge::StatusCategory category) {
@@ -43,6 +45,17 @@ store::LinkRecord ToRecord(const bridge::TicketLink& l, long long created_at_ms)
                            l.web_url,         l.summary,          l.status.label, CategoryName(l.status.category),
                            l.confirmation_ts, created_at_ms,      l.comment_cursor, l.last_updated_ms,
                            l.sync_stopped};
+}
+
+std::string JoinTs(const std::vector<std::string>& values) {
+  std::string joined;
+  for (const std::string& ts : values) joined += (joined.empty() ? "" : ",") + ts;
+  return joined;
+}
+
+std::vector<std::string> SplitTs(const std::string& joined) {
+  if (joined.empty()) return {};
+  return util::Split(joined, ',');
 }
 
 }  // namespace app

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "bridge/ticket.h"
 #include "store/ticket_store.h"
@@ -12,6 +13,11 @@ namespace app {
 
 bridge::TicketLink ToLink(const store::LinkRecord& record);
 store::LinkRecord ToRecord(const bridge::TicketLink& link, long long created_at_ms);
+
+// Slack ts values as one stored text, joined by ',' (a ts has none); ""
+// is none.
+std::string JoinTs(const std::vector<std::string>& values);
+std::vector<std::string> SplitTs(const std::string& joined);
 
 std::string CategoryName(bridge::StatusCategory category);
 bridge::StatusCategory CategoryFromName(const std::string& name);

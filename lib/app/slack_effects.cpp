@@ -71,6 +71,7 @@ Outcome SlackEffects::Run(const bridge::PostMessage& effect, bool reconcile) {
     }
   }
   std::string first_ts;
+  std::vector<std::string> part_ts;
   for (size_t i = 0; i < bodies.size(); ++i) {
     auto known = posted.find(bodies[i].metadata_key);
     std::string ts;
@@ -87,8 +88,9 @@ Outcome SlackEffects::Run(const bridge::PostMessage& effect, bool reconcile) {
       ts = GetString(*sent, "ts");
     }
     if (i == 0) first_ts = ts;
+    part_ts.push_back(ts);
   }
-  return Outcome::Done(bridge::MessagePosted{effect, first_ts}, TsResult(first_ts));
+  return Outcome::Done(bridge::MessagePosted{effect, first_ts, part_ts}, TsResult(first_ts));
 }
 
 Outcome SlackEffects::Run(const bridge::PostEphemeral& effect) {
@@ -106,6 +108,14 @@ Outcome SlackEffects::Run(const bridge::UpdateConfirmation& effect) {
   // chat.update sets the message to a state: repeating it is harmless.
   auto updated = slack_.Call("chat.update", slack::RenderConfirmationUpdate(effect), Retry::kSafe);
   if (!updated) return Outcome::FromFailure(updated.error(), true);
+  return Outcome::Done();
+}
+
+Outcome SlackEffects::Run(const bridge::UpdateRelay& effect) {
+  for (const std::string& body : slack::RenderRelayUpdate(effect)) {
+    auto updated = slack_.Call("chat.update", body, Retry::kSafe);
+    if (!updated) return Outcome::FromFailure(updated.error(), true);
+  }
   return Outcome::Done();
 }
 

@@ -27,6 +27,9 @@ class SlackEffects {
   Outcome Run(const bridge::PostMessage& effect, bool reconcile);
   Outcome Run(const bridge::PostEphemeral& effect);
   Outcome Run(const bridge::UpdateConfirmation& effect);
+  // chat.update of each post: it sets a state, so a repeat after a crash
+  // changes nothing (no reconcile needed).
+  Outcome Run(const bridge::UpdateRelay& effect);
 
  private:
   // The ts of the thread's messages carrying any of `keys` as metadata.

@@ -12,8 +12,8 @@ namespace {
 constexpr const char* kWatermark = "poll_watermark";
 
 bridge::HelpdeskComment ToCoreComment(const helpdesk::Comment& c) {
-  return bridge::HelpdeskComment{c.id, c.author_id, c.author_name, c.body, c.is_public, c.written_by_slackdesk,
-                                 c.created_ms};
+  return bridge::HelpdeskComment{c.id,        c.author_id,           c.author_name, c.body,
+                                 c.is_public, c.written_by_slackdesk, c.created_ms,  c.updated_ms};
 }
 
 }  // namespace
@@ -56,6 +56,10 @@ SyncPoller::CycleResult PollHelpdesk(helpdesk::Helpdesk& helpdesk,
     }
     bridge::TicketActivity activity{change.key, change.updated_ms, change.status, {}, page->next, *attachments};
     for (const helpdesk::Comment& comment : page->comments) activity.comments.push_back(ToCoreComment(comment));
+    if (page->current) {
+      activity.current.emplace();
+      for (const helpdesk::Comment& comment : *page->current) activity.current->push_back(ToCoreComment(comment));
+    }
     result.tickets.push_back(std::move(activity));
     newest = std::max(newest, change.updated_ms);
   }

@@ -18,6 +18,8 @@ std::string LaneOf(const Effect& effect) {
                         [](const PostMessage& e) { return "slack:" + e.thread.channel; },
                         [](const PostEphemeral& e) { return "slack:" + e.channel; },
                         [](const UpdateConfirmation& e) { return "slack:" + e.channel; },
+                        // After the relay it updates, in the channel's order.
+                        [](const UpdateRelay& e) { return "slack:" + e.channel; },
                         [](const CreateTicket& e) { return CreateLaneOf(e.thread); },
                         [](const AddComment& e) { return "helpdesk:" + e.ticket_key; },
                         // After the comment of the same message, in the ticket's order.
@@ -34,6 +36,7 @@ bool IsEffect(const Action& action) {
                         [](const PostMessage&) { return true; },
                         [](const PostEphemeral&) { return true; },
                         [](const UpdateConfirmation&) { return true; },
+                        [](const UpdateRelay&) { return true; },
                         [](const CreateTicket&) { return true; },
                         [](const AddComment&) { return true; },
                         [](const CopyFiles&) { return true; },
@@ -49,6 +52,7 @@ Effect ToEffect(const Action& action) {
                         [](const PostMessage& e) { return Effect{e}; },
                         [](const PostEphemeral& e) { return Effect{e}; },
                         [](const UpdateConfirmation& e) { return Effect{e}; },
+                        [](const UpdateRelay& e) { return Effect{e}; },
                         [](const CreateTicket& e) { return Effect{e}; },
                         [](const AddComment& e) { return Effect{e}; },
                         [](const CopyFiles& e) { return Effect{e}; },

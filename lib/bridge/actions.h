@@ -49,7 +49,11 @@ struct AgentCommentContent {
   std::string ticket_key;
   RichText body;
   long long comment_created_ms = 0;  // for the sync-lag metric
-  auto Fields() const { return std::tie(agent, ticket_key, body, comment_created_ms); }
+  std::string comment_id{};          // kept with the posts, so an edit or deletion finds them
+  long long comment_updated_ms = 0;  // the version relayed
+  auto Fields() const {
+    return std::tie(agent, ticket_key, body, comment_created_ms, comment_id, comment_updated_ms);
+  }
 };
 
 using PostContent =
@@ -95,6 +99,24 @@ struct UpdateConfirmation {
   std::string ts;
   TicketView ticket;
   auto Fields() const { return std::tie(key, channel, ts, ticket); }
+};
+
+// Sets the posts of a relayed agent comment (`posts`, oldest first) to
+// its edited text with an "edited" mark, or, when `deleted`, to a short
+// note that it was deleted in the helpdesk (who and the key, not the text).
+// A long comment was split into several posts: chat.update cannot add
+// posts in between, so the first post takes the whole edited text (cut to
+// one post, saying the rest is in the helpdesk) and the others point to it;
+// the thread never shows half old, half new text.
+struct UpdateRelay {
+  std::string key;  // relayedit:<ticket>:<comment>:<updated_ms>, relaydel:<ticket>:<comment>
+  std::string channel;
+  std::vector<std::string> posts;
+  std::string agent;
+  std::string ticket_key;
+  RichText body;  // the edited text; empty when deleted
+  bool deleted = false;
+  auto Fields() const { return std::tie(key, channel, posts, agent, ticket_key, body, deleted); }
 };
 
 // Raises a ticket from a submitted form.
@@ -167,8 +189,8 @@ struct UploadToSlack {
   auto Fields() const { return std::tie(key, ticket_key, thread, attachment, slack_file_id); }
 };
 
-using Effect = std::variant<PrepareForm, PostMessage, PostEphemeral, UpdateConfirmation, CreateTicket, AddComment,
-                            CopyFiles, UploadToSlack>;
+using Effect = std::variant<PrepareForm, PostMessage, PostEphemeral, UpdateConfirmation, UpdateRelay, CreateTicket,
+                            AddComment, CopyFiles, UploadToSlack>;
 
 // The idempotency key of any effect.
 const std::string& KeyOf(const Effect& effect);
@@ -231,6 +253,14 @@ struct RecordReplyComment {
   auto Fields() const { return std::tie(channel, ts, ticket_key, comment_id); }
 };
 
+// Keeps the Slack posts of a relayed agent comment and the version they
+// show (`updated_ms`), or that they show it deleted.
+struct RecordRelay {
+  std::string ticket_key;
+  RelayedComment relayed;
+  auto Fields() const { return std::tie(ticket_key, relayed); }
+};
+
 // Keeps a reply written in a thread whose ticket is still being raised
 // (its create is queued): `comment` has no ticket yet. Once the ticket
 // exists, the kept replies become its comments, in the order written.
@@ -288,9 +318,9 @@ struct Note {
 };
 
 using Action =
-    std::variant<Note, SaveMention, LinkThread, RecordConfirmation, RecordStatus, RecordSyncPosition, RecordReplyComment, HoldReply,
+    std::variant<Note, SaveMention, LinkThread, RecordConfirmation, RecordStatus, RecordSyncPosition, RecordReplyComment, RecordRelay, HoldReply,
                  ReleaseHeldReplies, RecordSyncStopped, OpenForm, UpdateForm, PrepareForm, PostMessage, PostEphemeral,
-                 UpdateConfirmation, CreateTicket, AddComment, CopyFiles, UploadToSlack>;
+                 UpdateConfirmation, UpdateRelay, CreateTicket, AddComment, CopyFiles, UploadToSlack>;
 
 // The action as an Effect when it is one.
 bool IsEffect(const Action& action);

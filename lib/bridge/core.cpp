@@ -237,7 +237,46 @@ Actions OnPosted(const MessagePosted& posted) {
   if (const auto* confirmation = std::get_if<ConfirmationContent>(&posted.post.content)) {
     return {RecordConfirmation{confirmation->ticket.key, posted.ts}};
   }
+  // A relay's posts are kept, so an edit or deletion in the helpdesk can
+  // update them (rows from before they were kept have no comment id).
+  const auto* relay = std::get_if<AgentCommentContent>(&posted.post.content);
+  if (relay != nullptr && !relay->comment_id.empty()) {
+    std::vector<std::string> posts = posted.part_ts.empty() ? std::vector<std::string>{posted.ts} : posted.part_ts;
+    return {RecordRelay{relay->ticket_key,
+                        RelayedComment{relay->comment_id, relay->comment_updated_ms, posts, false, relay->agent}}};
+  }
   return {};
+}
+
+// Relayed comments edited or deleted in the helpdesk since they were
+// relayed: their posts are updated in place, and the version kept.
+void UpdateRelays(const TicketActivity& activity, const Facts& facts, Actions& actions) {
+  if (!activity.current) return;
+  const TicketLink& link = *facts.link;
+  for (const RelayedComment& relayed : facts.relayed) {
+    if (relayed.deleted || relayed.posts.empty()) continue;
+    const HelpdeskComment* now = nullptr;
+    for (const HelpdeskComment& comment : *activity.current) {
+      if (comment.id == relayed.comment_id) now = &comment;
+    }
+    std::string at = activity.ticket_key + ":" + relayed.comment_id;
+    // Made internal by an edit counts as deleted: an internal note's text
+    // never reaches Slack, and the old public text must not stay either.
+    if (now == nullptr || !now->is_public) {
+      actions.push_back(UpdateRelay{"relaydel:" + at, link.thread.channel, relayed.posts, relayed.agent,
+                                    activity.ticket_key, RichText{}, true});
+      RelayedComment gone = relayed;
+      gone.deleted = true;
+      actions.push_back(RecordRelay{activity.ticket_key, gone});
+      continue;
+    }
+    if (now->updated_ms <= relayed.updated_ms) continue;
+    actions.push_back(UpdateRelay{fmt::format("relayedit:{}:{}", at, now->updated_ms), link.thread.channel,
+                                  relayed.posts, now->author_name, activity.ticket_key, now->body, false});
+    RelayedComment edited = relayed;
+    edited.updated_ms = now->updated_ms;
+    actions.push_back(RecordRelay{activity.ticket_key, edited});
+  }
 }
 
 // The comment a message became last is kept, so its next edit can link
@@ -307,7 +346,7 @@ Actions OnActivity(const TicketActivity& activity, const Facts& facts) {
     if (!comment.is_public) continue;
     actions.push_back(PostMessage{"relay:" + activity.ticket_key + ":" + comment.id, link.thread,
                                   AgentCommentContent{comment.author_name, activity.ticket_key, comment.body,
-                                                      comment.created_ms}});
+                                                      comment.created_ms, comment.id, comment.updated_ms}});
   }
   for (const HelpdeskAttachment& attachment : activity.attachments) {
     // As comments: ours (the files copied from Slack) never come back;
@@ -316,6 +355,7 @@ Actions OnActivity(const TicketActivity& activity, const Facts& facts) {
     actions.push_back(UploadToSlack{"attach:" + activity.ticket_key + ":" + attachment.id, activity.ticket_key,
                                     link.thread, attachment});
   }
+  UpdateRelays(activity, facts, actions);
   if (!activity.status.label.empty() && activity.status.label != link.status.label) {
     actions.push_back(RecordStatus{activity.ticket_key, activity.status});
     TicketView view = link.View();
@@ -372,7 +412,11 @@ FactsQuery NeededFacts(const Event& event, std::string_view bot_user_id) {
                           query.held_replies = true;
                           return query;
                         },
-                        [](const TicketActivity& e) { return LinkPolicyQuery(e.ticket_key); },
+                        [](const TicketActivity& e) {
+                          FactsQuery query = LinkPolicyQuery(e.ticket_key);
+                          query.relayed = e.current.has_value();
+                          return query;
+                        },
                         [](const LinkReviewed& e) { return LinkPolicyQuery(e.ticket_key); },
                         [](const auto&) { return FactsQuery{}; },
                     },

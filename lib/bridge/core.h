@@ -41,6 +41,7 @@ struct Facts {
   bool create_pending = false;          // the thread has no link yet, but a create queued
   std::vector<AddComment> held_replies; // the thread's kept replies, in the order written
   std::string reply_comment_id{};        // the comment the edited message last became ("" unknown)
+  std::vector<RelayedComment> relayed{};  // the ticket's agent comments relayed to Slack
 };
 
 // Which facts an event needs: the link of `thread` (or of `ticket_key`),
@@ -55,6 +56,7 @@ struct FactsQuery {
   bool held_replies = false;    // the replies kept for `thread`
   bool link_channel = false;    // the policy of the link's channel (known only once it is loaded)
   std::string reply_ts{};       // the comment recorded for the message (`channel`, reply_ts)
+  bool relayed = false;         // the relayed comments of the link's ticket
 };
 
 // A top-level message that does not mention the bot (most of a channel's

@@ -104,8 +104,9 @@ struct TicketCreated {
 struct MessagePosted {
   PostMessage post;
   std::string ts;
+  std::vector<std::string> part_ts{};  // every post's ts, when a long comment took several (else {ts})
 
-  auto Fields() const { return std::tie(post, ts); }
+  auto Fields() const { return std::tie(post, ts, part_ts); }
 };
 
 // An AddComment that reached the ticket (or was found there again by its
@@ -159,9 +160,10 @@ struct HelpdeskComment {
   bool is_public = false;
   bool written_by_slackdesk = false;
   long long created_ms = 0;
+  long long updated_ms = 0;  // its last edit (created_ms when never edited; 0 when the backend cannot say)
 
   auto Fields() const {
-    return std::tie(id, author_id, author_name, body, is_public, written_by_slackdesk, created_ms);
+    return std::tie(id, author_id, author_name, body, is_public, written_by_slackdesk, created_ms, updated_ms);
   }
 };
 
@@ -174,8 +176,14 @@ struct TicketActivity {
   std::string next_cursor;
   // Added since the sync last read the ticket, public and internal alike.
   std::vector<HelpdeskAttachment> attachments{};
+  // Every comment the ticket has now, when its comments can be edited or
+  // deleted (Jira); nullopt when they cannot (RT). Relayed comments that
+  // changed or vanished are updated in Slack.
+  std::optional<std::vector<HelpdeskComment>> current{};
 
-  auto Fields() const { return std::tie(ticket_key, updated_ms, status, comments, next_cursor, attachments); }
+  auto Fields() const {
+    return std::tie(ticket_key, updated_ms, status, comments, next_cursor, attachments, current);
+  }
 };
 
 // The sync looked at a linked ticket whose channel's policy may have

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "bridge/equality.h"
 
@@ -40,6 +41,17 @@ struct TicketView {
   std::string web_url;
 
   auto Fields() const { return std::tie(key, summary, status, web_url); }
+};
+
+// An agent comment relayed to the thread: its posts there (oldest first),
+// the version they show, and whether they show it deleted.
+struct RelayedComment {
+  std::string comment_id;
+  long long updated_ms = 0;
+  std::vector<std::string> posts;
+  bool deleted = false;
+  std::string agent{};  // who wrote it: a deleted comment's posts still say
+  auto Fields() const { return std::tie(comment_id, updated_ms, posts, deleted, agent); }
 };
 
 // A thread's link to its ticket, as the store keeps it.

@@ -69,6 +69,7 @@ struct Comment {
   bridge::RichText body;
   bool is_public = false;  // false: an internal note, never shown in Slack
   long long created_ms = 0;
+  long long updated_ms = 0;           // its last edit (created_ms when never edited)
   bool written_by_slackdesk = false;  // carries a slackdesk marker
 };
 
@@ -86,6 +87,11 @@ using CommentCursor = std::string;
 struct CommentPage {
   std::vector<Comment> comments;  // oldest first, all after the cursor asked for
   CommentCursor next;             // the cursor after the last of them
+  // Every comment the ticket has now (public and internal, oldest first),
+  // when the helpdesk's comments can be edited or deleted (Jira): relayed
+  // ones that changed or vanished are then updated in Slack. nullopt when
+  // they cannot (RT: a transaction is never edited or deleted).
+  std::optional<std::vector<Comment>> current{};
 };
 
 // A file on its way to the helpdesk, read from an open file as it is sent

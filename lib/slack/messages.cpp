@@ -153,6 +153,26 @@ std::string AgentCommentMessage(const std::string& channel, const std::string& t
   return Finish(buffer);
 }
 
+std::string AgentCommentUpdate(const std::string& channel, const std::string& ts, const std::string& agent,
+                               const std::string& ticket_key, const std::string& mrkdwn, const std::string& mark) {
+  // The relay's own blocks, with the mark where a part label goes,
+  // addressed by ts instead of thread; the metadata (its key) is kept.
+  rapidjson::Document body;
+  body.Parse(AgentCommentMessage(channel, "", agent, ticket_key, mrkdwn, mark, "").c_str());
+  body.AddMember("ts", rapidjson::Value(ts.c_str(), body.GetAllocator()), body.GetAllocator());
+  body.RemoveMember("unfurl_links");
+  body.RemoveMember("metadata");
+  body.RemoveMember("thread_ts");
+  if (body.HasMember("text") && body["text"].IsString()) {
+    std::string text = std::string(body["text"].GetString()) + " " + mark;
+    body["text"].SetString(text.c_str(), static_cast<rapidjson::SizeType>(text.size()), body.GetAllocator());
+  }
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  body.Accept(w);
+  return Finish(buffer);
+}
+
 std::string ConfirmationUpdate(const std::string& channel, const std::string& ts, const TicketView& ticket) {
   // The same blocks as the confirmation, addressed by ts instead of thread.
   rapidjson::Document body;

@@ -28,6 +28,11 @@ std::string TextMessage(const std::string& channel, const std::string& thread_ts
 std::string AgentCommentMessage(const std::string& channel, const std::string& thread_ts, const std::string& agent,
                                 const std::string& ticket_key, const std::string& mrkdwn,
                                 const std::string& part_label, const std::string& metadata_key);
+// chat.update body: the relayed comment's post `ts` now showing `mrkdwn`
+// (escaped already), its header marked with `mark` ("(edited)"); the mark
+// is in the text too, as Slack shows no edited flag for block updates.
+std::string AgentCommentUpdate(const std::string& channel, const std::string& ts, const std::string& agent,
+                               const std::string& ticket_key, const std::string& mrkdwn, const std::string& mark);
 // chat.update body: the confirmation message `ts` with the ticket's status now.
 std::string ConfirmationUpdate(const std::string& channel, const std::string& ts, const TicketView& ticket);
 

@@ -58,4 +58,28 @@ std::string RenderConfirmationUpdate(const bridge::UpdateConfirmation& update) {
   return ConfirmationUpdate(update.channel, update.ts, update.ticket);
 }
 
+std::vector<std::string> RenderRelayUpdate(const bridge::UpdateRelay& update) {
+  std::vector<std::string> bodies;
+  if (update.posts.empty()) return bodies;
+  std::string first;
+  std::string label;
+  if (update.deleted) {
+    first = EscapeMrkdwn("This comment was deleted in the helpdesk.");
+    label = "(deleted)";
+  } else {
+    std::vector<std::string> parts = SplitForSlack(RenderMrkdwn(update.body), kCommentChunk);
+    first = parts.empty() ? "" : parts.front();
+    if (parts.size() > 1) first += "\n" + EscapeMrkdwn("… (shortened: the whole comment is on " + update.ticket_key + ")");
+    label = "(edited)";
+  }
+  bodies.push_back(AgentCommentUpdate(update.channel, update.posts.front(), update.agent, update.ticket_key, first,
+                                      label));
+  std::string rest = EscapeMrkdwn(update.deleted ? "This comment was deleted in the helpdesk."
+                                                 : "(edited: the whole comment is now in the first part above)");
+  for (size_t i = 1; i < update.posts.size(); ++i) {
+    bodies.push_back(AgentCommentUpdate(update.channel, update.posts[i], update.agent, update.ticket_key, rest, label));
+  }
+  return bodies;
+}
+
 }  // namespace slack

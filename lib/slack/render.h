@@ -22,5 +22,8 @@ std::vector<PostBody> RenderPost(const bridge::PostMessage& post);
 // chat.postEphemeral and chat.update bodies (the form: slack/forms.h).
 std::string RenderEphemeral(const bridge::PostEphemeral& post);
 std::string RenderConfirmationUpdate(const bridge::UpdateConfirmation& update);
+// One chat.update body per post of the relayed comment (UpdateRelay says
+// why the first takes the whole edited text).
+std::vector<std::string> RenderRelayUpdate(const bridge::UpdateRelay& update);
 
 }  // namespace slack

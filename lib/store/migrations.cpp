@@ -149,6 +149,21 @@ CREATE TABLE reply_comments(
 ) WITHOUT ROWID;
 )sql";
 
+// Version 9: the Slack posts of each relayed agent comment and the version
+// (`updated_ms`) they show, so an edit or deletion in the helpdesk updates
+// them in place. `posts` is their ts values joined by ','.
+constexpr const char* kRelaysV9 = R"sql(
+CREATE TABLE relays(
+  ticket_key TEXT NOT NULL,
+  comment_id TEXT NOT NULL,
+  updated_ms INTEGER NOT NULL,
+  posts TEXT NOT NULL,
+  deleted INTEGER NOT NULL DEFAULT 0,
+  agent TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY(ticket_key, comment_id)
+) WITHOUT ROWID;
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& Migrations() {
@@ -162,6 +177,7 @@ const std::vector<Migration>& Migrations() {
       {"links remember that their sync stopped", kSyncStoppedV6},
       {"the files shared with a mention", kMentionFilesV7},
       {"the comment each synced reply became", kReplyCommentsV8},
+      {"the posts of each relayed comment", kRelaysV9},
   };
   return kMigrations;
 }

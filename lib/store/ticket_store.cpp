@@ -129,6 +129,24 @@ util::Result<std::string> TicketStore::ReplyComment(const std::string& channel, 
   return select.BindAll(channel, ts).FirstOr(std::string(), [](const Statement& row) { return row.Text(0); });
 }
 
+util::Status TicketStore::SetRelay(const std::string& ticket_key, const Relay& relay) {
+  Statement upsert(store_,
+                   "INSERT OR REPLACE INTO relays(ticket_key, comment_id, updated_ms, posts, deleted, agent) "
+                   "VALUES(?,?,?,?,?,?)",
+                   "set relay");
+  return upsert
+      .BindAll(ticket_key, relay.comment_id, relay.updated_ms, relay.posts, relay.deleted ? 1LL : 0LL, relay.agent)
+      .Run();
+}
+
+util::Result<std::vector<TicketStore::Relay>> TicketStore::Relays(const std::string& ticket_key) {
+  Statement select(store_, "SELECT comment_id, updated_ms, posts, deleted, agent FROM relays WHERE ticket_key = ?",
+                   "relays of a ticket");
+  return select.BindAll(ticket_key).All([](const Statement& row) {
+    return Relay{row.Text(0), row.Int(1), row.Text(2), row.Int(3) != 0, row.Text(4)};
+  });
+}
+
 util::Result<std::string> TicketStore::GetState(const std::string& name) {
   Statement select(store_, "SELECT value FROM sync_state WHERE name = ?", "get sync state");
   return select.BindAll(name).FirstOr(std::string(), [](const Statement& row) { return row.Text(0); });

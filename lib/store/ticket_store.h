@@ -83,6 +83,18 @@ class TicketStore {
   // "" when none is kept.
   util::Result<std::string> ReplyComment(const std::string& channel, const std::string& ts);
 
+  // The Slack posts of a relayed comment and the version they show.
+  struct Relay {
+    std::string comment_id;
+    long long updated_ms = 0;
+    std::string posts;  // ts values joined by ','
+    bool deleted = false;
+    std::string agent;  // who wrote the comment
+  };
+  // Replaces what was kept for (ticket_key, relay.comment_id).
+  util::Status SetRelay(const std::string& ticket_key, const Relay& relay);
+  util::Result<std::vector<Relay>> Relays(const std::string& ticket_key);
+
   // Small named values of the sync (the poll watermark); "" when unset.
   util::Result<std::string> GetState(const std::string& name);
   util::Status SetState(const std::string& name, const std::string& value);

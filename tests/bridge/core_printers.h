@@ -43,6 +43,12 @@ inline std::string Show(const bridge::Action& action) {
           [](const RecordReplyComment& a) {
             return "RecordReplyComment{" + a.channel + ":" + a.ts + "," + a.ticket_key + "," + a.comment_id + "}";
           },
+          [](const RecordRelay& a) {
+            std::string posts;
+            for (const std::string& ts : a.relayed.posts) posts += "," + ts;
+            return "RecordRelay{" + a.ticket_key + ":" + a.relayed.comment_id + "," +
+                   std::to_string(a.relayed.updated_ms) + posts + (a.relayed.deleted ? ",deleted" : "") + "}";
+          },
           [](const HoldReply& a) { return "HoldReply{" + a.thread.thread_ts + "," + a.comment.key + "}"; },
           [](const ReleaseHeldReplies& a) { return "ReleaseHeldReplies{" + a.thread.thread_ts + "}"; },
           [](const RecordSyncStopped& a) {
@@ -54,6 +60,9 @@ inline std::string Show(const bridge::Action& action) {
           [](const PostMessage& a) { return "PostMessage{" + a.key + "," + Show(a.content) + "}"; },
           [](const PostEphemeral& a) { return "PostEphemeral{" + a.key + "," + a.text + "}"; },
           [](const UpdateConfirmation& a) { return "UpdateConfirmation{" + a.key + "," + a.ticket.status + "}"; },
+          [](const UpdateRelay& a) {
+            return "UpdateRelay{" + a.key + "," + a.agent + "," + Show(a.body) + (a.deleted ? ",deleted" : "") + "}";
+          },
           [](const CreateTicket& a) {
             return "CreateTicket{" + a.key + "," + a.summary + "," + a.target.desk_id + "/" + a.target.type_id +
                    ",fields=" + std::to_string(a.fields.size()) + "}";

@@ -89,7 +89,7 @@ CreateTicket Create() {
 HelpdeskComment AgentSays(std::string id, bool is_public = true, std::string author = "agent-1") {
   return HelpdeskComment{
       std::move(id), std::move(author), "Grace Hopper", Said({Text("Try turning it off")}), is_public,
-      false,         1700000000000};
+      false,         1700000000000,     1700000000000};
 }
 
 TicketActivity Activity(std::vector<HelpdeskComment> comments,
@@ -245,7 +245,8 @@ TEST_CASE("behaviour 3: a form is checked in the ack, then raises the ticket and
 
 TEST_CASE("behaviour 4: agents' public comments reach the thread, nothing else does", "[bridge][core]") {
   PostMessage relay{"relay:HD-7:41", {"C1", "1.1"},
-                    AgentCommentContent{"Grace Hopper", "HD-7", Said({Text("Try turning it off")}), 1700000000000}};
+                    AgentCommentContent{"Grace Hopper", "HD-7", Said({Text("Try turning it off")}), 1700000000000,
+                                        "41", 1700000000000}};
   RecordSyncPosition position{"HD-7", "c9", 1700000001000};
   HelpdeskComment ours = AgentSays("43");
   ours.written_by_slackdesk = true;
@@ -275,7 +276,8 @@ TEST_CASE("issue 14.2: agents' public attachments go to the thread, internal and
     return activity;
   };
   PostMessage relay{"relay:HD-7:41", {"C1", "1.1"},
-                    AgentCommentContent{"Grace Hopper", "HD-7", Said({Text("Try turning it off")}), 1700000000000}};
+                    AgentCommentContent{"Grace Hopper", "HD-7", Said({Text("Try turning it off")}), 1700000000000,
+                                        "41", 1700000000000}};
   UploadToSlack upload{"attach:HD-7:10042", "HD-7", {"C1", "1.1"}, shot};
   RecordSyncPosition position{"HD-7", "c9", 1700000001000};
   Check({
@@ -301,6 +303,58 @@ TEST_CASE("issue 14.2: agents' public attachments go to the thread, internal and
        {PostMessage{"notcopied:attach:HD-7:10042", {"C1", "1.1"},
                     NoticeContent{":paperclip: HD-7: screen.png not copied: Slack did not take it (slack: "
                                   "not_in_channel)."}}}},
+  });
+}
+
+TEST_CASE("an agent's edit or deletion of a relayed comment updates its posts in place", "[bridge][core]") {
+  // Comment 41 was relayed in two posts at version 1700000000000.
+  Facts relayed = Known(Linked());
+  relayed.relayed = {RelayedComment{"41", 1700000000000, {"2.1", "2.2"}, false, "Grace Hopper"}};
+  RecordSyncPosition position{"HD-7", "c9", 1700000001000};
+  auto with_current = [](std::vector<HelpdeskComment> current) {
+    TicketActivity activity = Activity({});
+    activity.current = std::move(current);
+    return activity;
+  };
+  HelpdeskComment edited = AgentSays("41");
+  edited.body = Said({Text("Try turning it off and on")});
+  edited.updated_ms = 1700000005000;
+  HelpdeskComment made_internal = edited;
+  made_internal.is_public = false;
+  RelayedComment edited_kept{"41", 1700000005000, {"2.1", "2.2"}, false, "Grace Hopper"};
+  RelayedComment deleted_kept{"41", 1700000000000, {"2.1", "2.2"}, true, "Grace Hopper"};
+  // Who wrote it is still said (kept with the posts), the text is not.
+  UpdateRelay deletion{"relaydel:HD-7:41", "C1", {"2.1", "2.2"}, "Grace Hopper", "HD-7", RichText{}, true};
+  Facts already_deleted = Known(Linked());
+  already_deleted.relayed = {deleted_kept};
+  Check({
+      {"an edit updates the posts with the new text, keyed by its version, and keeps that version",
+       with_current({edited}), relayed,
+       {UpdateRelay{"relayedit:HD-7:41:1700000005000", "C1", {"2.1", "2.2"}, "Grace Hopper", "HD-7", edited.body,
+                    false},
+        RecordRelay{"HD-7", edited_kept}, position}},
+      {"the same version again changes nothing", with_current({AgentSays("41")}), relayed, {position}},
+      {"a comment no longer listed was deleted: its posts say so", with_current({}), relayed,
+       {deletion, RecordRelay{"HD-7", deleted_kept}, position}},
+      {"an edit that made it internal is a deletion: no internal text, no stale public one",
+       with_current({made_internal}), relayed, {deletion, RecordRelay{"HD-7", deleted_kept}, position}},
+      {"a deletion is shown once", with_current({}), already_deleted, {position}},
+      {"a backend whose comments never change says nothing of them", Activity({}), relayed, {position}},
+  });
+  CHECK(NeededFacts(Event{with_current({})}, kBot).relayed);
+  CHECK_FALSE(NeededFacts(Event{Activity({})}, kBot).relayed);
+}
+
+TEST_CASE("a relay's posts are kept with the version they show", "[bridge][core]") {
+  PostMessage relay{"relay:HD-7:41", {"C1", "1.1"},
+                    AgentCommentContent{"Grace Hopper", "HD-7", Said({Text("hi")}), 1700000000000, "41",
+                                        1700000000000}};
+  PostMessage old_row = relay;
+  std::get<AgentCommentContent>(old_row.content).comment_id = "";
+  Check({
+      {"every part's ts", MessagePosted{relay, "2.1", {"2.1", "2.2"}}, Known(),
+       {RecordRelay{"HD-7", RelayedComment{"41", 1700000000000, {"2.1", "2.2"}, false, "Grace Hopper"}}}},
+      {"a row from before the ids were kept: nothing to keep", MessagePosted{old_row, "2.1", {"2.1"}}, Known(), {}},
   });
 }
 

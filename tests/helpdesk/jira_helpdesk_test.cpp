@@ -504,7 +504,7 @@ TEST_CASE_METHOD(Fixture, "ChangedSince leaves out keys Jira no longer knows", "
 
 // --- comments ---------------------------------------------------------------------
 
-TEST_CASE_METHOD(Fixture, "CommentsAfter pages newest first, stops at the cursor, returns oldest first", "[jira]") {
+TEST_CASE_METHOD(Fixture, "CommentsAfter pages newest first through every page, returns oldest first", "[jira]") {
   auto options = Options(jira);
   options.comment_page_size = 3;
   JiraHelpdesk paged(http, options);
@@ -529,7 +529,12 @@ TEST_CASE_METHOD(Fixture, "CommentsAfter pages newest first, stops at the cursor
   CHECK_FALSE(comments[4].written_by_slackdesk);
   CHECK(comments[4].created_ms > 0);
   CHECK(page->next == ids[6]);
-  CHECK(Count("GET", "/rest/api/2/issue/") - before == 2);  // stopped in the second page
+  // Every page, for edits and deletions of earlier comments: all of them.
+  CHECK(Count("GET", "/rest/api/2/issue/") - before == 3);
+  REQUIRE(page->current);
+  REQUIRE(page->current->size() == 7);
+  CHECK(page->current->front().id == ids[0]);
+  CHECK(page->current->back().id == ids[6]);
 
   auto all = paged.CommentsAfter(ticket.key, "");
   REQUIRE(all);
@@ -540,6 +545,36 @@ TEST_CASE_METHOD(Fixture, "CommentsAfter pages newest first, stops at the cursor
   REQUIRE(none);
   CHECK(none->comments.empty());
   CHECK(none->next == ids[6]);  // nothing new: the cursor stays
+}
+
+TEST_CASE_METHOD(Fixture, "CommentsAfter's current comments show an agent's edit (updated) and not a deleted one",
+                 "[jira]") {
+  auto ticket = Create("Edited", "sdm-edit");
+  std::string kept = jira.AddAgentComment(ticket.key, "Ann Agent", "first version", true);
+  std::string gone = jira.AddAgentComment(ticket.key, "Ann Agent", "soon deleted", true);
+  auto before = helpdesk.CommentsAfter(ticket.key, gone);
+  REQUIRE(before);
+  REQUIRE(before->current);
+  REQUIRE(before->current->size() == 2);
+  CHECK(before->current->front().updated_ms == before->current->front().created_ms);
+  auto issue_before = jira.Issue(ticket.key);
+  REQUIRE(issue_before);
+
+  REQUIRE(jira.EditComment(ticket.key, kept, "Bob Boss", "second version"));
+  REQUIRE(jira.DeleteComment(ticket.key, gone));
+  auto issue = jira.Issue(ticket.key);
+  REQUIRE(issue);
+  CHECK(issue->updated_ms > issue_before->updated_ms);  // the change search reports the ticket
+  auto after = helpdesk.CommentsAfter(ticket.key, gone);
+  REQUIRE(after);
+  CHECK(after->comments.empty());  // nothing new
+  REQUIRE(after->current);
+  REQUIRE(after->current->size() == 1);
+  const helpdesk::Comment& edited = after->current->front();
+  CHECK(edited.id == kept);
+  CHECK(bridge::ToPlainString(edited.body) == "second version");
+  CHECK(edited.author_name == "Ann Agent");  // the author stays; updateAuthor is the editor
+  CHECK(edited.updated_ms > edited.created_ms);
 }
 
 TEST_CASE_METHOD(Fixture, "CommentsAfter compares ids as numbers and survives a vanished cursor", "[jira]") {

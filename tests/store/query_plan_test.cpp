@@ -104,6 +104,13 @@ TEST_CASE("no hot query scans a table that grows", "[store][plan]") {
   REQUIRE(tickets.HoldReply("C1", "1.1", {"comment:C1:1.5", "add_comment", "{}"}, 1));
   REQUIRE(tickets.HeldReplies("C1", "1.1"));
   REQUIRE(tickets.ReleaseHeldReplies("C1", "1.1"));
+  REQUIRE(tickets.SetReplyComment("C1", "1.5", "HD-1", "10042"));
+  REQUIRE(tickets.ReplyComment("C1", "1.5") == std::string("10042"));
+  REQUIRE(tickets.SetRelay("HD-1", {"41", 7, "2.1,2.2", false, "Grace"}));
+  auto relays = tickets.Relays("HD-1");
+  REQUIRE(relays);
+  REQUIRE(relays->size() == 1);
+  CHECK(relays->front().posts == "2.1,2.2");
 
   sqlite3* raw = nullptr;
   REQUIRE(sqlite3_open(dir.File("state.db").c_str(), &raw) == SQLITE_OK);

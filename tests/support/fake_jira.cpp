@@ -156,6 +156,40 @@ std::string FakeJira::AddAgentComment(const std::string& key, const std::string&
   return std::to_string(impl_->AddCommentLocked(*issue, author, body, is_public, {}).id);
 }
 
+bool FakeJira::EditComment(const std::string& key, const std::string& id, const std::string& editor_display_name,
+                           const std::string& body) {
+  std::lock_guard<std::mutex> lock(impl_->signal.mutex());
+  Impl::Issue* issue = impl_->FindIssue(key);
+  if (issue == nullptr) return false;
+  for (Impl::Comment& comment : issue->comments) {
+    if (std::to_string(comment.id) != id) continue;
+    comment.body = body;
+    comment.update_author = impl_->AgentLocked(editor_display_name);
+    // Strictly later, so a poll in the same millisecond still tells.
+    comment.updated_ms = std::max(impl_->NowMsLocked(), comment.updated_ms + 1);
+    issue->updated_ms = std::max(issue->updated_ms + 1, comment.updated_ms);
+    impl_->IndexLocked(*issue);
+    impl_->Bump();
+    return true;
+  }
+  return false;
+}
+
+bool FakeJira::DeleteComment(const std::string& key, const std::string& id) {
+  std::lock_guard<std::mutex> lock(impl_->signal.mutex());
+  Impl::Issue* issue = impl_->FindIssue(key);
+  if (issue == nullptr) return false;
+  auto& comments = issue->comments;
+  auto it = std::find_if(comments.begin(), comments.end(),
+                         [&](const Impl::Comment& comment) { return std::to_string(comment.id) == id; });
+  if (it == comments.end()) return false;
+  comments.erase(it);
+  issue->updated_ms = std::max(issue->updated_ms + 1, impl_->NowMsLocked());
+  impl_->IndexLocked(*issue);
+  impl_->Bump();
+  return true;
+}
+
 std::string FakeJira::AddCustomerComment(const std::string& key, const std::string& account_id,
                                          const std::string& body) {
   std::lock_guard<std::mutex> lock(impl_->signal.mutex());

@@ -60,6 +60,7 @@ struct JiraComment {
   std::string author_display_name;
   long long created_ms = 0;
   std::vector<JiraCommentProperty> properties;
+  long long updated_ms = 0;  // created_ms until an edit
 };
 
 // One entry of a request type field's validValues: `value` is what a create
@@ -254,6 +255,15 @@ class FakeJira {
   // Returns the comment id, or "" when there is no such issue.
   std::string AddAgentComment(const std::string& key, const std::string& author_display_name,
                               const std::string& body, bool is_public);
+  // An agent named `editor_display_name` edits comment `id` of `key` to
+  // `body`: its `updated` moves on (and the issue's, as Jira's does) and
+  // `updateAuthor` names the editor. False when there is no such comment.
+  bool EditComment(const std::string& key, const std::string& id, const std::string& editor_display_name,
+                   const std::string& body);
+  // Deletes comment `id` of `key`: it is no longer listed (Jira keeps no
+  // tombstone) and the issue's `updated` moves on. False when there is no
+  // such comment.
+  bool DeleteComment(const std::string& key, const std::string& id);
   // Adds a public comment written by a customer in the portal. Returns its
   // id, or "" when the issue or the account is unknown.
   std::string AddCustomerComment(const std::string& key, const std::string& account_id, const std::string& body);

@@ -46,6 +46,8 @@ struct FakeJira::Impl {
     std::string author;
     long long created_ms = 0;
     std::vector<JiraCommentProperty> properties;
+    long long updated_ms = 0;   // `updated`: created_ms until an edit
+    std::string update_author;  // `updateAuthor`: "" is the author
   };
 
   // What the search index knows about an issue, from `visible_at` on.

@@ -104,6 +104,7 @@ FakeJira::Impl::Comment& FakeJira::Impl::AddCommentLocked(Issue& issue, const st
   comment.is_public = is_public;
   comment.author = author;
   comment.created_ms = NowMsLocked();
+  comment.updated_ms = comment.created_ms;
   bool has_internal_property = false;
   for (const JiraCommentProperty& property : properties) has_internal_property |= property.key == kInternalProperty;
   if (!is_public && !has_internal_property) properties.push_back({kInternalProperty, R"({"internal":true})"});
@@ -170,7 +171,8 @@ JiraIssue FakeJira::Impl::Export(const Issue& issue) const {
   out.updated_ms = issue.updated_ms;
   for (const Comment& comment : issue.comments) {
     out.comments.push_back(JiraComment{std::to_string(comment.id), comment.body, comment.is_public, comment.author,
-                                       UserOrBot(comment.author).display_name, comment.created_ms, comment.properties});
+                                       UserOrBot(comment.author).display_name, comment.created_ms, comment.properties,
+                                       comment.updated_ms});
   }
   out.attachments = issue.attachments;
   return out;

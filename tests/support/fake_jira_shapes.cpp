@@ -215,11 +215,11 @@ void FakeJira::Impl::WritePlatformComment(Writer& w, const Issue& issue, const C
   }
   if (rendered) KStr(w, "renderedBody", "<p>" + HtmlEscape(comment.body) + "</p>");
   w.Key("updateAuthor");
-  WritePlatformUser(w, author);
+  WritePlatformUser(w, comment.update_author.empty() ? author : UserOrBot(comment.update_author));
   // Platform dates are rendered in UTC (Data Center: the server's zone);
   // clients must parse the offset.
   KStr(w, "created", FormatJiraTime(comment.created_ms, PlatformZone()));
-  KStr(w, "updated", FormatJiraTime(comment.created_ms, PlatformZone()));
+  KStr(w, "updated", FormatJiraTime(comment.updated_ms, PlatformZone()));
   // Data Center has no jsdPublic: only the sd.public.comment property
   // (expand=properties) tells an internal note.
   if (!dc) {

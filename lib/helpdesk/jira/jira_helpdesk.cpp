@@ -44,6 +44,7 @@ Comment ToComment(const WireComment& wire) {
   comment.body = ParseWiki(wire.body);
   comment.is_public = wire.is_public;
   comment.created_ms = wire.created_ms;
+  comment.updated_ms = wire.updated_ms;
   comment.written_by_slackdesk = !wire.marker.empty();
   return comment;
 }

@@ -103,12 +103,11 @@ class JiraHelpdesk : public Helpdesk {
                                                        const std::vector<std::string>& keys) override;
   // The cursor is the id of the last comment handled ("" = none). GET
   // /rest/api/2/issue/{key}/comment?orderBy=-created&expand=properties,
-  // paged until the cursor's comment or the end; returns the comments whose
-  // ids are numerically greater than the cursor, oldest first, bodies parsed
-  // from wiki markup, written_by_slackdesk when they carry the slackdesk
-  // marker property. `next` is the greatest id seen (the cursor when none).
-  // If the cursor's comment was deleted the whole history is read (and
-  // filtered by id).
+  // every page; returns the comments whose ids are numerically greater than
+  // the cursor, oldest first, bodies parsed from wiki markup,
+  // written_by_slackdesk when they carry the slackdesk marker property, and
+  // `current`: all of them with their `updated` (edits and deletions).
+  // `next` is the greatest id seen (the cursor when none).
   util::Result<CommentPage> CommentsAfter(const std::string& key, const CommentCursor& cursor) override;
   // POST /rest/api/2/issue/{key}/comment with the body rendered as wiki
   // markup (cut to kMaxCommentChars plus kShortenedNote when longer), the

@@ -36,6 +36,8 @@ WireComment CommentFromValue(const rapidjson::Value& value, const char* user_id_
   }
   comment.body = json::GetString(value, "body");
   comment.created_ms = ParseJiraTime(json::GetString(value, "created")).value_or(0);
+  // Moved on by each edit (an edit by another user also sets updateAuthor).
+  comment.updated_ms = ParseJiraTime(json::GetString(value, "updated")).value_or(comment.created_ms);
   std::optional<bool> internal;
   if (const auto* properties = json::GetArray(value, "properties")) {
     for (const auto& property : properties->GetArray()) {

@@ -135,6 +135,7 @@ struct WireComment {
   std::string body;  // wiki markup
   bool is_public = false;
   long long created_ms = 0;
+  long long updated_ms = 0;  // `updated`: created_ms until an edit
   std::string marker;
 };
 

@@ -155,17 +155,23 @@ util::Result<CommentPage> JiraHelpdesk::CommentsAfter(const std::string& key, co
   if (key.empty()) return util::MakeError(util::ErrorCode::kInvalidInput, "jira comments: empty key");
   CommentPage page;
   page.next = cursor;
+  page.current.emplace();
+  // Every page is read, not only those after the cursor: comments can be
+  // edited or deleted (a deleted one is an id that is no longer listed),
+  // and there is no list of changes to ask for. Only tickets the change
+  // search reports are read, so the cost follows the changed tickets.
   auto walked = WalkComments(key, fmt::format("jira comments {}", key), [&](const WireComment& comment) {
-    if (!cursor.empty() && comment.id == cursor) return true;
+    page.current->push_back(ToComment(comment));
     // Ids grow with time; one not above the cursor was handled before (the
     // cursor's own comment may be gone, so the walk does not stop there).
     if (!CommentIdNewer(comment.id, cursor)) return false;
     if (CommentIdNewer(comment.id, page.next)) page.next = comment.id;
-    page.comments.push_back(ToComment(comment));
+    page.comments.push_back(page.current->back());
     return false;
   });
   if (!walked) return tl::make_unexpected(walked.error());
   std::reverse(page.comments.begin(), page.comments.end());  // walked newest first
+  std::reverse(page.current->begin(), page.current->end());
   return page;
 }
 
