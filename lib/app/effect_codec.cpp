@@ -26,6 +26,7 @@ constexpr const char* kCreateTicket = "create_ticket";
 constexpr const char* kAddComment = "add_comment";
 constexpr const char* kCopyFiles = "copy_files";
 constexpr const char* kUploadToSlack = "upload_to_slack";
+constexpr const char* kReopenTicket = "reopen_ticket";
 
 // A JSON object written field by field.
 class ObjectWriter {
@@ -282,6 +283,9 @@ std::string EncodePayload(const bridge::Effect& effect) {
             out.Str("author_id", a.author_id).Str("author_name", a.author_name).Bool("public", a.is_public);
             return out.Int("created_ms", a.created_ms).Done();
           },
+          [](const bridge::ReopenTicket& e) {
+            return ObjectWriter().Str("ticket_key", e.ticket_key).Thread(e.thread).Done();
+          },
       },
       effect);
 }
@@ -297,6 +301,7 @@ const char* KindOf(const bridge::Effect& effect) {
                         [](const bridge::AddComment&) { return kAddComment; },
                         [](const bridge::CopyFiles&) { return kCopyFiles; },
                         [](const bridge::UploadToSlack&) { return kUploadToSlack; },
+                        [](const bridge::ReopenTicket&) { return kReopenTicket; },
                     },
                     effect);
 }
@@ -372,6 +377,8 @@ std::optional<bridge::Effect> DecodePayload(const std::string& kind, const std::
     a.is_public = r.Bool("public");
     a.created_ms = r.Int("created_ms");
     effect = e;
+  } else if (kind == kReopenTicket) {
+    effect = bridge::ReopenTicket{key, r.Str("ticket_key"), r.Thread()};
   }
   if (!r.ok()) return std::nullopt;
   return effect;
@@ -443,6 +450,7 @@ std::string DescribeEffect(const bridge::Effect& effect) {
                           return "upload " + e.key + " into channel=" + e.thread.channel + " thread=" +
                                  e.thread.thread_ts;
                         },
+                        [](const bridge::ReopenTicket& e) { return "reopen ticket=" + e.ticket_key + " " + e.key; },
                     },
                     effect);
 }

@@ -10,7 +10,7 @@ bool PreparesFirst(const bridge::Effect& effect) {
 
 System SystemOf(const bridge::Effect& effect) {
   if (std::holds_alternative<bridge::CreateTicket>(effect) || std::holds_alternative<bridge::AddComment>(effect) ||
-      std::holds_alternative<bridge::CopyFiles>(effect)) {
+      std::holds_alternative<bridge::CopyFiles>(effect) || std::holds_alternative<bridge::ReopenTicket>(effect)) {
     return System::kHelpdesk;
   }
   return System::kSlack;
@@ -33,6 +33,7 @@ Outcome AdapterEffects::Execute(const bridge::Effect& effect, const Attempt& att
                           return helpdesk_.Run(e, attempt.reconcile, attempt.attempted_at_ms, attempt.now_ms);
                         },
                         [&](const bridge::AddComment& e) { return helpdesk_.Run(e, attempt.reconcile); },
+                        [&](const bridge::ReopenTicket& e) { return helpdesk_.Run(e); },
                         [&](const bridge::CopyFiles& e) {
                           if (files_ == nullptr) {
                             return Outcome::Failed(util::Error{util::ErrorCode::kConfig, "files are not copied here"});

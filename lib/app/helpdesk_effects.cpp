@@ -125,4 +125,16 @@ util::Result<std::string> HelpdeskEffects::EarlierCommentUrl(const bridge::AddCo
   return id.empty() ? std::string() : helpdesk_.CommentUrl(edit.ticket_key, id);
 }
 
+Outcome HelpdeskEffects::Run(const bridge::ReopenTicket& effect) {
+  auto reopened = helpdesk_.ReopenTicket(effect.ticket_key);
+  if (!reopened) return Outcome::FromFailure(reopened.error(), true);
+  const char* what = reopened->result == bridge::ReopenResult::kReopened      ? "reopened"
+                     : reopened->result == bridge::ReopenResult::kAlreadyOpen ? "open already"
+                                                                              : "not reopened (no workflow step back)";
+  util::log::Info("ticket={} {} after the reply {}; status '{}'", effect.ticket_key, what, effect.key,
+                  reopened->status.label);
+  return Outcome::Done(bridge::TicketReopened{effect, reopened->result, reopened->status},
+                       "{\"result\":" + json::Quote(what) + "}");
+}
+
 }  // namespace app

@@ -25,6 +25,8 @@ class HelpdeskEffects {
   // the ticket is composed: kReady, whose `then` makes the POST.
   Outcome Run(const bridge::CreateTicket& effect, bool reconcile, long long attempted_at_ms, long long now_ms);
   Outcome Run(const bridge::AddComment& effect, bool reconcile);
+  // Safe to repeat (the helpdesk reads the status first): no reconcile.
+  Outcome Run(const bridge::ReopenTicket& effect);
 
  private:
   Outcome Post(const bridge::CreateTicket& effect, const helpdesk::NewTicket& ticket);

@@ -26,6 +26,9 @@ std::string LaneOf(const Effect& effect) {
                         [](const CopyFiles& e) { return "helpdesk:" + e.ticket_key; },
                         // With the channel's posts: after the comment it came with.
                         [](const UploadToSlack& e) { return "slack:" + e.thread.channel; },
+                        // After the reply's comment: a "comment reopens"
+                        // automation may have reopened it already.
+                        [](const ReopenTicket& e) { return "helpdesk:" + e.ticket_key; },
                     },
                     effect);
 }
@@ -41,6 +44,7 @@ bool IsEffect(const Action& action) {
                         [](const AddComment&) { return true; },
                         [](const CopyFiles&) { return true; },
                         [](const UploadToSlack&) { return true; },
+                        [](const ReopenTicket&) { return true; },
                         [](const auto&) { return false; },
                     },
                     action);
@@ -57,6 +61,7 @@ Effect ToEffect(const Action& action) {
                         [](const AddComment& e) { return Effect{e}; },
                         [](const CopyFiles& e) { return Effect{e}; },
                         [](const UploadToSlack& e) { return Effect{e}; },
+                        [](const ReopenTicket& e) { return Effect{e}; },
                         // REQUIRES: IsEffect(action); an empty post is never carried out.
                         [](const auto&) { return Effect{PostMessage{}}; },
                     },

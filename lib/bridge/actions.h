@@ -189,8 +189,19 @@ struct UploadToSlack {
   auto Fields() const { return std::tie(key, ticket_key, thread, attachment, slack_file_id); }
 };
 
+// Reopens a resolved or closed ticket that a customer replied to (after
+// the reply's comment, in the ticket's lane), through a workflow step that
+// leads to an open status when the helpdesk offers one. Safe to repeat;
+// its outcome is TicketReopened.
+struct ReopenTicket {
+  std::string key;  // "reopen:<channel>:<ts>" of the reply
+  std::string ticket_key;
+  ThreadRef thread;  // where the outcome is told
+  auto Fields() const { return std::tie(key, ticket_key, thread); }
+};
+
 using Effect = std::variant<PrepareForm, PostMessage, PostEphemeral, UpdateConfirmation, UpdateRelay, CreateTicket,
-                            AddComment, CopyFiles, UploadToSlack>;
+                            AddComment, CopyFiles, UploadToSlack, ReopenTicket>;
 
 // The idempotency key of any effect.
 const std::string& KeyOf(const Effect& effect);
@@ -320,7 +331,8 @@ struct Note {
 using Action =
     std::variant<Note, SaveMention, LinkThread, RecordConfirmation, RecordStatus, RecordSyncPosition, RecordReplyComment, RecordRelay, HoldReply,
                  ReleaseHeldReplies, RecordSyncStopped, OpenForm, UpdateForm, PrepareForm, PostMessage, PostEphemeral,
-                 UpdateConfirmation, UpdateRelay, CreateTicket, AddComment, CopyFiles, UploadToSlack>;
+                 UpdateConfirmation, UpdateRelay, CreateTicket, AddComment, CopyFiles, UploadToSlack,
+                 ReopenTicket>;
 
 // The action as an Effect when it is one.
 bool IsEffect(const Action& action);

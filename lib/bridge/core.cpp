@@ -77,6 +77,12 @@ Actions Reply(const MessageReceived& message, bool edit, const Facts& facts) {
   if (!facts.link) return {HoldReply{ThreadOf(message), comment}};
   Actions actions{comment};
   if (auto copy = CopyOf(comment, ThreadOf(message))) actions.push_back(std::move(*copy));
+  // A reply on a resolved or closed ticket would land where nobody looks:
+  // it reopens the ticket when the workflow allows (an edit does not).
+  if (!edit && facts.link->status.category == StatusCategory::kDone) {
+    actions.push_back(ReopenTicket{"reopen:" + message.channel + ":" + message.ts, facts.link->ticket_key,
+                                   ThreadOf(message)});
+  }
   return actions;
 }
 
@@ -231,6 +237,39 @@ Actions OnUploaded(const AttachmentUploaded& uploaded) {
   return {PostMessage{"notcopied:" + request.key, request.thread,
                       NoticeContent{":paperclip: " + request.ticket_key + ": " +
                                     NotCopiedLine(*uploaded.not_copied) + "."}}};
+}
+
+// The ticket's status after a reply asked to reopen it: the confirmation
+// shows it either way; the thread is told when it was reopened, and how to
+// raise a new request when it cannot be.
+Actions OnReopened(const TicketReopened& reopened, const Facts& facts) {
+  if (!facts.link) return {};
+  const TicketLink& link = *facts.link;
+  const ReopenTicket& request = reopened.request;
+  Actions actions;
+  if (!reopened.status.label.empty() && reopened.status.label != link.status.label) {
+    actions.push_back(RecordStatus{link.ticket_key, reopened.status});
+    if (!link.confirmation_ts.empty()) {
+      TicketView view = link.View();
+      view.status = reopened.status.label;
+      actions.push_back(UpdateConfirmation{"status:" + request.key, link.thread.channel, link.confirmation_ts, view});
+    }
+  }
+  const std::string& status = reopened.status.label.empty() ? link.status.label : reopened.status.label;
+  if (reopened.result == ReopenResult::kReopened) {
+    actions.push_back(PostMessage{"reopened:" + request.key, request.thread,
+                                  NoticeContent{":leftwards_arrow_with_hook: " + link.ticket_key +
+                                                " was reopened by this reply" +
+                                                (status.empty() ? "." : "; it is now " + status + ".")}});
+  } else if (reopened.result == ReopenResult::kNotAllowed) {
+    actions.push_back(PostMessage{
+        "notreopened:" + request.key, request.thread,
+        NoticeContent{":warning: " + link.ticket_key + " is " + (status.empty() ? "closed" : status) +
+                      " and cannot be reopened from Slack. Your reply was added to it, but the team may not look at "
+                      "it again. To raise a new request, mention me in a new message in the channel (not in this "
+                      "thread)."}});
+  }
+  return actions;
 }
 
 Actions OnPosted(const MessagePosted& posted) {
@@ -417,6 +456,8 @@ FactsQuery NeededFacts(const Event& event, std::string_view bot_user_id) {
                           query.relayed = e.current.has_value();
                           return query;
                         },
+                        [](const TicketActivity& e) { return LinkPolicyQuery(e.ticket_key); },
+                        [](const TicketReopened& e) { return LinkPolicyQuery(e.request.ticket_key); },
                         [](const LinkReviewed& e) { return LinkPolicyQuery(e.ticket_key); },
                         [](const auto&) { return FactsQuery{}; },
                     },
@@ -435,6 +476,7 @@ std::vector<Action> Handle(const Event& event, const Facts& facts) {
                         [&](const CommentAdded& e) { return OnCommentAdded(e); },
                         [&](const FilesCopied& e) { return OnFilesCopied(e); },
                         [&](const AttachmentUploaded& e) { return OnUploaded(e); },
+                        [&](const TicketReopened& e) { return OnReopened(e, facts); },
                         [&](const EffectRetrying& e) { return OnRetrying(e); },
                         [&](const EffectFailed& e) { return OnFailed(e); },
                         [&](const TicketActivity& e) { return OnActivity(e, facts); },

@@ -135,6 +135,15 @@ struct AttachmentUploaded {
   auto Fields() const { return std::tie(request, not_copied); }
 };
 
+// The outcome of ReopenTicket, with the ticket's status afterwards.
+struct TicketReopened {
+  ReopenTicket request;
+  ReopenResult result = ReopenResult::kNotAllowed;
+  TicketStatus status;
+
+  auto Fields() const { return std::tie(request, result, status); }
+};
+
 // A side effect that failed for now and will be tried again.
 struct EffectRetrying {
   Effect effect;
@@ -204,6 +213,6 @@ struct EffectNotAllowed {
 };
 
 using Event = std::variant<MessageReceived, ButtonClicked, FormSubmitted, FormTypeChosen, FormPrepared, TicketCreated,
-                           MessagePosted, CommentAdded, FilesCopied, AttachmentUploaded, EffectRetrying, EffectFailed, TicketActivity, LinkReviewed, EffectNotAllowed>;
+                           MessagePosted, CommentAdded, FilesCopied, AttachmentUploaded, TicketReopened, EffectRetrying, EffectFailed, TicketActivity, LinkReviewed, EffectNotAllowed>;
 
 }  // namespace bridge

@@ -33,6 +33,14 @@ struct TicketStatus {
   auto Fields() const { return std::tie(category, label); }
 };
 
+// What asking the helpdesk to reopen a resolved or closed ticket came to.
+enum class ReopenResult {
+  kReopened,    // a workflow step led it back to an open status
+  kAlreadyOpen, // it was open again already (an agent, or the helpdesk's own
+                // "comment reopens" automation): nothing to do
+  kNotAllowed,  // the workflow offers slackdesk no way back
+};
+
 // What the bot shows of a ticket in Slack.
 struct TicketView {
   std::string key;  // "SUP-12"

@@ -94,6 +94,12 @@ struct CommentPage {
   std::optional<std::vector<Comment>> current{};
 };
 
+// What ReopenTicket did, and the ticket's status afterwards.
+struct Reopening {
+  bridge::ReopenResult result = bridge::ReopenResult::kNotAllowed;
+  TicketStatus status;
+};
+
 // A file on its way to the helpdesk, read from an open file as it is sent
 // (never held whole in memory).
 struct Upload {
@@ -182,6 +188,15 @@ class Helpdesk {
   // view (a Slack edit's comment links to the comment it replaces); "" when
   // the backend cannot say. No request is made.
   virtual std::string CommentUrl(const std::string& /*key*/, const std::string& /*comment_id*/) const { return ""; }
+
+  // --- reopening --------------------------------------------------------------
+  // After a customer's reply on ticket `key`: when it is resolved or closed,
+  // takes a workflow step that leads to an open status, if the helpdesk
+  // offers slackdesk one (kReopened); when it is open already (an agent, or
+  // the helpdesk's own "a comment reopens it"), changes nothing
+  // (kAlreadyOpen). Either way the status is read back. Safe to repeat.
+  // Default: kNotAllowed with an unknown status (a backend that cannot).
+  virtual util::Result<Reopening> ReopenTicket(const std::string& /*key*/) { return Reopening{}; }
 
   // --- files from Slack -----------------------------------------------------
   // A backend that does not implement these takes no files: each is named

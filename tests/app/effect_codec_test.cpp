@@ -70,6 +70,7 @@ TEST_CASE("every effect round-trips through an outbox row", "[app][codec]") {
                     {"C1", "1.1"},
                     {"10043", "a.txt", "", 1, "acc-1", "Grace", false, 0},
                     "F0000001"},
+      ReopenTicket{"reopen:C1:1.5", "HD-1", {"C1", "1.1"}},
   };
   for (const Effect& effect : effects) {
     store::Intent row = app::EncodeEffect(effect);

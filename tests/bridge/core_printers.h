@@ -75,6 +75,7 @@ inline std::string Show(const bridge::Action& action) {
           [](const UploadToSlack& u) {
             return "UploadToSlack{" + u.key + "," + u.thread.thread_ts + "," + u.attachment.name + "}";
           },
+          [](const ReopenTicket& a) { return "ReopenTicket{" + a.key + "," + a.ticket_key + "}"; },
           [](const AddComment& a) {
             return "AddComment{" + a.key + "," + a.marker + "," + Show(a.text) + (a.edit ? ",edit:" + a.earlier_comment_id : "") + "}";
           },

@@ -440,6 +440,53 @@ TEST_CASE("the comment a reply (or an edit) became is kept for the next edit", "
   CHECK(NeededFacts(Event{Message("1.5", "1.1", kReply)}, kBot).reply_ts.empty());
 }
 
+TEST_CASE("a reply on a resolved ticket reopens it when the workflow allows, and says so", "[bridge][core]") {
+  TicketLink resolved = Linked("Resolved", StatusCategory::kDone);
+  MessageReceived reply = Message("1.5", "1.1", kReply);
+  MessageReceived edit = reply;
+  edit.subtype = "message_changed";
+  edit.edited_ts = "1.7";
+  edit.previous_text = Said({Text("stil broken")});
+  ReopenTicket reopen{"reopen:C1:1.5", "HD-7", {"C1", "1.1"}};
+  TicketStatus waiting{StatusCategory::kInProgress, "Waiting for support"};
+  TicketStatus closed{StatusCategory::kDone, "Closed"};
+  TicketView shown_waiting = resolved.View();
+  shown_waiting.status = "Waiting for support";
+  TicketView shown_closed = resolved.View();
+  shown_closed.status = "Closed";
+  const std::string cannot =
+      " and cannot be reopened from Slack. Your reply was added to it, but the team may not look at it again. To "
+      "raise a new request, mention me in a new message in the channel (not in this thread).";
+  Check({
+      {"the reply's comment goes first, then the reopen, in the ticket's lane", reply, Known(resolved),
+       {Comment("comment:C1:1.5", "1.5", kReply), reopen}},
+      {"a reply on an open ticket reopens nothing", reply, Known(Linked()),
+       {Comment("comment:C1:1.5", "1.5", kReply)}},
+      {"an edit does not reopen", edit, Known(resolved), {Comment("edit:C1:1.5:1.7", "1.5", kReply, true, "1.7")}},
+      {"reopened: the status is recorded, shown on the confirmation and told",
+       TicketReopened{reopen, ReopenResult::kReopened, waiting}, Known(resolved),
+       {RecordStatus{"HD-7", waiting}, UpdateConfirmation{"status:reopen:C1:1.5", "C1", "1.9", shown_waiting},
+        PostMessage{"reopened:reopen:C1:1.5", {"C1", "1.1"},
+                    NoticeContent{":leftwards_arrow_with_hook: HD-7 was reopened by this reply; it is now Waiting "
+                                  "for support."}}}},
+      {"open already (an automation, an agent): only the status, when it is news",
+       TicketReopened{reopen, ReopenResult::kAlreadyOpen, waiting}, Known(resolved),
+       {RecordStatus{"HD-7", waiting}, UpdateConfirmation{"status:reopen:C1:1.5", "C1", "1.9", shown_waiting}}},
+      {"open already and shown so: nothing", TicketReopened{reopen, ReopenResult::kAlreadyOpen, waiting},
+       Known(Linked("Waiting for support", StatusCategory::kInProgress)), {}},
+      {"no way back: the customer is told how to raise a new request",
+       TicketReopened{reopen, ReopenResult::kNotAllowed, TicketStatus{StatusCategory::kDone, "Resolved"}},
+       Known(resolved), {PostMessage{"notreopened:reopen:C1:1.5", {"C1", "1.1"},
+                                     NoticeContent{":warning: HD-7 is Resolved" + cannot}}}},
+      {"no way back from a status the thread had not seen yet: shown, and told",
+       TicketReopened{reopen, ReopenResult::kNotAllowed, closed}, Known(resolved),
+       {RecordStatus{"HD-7", closed}, UpdateConfirmation{"status:reopen:C1:1.5", "C1", "1.9", shown_closed},
+        PostMessage{"notreopened:reopen:C1:1.5", {"C1", "1.1"}, NoticeContent{":warning: HD-7 is Closed" + cannot}}}},
+      {"a thread no longer linked hears nothing", TicketReopened{reopen, ReopenResult::kReopened, waiting}, Known(),
+       {}},
+  });
+}
+
 TEST_CASE("replies written while the thread's ticket is queued reach it, in order, once it exists", "[bridge][core]") {
   Facts queued = Known();
   queued.create_pending = true;

@@ -21,6 +21,7 @@ FakeJira::Impl::Impl(JiraDeployment deployment) : dc(deployment == JiraDeploymen
     users.push_back(User{kBotAccountId, "", kEmail, kBotDisplayName, "atlassian", "", false});
   }
   attachment_limit = dc ? 10LL * 1024 * 1024 : 1024LL * 1024 * 1024;
+  transitions = DefaultTransitions();
   AddDeskLocked(kServiceDeskId, kProjectKey, kPortalId);
   RequestType& type = DefineRequestTypeLocked(kServiceDeskId, kRequestTypeId, kRequestTypeName);
   type.fields.push_back(jira::StringField("summary", "Summary", true, "summary"));

@@ -108,6 +108,16 @@ struct JiraAttachment {
 // (shared with the customer), with an internal note, or alone.
 enum class AttachmentVisibility { kPublicComment, kInternalComment, kAlone };
 
+// A step of the fake's workflow, offered to issues whose status category
+// is `from` ("open": new or indeterminate; "done").
+struct JiraTransition {
+  std::string id;
+  std::string name;
+  std::string from;
+  std::string to_status;
+  std::string to_category;  // "new", "indeterminate" or "done"
+};
+
 struct JiraIssue {
   std::string id;  // "10001"
   std::string key;  // "SUP-1"
@@ -267,6 +277,11 @@ class FakeJira {
   // Adds a public comment written by a customer in the portal. Returns its
   // id, or "" when the issue or the account is unknown.
   std::string AddCustomerComment(const std::string& key, const std::string& account_id, const std::string& body);
+  // The workflow GET/POST /rest/api/2/issue/{key}/transitions offer, in
+  // this order. Default: "Resolve this issue" (open → Resolved, done),
+  // "Close" (done → Closed, done), "Reopen" (done → Waiting for support,
+  // indeterminate): the first step from done leads to done on purpose.
+  void SetTransitions(std::vector<JiraTransition> transitions);
   // Transitions the issue: `category` is "new", "indeterminate" or "done".
   // Bumps `updated`. Returns false for an unknown issue or category.
   bool SetStatus(const std::string& key, const std::string& name, const std::string& category);

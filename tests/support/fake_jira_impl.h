@@ -163,6 +163,7 @@ struct FakeJira::Impl {
   std::map<std::string, int> status_ids;
   std::vector<JiraRequest> requests;
   long long attachment_limit = 0;  // set by the constructor from the deployment
+  std::vector<JiraTransition> transitions;  // set by the constructor (SetTransitions)
   std::map<std::string, TemporaryFile> temporary_files;  // by temporaryAttachmentId
   long long next_temporary = 1;
   long long next_attachment = 20000;
@@ -303,6 +304,15 @@ struct FakeJira::Impl {
   Reply GetRequest(const std::string& key);
   Reply ServiceDeskComments(const Call& call, const std::string& key);
   Reply ServiceDeskAddComment(const Call& call, const std::string& key);
+
+  // --- Workflow (fake_jira_workflow.cpp) ---------------------------------------------
+  static std::vector<JiraTransition> DefaultTransitions();
+  // The steps offered from the issue's status, in the workflow's order.
+  std::vector<const JiraTransition*> TransitionsFrom(const Issue& issue) const;
+  Reply GetTransitions(const std::string& key);
+  // {"transition":{"id":"…"}}: 204 and the issue in the step's status, or
+  // 400 when the step is not offered from its status.
+  Reply DoTransition(const Call& call, const std::string& key);
 
   // --- Attachments (fake_jira_attachments.cpp) --------------------------------------
   // POST servicedesk/{id}/attachTemporaryFile: multipart, part `file`,

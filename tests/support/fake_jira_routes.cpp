@@ -158,6 +158,11 @@ Reply FakeJira::Impl::Route(const Call& call) {
     if (r.size() == 3 && r[0] == "attachment" && r[1] == "content") {
       return m == "GET" ? AttachmentContent(call, r[2]) : MethodNotAllowed();
     }
+    if (r.size() == 3 && r[0] == "issue" && r[2] == "transitions") {
+      if (m == "GET") return GetTransitions(r[1]);
+      if (m == "POST") return DoTransition(call, r[1]);
+      return MethodNotAllowed();
+    }
     if (r.size() == 3 && r[0] == "issue" && r[2] == "comment") {
       if (m == "GET") return PlatformComments(call, r[1], v3);
       if (m == "POST") return PlatformAddComment(call, r[1], v3);

@@ -143,6 +143,13 @@ class JiraHelpdesk : public Helpdesk {
   util::Result<Fetched> FetchAttachment(const std::string& key, const std::string& id, long long limit,
                                         util::TempFile& into) override;
 
+  // Workflow (jira_workflow.cpp). GET request/{key}: open already, done.
+  // Otherwise GET /rest/api/2/issue/{key}/transitions and POST the first
+  // leading to an in-progress status (else to a new one), then read the
+  // status back; none, or a 400 (a validator, a required screen field):
+  // kNotAllowed.
+  util::Result<Reopening> ReopenTicket(const std::string& key) override;
+
  private:
   // Which deployment answers: Cloud for an e-mail and API token (nothing
   // asked); with a personal access token, serverInfo read once (a Cloud

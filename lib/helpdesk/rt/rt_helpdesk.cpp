@@ -248,4 +248,23 @@ util::Result<std::optional<Ticket>> RtHelpdesk::FindCreatedTicket(const std::str
   return std::optional<Ticket>(ToTicket(tickets->front()));
 }
 
+util::Result<Reopening> RtHelpdesk::ReopenTicket(const std::string& key) {
+  auto before = GetTicket(key);
+  if (!before) return tl::make_unexpected(before.error());
+  TicketStatus status = StatusFromRt(before->status);
+  if (status.category != StatusCategory::kDone) return Reopening{bridge::ReopenResult::kAlreadyOpen, status};
+  // RT answers 200 with its messages whether or not the lifecycle allowed
+  // the change: the status read back says what happened.
+  auto changed = transport_.Send(RtCall{"rt reopen " + key, "PUT", "/ticket/" + before->id, "{\"Status\":\"open\"}"});
+  if (!changed) return tl::make_unexpected(changed.error());
+  auto after = GetTicket(key);
+  if (!after) return tl::make_unexpected(after.error());
+  status = StatusFromRt(after->status);
+  if (status.category == StatusCategory::kDone) {
+    util::log::Info("rt {} stays '{}': its lifecycle does not go back to open", key, after->status);
+    return Reopening{bridge::ReopenResult::kNotAllowed, status};
+  }
+  return Reopening{bridge::ReopenResult::kReopened, status};
+}
+
 }  // namespace helpdesk::rt

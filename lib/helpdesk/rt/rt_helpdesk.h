@@ -90,6 +90,12 @@ class RtHelpdesk : public Helpdesk {
   // The ticket's display page at the transaction: RT's history anchors
   // each transaction as txn-<id>.
   std::string CommentUrl(const std::string& key, const std::string& comment_id) const override;
+  // GET /ticket/:id: not resolved, rejected or deleted: kAlreadyOpen (RT's
+  // default scrip "On Correspond Open Inactive Tickets" reopens a ticket
+  // on the correspondence a reply makes). Otherwise PUT {"Status":"open"}
+  // (the default lifecycle allows it from each of them) and read back: a
+  // custom lifecycle that refuses keeps the status, kNotAllowed.
+  util::Result<Reopening> ReopenTicket(const std::string& key) override;
 
  private:
   Ticket ToTicket(const WireTicket& wire) const;
