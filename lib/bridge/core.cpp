@@ -456,7 +456,6 @@ FactsQuery NeededFacts(const Event& event, std::string_view bot_user_id) {
                           query.relayed = e.current.has_value();
                           return query;
                         },
-                        [](const TicketActivity& e) { return LinkPolicyQuery(e.ticket_key); },
                         [](const TicketReopened& e) { return LinkPolicyQuery(e.request.ticket_key); },
                         [](const LinkReviewed& e) { return LinkPolicyQuery(e.ticket_key); },
                         [](const auto&) { return FactsQuery{}; },

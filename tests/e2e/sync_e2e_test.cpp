@@ -171,6 +171,43 @@ TEST_CASE("status changes update the confirmation and resolution posts one note"
   flow.Stop();
 }
 
+TEST_CASE("a reply on a resolved ticket reopens it, and the thread shows it", "[e2e][sync][reopen]") {
+  Flow flow;
+  std::string ts = StartWithTicket(flow, "Cannot log in");
+  auto confirmation = [&] { return flow.Posts(ts, "Created").at(0); };
+  flow.jira.SetStatus("SUP-1", "Resolved", "done");
+  REQUIRE(flow.WaitForPost(ts, "is now Resolved"));
+  ReplyAsComment(flow, ts, "It broke again", 1);
+  // "Close" (done to done) comes first in the fake's workflow: passed over.
+  REQUIRE(flow.jira.WaitFor([&] { return flow.jira.Issue("SUP-1")->status == "Waiting for support"; }, kWait));
+  REQUIRE(flow.WaitForPost(ts, "was reopened by this reply; it is now Waiting for support"));
+  REQUIRE(flow.slack.WaitFor([&] { return confirmation().text.find("Waiting for support") != std::string::npos; },
+                             kWait));
+  CHECK(flow.jira.CountRequests("POST", "/rest/api/2/issue/SUP-1/transitions") == 1);
+  // A second reply finds it open: no second step, no second note.
+  ReplyAsComment(flow, ts, "Still broken", 2);
+  REQUIRE(WaitForPolls(flow, 3));
+  CHECK(flow.jira.CountRequests("POST", "/rest/api/2/issue/SUP-1/transitions") == 1);
+  CHECK(flow.Posts(ts, "was reopened").size() == 1);
+  flow.Stop();
+}
+
+TEST_CASE("a closed ticket with no way back: the reply is kept and the customer told how to raise a new one",
+          "[e2e][sync][reopen]") {
+  Flow flow;
+  flow.jira.SetTransitions({{"41", "Close", "done", "Closed", "done"}});
+  std::string ts = StartWithTicket(flow, "Cannot log in");
+  flow.jira.SetStatus("SUP-1", "Closed", "done");
+  REQUIRE(flow.WaitForPost(ts, "is now Closed"));
+  fake::JiraComment reply = ReplyAsComment(flow, ts, "It broke again", 1);
+  CHECK(reply.body.find("It broke again") != std::string::npos);
+  REQUIRE(flow.WaitForPost(ts, "SUP-1 is Closed and cannot be reopened from Slack"));
+  CHECK(flow.Posts(ts, "mention me in a new message in the channel").size() == 1);
+  CHECK(flow.jira.Issue("SUP-1")->status == "Closed");
+  CHECK(flow.jira.CountRequests("POST", "/rest/api/2/issue/SUP-1/transitions") == 0);
+  flow.Stop();
+}
+
 TEST_CASE("rate limits and server errors on both sides delay the sync and lose nothing", "[e2e][sync]") {
   Flow flow;
   std::string ts = StartWithTicket(flow, "Storm test");
