@@ -61,6 +61,30 @@ TEST_CASE("the RT backend against a real RT: create, find by marker, changes, tr
   REQUIRE(ticket);
   CHECK(ticket->requestors == std::vector<std::string>{"dave@example.com"});
 
+  SECTION("reopening: RT's own scrip reopens on the reply's correspondence; without ModifyTicket the bot cannot") {
+    auto open = backend.ReopenTicket(created->key);
+    REQUIRE(open);
+    CHECK(open->result == bridge::ReopenResult::kAlreadyOpen);
+    CHECK(open->status.label == "new");
+    REQUIRE(rt.SetStatus(id, "resolved"));
+    // The bot has no ModifyTicket (admin guide): RT answers 200 and keeps
+    // the status, which the read-back catches.
+    auto refused = backend.ReopenTicket(created->key);
+    REQUIRE(refused);
+    CHECK(refused->result == bridge::ReopenResult::kNotAllowed);
+    CHECK(refused->status.label == "resolved");
+    // A Slack reply is correspondence, which "On Correspond Open Inactive
+    // Tickets" turns back to open: what the daemon then finds.
+    REQUIRE(backend.AddPublicComment(created->key, bridge::PlainText("It broke again"), "sdreopen1"));
+    auto reopened = backend.ReopenTicket(created->key);
+    REQUIRE(reopened);
+    CHECK(reopened->result == bridge::ReopenResult::kAlreadyOpen);
+    CHECK(reopened->status.label == "open");
+    auto after = rt.GetTicket(id);
+    REQUIRE(after);
+    CHECK(after->status == "open");
+  }
+
   SECTION("found again by its marker, and a marker never used is certainly not there") {
     auto found = backend.FindCreatedTicket("sd1a2b3c", before_ms, util::WallMillisNow());
     REQUIRE(found);

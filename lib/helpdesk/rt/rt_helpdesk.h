@@ -94,7 +94,8 @@ class RtHelpdesk : public Helpdesk {
   // default scrip "On Correspond Open Inactive Tickets" reopens a ticket
   // on the correspondence a reply makes). Otherwise PUT {"Status":"open"}
   // (the default lifecycle allows it from each of them) and read back: a
-  // custom lifecycle that refuses keeps the status, kNotAllowed.
+  // bot without ModifyTicket (the admin guide does not ask for it), or a
+  // custom lifecycle that refuses, keeps the status: kNotAllowed.
   util::Result<Reopening> ReopenTicket(const std::string& key) override;
 
  private:
