@@ -2,8 +2,7 @@
 // daemon against the fake JSM (an agent's attachments, listed without ids
 // or visibility, their bytes behind a 303 to a signed URL) and the fake
 // Slack (the three-step upload into the thread).
-#include <fstream>
-
+#include "e2e_files.h"
 #include "flow_fixture.h"
 
 using namespace e2e;
@@ -16,12 +15,6 @@ using fake::AttachmentVisibility;
 struct AttachmentFlow : Flow {
   AttachmentFlow() { env["SLACKDESK_POLL_INTERVAL"] = "0.5"; }
 };
-
-std::string Bytes(size_t size) {
-  std::string out(size, '\0');
-  for (size_t i = 0; i < size; ++i) out[i] = static_cast<char>((i * 13 + i / 509) & 0xff);
-  return out;
-}
 
 std::vector<fake::SlackUpload> Completed(const AttachmentFlow& flow) {
   std::vector<fake::SlackUpload> out;
@@ -43,15 +36,6 @@ void SyncPoint(AttachmentFlow& flow, const std::string& ts, const std::string& t
         return false;
       },
       milliseconds(20000)));
-}
-
-long long PeakRssKb(int pid) {
-  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.rfind("VmHWM:", 0) == 0) return std::stoll(line.substr(6));
-  }
-  return -1;
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "e2e_files.h"
 #include "flow_fixture.h"
 
 using namespace e2e;
@@ -12,14 +13,6 @@ using namespace e2e;
 namespace {
 
 constexpr const char* kAttachPath = "/rest/servicedeskapi/request/SUP-1/attachment";
-
-// `size` bytes that are not all alike, so a checksum tells a copy from a
-// truncated or shifted one.
-std::string Bytes(size_t size) {
-  std::string out(size, '\0');
-  for (size_t i = 0; i < size; ++i) out[i] = static_cast<char>((i * 7 + i / 251) & 0xff);
-  return out;
-}
 
 std::string Array(const std::string& file_json) { return "[" + file_json + "]"; }
 
@@ -70,15 +63,6 @@ void SyncPoint(Flow& flow, const std::string& ts, const std::string& text) {
       kWait));
 }
 
-// The daemon's peak resident set (VmHWM) in kB.
-long long PeakRssKb(int pid) {
-  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.rfind("VmHWM:", 0) == 0) return std::stoll(line.substr(6));
-  }
-  return -1;
-}
 
 }  // namespace
 

@@ -7,11 +7,9 @@
 #include <catch2/catch.hpp>
 
 #include "bridge/text.h"
-#include "curl_global.h"
 #include "fake_jira.h"
-#include "fake_site_options.h"
+#include "jira_files_site.h"
 #include "helpdesk/jira/jira_helpdesk.h"
-#include "util/http/curl_http_client.h"
 #include "util/temp_file.h"
 
 namespace {
@@ -19,30 +17,7 @@ namespace {
 using fake::FakeJira;
 using helpdesk::jira::JiraHelpdesk;
 
-struct Site {
-  explicit Site(fake::JiraDeployment deployment = fake::JiraDeployment::kCloud)
-      : jira(deployment), helpdesk(http, Options(jira)) {}
-  static helpdesk::jira::JiraOptions Options(const FakeJira& jira) {
-    auto options = testing::FakeSiteOptions(jira);
-    if (jira.deployment() == fake::JiraDeployment::kDataCenter) {
-      options.email.clear();
-      options.api_token.clear();
-      options.personal_access_token = FakeJira::kPersonalAccessToken;
-    }
-    return options;
-  }
-  // A temporary file holding `content`.
-  util::TempFile File(const std::string& content) {
-    auto temp = util::TempFile::Create();
-    REQUIRE(temp);
-    REQUIRE(::write(temp->fd(), content.data(), content.size()) == static_cast<ssize_t>(content.size()));
-    return std::move(*temp);
-  }
-  testing::CurlGlobal curl;
-  FakeJira jira;
-  util::http::CurlHttpClient http;
-  JiraHelpdesk helpdesk;
-};
+using Site = testing::JiraFilesSite;
 
 }  // namespace
 

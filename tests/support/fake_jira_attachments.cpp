@@ -193,18 +193,7 @@ Reply FakeJira::Impl::AttachToRequest(const Call& call, const std::string& key) 
     KBool(w, "isLastPage", true);
     w.Key("values");
     w.StartArray();
-    for (const JiraAttachment& a : attached) {
-      w.StartObject();
-      KStr(w, "filename", a.filename);
-      KInt(w, "size", a.size);
-      KStr(w, "mimeType", a.mime_type);
-      w.Key("_links");
-      w.StartObject();
-      KStr(w, "jiraRest", fmt::format("{}/rest/api/2/attachment/{}", base(), a.id));
-      KStr(w, "content", fmt::format("{}/servicedesk/customershim/secure/attachment/{}/{}", base(), a.id, a.filename));
-      w.EndObject();
-      w.EndObject();
-    }
+    for (const JiraAttachment& a : attached) WriteAttachment(w, a);
     w.EndArray();
     w.EndObject();
     w.EndObject();
