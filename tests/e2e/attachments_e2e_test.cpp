@@ -73,6 +73,14 @@ TEST_CASE("an agent's public attachments reach the thread, internal ones and our
   CHECK(by_name["manual.pdf"].initial_comment.find("SUP-1") != std::string::npos);
   CHECK(by_name["fixed.jpg"].checksum == fake::FakeJira::Checksum(photo));
   CHECK(by_name["fixed.jpg"].initial_comment.find("Alan Turing") != std::string::npos);
+  // The bot's own file_share echo never comes back to the ticket.
+  size_t comments = flow.jira.Issue("SUP-1")->comments.size();
+  for (const auto& upload : uploads) flow.slack.EchoUpload(upload);
+  flow.slack.PostAsUser(kChannel, kCustomer, "thanks, got them", ts);
+  REQUIRE(flow.jira.WaitFor([&] { return flow.jira.Issue("SUP-1")->comments.size() > comments; }, kWait));
+  CHECK(flow.jira.Issue("SUP-1")->comments.size() == comments + 1);
+  CHECK(flow.jira.Issue("SUP-1")->comments.back().body.find("thanks, got them") != std::string::npos);
+  CHECK(flow.jira.Issue("SUP-1")->attachments.size() == 4);
   // The signed URL never saw Jira's credentials.
   CHECK(flow.jira.MediaRequestsWithCredentials() == 0);
   CHECK(flow.Posts(ts, "not copied").empty());

@@ -303,6 +303,10 @@ class FakeSlack {
   // Larger than this (default 1 GiB): file_upload_size_restricted.
   void SetUploadLimit(long long bytes);
   std::vector<SlackUpload> Uploads() const;
+  // Delivers the file_share message event Slack sends for a completed
+  // upload of the bot's (user kBotUserId, bot_id kBotId, upload:true, the
+  // initial_comment as its text) [UNCONFIRMED shape, files-and-edits.md §3].
+  void EchoUpload(const SlackUpload& upload);
 
   // --- Waiting -------------------------------------------------------------
   // Returns when `predicate` holds (it is re-evaluated after every change of

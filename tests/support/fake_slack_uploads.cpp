@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "fake_slack_impl.h"
+#include "slack_payloads.h"
 #include "util/json_util.h"
 #include "util/strings.h"
 
@@ -149,6 +150,23 @@ std::optional<detail::Reply> FakeSlack::Impl::UploadInfo(const std::string& id) 
 void FakeSlack::SetUploadLimit(long long bytes) {
   std::lock_guard<std::mutex> lock(impl_->signal.mutex());
   impl_->upload_limit = bytes;
+}
+
+void FakeSlack::EchoUpload(const SlackUpload& upload) {
+  MessageSpec spec;
+  spec.channel = upload.channel;
+  spec.user = kBotUserId;
+  spec.bot_id = kBotId;
+  spec.text = upload.initial_comment;
+  spec.ts = upload.share_ts;
+  spec.thread_ts = upload.thread_ts;
+  std::string base;
+  {
+    std::lock_guard<std::mutex> lock(impl_->signal.mutex());
+    base = impl_->http.base_url();
+  }
+  spec.files_json = "[" + FileObject(upload, base, false) + "]";
+  SendEnvelope("events_api", MessagePayload(spec));
 }
 
 std::vector<SlackUpload> FakeSlack::Uploads() const {

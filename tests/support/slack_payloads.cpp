@@ -78,9 +78,11 @@ std::string MessagePayload(const MessageSpec& input) {
   }
   std::string subtype;
   if (!spec.files_json.empty()) {
-    thread += R"(,"files":)" + spec.files_json + R"(,"upload":false,"display_as_bot":false)";
+    thread += R"(,"files":)" + spec.files_json +
+              (spec.bot_id.empty() ? R"(,"upload":false,"display_as_bot":false)" : R"(,"upload":true)");
     subtype = R"("subtype":"file_share",)";
   }
+  if (!spec.bot_id.empty()) thread += fmt::format(R"(,"bot_id":{},"app_id":"A0001")", json::Quote(spec.bot_id));
   std::string event = fmt::format(
       R"({{"type":"message",{}"channel_type":"channel","user":"{}","text":{},"ts":"{}","channel":"{}","event_ts":"{}"{}{},"client_msg_id":"cm-{}"}})",
       subtype, spec.user, json::Quote(spec.text), spec.ts, spec.channel, spec.ts, thread, TeamFields(spec),

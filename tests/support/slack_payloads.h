@@ -26,6 +26,8 @@ struct MessageSpec {
   // Files shared with it: a JSON array of file objects (FakeSlack::AddFile);
   // a plain message then has subtype file_share.
   std::string files_json{};
+  // Set: a bot's message (the bot's own uploads echo back so).
+  std::string bot_id{};
 };
 
 // An events_api payload carrying an app_mention event.
