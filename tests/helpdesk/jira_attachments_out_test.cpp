@@ -9,7 +9,7 @@
 #include <catch2/catch.hpp>
 
 #include "fake_jira.h"
-#include "jira_files_site.h"
+#include "jira_site.h"
 #include "helpdesk/jira/jira_helpdesk.h"
 #include "util/temp_file.h"
 
@@ -19,7 +19,7 @@ using fake::AttachmentVisibility;
 using fake::FakeJira;
 using helpdesk::jira::JiraHelpdesk;
 
-using Site = testing::JiraFilesSite;
+using Site = testing::JiraSite;
 
 std::string Read(const util::TempFile& file) { return file.Head(static_cast<size_t>(file.Size())); }
 

@@ -8,7 +8,7 @@
 
 #include "bridge/text.h"
 #include "fake_jira.h"
-#include "jira_files_site.h"
+#include "jira_site.h"
 #include "helpdesk/jira/jira_helpdesk.h"
 #include "util/temp_file.h"
 
@@ -17,7 +17,7 @@ namespace {
 using fake::FakeJira;
 using helpdesk::jira::JiraHelpdesk;
 
-using Site = testing::JiraFilesSite;
+using Site = testing::JiraSite;
 
 }  // namespace
 

@@ -5,35 +5,12 @@
 // refuses (400) is too. Cloud and Data Center take the same path.
 #include <catch2/catch.hpp>
 
-#include "curl_global.h"
-#include "fake_jira.h"
-#include "fake_site_options.h"
-#include "helpdesk/jira/jira_helpdesk.h"
-#include "util/http/curl_http_client.h"
+#include "jira_site.h"
 
 namespace {
 
 using bridge::ReopenResult;
-using fake::FakeJira;
-using helpdesk::jira::JiraHelpdesk;
-
-struct Site {
-  explicit Site(fake::JiraDeployment deployment = fake::JiraDeployment::kCloud)
-      : jira(deployment), helpdesk(http, Options(jira)) {}
-  static helpdesk::jira::JiraOptions Options(const FakeJira& jira) {
-    auto options = testing::FakeSiteOptions(jira);
-    if (jira.deployment() == fake::JiraDeployment::kDataCenter) {
-      options.email.clear();
-      options.api_token.clear();
-      options.personal_access_token = FakeJira::kPersonalAccessToken;
-    }
-    return options;
-  }
-  testing::CurlGlobal curl;
-  FakeJira jira;
-  util::http::CurlHttpClient http;
-  JiraHelpdesk helpdesk;
-};
+using Site = testing::JiraSite;
 
 }  // namespace
 

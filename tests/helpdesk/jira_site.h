@@ -1,6 +1,6 @@
 // The fake JSM and a JiraHelpdesk signed in to it as its deployment
-// expects, over real HTTP: the fixture of the file tests (Slack to Jira and
-// Jira to Slack).
+// expects, over real HTTP: the fixture of the backend tests that need both
+// deployments (files both ways, the workflow).
 #pragma once
 
 #include <unistd.h>
@@ -16,8 +16,8 @@
 
 namespace testing {
 
-struct JiraFilesSite {
-  explicit JiraFilesSite(fake::JiraDeployment deployment = fake::JiraDeployment::kCloud)
+struct JiraSite {
+  explicit JiraSite(fake::JiraDeployment deployment = fake::JiraDeployment::kCloud)
       : jira(deployment), helpdesk(http, Options(jira)) {}
   static helpdesk::jira::JiraOptions Options(const fake::FakeJira& jira) {
     auto options = FakeSiteOptions(jira);
