@@ -104,7 +104,8 @@ Reply FakeJira::Impl::DoTransition(const Call& call, const std::string& key) {
   if (id.empty()) return PlatformError(400, {"Missing 'transition' identifier"});
   std::vector<const JiraTransition*> offered = TransitionsFrom(*issue);
   auto step = std::find_if(offered.begin(), offered.end(), [&](const JiraTransition* t) { return t->id == id; });
-  if (step == offered.end()) return PlatformError(400, {fmt::format("Transition id '{}' is not valid for this issue.", id)});
+  if (step == offered.end())
+    return PlatformError(400, {fmt::format("Transition id '{}' is not valid for this issue.", id)});
   issue->status = (*step)->to_status;
   issue->category = (*step)->to_category;
   issue->status_ms = NowMsLocked();

@@ -33,7 +33,8 @@ util::Result<std::vector<Transition>> ParseTransitions(std::string_view body) {
           transition.name = json::GetString(value, "name");
           if (const auto* to = json::GetObject(value, "to")) {
             const auto* category = json::GetObject(*to, "statusCategory");
-            transition.to = StatusFromJira(json::GetString(*to, "name"), category ? json::GetString(*category, "key") : "");
+            transition.to =
+                StatusFromJira(json::GetString(*to, "name"), category ? json::GetString(*category, "key") : "");
           }
           if (!transition.id.empty()) transitions.push_back(std::move(transition));
         }
@@ -60,7 +61,8 @@ util::Result<Reopening> JiraHelpdesk::ReopenTicket(const std::string& key) {
   if (!before) return tl::make_unexpected(before.error());
   // Open already: an agent, or JSM's "comment reopens issue" automation,
   // or an earlier try of this same step.
-  if (before->status.category != StatusCategory::kDone) return Reopening{bridge::ReopenResult::kAlreadyOpen, before->status};
+  if (before->status.category != StatusCategory::kDone)
+    return Reopening{bridge::ReopenResult::kAlreadyOpen, before->status};
   const std::string path = "/rest/api/2/issue/" + UrlEncode(key) + "/transitions";
   JiraCall list;
   list.operation = fmt::format("jira transitions of {}", key);
@@ -103,7 +105,8 @@ util::Result<Reopening> JiraHelpdesk::ReopenTicket(const std::string& key) {
   }
   auto after = GetTicket(key);
   if (!after) return tl::make_unexpected(after.error());
-  if (after->status.category == StatusCategory::kDone) return Reopening{bridge::ReopenResult::kNotAllowed, after->status};
+  if (after->status.category == StatusCategory::kDone)
+    return Reopening{bridge::ReopenResult::kNotAllowed, after->status};
   return Reopening{bridge::ReopenResult::kReopened, after->status};
 }
 
