@@ -15,7 +15,7 @@ shift 2
 here=$(cd "$(dirname "$0")" && pwd)
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(socket_frame slack_payload jira_json mrkdwn wiki config)
+  targets=(socket_frame slack_payload jira_json mrkdwn wiki config rt_wire)
 fi
 mkdir -p "$build/fuzz-crashes" "$build/fuzz-logs"
 failed=0
