@@ -2,20 +2,13 @@
 
 #include <fmt/format.h>
 
+#include "bridge/core_sync.h"
 #include "bridge/form.h"
 #include "bridge/overloaded.h"
 
 namespace bridge {
-namespace {
 
 using Actions = std::vector<Action>;
-
-constexpr const char* kNotEnabled =
-    "slackdesk is not enabled in this channel. Please ask in one of the support channels, or ask an admin to add "
-    "this one.";
-constexpr const char* kNoLongerServed =
-    "slackdesk no longer serves this channel, so this request was not raised. Please ask in one of the support "
-    "channels.";
 
 // Told once in the thread of a linked ticket whose channel left
 // allowed_channels (the link keeps that it was told, across restarts).
@@ -28,6 +21,15 @@ Actions StopSync(const Facts& facts) {
                                     " has stopped: slackdesk no longer serves this channel. Replies here no longer "
                                     "reach the ticket, and the helpdesk's answers no longer appear here."}}};
 }
+
+namespace {
+
+constexpr const char* kNotEnabled =
+    "slackdesk is not enabled in this channel. Please ask in one of the support channels, or ask an admin to add "
+    "this one.";
+constexpr const char* kNoLongerServed =
+    "slackdesk no longer serves this channel, so this request was not raised. Please ask in one of the support "
+    "channels.";
 
 // The thread a message belongs to: its parent's ts, or its own at the top.
 ThreadRef ThreadOf(const MessageReceived& message) {
@@ -239,39 +241,6 @@ Actions OnUploaded(const AttachmentUploaded& uploaded) {
                                     NotCopiedLine(*uploaded.not_copied) + "."}}};
 }
 
-// The ticket's status after a reply asked to reopen it: the confirmation
-// shows it either way; the thread is told when it was reopened, and how to
-// raise a new request when it cannot be.
-Actions OnReopened(const TicketReopened& reopened, const Facts& facts) {
-  if (!facts.link) return {};
-  const TicketLink& link = *facts.link;
-  const ReopenTicket& request = reopened.request;
-  Actions actions;
-  if (!reopened.status.label.empty() && reopened.status.label != link.status.label) {
-    actions.push_back(RecordStatus{link.ticket_key, reopened.status});
-    if (!link.confirmation_ts.empty()) {
-      TicketView view = link.View();
-      view.status = reopened.status.label;
-      actions.push_back(UpdateConfirmation{"status:" + request.key, link.thread.channel, link.confirmation_ts, view});
-    }
-  }
-  const std::string& status = reopened.status.label.empty() ? link.status.label : reopened.status.label;
-  if (reopened.result == ReopenResult::kReopened) {
-    actions.push_back(PostMessage{"reopened:" + request.key, request.thread,
-                                  NoticeContent{":leftwards_arrow_with_hook: " + link.ticket_key +
-                                                " was reopened by this reply" +
-                                                (status.empty() ? "." : "; it is now " + status + ".")}});
-  } else if (reopened.result == ReopenResult::kNotAllowed) {
-    actions.push_back(PostMessage{
-        "notreopened:" + request.key, request.thread,
-        NoticeContent{":warning: " + link.ticket_key + " is " + (status.empty() ? "closed" : status) +
-                      " and cannot be reopened from Slack. Your reply was added to it, but the team may not look at "
-                      "it again. To raise a new request, mention me in a new message in the channel (not in this "
-                      "thread)."}});
-  }
-  return actions;
-}
-
 Actions OnPosted(const MessagePosted& posted) {
   if (const auto* confirmation = std::get_if<ConfirmationContent>(&posted.post.content)) {
     return {RecordConfirmation{confirmation->ticket.key, posted.ts}};
@@ -285,37 +254,6 @@ Actions OnPosted(const MessagePosted& posted) {
                         RelayedComment{relay->comment_id, relay->comment_updated_ms, posts, false, relay->agent}}};
   }
   return {};
-}
-
-// Relayed comments edited or deleted in the helpdesk since they were
-// relayed: their posts are updated in place, and the version kept.
-void UpdateRelays(const TicketActivity& activity, const Facts& facts, Actions& actions) {
-  if (!activity.current) return;
-  const TicketLink& link = *facts.link;
-  for (const RelayedComment& relayed : facts.relayed) {
-    if (relayed.deleted || relayed.posts.empty()) continue;
-    const HelpdeskComment* now = nullptr;
-    for (const HelpdeskComment& comment : *activity.current) {
-      if (comment.id == relayed.comment_id) now = &comment;
-    }
-    std::string at = activity.ticket_key + ":" + relayed.comment_id;
-    // Made internal by an edit counts as deleted: an internal note's text
-    // never reaches Slack, and the old public text must not stay either.
-    if (now == nullptr || !now->is_public) {
-      actions.push_back(UpdateRelay{"relaydel:" + at, link.thread.channel, relayed.posts, relayed.agent,
-                                    activity.ticket_key, RichText{}, true});
-      RelayedComment gone = relayed;
-      gone.deleted = true;
-      actions.push_back(RecordRelay{activity.ticket_key, gone});
-      continue;
-    }
-    if (now->updated_ms <= relayed.updated_ms) continue;
-    actions.push_back(UpdateRelay{fmt::format("relayedit:{}:{}", at, now->updated_ms), link.thread.channel,
-                                  relayed.posts, now->author_name, activity.ticket_key, now->body, false});
-    RelayedComment edited = relayed;
-    edited.updated_ms = now->updated_ms;
-    actions.push_back(RecordRelay{activity.ticket_key, edited});
-  }
 }
 
 // The comment a message became last is kept, so its next edit can link
@@ -369,49 +307,6 @@ Actions OnNotAllowed(const EffectNotAllowed& refused) {
   if (create == nullptr) return {};
   return {PostEphemeral{"notenabled:" + create->view_id, create->thread.channel, create->user,
                         create->thread.thread_ts, kNoLongerServed}};
-}
-
-Actions OnActivity(const TicketActivity& activity, const Facts& facts) {
-  if (!facts.link) return {};
-  // Not relayed, and the position is kept: if the channel is allowed
-  // again, what agents wrote meanwhile still comes over.
-  if (!facts.channel_allowed) return StopSync(facts);
-  const TicketLink& link = *facts.link;
-  Actions actions;
-  if (link.sync_stopped) actions.push_back(RecordSyncStopped{link.ticket_key, false});
-  for (const HelpdeskComment& comment : activity.comments) {
-    // Ours never come back (no echo); internal notes never reach Slack.
-    if (comment.author_id == facts.helpdesk_account_id || comment.written_by_slackdesk) continue;
-    if (!comment.is_public) continue;
-    actions.push_back(PostMessage{"relay:" + activity.ticket_key + ":" + comment.id, link.thread,
-                                  AgentCommentContent{comment.author_name, activity.ticket_key, comment.body,
-                                                      comment.created_ms, comment.id, comment.updated_ms}});
-  }
-  for (const HelpdeskAttachment& attachment : activity.attachments) {
-    // As comments: ours (the files copied from Slack) never come back;
-    // internal ones never reach Slack.
-    if (attachment.author_id == facts.helpdesk_account_id || !attachment.is_public) continue;
-    actions.push_back(UploadToSlack{"attach:" + activity.ticket_key + ":" + attachment.id, activity.ticket_key,
-                                    link.thread, attachment});
-  }
-  UpdateRelays(activity, facts, actions);
-  if (!activity.status.label.empty() && activity.status.label != link.status.label) {
-    actions.push_back(RecordStatus{activity.ticket_key, activity.status});
-    TicketView view = link.View();
-    view.status = activity.status.label;
-    std::string at = fmt::format("{}:{}", activity.ticket_key, activity.updated_ms);
-    if (!link.confirmation_ts.empty()) {
-      actions.push_back(UpdateConfirmation{"status:" + at, link.thread.channel, link.confirmation_ts, view});
-    }
-    if (activity.status.category == StatusCategory::kDone && link.status.category != StatusCategory::kDone) {
-      actions.push_back(PostMessage{"resolved:" + at, link.thread,
-                                    NoticeContent{activity.ticket_key + " is now " + activity.status.label +
-                                                  ". If something is still wrong, just reply here: replies still "
-                                                  "reach the ticket."}});
-    }
-  }
-  actions.push_back(RecordSyncPosition{activity.ticket_key, activity.next_cursor, activity.updated_ms});
-  return actions;
 }
 
 // The ticket's link and the policy of the link's channel.
