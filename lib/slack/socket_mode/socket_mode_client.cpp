@@ -1,5 +1,7 @@
 #include "slack/socket_mode/socket_mode_client.h"
 
+#include <algorithm>
+
 #include <boost/asio/post.hpp>
 #include <fmt/format.h>
 
@@ -111,7 +113,7 @@ void SocketModeClient::OnUrl(util::Result<std::string> url) {
     if (id) {
       connecting_ = *id;
       util::TimePoint now = util::SteadyClock::now();
-      connections_[*id] = Connection{now, {}, now, now, false};
+      connections_[*id] = Connection{now, {}, now, now, false, false, {}};
       util::log::Debug("socket mode: connection {} opening", *id);
       return;
     }
@@ -194,17 +196,37 @@ void SocketModeClient::OnHello(ConnectionId id, const Frame& frame) {
                     "is another slackdesk running with the same app token?",
                     frame.num_connections, ours);
   }
-  if (previous != 0 && previous != id) CloseAfterDrain(previous);
+  if (previous != 0 && previous != id) CloseAfterDrain(previous, util::SteadyClock::now());
   Status("connected");
 }
 
-void SocketModeClient::CloseAfterDrain(ConnectionId id) {
-  util::log::Debug("socket mode: closing replaced connection {} after the drain period", id);
-  auto timer = std::make_shared<boost::asio::steady_timer>(io_, options_.drain);
-  timer->async_wait([this, id, timer, alive = alive_](const boost::system::error_code& ec) {
-    if (!*alive || ec || stopping_ || id == active_) return;
-    ws_->Close(id, "replaced");
-  });
+void SocketModeClient::CloseAfterDrain(ConnectionId id, util::TimePoint replaced_at) {
+  auto it = connections_.find(id);
+  if (it == connections_.end() || stopping_ || id == active_) return;
+  // A fixed delay from the replacement's hello is not enough: a backlog of
+  // envelopes can still sit unread on the old socket behind a busy loop, and
+  // closing it then would leave them unacked (Slack redelivers them, late).
+  util::TimePoint now = util::SteadyClock::now();
+  util::TimePoint quiet_at = std::max(it->second.last_envelope, replaced_at) + options_.drain;
+  bool pending = std::any_of(batch_.begin(), batch_.end(), [id](const Pending& p) { return p.connection == id; });
+  if ((now < quiet_at || pending) && now < replaced_at + options_.drain_limit) {
+    util::TimePoint next = pending ? now + util::Millis(10) : std::min(quiet_at, replaced_at + options_.drain_limit);
+    auto timer = std::make_shared<boost::asio::steady_timer>(io_, next);
+    timer->async_wait([this, id, replaced_at, timer, alive = alive_](const boost::system::error_code& ec) {
+      if (*alive && !ec) CloseAfterDrain(id, replaced_at);
+    });
+    return;
+  }
+  if (now < quiet_at || pending) {
+    util::log::Warn("socket mode: closed the replaced connection {} though envelopes still come on it: {} ms is "
+                    "the longest it is kept; Slack redelivers what was not acked",
+                    id, std::chrono::duration_cast<util::Millis>(options_.drain_limit).count());
+  } else {
+    auto quiet_for = std::chrono::duration_cast<util::Millis>(now - std::max(it->second.last_envelope, replaced_at));
+    util::log::Info("socket mode: closed the replaced connection {} (no envelope on it for {} ms)", id,
+                    quiet_for.count());
+  }
+  ws_->Close(id, "replaced");
 }
 
 void SocketModeClient::OnDisconnect(ConnectionId id, const Frame& frame) {
@@ -241,6 +263,8 @@ void SocketModeClient::OnDisconnect(ConnectionId id, const Frame& frame) {
 
 void SocketModeClient::OnEnvelope(ConnectionId id, Frame frame, util::TimePoint arrived) {
   if (received_ != nullptr) received_->Inc();
+  auto connection = connections_.find(id);
+  if (connection != connections_.end()) connection->second.last_envelope = arrived;
   AckDecision decision = sink_.Decide(frame);
   if (!decision.record) {
     // Validation answered in the ack; there is nothing to keep.

@@ -62,9 +62,13 @@ struct SocketModeOptions {
   // backoff; shorter-lived ones keep it growing, so a server that says hello
   // and then drops us cannot cause a storm.
   util::Duration stable_after = util::Millis(30000);
-  // After a replacement said hello, the old socket stays open this long so
-  // envelopes already in flight on it still arrive and get their acks.
+  // After a replacement said hello, the old socket stays open until no
+  // envelope has come on it for this long, so envelopes already in flight
+  // (or still unread behind a busy loop) arrive and get their acks...
   util::Duration drain = util::Millis(2000);
+  // ...but never longer than this after the replacement's hello: Slack may
+  // keep using a socket it asked us to replace until it closes it itself.
+  util::Duration drain_limit = util::Millis(30000);
   // Where to count envelopes, acks and reconnects; nullptr: not counted.
   // Must outlive the client.
   util::Metrics* metrics = nullptr;
@@ -96,6 +100,7 @@ class SocketModeClient {
     util::TimePoint last_ping;
     bool hello = false;
     bool reconnect_counted = false;  // Tick already counted why it was dropped
+    util::TimePoint last_envelope;   // pings and pongs do not count: the drain waits for envelopes
   };
   struct Pending {
     ConnectionId connection;
@@ -119,7 +124,7 @@ class SocketModeClient {
   void CountReconnect(const std::string& reason);
   void Flush();
   void Tick();
-  void CloseAfterDrain(ConnectionId id);
+  void CloseAfterDrain(ConnectionId id, util::TimePoint replaced_at);
   void StartTicking();
   util::Millis NextBackoff();
   void Status(const std::string& status);
