@@ -2,6 +2,9 @@
 // helpdesk-facts.md C2 that the backend works around, shown to hold on the
 // real server and to be handled. The scripted tests in tests/helpdesk cover
 // the same code against literal answers; these prove the literals right.
+#include <unistd.h>
+
+#include <algorithm>
 #include <string>
 
 #include <catch2/catch.hpp>
@@ -11,6 +14,7 @@
 #include "rt_server.h"
 #include "test_support.h"
 #include "util/clock.h"
+#include "util/temp_file.h"
 
 namespace {
 
@@ -134,6 +138,46 @@ TEST_CASE("the RT backend against a real RT: create, find by marker, changes, tr
     REQUIRE(by_marker);
     REQUIRE(by_marker->has_value());
     CHECK((*by_marker)->id == own->id);
+  }
+
+  SECTION("files: held until attached, sent as one correspondence with the note, found again by its marker") {
+    std::string bytes;
+    for (int i = 0; i < 3000; ++i) bytes += static_cast<char>(i % 256);  // not text: every byte value
+    auto file = util::TempFile::Create();
+    REQUIRE(file);
+    REQUIRE(::write(file->fd(), bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size()));
+    auto upload = backend.UploadFile(created->key, helpdesk::Upload{"dump.bin", "application/x-dump", file->fd(),
+                                                                    static_cast<long long>(bytes.size())});
+    REQUIRE(upload);
+    // The caller's file is gone (closed, unnamed): the backend holds its own.
+    *file = std::move(*util::TempFile::Create());
+    auto empty = backend.UploadFile(created->key, helpdesk::Upload{"empty.txt", "text/plain", file->fd(), 0});
+    REQUIRE_FALSE(empty);
+    CHECK(empty.error().code == util::ErrorCode::kRemoteRejected);
+    CHECK_FALSE(*backend.FindAttachedByMarker(created->key, "sdfiles1"));
+    REQUIRE(backend.AttachFiles(created->key, {*upload}, bridge::PlainText("Ada shared 1 file in Slack"), "sdfiles1"));
+    CHECK(*backend.FindAttachedByMarker(created->key, "sdfiles1"));
+    auto history = rt.Transactions(id);
+    REQUIRE(history);
+    // The correspondence, then RT's own new → open.
+    auto correspond = std::find_if(history->rbegin(), history->rend(),
+                                   [](const testing::RtTransaction& t) { return t.type == "Correspond"; });
+    REQUIRE(correspond != history->rend());
+    const auto& last = *correspond;
+    CHECK(last.content.find("Ada shared 1 file in Slack") != std::string::npos);
+    auto files = rt.Files(last.id);
+    REQUIRE(files);
+    REQUIRE(files->size() == 1);
+    CHECK((*files)[0].filename == "dump.bin");
+    CHECK((*files)[0].content_type == "application/x-dump");
+    CHECK((*files)[0].content == bytes);
+    // An upload is attached once: its id is spent, and a second attach
+    // sends nothing.
+    auto again = backend.AttachFiles(created->key, {*upload}, bridge::PlainText("again"), "sdfiles2");
+    REQUIRE_FALSE(again);
+    auto after = rt.Transactions(id);
+    REQUIRE(after);
+    CHECK(after->size() == history->size());
   }
 
   SECTION("RT's 201 for a marker field it does not know is caught by reading the ticket back") {

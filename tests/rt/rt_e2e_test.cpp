@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "curl_global.h"
+#include "e2e_files.h"
 #include "rt_server.h"
 #include "slack_flow.h"
 
@@ -37,6 +38,13 @@ bool WaitUntil(const std::function<bool()>& done, milliseconds timeout = kWait) 
 }
 
 // What a finished `slackdesk check` printed, for failure messages.
+// The "id" of a file object as the fake Slack hands it out.
+std::string IdOf(const std::string& file_json) {
+  rapidjson::Document doc;
+  doc.Parse(file_json.c_str());
+  return json::GetString(doc, "id");
+}
+
 std::string Output(const fake::DaemonProcess& check) {
   std::string out;
   for (const auto& line : check.Lines()) out += line + "\n";
@@ -113,6 +121,18 @@ class RtFlow : public SlackFlow {
     slack.PostAsUser(kChannel, kCustomer, "thanks, that settles it", thread_ts);
     REQUIRE(WaitForRelay(thread_ts, "final word from the agent"));
     REQUIRE(WaitForMessage(ticket, "Correspond", "thanks, that settles it"));
+  }
+
+  // The ticket's transactions that carry files, with their files.
+  std::vector<std::pair<RtTransaction, std::vector<testing::RtFile>>> WithFiles(long long ticket) {
+    std::vector<std::pair<RtTransaction, std::vector<testing::RtFile>>> out;
+    for (const auto& t : History(ticket)) {
+      if (t.type != "Correspond" && t.type != "Create") continue;
+      auto files = rt.Files(t.id);
+      REQUIRE(files);
+      if (!files->empty()) out.emplace_back(t, *files);
+    }
+    return out;
   }
 
   RtServer rt;
@@ -206,6 +226,66 @@ TEST_CASE(
   flow.Stop();
   // RT mailed the requestor (its scrips), so the requestor is a real one.
   CHECK(flow.rt.Mail().find("ada@example.com") != std::string::npos);
+}
+
+// No ';' in a test's name: catch_discover_tests would split it in two.
+TEST_CASE("files shared in a reply become attachments of one RT correspondence, too large or empty ones are named",
+          "[e2e][rt]") {
+  RtFlow flow;
+  flow.Start();
+  std::string ts = flow.RaiseTicket("Scanner output is garbled");
+  long long id = flow.OnlyTicket();
+  std::string content = Bytes(70000);  // every byte value: a binary file
+  std::string scan = flow.slack.AddFile(kCustomer, "scan.png", "image/png", content);
+  std::string big = flow.slack.AddFile(kCustomer, "raw-scan.tiff", "image/tiff", std::string(11 * 1024 * 1024, 'x'));
+  std::string empty = flow.slack.AddFile(kCustomer, "empty.txt", "text/plain", "");
+  flow.slack.ShareFilesAsUser(kChannel, kCustomer, "the scans", "[" + scan + "," + big + "," + empty + "]", ts);
+  REQUIRE(WaitUntil([&] { return !flow.WithFiles(id).empty(); }));
+  auto carrying = flow.WithFiles(id);
+  REQUIRE(carrying.size() == 1);
+  const auto& [transaction, files] = carrying[0];
+  INFO(transaction.content);
+  // Public (correspondence), by the bot, naming who shared them and what
+  // was not copied, with why.
+  CHECK(transaction.type == "Correspond");
+  CHECK(transaction.creator == "slackdesk-bot");
+  CHECK(transaction.content.find("Ada Lovelace") != std::string::npos);
+  CHECK(transaction.content.find("raw-scan.tiff not copied: 11 MB, limit 10 MB") != std::string::npos);
+  CHECK(transaction.content.find("empty.txt not copied") != std::string::npos);
+  REQUIRE(files.size() == 1);
+  CHECK(files[0].filename == "scan.png");
+  CHECK(files[0].content_type == "image/png");
+  CHECK(files[0].content == content);
+  // The thread says what was not copied, once.
+  REQUIRE(flow.WaitForPost(ts, "not copied"));
+  auto notes = flow.Posts(ts, "not copied");
+  REQUIRE(notes.size() == 1);
+  CHECK(notes[0].text.find("raw-scan.tiff not copied: 11 MB, limit 10 MB") != std::string::npos);
+  CHECK(flow.slack.FileDownloads(IdOf(big)) == 0);  // known too large from the event
+  // The bot's correspondence never comes back: a later agent reply is
+  // relayed alone.
+  flow.ExchangeFreshReplies(id, ts);
+  auto relays = flow.Relays(ts);
+  REQUIRE(relays.size() == 1);
+  CHECK(relays[0].text.find("final word from the agent") != std::string::npos);
+  flow.Stop();
+}
+
+TEST_CASE("a daemon killed after RT recorded a reply's files records them once", "[e2e][rt]") {
+  RtFlow flow;
+  flow.Start();
+  std::string ts = flow.RaiseTicket("Crash during a file copy");
+  long long id = flow.OnlyTicket();
+  std::string log = flow.slack.AddFile(kCustomer, "crash.log", "text/plain", "segfault at 0x0\n");
+  flow.slack.ShareFilesAsUser(kChannel, kCustomer, "the log", "[" + log + "]", ts);
+  REQUIRE(WaitUntil([&] { return !flow.WithFiles(id).empty(); }));
+  flow.Restart();
+  flow.ExchangeFreshReplies(id, ts);
+  auto carrying = flow.WithFiles(id);
+  REQUIRE(carrying.size() == 1);
+  REQUIRE(carrying[0].second.size() == 1);
+  CHECK(carrying[0].second[0].content == "segfault at 0x0\n");
+  flow.Stop();
 }
 
 TEST_CASE("a daemon killed right after RT created the ticket yields one ticket and one confirmation", "[e2e][rt]") {

@@ -265,4 +265,36 @@ util::Result<std::string> RtServer::TextOf(long long transaction) {
   return text;
 }
 
+util::Result<std::vector<RtFile>> RtServer::Files(long long transaction) {
+  auto response = Rest("GET", fmt::format("/transaction/{}/attachments?fields=Filename,ContentType&per_page=100",
+                                          transaction),
+                       "", agent_token_);
+  rapidjson::Document doc;
+  const rapidjson::Value* items = nullptr;
+  if (response.status != 200 || !json::Parse(response.body, doc).empty() || !doc.IsObject() ||
+      (items = json::GetArray(doc, "items")) == nullptr) {
+    return tl::make_unexpected(Failure("attachments", response));
+  }
+  std::vector<RtFile> files;
+  for (const auto& item : items->GetArray()) {
+    if (json::GetString(item, "Filename").empty()) continue;  // the message's own parts
+    RtFile file;
+    file.id = std::atoll(json::GetString(item, "id").c_str());
+    file.filename = json::GetString(item, "Filename");
+    file.content_type = json::GetString(item, "ContentType");
+    // One attachment's Content comes base64-encoded (REST2's Attachment.pm).
+    auto one = Rest("GET", fmt::format("/attachment/{}", file.id), "", agent_token_);
+    rapidjson::Document attachment;
+    if (one.status != 200 || !json::Parse(one.body, attachment).empty() || !attachment.IsObject()) {
+      return tl::make_unexpected(Failure("attachment", one));
+    }
+    std::string encoded = json::GetString(attachment, "Content");
+    encoded.erase(std::remove_if(encoded.begin(), encoded.end(), [](char c) { return c == '\n' || c == '\r'; }),
+                  encoded.end());
+    file.content = fake::Base64Decode(encoded);
+    files.push_back(std::move(file));
+  }
+  return files;
+}
+
 }  // namespace testing

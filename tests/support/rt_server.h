@@ -42,6 +42,14 @@ struct RtTransaction {
   std::string content;  // the text/plain parts, for Create, Correspond and Comment
 };
 
+// A file attached to a transaction (a MIME part with a file name).
+struct RtFile {
+  long long id = 0;
+  std::string filename;
+  std::string content_type;
+  std::string content;  // the bytes, decoded
+};
+
 class RtServer {
  public:
   struct Options {
@@ -93,6 +101,8 @@ class RtServer {
   util::Result<std::vector<long long>> Tickets();
   // The ticket's whole history as the agent sees it, oldest first.
   util::Result<std::vector<RtTransaction>> Transactions(long long ticket);
+  // The files attached to transaction `transaction`, in their order.
+  util::Result<std::vector<RtFile>> Files(long long transaction);
 
  private:
   bool Prepare();

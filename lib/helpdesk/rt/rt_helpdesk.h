@@ -15,6 +15,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -98,7 +99,40 @@ class RtHelpdesk : public Helpdesk {
   // custom lifecycle that refuses, keeps the status: kNotAllowed.
   util::Result<Reopening> ReopenTicket(const std::string& key) override;
 
+  // --- files from Slack (rt_attachments.cpp) ---------------------------------
+  // RT does not say its limit over REST2, and by default stores any size:
+  // slackdesk copies files up to RT's default $MaxAttachmentSize, 10 MiB,
+  // the value an admin who sets $DropLongAttachments (silently dropped) or
+  // $TruncateLongAttachments (cut short) has in mind.
+  util::Result<long long> AttachmentLimit() override;
+  // RT has no temporary uploads: the file is kept open (a duplicate of its
+  // descriptor; nothing is copied) until AttachFiles sends it. An empty
+  // file is refused here, as RT answers 400 for an attachment without
+  // content, which would refuse the whole reply.
+  util::Result<std::string> UploadFile(const std::string& key, const Upload& file) override;
+  // One POST /ticket/:id/correspond as multipart/form-data: the note (with
+  // its marker line) in the JSON part, each file an Attachments part,
+  // streamed from its file. The files are let go whatever the outcome.
+  util::Status AttachFiles(const std::string& key, const std::vector<std::string>& upload_ids,
+                           const bridge::RichText& note, const std::string& marker) override;
+  // The files ride in the correspondence that carries the marker.
+  util::Result<bool> FindAttachedByMarker(const std::string& key, const std::string& marker) override;
+
+  ~RtHelpdesk() override;
+
  private:
+  // A file UploadFile took, waiting for AttachFiles.
+  struct Staged {
+    std::string name;
+    std::string mime_type;
+    int fd = -1;  // owned
+    long long size = 0;
+    util::TimePoint taken_at;
+  };
+  // Takes the staged files `ids` out of staged_ (the caller closes them);
+  // nullopt when one is unknown.
+  std::optional<std::vector<Staged>> TakeStaged(const std::vector<std::string>& ids);
+
   Ticket ToTicket(const WireTicket& wire) const;
   // The message text of transaction `id`.
   util::Result<std::string> MessageText(long long id, const std::string& operation);
@@ -113,6 +147,12 @@ class RtHelpdesk : public Helpdesk {
   RtTransport transport_;
   std::mutex mutex_;
   std::optional<Identity> identity_;  // guarded by mutex_: once known
+  // Guarded by mutex_. Ids grow, so the first is the oldest: files never
+  // attached (a failure between the two steps, after which the next try
+  // uploads them again) are closed once more than kMaxStaged wait or they
+  // have waited kMaxStagedFor.
+  std::map<long long, Staged> staged_;
+  long long next_staged_ = 1;
 };
 
 }  // namespace helpdesk::rt

@@ -39,9 +39,13 @@ util::Result<util::http::HttpResponse> RtTransport::Attempt(const RtCall& call, 
   request.url = options_.base_url + "/REST/2.0" + call.path;
   request.headers.emplace_back("Authorization", authorization_);
   request.headers.emplace_back("Accept", "application/json");
-  if (!call.body.empty()) request.headers.emplace_back("Content-Type", "application/json; charset=utf-8");
-  request.body = call.body;
-  request.timeout = std::chrono::duration_cast<util::Millis>(options_.timeout);
+  if (call.form != nullptr) {
+    request.form = *call.form;  // libcurl writes the multipart Content-Type
+  } else {
+    if (!call.body.empty()) request.headers.emplace_back("Content-Type", "application/json; charset=utf-8");
+    request.body = call.body;
+  }
+  request.timeout = std::chrono::duration_cast<util::Millis>(call.timeout.count() > 0 ? call.timeout : options_.timeout);
   request.max_response_bytes = options_.max_response_bytes;
   auto response = http_.Send(request);
   if (!response) {

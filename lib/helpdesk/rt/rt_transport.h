@@ -63,6 +63,10 @@ struct RtCall {
   std::string path;       // below /REST/2.0, query included: "/ticket/12"
   std::string body;       // JSON when not empty
   Retry retry;
+  // Set: a multipart/form-data body instead of `body` (a correspondence
+  // with attachments); must outlive the call.
+  const util::http::Form* form = nullptr;
+  util::Duration timeout{};  // zero: RtOptions::timeout
 };
 
 // "<operation>: HTTP <status> but <what the parser said>": a 2xx whose body

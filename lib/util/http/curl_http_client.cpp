@@ -313,7 +313,25 @@ Result<HttpResponse> CurlHttpClient::Send(const HttpRequest& request) {
   }
   std::unique_ptr<curl_mime, MimeDeleter> mime;
   std::optional<PartSource> part_source;
-  if (request.upload && request.upload->field.empty()) {
+  std::vector<PartSource> form_sources;  // one per file of a form; not resized once parts point into it
+  if (request.form) {
+    mime.reset(curl_mime_init(h));
+    for (const auto& [name, value] : request.form->fields) {
+      curl_mimepart* part = curl_mime_addpart(mime.get());
+      curl_mime_name(part, name.c_str());
+      curl_mime_data(part, value.data(), value.size());
+    }
+    form_sources.reserve(request.form->files.size());
+    for (const FilePart& file : request.form->files) {
+      curl_mimepart* part = curl_mime_addpart(mime.get());
+      curl_mime_name(part, file.field.c_str());
+      curl_mime_filename(part, file.filename.c_str());
+      curl_mime_type(part, file.content_type.empty() ? "application/octet-stream" : file.content_type.c_str());
+      PartSource& source = form_sources.emplace_back(PartSource{file.fd, file.size});
+      curl_mime_data_cb(part, static_cast<curl_off_t>(file.size), ReadPart, SeekPart, nullptr, &source);
+    }
+    curl_easy_setopt(h, CURLOPT_MIMEPOST, mime.get());
+  } else if (request.upload && request.upload->field.empty()) {
     // The raw body, read from the file as it is sent (never whole in memory).
     const FilePart& upload = *request.upload;
     part_source.emplace(PartSource{upload.fd, upload.size});

@@ -34,6 +34,14 @@ struct FilePart {
   long long size = 0;
 };
 
+// A multipart/form-data body of text fields, then files (each read from
+// its file as it is sent), as RT's correspond takes a message with its
+// attachments: {"JSON", "{...}"} and files named "Attachments".
+struct Form {
+  std::vector<std::pair<std::string, std::string>> fields;
+  std::vector<FilePart> files;  // each with its own `field`
+};
+
 struct HttpRequest {
   std::string method = "GET";  // GET, POST, PUT, DELETE
   std::string url;
@@ -43,6 +51,8 @@ struct HttpRequest {
   size_t max_response_bytes = kDefaultMaxResponseBytes;  // decoded body
   // Set: the body is this file part (POST), `body` is not sent.
   std::optional<FilePart> upload{};
+  // Set: the body is this form (POST); neither `body` nor `upload` is sent.
+  std::optional<Form> form{};
   // >= 0: the answer's body is written to this open file (at its offset)
   // instead of HttpResponse::body, so a large download never sits in
   // memory; max_response_bytes still caps it.
