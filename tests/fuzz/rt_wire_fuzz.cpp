@@ -47,6 +47,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   } else {
     CheckError(text);
   }
+  if (auto parts = ParseAttachmentPage(body, &page)) {
+    FUZZ_CHECK(parts->size() <= page.items && page.items <= size, "more attachments than items or bytes");
+    for (const WireAttachment& part : *parts) FUZZ_CHECK(IsTicketId(part.id) && part.size >= 0, part.id);
+  } else {
+    CheckError(parts);
+  }
+  // The decoder, fed in two pieces: never more out than 3 bytes per 4 in,
+  // and a refusal says why.
+  ContentDecoder decoder;
+  std::string decoded;
+  bool fed = decoder.Feed(body.substr(0, size / 2), decoded) && decoder.Feed(body.substr(size / 2), decoded);
+  FUZZ_CHECK(decoded.size() <= size / 4 * 3 + 3, "more decoded than base64 read");
+  FUZZ_CHECK(fed || !decoder.Error().empty(), "a refusal that does not say why");
   CheckError(ParseCreatedId(body));
   CheckError(ParseUser(body));
   CheckError(ParseQueue(body));

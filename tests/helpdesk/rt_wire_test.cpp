@@ -3,9 +3,13 @@
 #include "helpdesk/rt/rt_wire.h"
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <catch2/catch.hpp>
 #include <rapidjson/document.h>
+
+#include "helpdesk/jira/jira_encoding.h"
 
 namespace helpdesk::rt {
 namespace {
@@ -222,6 +226,93 @@ TEST_CASE("rt hostile and wrong-shaped answers are errors naming what was expect
   CHECK(odd->subject.empty());
   CHECK(odd->requestors.empty());
   CHECK(odd->marker_values.empty());
+}
+
+TEST_CASE("an attachment page lists the message parts, files by their name, with creator and size") {
+  // As RT 5.0.3 answers /transaction/46/attachments?fields=Filename,ContentType,
+  // ContentLength,TransactionId,Created,Creator&fields[Creator]=Name,RealName.
+  const char* body = R"({"pages":null,"total":null,"page":1,"count":3,"items":[
+    {"ContentLength":"10","type":"attachment","ContentType":"image/png","id":"16","TransactionId":"46",
+     "Created":"2026-12-02T12:03:54Z","Filename":"a.png",
+     "Creator":{"Name":"agent","RealName":"Alice Agent","id":"agent","type":"user"}},
+    {"ContentLength":"0","id":"15","Filename":"","Created":"2026-12-02T12:03:54Z","TransactionId":"46",
+     "ContentType":"multipart/mixed","Creator":"agent"},
+    null,
+    {"id":"x","TransactionId":"46"}]})";
+  Page page;
+  auto parts = ParseAttachmentPage(body, &page);
+  REQUIRE(parts);
+  CHECK(page.items == 4);
+  REQUIRE(parts->size() == 2);
+  CHECK((*parts)[0].id == "16");
+  CHECK((*parts)[0].transaction_id == 46);
+  CHECK((*parts)[0].filename == "a.png");
+  CHECK((*parts)[0].content_type == "image/png");
+  CHECK((*parts)[0].size == 10);
+  CHECK((*parts)[0].created_ms == 1796213034000LL);
+  CHECK((*parts)[0].creator_name == "agent");
+  CHECK((*parts)[0].creator_real_name == "Alice Agent");
+  CHECK((*parts)[1].filename.empty());
+  CHECK((*parts)[1].creator_name == "agent");
+  CHECK_FALSE(ParseAttachmentPage("<html>Login</html>", &page));
+}
+
+// Feeds `body` to a decoder `chunk` bytes at a time.
+std::pair<bool, std::string> DecodeInChunks(const std::string& body, size_t chunk, ContentDecoder& decoder) {
+  std::string out;
+  for (size_t at = 0; at < body.size(); at += chunk) {
+    if (!decoder.Feed(std::string_view(body).substr(at, chunk), out)) return {false, out};
+  }
+  return {decoder.Done(), out};
+}
+
+TEST_CASE("an attachment's base64 Content is decoded as it arrives, in any chunks, whatever is around it") {
+  // As REST2 writes it: pretty JSON in any key order, "ContentType" and a
+  // "Headers" string that mention Content first, RT's "\n" after every 76
+  // base64 characters.
+  std::string bytes;
+  for (int i = 0; i < 300; ++i) bytes += static_cast<char>(i * 7 % 256);
+  std::string base64 = jira::Base64Encode(bytes);
+  std::string wrapped;
+  for (size_t at = 0; at < base64.size(); at += 76) wrapped += base64.substr(at, 76) + "\\n";
+  std::string body = "{\n   \"ContentType\" : \"image/png\",\n   \"Headers\" : \"Content-Type: image/png\\n\\\"Content\\\": x\",\n"
+                     "   \"Creator\" : {\"Content\" : \"nested, not it\"},\n   \"Subject\" : \"Content\",\n"
+                     "   \"Content\" : \"" + wrapped + "\",\n   \"id\" : \"16\"\n}\n";
+  for (size_t chunk : {1, 2, 3, 7, 64, 100000}) {
+    INFO("chunk " << chunk);
+    ContentDecoder decoder;
+    auto [done, out] = DecodeInChunks(body, chunk, decoder);
+    CHECK(done);
+    CHECK(out == bytes);
+  }
+  // An escaped slash is a slash.
+  ContentDecoder slash;
+  auto [slash_done, slash_out] = DecodeInChunks(R"({"Content":"P\/8="})", 4, slash);
+  CHECK(slash_done);
+  CHECK(slash_out == std::string("\x3f\xff", 2));
+}
+
+TEST_CASE("an answer that is not an attachment is refused by the decoder, saying why") {
+  for (const auto& [body, why] : std::vector<std::pair<std::string, std::string>>{
+           {R"({"id":"16","Filename":"a.png"})", "it has no Content"},
+           {R"({"Content":null})", "its Content is not a string"},
+           {R"({"Content":"QUJD*"})", "a byte 0x2a in the base64 Content"},
+           {R"({"Content":"QQ==QQ"})", "in the base64 Content"},
+           {R"({"Content":"\u0041"})", "an escape \\u in the base64 Content"},
+           {R"(["Unauthorized"])", "it has no Content"},
+           {std::string(100, '[') , "nested deeper than an attachment"}}) {
+    INFO(body);
+    ContentDecoder decoder;
+    auto [done, out] = DecodeInChunks(body, 5, decoder);
+    CHECK_FALSE(done);
+    CHECK_THAT(decoder.Error(), Contains(why));
+  }
+  // A body that ends before the Content does is not done, and no error.
+  ContentDecoder cut;
+  auto [done, out] = DecodeInChunks(R"({"Content":"QUJD)", 3, cut);
+  CHECK_FALSE(done);
+  CHECK(out == "ABC");
+  CHECK(cut.Error().empty());
 }
 
 }  // namespace

@@ -180,6 +180,51 @@ TEST_CASE("the RT backend against a real RT: create, find by marker, changes, tr
     CHECK(after->size() == history->size());
   }
 
+  SECTION("files to Slack: an agent's public files listed and fetched whole, or refused when too large") {
+    std::string bytes;
+    for (int i = 0; i < 200000; ++i) bytes += static_cast<char>(i * 13 % 256);
+    REQUIRE(rt.AddMessageWithFile(id, "comment", "Internal: the old config",
+                                  testing::RtFile{0, "old.conf", "text/plain", "secret=1\n"}));
+    REQUIRE(rt.AddMessageWithFile(id, "correspond", "Here is the manual",
+                                  testing::RtFile{0, "manual.pdf", "application/pdf", bytes}));
+    // The comment's file is internal: not even listed. (Short pages of two
+    // walk the transactions.)
+    auto listed = backend.AttachmentsSince(created->key, before_ms);
+    REQUIRE(listed);
+    REQUIRE(listed->size() == 1);
+    const helpdesk::Attachment& file = listed->front();
+    CHECK(file.name == "manual.pdf");
+    CHECK(file.is_public);
+    CHECK(file.mime_type == "application/pdf");
+    CHECK(file.size == static_cast<long long>(bytes.size()));
+    CHECK(file.author_id == "agent");
+    CHECK(file.author_name == "Alice Agent");
+    // Nothing newer than now.
+    auto none = backend.AttachmentsSince(created->key, util::WallMillisNow() + 2000);
+    REQUIRE(none);
+    CHECK(none->empty());
+
+    auto into = util::TempFile::Create();
+    REQUIRE(into);
+    auto fetched = backend.FetchAttachment(created->key, file.id, 1 << 20, *into);
+    REQUIRE(fetched);
+    CHECK(fetched->kind == helpdesk::Fetched::Kind::kDone);
+    CHECK(fetched->bytes == static_cast<long long>(bytes.size()));
+    CHECK(into->Size() == static_cast<long long>(bytes.size()));
+    std::string copy(bytes.size(), '\0');
+    REQUIRE(::pread(into->fd(), copy.data(), copy.size(), 0) == static_cast<ssize_t>(copy.size()));
+    CHECK(copy == bytes);
+    auto small = backend.FetchAttachment(created->key, file.id, 1000, *into);
+    REQUIRE(small);
+    CHECK(small->kind == helpdesk::Fetched::Kind::kTooLarge);
+    // RT 5.0.3 answers an unknown attachment with a 500 (measured): a
+    // transient failure, tried again later, never a file.
+    auto missing = backend.FetchAttachment(created->key, "999999", 1 << 20, *into);
+    REQUIRE_FALSE(missing);
+    CHECK(missing.error().code == util::ErrorCode::kServerError);
+    CHECK(missing.error().message.find("HTTP 500") != std::string::npos);
+  }
+
   SECTION("RT's 201 for a marker field it does not know is caught by reading the ticket back") {
     testing::LogCapture log;
     RtHelpdesk unknown_field(http, Options(rt, "NoSuchField"));

@@ -13,6 +13,7 @@
 
 #include "curl_global.h"
 #include "e2e_files.h"
+#include "fake_jira.h"
 #include "rt_server.h"
 #include "slack_flow.h"
 
@@ -268,6 +269,44 @@ TEST_CASE("files shared in a reply become attachments of one RT correspondence, 
   auto relays = flow.Relays(ts);
   REQUIRE(relays.size() == 1);
   CHECK(relays[0].text.find("final word from the agent") != std::string::npos);
+  flow.Stop();
+}
+
+TEST_CASE("an agent's files in RT reach the thread, those of comments and the bot's own never", "[e2e][rt]") {
+  RtFlow flow;
+  flow.Start();
+  std::string ts = flow.RaiseTicket("Printer driver missing");
+  long long id = flow.OnlyTicket();
+  // The customer's file goes to RT as the bot's: it must not come back.
+  std::string mine = flow.slack.AddFile(kCustomer, "jam.jpg", "image/jpeg", Bytes(3000));
+  flow.slack.ShareFilesAsUser(kChannel, kCustomer, "photo of the jam", "[" + mine + "]", ts);
+  REQUIRE(WaitUntil([&] { return !flow.WithFiles(id).empty(); }));
+  std::string manual = Bytes(150000);
+  REQUIRE(flow.rt.AddMessageWithFile(id, "comment", "Internal: the old driver",
+                                     testing::RtFile{0, "old-driver.txt", "text/plain", "legacy"}));
+  REQUIRE(flow.rt.AddMessageWithFile(id, "correspond", "Here is the manual",
+                                     testing::RtFile{0, "manual.pdf", "application/pdf", manual}));
+  auto completed = [&] {
+    std::vector<fake::SlackUpload> out;
+    for (const auto& upload : flow.slack.Uploads()) {
+      if (upload.completed) out.push_back(upload);
+    }
+    return out;
+  };
+  REQUIRE(flow.slack.WaitFor([&] { return !completed().empty(); }, milliseconds(20000)));
+  // Sync point: whatever else would come over has come by then.
+  flow.ExchangeFreshReplies(id, ts);
+  auto uploads = completed();
+  REQUIRE(uploads.size() == 1);
+  CHECK(flow.slack.Uploads().size() == 1);  // nothing uploaded and left
+  CHECK(uploads[0].filename == "manual.pdf");
+  CHECK(uploads[0].received == static_cast<long long>(manual.size()));
+  CHECK(uploads[0].checksum == fake::FakeJira::Checksum(manual));
+  CHECK(uploads[0].thread_ts == ts);
+  CHECK(uploads[0].initial_comment.find("Alice Agent") != std::string::npos);
+  CHECK(uploads[0].initial_comment.find("#" + std::to_string(id)) != std::string::npos);
+  REQUIRE(flow.WaitForRelay(ts, "Here is the manual"));
+  for (const auto& message : flow.slack.Messages()) CHECK(message.text.find("old driver") == std::string::npos);
   flow.Stop();
 }
 

@@ -154,8 +154,19 @@ util::Result<long long> RtServer::AddComment(long long ticket, const std::string
   return AddMessage(ticket, "comment", text);
 }
 
-util::Result<long long> RtServer::AddMessage(long long ticket, const std::string& kind, const std::string& text) {
-  std::string body = fmt::format(R"({{"Content":{},"ContentType":"text/plain"}})", json::Quote(text));
+util::Result<long long> RtServer::AddMessageWithFile(long long ticket, const std::string& kind,
+                                                     const std::string& text, const RtFile& file) {
+  std::string body = fmt::format(
+      R"({{"Content":{},"ContentType":"text/plain","Attachments":[{{"FileName":{},"FileType":{},"FileContent":{}}}]}})",
+      json::Quote(text), json::Quote(file.filename), json::Quote(file.content_type),
+      json::Quote(fake::Base64Encode(file.content)));
+  return AddMessage(ticket, kind, body, true);
+}
+
+util::Result<long long> RtServer::AddMessage(long long ticket, const std::string& kind, const std::string& text,
+                                             bool text_is_body) {
+  std::string body =
+      text_is_body ? text : fmt::format(R"({{"Content":{},"ContentType":"text/plain"}})", json::Quote(text));
   auto response = Rest("POST", fmt::format("/ticket/{}/{}", ticket, kind), body, agent_token_);
   // "Location: /REST/2.0/transaction/N"; the body only says "Correspondence added".
   std::string location = response.Header("location");

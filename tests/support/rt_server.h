@@ -93,6 +93,10 @@ class RtServer {
   // transaction's id, which RT gives only in the Location header.
   util::Result<long long> AddCorrespondence(long long ticket, const std::string& text);
   util::Result<long long> AddComment(long long ticket, const std::string& text);
+  // The agent's reply (`kind` "correspond") or comment ("comment") with one
+  // file attached.
+  util::Result<long long> AddMessageWithFile(long long ticket, const std::string& kind, const std::string& text,
+                                             const RtFile& file);
   // Sets the ticket's status as the agent; an invalid one fails (RT answers
   // 200 with the refusal in its message array).
   util::Status SetStatus(long long ticket, const std::string& status);
@@ -107,7 +111,9 @@ class RtServer {
  private:
   bool Prepare();
   bool WaitForRest();
-  util::Result<long long> AddMessage(long long ticket, const std::string& kind, const std::string& text);
+  // `text_is_body`: `text` is the whole JSON body already.
+  util::Result<long long> AddMessage(long long ticket, const std::string& kind, const std::string& text,
+                                     bool text_is_body = false);
   util::Result<std::string> TextOf(long long transaction);
 
   Options options_;

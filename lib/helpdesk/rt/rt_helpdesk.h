@@ -118,6 +118,19 @@ class RtHelpdesk : public Helpdesk {
   // The files ride in the correspondence that carries the marker.
   util::Result<bool> FindAttachedByMarker(const std::string& key, const std::string& marker) override;
 
+  // --- files to Slack (rt_attachments.cpp) -----------------------------------
+  // The files (MIME parts with a name) of the ticket's public messages
+  // (Correspond, Create) created at or after `since_ms`, oldest first: the
+  // ticket's transactions walked newest first until an older one, then
+  // each message's parts (one request per message, as CommentsAfter reads
+  // its text). Files of Comments are internal: never listed.
+  util::Result<std::vector<Attachment>> AttachmentsSince(const std::string& key, long long since_ms) override;
+  // GET /attachment/:id into `into`, then decoded there in place
+  // (ContentDecoder; the decoded bytes never overtake the base64 still to
+  // be read), so memory holds one chunk whatever the size.
+  util::Result<Fetched> FetchAttachment(const std::string& key, const std::string& id, long long limit,
+                                        util::TempFile& into) override;
+
   ~RtHelpdesk() override;
 
  private:

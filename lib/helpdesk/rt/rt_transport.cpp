@@ -46,7 +46,8 @@ util::Result<util::http::HttpResponse> RtTransport::Attempt(const RtCall& call, 
     request.body = call.body;
   }
   request.timeout = std::chrono::duration_cast<util::Millis>(call.timeout.count() > 0 ? call.timeout : options_.timeout);
-  request.max_response_bytes = options_.max_response_bytes;
+  request.max_response_bytes = call.max_response_bytes > 0 ? call.max_response_bytes : options_.max_response_bytes;
+  request.response_fd = call.response_fd;
   auto response = http_.Send(request);
   if (!response) {
     util::Error error = response.error();

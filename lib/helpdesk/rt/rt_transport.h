@@ -67,6 +67,11 @@ struct RtCall {
   // with attachments); must outlive the call.
   const util::http::Form* form = nullptr;
   util::Duration timeout{};  // zero: RtOptions::timeout
+  // >= 0: the answer's body goes to this open file (a download), capped at
+  // max_response_bytes (zero: RtOptions::max_response_bytes). Such a call
+  // must be Retry::kUnsafe: a second attempt would append to the first.
+  int response_fd = -1;
+  size_t max_response_bytes = 0;
 };
 
 // "<operation>: HTTP <status> but <what the parser said>": a 2xx whose body

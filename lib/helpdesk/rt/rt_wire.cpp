@@ -280,6 +280,35 @@ util::Result<std::vector<WireTransaction>> ParseTransactionPage(std::string_view
   return transactions;
 }
 
+util::Result<std::vector<WireAttachment>> ParseAttachmentPage(std::string_view body, Page* page) {
+  rapidjson::Document doc;
+  if (auto ok = ParseBody(body, "a page of attachments", doc); !ok) return tl::make_unexpected(ok.error());
+  auto items = ItemsOf(doc, "a page of attachments", page);
+  if (!items) return tl::make_unexpected(items.error());
+  std::vector<WireAttachment> attachments;
+  for (const auto& item : (*items)->GetArray()) {
+    WireAttachment attachment;
+    attachment.id = GetId(item, "id");
+    std::string transaction = GetId(item, "TransactionId");
+    if (!IsTicketId(attachment.id) || !IsTicketId(transaction)) continue;  // a null (hidden) item, or garbage
+    attachment.transaction_id = std::stoll(transaction);
+    attachment.filename = json::GetString(item, "Filename");
+    attachment.content_type = json::GetString(item, "ContentType");
+    std::string length = GetId(item, "ContentLength");
+    attachment.size = IsDigits(length, 15) ? std::stoll(length) : 0;
+    attachment.created_ms = DateOf(item, "Created");
+    if (const auto* creator = UserOf(item, "Creator")) {
+      attachment.creator_name = json::GetString(*creator, "Name");
+      if (attachment.creator_name.empty()) attachment.creator_name = GetId(*creator, "id");
+      attachment.creator_real_name = json::GetString(*creator, "RealName");
+    } else {
+      attachment.creator_name = json::GetString(item, "Creator");
+    }
+    attachments.push_back(std::move(attachment));
+  }
+  return attachments;
+}
+
 util::Result<std::string> ParseMessageText(std::string_view body) {
   rapidjson::Document doc;
   if (auto ok = ParseBody(body, "a list of attachments", doc); !ok) return tl::make_unexpected(ok.error());

@@ -123,6 +123,56 @@ util::Result<std::vector<WireTransaction>> ParseTransactionPage(std::string_view
 // HTML-only or empty message).
 util::Result<std::string> ParseMessageText(std::string_view body);
 
+// --- Files (the decoder: rt_wire_files.cpp) ---------------------------------
+// A MIME part of one of the ticket's messages; a file when it has a name.
+struct WireAttachment {
+  std::string id;
+  long long transaction_id = 0;
+  std::string filename;  // "" for the message's own parts
+  std::string content_type;
+  long long size = 0;  // ContentLength
+  long long created_ms = 0;
+  std::string creator_name;
+  std::string creator_real_name;
+};
+// GET /transaction/:id/attachments?fields=Filename,ContentType,
+// ContentLength,TransactionId,Created,Creator&fields[Creator]=Name,RealName:
+// one page. Items without a numeric id or transaction are skipped.
+util::Result<std::vector<WireAttachment>> ParseAttachmentPage(std::string_view body, Page* page);
+
+// GET /attachment/:id answers one JSON object whose "Content" member is the
+// file base64-encoded (REST2's Attachment.pm), a third larger than the file
+// and far larger than any other answer. This reads it as it arrives, one
+// chunk at a time: a small JSON lexer finds the top-level "Content" member
+// and decodes its base64 (RT's "\n" line breaks skipped) as it goes, so a
+// large file is never whole in memory.
+class ContentDecoder {
+ public:
+  // Appends the bytes `chunk` decodes to into `out`; false once the body
+  // cannot be such an answer (Error() says why), and from then on.
+  bool Feed(std::string_view chunk, std::string& out);
+  // Whether the whole Content string was read.
+  bool Done() const { return state_ == State::kDone; }
+  const std::string& Error() const { return error_; }
+
+ private:
+  enum class State { kScan, kAwaitColon, kAwaitValue, kValue, kValueEscape, kDone, kFailed };
+  bool Fail(std::string why);
+  bool Decode(char ch, std::string& out);
+
+  State state_ = State::kScan;
+  int depth_ = 0;
+  bool in_string_ = false;
+  bool escape_ = false;
+  std::string key_;          // the string being read outside the value, up to 8 characters
+  bool key_usable_ = false;  // no escape in it and not longer than 8
+  bool key_at_top_ = false;  // it started at depth 1
+  unsigned int bits_ = 0;    // base64 bits not yet written
+  int bit_count_ = 0;
+  bool padded_ = false;
+  std::string error_;
+};
+
 // The human message of an error body: {"message": "..."} or RT's array of
 // messages ["...", "..."] joined with "; ", else what
 // jira::ErrorMessageFromBody finds (a gateway's page). "" when none.
