@@ -48,7 +48,8 @@ SyncPoller::CycleResult PollHelpdesk(helpdesk::Helpdesk& helpdesk,
     // Attachments added since this ticket was last read (since it was
     // linked, the first time): asked only for a ticket that changed.
     long long since = link->second.last_updated_ms > 0 ? link->second.last_updated_ms : link->second.linked_at_ms;
-    auto attachments = helpdesk.AttachmentsSince(change.key, since);
+    auto attachments = page->attachments ? util::Result<std::vector<bridge::HelpdeskAttachment>>(*page->attachments)
+                                         : helpdesk.AttachmentsSince(change.key, since);
     if (!attachments) {
       result.error = attachments.error().message;
       complete = false;

@@ -92,6 +92,11 @@ struct CommentPage {
   // ones that changed or vanished are then updated in Slack. nullopt when
   // they cannot (RT: a transaction is never edited or deleted).
   std::optional<std::vector<Comment>> current{};
+  // The files of the comments returned (public and internal, oldest first),
+  // when the backend lists them while reading the comments anyway (RT: a
+  // message's parts): the poller then does not ask AttachmentsSince, one
+  // round trip less per changed ticket. nullopt: ask AttachmentsSince.
+  std::optional<std::vector<bridge::HelpdeskAttachment>> attachments{};
 };
 
 // What ReopenTicket did, and the ticket's status afterwards.

@@ -42,7 +42,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   } else {
     CheckError(ticket);
   }
-  if (auto text = ParseMessageText(body)) {
+  if (auto text = ParseAttachmentContent(body)) {
     FUZZ_CHECK(text->size() <= size, "a message larger than its body");
   } else {
     CheckError(text);

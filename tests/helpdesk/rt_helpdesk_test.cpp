@@ -42,6 +42,12 @@ class ScriptedRt : public util::http::HttpClient {
     requests.push_back(request);
     for (const Rule& rule : rules_) {
       if (rule.method != request.method || request.url.find(rule.url_part) == std::string::npos) continue;
+      if (rule.body.size() > request.max_response_bytes) {
+        // As the curl client: a body past the caller's bound is not read.
+        util::Error error{util::ErrorCode::kServerError, "the answer is too large"};
+        error.too_large = true;
+        return tl::make_unexpected(std::move(error));
+      }
       util::http::HttpResponse response;
       response.status = rule.status;
       response.body = rule.body;
@@ -189,10 +195,21 @@ TEST_CASE("rt comments: pages walked to the empty one, correspondence read, comm
             {"id":"103","Type":"Status","Field":"Status","NewValue":"resolved","Creator":{"id":"agent"}},
             {"id":"104","Type":"Correspond","Creator":{"id":"slackdesk","Name":"slackdesk"}}]})");
   http.On("GET", "&page=3", 200, R"({"items":[]})");
-  http.On("GET", "/transaction/101/attachments", 200,
-          R"({"items":[{"ContentType":"text/plain","Content":"Have you tried turning it off?"}]})");
-  http.On("GET", "/transaction/104/attachments", 200,
-          R"({"items":[{"ContentType":"text/plain","Content":"Dave: yes\n\nslackdesk reference: sd7"}]})");
+  // A message's parts with their content, in one request; when a file
+  // among them makes that too large to read, the parts without content,
+  // then the text part alone (base64-encoded).
+  http.On("GET", "/transaction/101/attachments?fields=ContentType,Filename,ContentLength,TransactionId,Content", 200,
+          R"({"items":[{"id":"8","TransactionId":"101","Filename":"big.log","Content":")" +
+              std::string(5 * 1024 * 1024, 'x') + R"("}]})");
+  http.On("GET", "/transaction/101/attachments", 200, R"({"items":[
+            {"id":"7","TransactionId":"101","ContentType":"multipart/mixed","Filename":"","ContentLength":"0"},
+            {"id":"9","TransactionId":"101","ContentType":"text/plain","Filename":"","ContentLength":"30"},
+            {"id":"8","TransactionId":"101","ContentType":"text/plain","Filename":"big.log","ContentLength":"5242880",
+             "Created":"2026-12-02T01:02:03Z","Creator":{"id":"agent","Name":"agent","RealName":"Agnes"}}]})");
+  http.On("GET", "/attachment/9", 200, R"({"id":9,"Content":"SGF2ZSB5b3UgdHJpZWQgdHVybmluZyBpdCBvZmY/\n"})");
+  http.On("GET", "/transaction/104/attachments", 200, R"({"items":[
+            {"id":"12","TransactionId":"104","ContentType":"text/plain","ContentLength":"35",
+             "Content":"Dave: yes\n\nslackdesk reference: sd7"}]})");
   RtHelpdesk rt = Make(http);
   auto page = rt.CommentsAfter("#20", "100");
   INFO((page ? std::string() : page.error().message));
@@ -206,6 +223,18 @@ TEST_CASE("rt comments: pages walked to the empty one, correspondence read, comm
   CHECK_FALSE(page->comments[1].is_public);
   CHECK(page->comments[1].body.empty());
   CHECK(http.Count("/transaction/102/") == 0);  // an internal note's text is never read
+  CHECK(http.Count("/attachment/8") == 0);       // nor a file
+  CHECK(http.Count("/transaction/101/attachments") == 2);
+  CHECK(http.Count("/transaction/104/attachments") == 1);
+  CHECK(http.Count("/attachment/12") == 0);
+  // The public message's file comes with the page.
+  REQUIRE(page->attachments);
+  REQUIRE(page->attachments->size() == 1);
+  CHECK((*page->attachments)[0].id == "8");
+  CHECK((*page->attachments)[0].name == "big.log");
+  CHECK((*page->attachments)[0].size == 5242880);
+  CHECK((*page->attachments)[0].author_name == "Agnes");
+  CHECK((*page->attachments)[0].is_public);
   CHECK(page->comments[2].written_by_slackdesk);
   CHECK(bridge::ToPlainString(page->comments[2].body) == "Dave: yes");
   CHECK(page->next == "104");

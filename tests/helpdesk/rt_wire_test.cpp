@@ -147,17 +147,28 @@ TEST_CASE("rt transaction pages: type, creator expanded, created, object", "[rt]
   CHECK(status.creator_name == "RT_System");  // no Name asked: the id is the name
 }
 
-TEST_CASE("rt message text: the first text/plain part with content", "[rt]") {
-  auto text = ParseMessageText(R"({"items":[
-      {"type":"attachment","id":"1","ContentType":"multipart/mixed","Content":""},
-      {"type":"attachment","id":"2","ContentType":"text/html","Content":"<p>hi</p>"},
-      {"type":"attachment","id":"3","ContentType":"text/plain; charset=utf-8","Content":"  "},
-      {"type":"attachment","id":"4","ContentType":"TEXT/PLAIN","Content":"Hello\nWorld"}]})");
+TEST_CASE("rt message text: the first text/plain part that is not a file and has content, read alone", "[rt]") {
+  auto part = [](std::string id, std::string type, std::string filename, long long size) {
+    WireAttachment a;
+    a.id = std::move(id);
+    a.content_type = std::move(type);
+    a.filename = std::move(filename);
+    a.size = size;
+    return a;
+  };
+  auto text = MessageTextPart({part("1", "multipart/mixed", "", 0), part("2", "text/html", "", 9),
+                               part("3", "text/plain", "notes.txt", 40), part("4", "text/plain; charset=utf-8", "", 0),
+                               part("5", "TEXT/PLAIN", "", 11)});
   REQUIRE(text);
-  CHECK(*text == "Hello\nWorld");
-  auto none = ParseMessageText(R"({"items":[{"ContentType":"text/html","Content":"<p>only html</p>"}]})");
-  REQUIRE(none);
-  CHECK(none->empty());
+  CHECK(text->id == "5");
+  CHECK_FALSE(MessageTextPart({part("2", "text/html", "", 9), part("3", "text/plain", "a.txt", 4)}));
+  // REST2 writes one attachment's Content in base64, RT's lines of 76.
+  auto content = ParseAttachmentContent(R"({"id":5,"Content":"SGVsbG8K\nV29ybGQ=\n","ContentType":"text/plain"})");
+  REQUIRE(content);
+  CHECK(*content == "Hello\nWorld");
+  auto refused = ParseAttachmentContent(R"({"message":"Unauthorized"})");
+  REQUIRE_FALSE(refused);
+  CHECK_THAT(refused.error().message, Contains("not an attachment") && Contains("Unauthorized"));
 }
 
 TEST_CASE("rt statuses map to the neutral categories, keeping RT's name", "[rt]") {
@@ -209,7 +220,7 @@ TEST_CASE("rt hostile and wrong-shaped answers are errors naming what was expect
     Page page;
     CHECK_FALSE(ParseTransactionPage(body, &page));
     CHECK_FALSE(ParseTicketPage(body, &page));
-    CHECK_FALSE(ParseMessageText(body));
+    CHECK_FALSE(ParseAttachmentContent(body));
     CHECK_FALSE(ParseCreatedId(body));
     CHECK_FALSE(ParseUser(body));
     CHECK_FALSE(ParseQueue(body));

@@ -140,7 +140,8 @@ util::http::HttpResponse RtServer::Rest(const std::string& method, const std::st
   request.headers = {{"Authorization", "token " + token}, {"Accept", "application/json"}};
   if (!body.empty()) request.headers.emplace_back("Content-Type", "application/json");
   request.body = body;
-  request.timeout = std::chrono::seconds(20);
+  // A file of many MB takes RT a while to decode and store.
+  request.timeout = std::chrono::seconds(body.size() > 1024 * 1024 ? 120 : 20);
   auto response = http_.Send(request);
   if (!response) return util::http::HttpResponse{0, {}, response.error().message};
   return *response;

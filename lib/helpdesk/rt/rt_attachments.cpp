@@ -182,19 +182,7 @@ util::Result<std::vector<Attachment>> RtHelpdesk::AttachmentsSince(const std::st
     auto parts = ParseAttachmentPage(response->body, nullptr);
     if (!parts) return tl::make_unexpected(BadBody(operation, response->status, parts.error()));
     for (const WireAttachment& part : *parts) {
-      if (part.filename.empty()) continue;  // the message's own text
-      Attachment attachment;
-      attachment.id = part.id;
-      attachment.name = part.filename;
-      attachment.mime_type = part.content_type;
-      attachment.size = part.size;
-      attachment.author_id = part.creator_name.empty() ? message->creator_name : part.creator_name;
-      attachment.author_name = !part.creator_real_name.empty() ? part.creator_real_name
-                               : !message->creator_real_name.empty() ? message->creator_real_name
-                                                                      : attachment.author_id;
-      attachment.is_public = true;
-      attachment.created_ms = part.created_ms > 0 ? part.created_ms : message->created_ms;
-      out.push_back(std::move(attachment));
+      if (!part.filename.empty()) out.push_back(FileOfMessage(part, *message));  // not the message's own text
     }
   }
   return out;

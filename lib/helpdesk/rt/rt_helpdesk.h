@@ -73,7 +73,8 @@ class RtHelpdesk : public Helpdesk {
   // LastUpdated is at or after since_ms, with their status.
   util::Result<std::vector<TicketChange>> ChangedSince(long long since_ms,
                                                        const std::vector<std::string>& keys) override;
-  // The cursor is the id of the last transaction read ("" = none).
+  // The cursor is the id of the last transaction read ("" = none). The
+  // page carries the public messages' files (CommentPage::attachments).
   // TransactionSQL `ObjectType = 'RT::Ticket' AND ObjectId = N AND id > C`
   // in id order, paged until an empty page; each Correspond is a public
   // comment and each Comment an internal one, their text read from the
@@ -119,6 +120,7 @@ class RtHelpdesk : public Helpdesk {
   util::Result<bool> FindAttachedByMarker(const std::string& key, const std::string& marker) override;
 
   // --- files to Slack (rt_attachments.cpp) -----------------------------------
+  // Not asked by the poller (CommentsAfter's page carries the files).
   // The files (MIME parts with a name) of the ticket's public messages
   // (Correspond, Create) created at or after `since_ms`, oldest first: the
   // ticket's transactions walked newest first until an older one, then
@@ -147,8 +149,15 @@ class RtHelpdesk : public Helpdesk {
   std::optional<std::vector<Staged>> TakeStaged(const std::vector<std::string>& ids);
 
   Ticket ToTicket(const WireTicket& wire) const;
-  // The message text of transaction `id`.
-  util::Result<std::string> MessageText(long long id, const std::string& operation);
+  // A message's text and its files.
+  struct Message {
+    std::string text;
+    std::vector<WireAttachment> files;  // parts with a file name, without content
+  };
+  // Transaction `id`'s parts with their content in one request; when a
+  // large file makes that answer too large, the parts without content, then
+  // the text part alone (MessageTextPart).
+  util::Result<Message> ReadMessage(long long id, const std::string& operation);
   // Walks the pages of a transaction search; `visit` returns true to stop.
   util::Status WalkTransactions(const std::string& query, const std::string& order, const std::string& operation,
                                 const std::function<bool(const WireTransaction&)>& visit);

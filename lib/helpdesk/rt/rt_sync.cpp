@@ -17,6 +17,10 @@ namespace {
 
 using jira::UrlEncode;
 
+// A message's text part larger than this is not read: far more than a
+// thread shows, and its base64 stays well within the answer's bound.
+constexpr long long kMaxMessageTextBytes = 1024 * 1024;
+
 // The transaction id a cursor holds; "" is the start.
 std::optional<long long> CursorId(const CommentCursor& cursor) {
   if (cursor.empty()) return 0;
@@ -52,13 +56,48 @@ util::Status RtHelpdesk::WalkTransactions(const std::string& query, const std::s
                          fmt::format("{}: more than {} pages of transactions", operation, options_.max_pages));
 }
 
-util::Result<std::string> RtHelpdesk::MessageText(long long id, const std::string& operation) {
-  auto response = transport_.Send(
-      RtCall{operation, "GET", fmt::format("/transaction/{}/attachments?fields=ContentType,Content&per_page=20", id)});
+util::Result<RtHelpdesk::Message> RtHelpdesk::ReadMessage(long long id, const std::string& operation) {
+  auto parts_path = [id](const char* content) {
+    return fmt::format(
+        "/transaction/{}/attachments?fields=ContentType,Filename,ContentLength,TransactionId{}"
+        "&per_page=100",
+        id, content);
+  };
+  // Usually one request: the parts with their content. A file among them
+  // can be megabytes, past the answer's bound; then the parts without
+  // content, and the text part alone.
+  auto response = transport_.Send(RtCall{operation, "GET", parts_path(",Content")});
+  bool with_content = true;
+  if (!response && response.error().too_large) {
+    with_content = false;
+    response = transport_.Send(RtCall{operation, "GET", parts_path("")});
+  }
   if (!response) return tl::make_unexpected(response.error());
-  auto text = ParseMessageText(response->body);
-  if (!text) return tl::make_unexpected(BadBody(operation, response->status, text.error()));
-  return text;
+  auto parts = ParseAttachmentPage(response->body, nullptr);
+  if (!parts) return tl::make_unexpected(BadBody(operation, response->status, parts.error()));
+  Message message;
+  for (WireAttachment& part : *parts) {
+    if (part.filename.empty()) continue;
+    part.content.clear();
+    message.files.push_back(part);
+  }
+  std::optional<WireAttachment> part = MessageTextPart(*parts);
+  if (!part) return message;
+  if (with_content) {
+    message.text = std::move(part->content);
+    return message;
+  }
+  if (part->size > kMaxMessageTextBytes) {
+    // Slack would show a few thousand characters of it at most.
+    message.text = "(This message is too long to copy here; read it in the ticket.)";
+    return message;
+  }
+  auto text_response = transport_.Send(RtCall{operation, "GET", "/attachment/" + part->id});
+  if (!text_response) return tl::make_unexpected(text_response.error());
+  auto text = ParseAttachmentContent(text_response->body);
+  if (!text) return tl::make_unexpected(BadBody(operation, text_response->status, text.error()));
+  message.text = std::move(*text);
+  return message;
 }
 
 util::Result<std::vector<TicketChange>> RtHelpdesk::ChangedSince(long long since_ms,
@@ -119,6 +158,9 @@ util::Result<CommentPage> RtHelpdesk::CommentsAfter(const std::string& key, cons
         return false;
       });
   if (!walked) return tl::make_unexpected(walked.error());
+  // The public messages' files come with them: the poller needs no second
+  // walk of the same transactions (AttachmentsSince).
+  std::vector<Attachment> files;
   for (const WireTransaction& message : messages) {
     Comment comment;
     comment.id = std::to_string(message.id);
@@ -128,15 +170,17 @@ util::Result<CommentPage> RtHelpdesk::CommentsAfter(const std::string& key, cons
     comment.created_ms = message.created_ms;
     // An internal note is never shown in Slack: its text is not even read.
     if (comment.is_public) {
-      auto text = MessageText(message.id, operation);
-      if (!text) return tl::make_unexpected(text.error());
-      ParsedMessage parsed = ParseMessage(*text);
+      auto read = ReadMessage(message.id, operation);
+      if (!read) return tl::make_unexpected(read.error());
+      for (const WireAttachment& file : read->files) files.push_back(FileOfMessage(file, message));
+      ParsedMessage parsed = ParseMessage(read->text);
       comment.body = std::move(parsed.body);
       comment.written_by_slackdesk = !parsed.marker.empty();
     }
     page.comments.push_back(std::move(comment));
   }
   page.next = last > 0 ? std::to_string(last) : cursor;
+  page.attachments = std::move(files);
   return page;
 }
 
@@ -189,9 +233,9 @@ util::Result<std::optional<Comment>> RtHelpdesk::FindCommentByMarker(const std::
                                  });
   if (!walked) return tl::make_unexpected(walked.error());
   for (const WireTransaction& transaction : own) {
-    auto text = MessageText(transaction.id, operation);
-    if (!text) return tl::make_unexpected(text.error());
-    ParsedMessage parsed = ParseMessage(*text);
+    auto read = ReadMessage(transaction.id, operation);
+    if (!read) return tl::make_unexpected(read.error());
+    ParsedMessage parsed = ParseMessage(read->text);
     if (parsed.marker != marker) continue;
     Comment comment;
     comment.id = std::to_string(transaction.id);

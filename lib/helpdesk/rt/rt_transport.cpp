@@ -79,7 +79,8 @@ util::Result<util::http::HttpResponse> RtTransport::Send(const RtCall& call, int
     const util::Error& error = result.error();
     // A 429 and a failure before sending leave nothing done on RT's side, so
     // even a create may go again; anything else is repeated only for reads.
-    bool repeatable = error.IsTransient() &&
+    // An answer too large to read will be as large again.
+    bool repeatable = error.IsTransient() && !error.too_large &&
                       (call.retry == Retry::kSafe || error.not_sent || error.code == util::ErrorCode::kRateLimited);
     if (!repeatable || attempt >= options_.max_attempts) return result;
     util::Millis delay = error.retry_after_ms > 0 ? util::Millis(std::min<long>(error.retry_after_ms, 60000))

@@ -294,6 +294,7 @@ util::Result<std::vector<WireAttachment>> ParseAttachmentPage(std::string_view b
     attachment.transaction_id = std::stoll(transaction);
     attachment.filename = json::GetString(item, "Filename");
     attachment.content_type = json::GetString(item, "ContentType");
+    attachment.content = json::GetString(item, "Content");
     std::string length = GetId(item, "ContentLength");
     attachment.size = IsDigits(length, 15) ? std::stoll(length) : 0;
     attachment.created_ms = DateOf(item, "Created");
@@ -309,19 +310,28 @@ util::Result<std::vector<WireAttachment>> ParseAttachmentPage(std::string_view b
   return attachments;
 }
 
-util::Result<std::string> ParseMessageText(std::string_view body) {
-  rapidjson::Document doc;
-  if (auto ok = ParseBody(body, "a list of attachments", doc); !ok) return tl::make_unexpected(ok.error());
-  auto items = ItemsOf(doc, "a list of attachments", nullptr);
-  if (!items) return tl::make_unexpected(items.error());
-  for (const auto& item : (*items)->GetArray()) {
+Attachment FileOfMessage(const WireAttachment& part, const WireTransaction& message) {
+  Attachment attachment;
+  attachment.id = part.id;
+  attachment.name = part.filename;
+  attachment.mime_type = part.content_type;
+  attachment.size = part.size;
+  attachment.author_id = part.creator_name.empty() ? message.creator_name : part.creator_name;
+  const std::string& real_name = part.creator_name.empty() ? message.creator_real_name : part.creator_real_name;
+  attachment.author_name = real_name.empty() ? attachment.author_id : real_name;
+  attachment.is_public = true;
+  attachment.created_ms = part.created_ms > 0 ? part.created_ms : message.created_ms;
+  return attachment;
+}
+
+std::optional<WireAttachment> MessageTextPart(const std::vector<WireAttachment>& parts) {
+  for (const WireAttachment& part : parts) {
     // "text/plain; charset=utf-8" as well.
-    std::string type = util::Lower(json::GetString(item, "ContentType"));
-    if (!util::StartsWith(type, "text/plain")) continue;
-    std::string content = json::GetString(item, "Content");
-    if (!util::TrimView(content).empty()) return content;
+    if (part.filename.empty() && part.size > 0 && util::StartsWith(util::Lower(part.content_type), "text/plain")) {
+      return part;
+    }
   }
-  return std::string();
+  return std::nullopt;
 }
 
 std::string ErrorMessage(std::string_view body) {

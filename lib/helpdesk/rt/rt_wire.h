@@ -118,10 +118,6 @@ struct WireTransaction {
 // skipped.
 util::Result<std::vector<WireTransaction>> ParseTransactionPage(std::string_view body, Page* page);
 
-// GET /transaction/:id/attachments?fields=ContentType,Content: the text of
-// the first text/plain part with content ("" when there is none: an
-// HTML-only or empty message).
-util::Result<std::string> ParseMessageText(std::string_view body);
 
 // --- Files (the decoder: rt_wire_files.cpp) ---------------------------------
 // A MIME part of one of the ticket's messages; a file when it has a name.
@@ -134,11 +130,23 @@ struct WireAttachment {
   long long created_ms = 0;
   std::string creator_name;
   std::string creator_real_name;
+  std::string content;  // when asked for (fields=…,Content): as the list gives it, raw
 };
 // GET /transaction/:id/attachments?fields=Filename,ContentType,
 // ContentLength,TransactionId,Created,Creator&fields[Creator]=Name,RealName:
 // one page. Items without a numeric id or transaction are skipped.
 util::Result<std::vector<WireAttachment>> ParseAttachmentPage(std::string_view body, Page* page);
+
+// A file of public message `message` as the core sees it: public, by the
+// part's creator (else the message's), created when it was.
+Attachment FileOfMessage(const WireAttachment& part, const WireTransaction& message);
+// A message's text part among its parts (ParseAttachmentPage, asked
+// without Content: a file part can be megabytes): the first text/plain part
+// that is not a file and has content; nullopt for an HTML-only or empty
+// message. Its text is then read alone (ParseAttachmentContent).
+std::optional<WireAttachment> MessageTextPart(const std::vector<WireAttachment>& parts);
+// GET /attachment/:id of a message's text part: its Content, decoded.
+util::Result<std::string> ParseAttachmentContent(std::string_view body);
 
 // GET /attachment/:id answers one JSON object whose "Content" member is the
 // file base64-encoded (REST2's Attachment.pm), a third larger than the file

@@ -128,4 +128,16 @@ bool ContentDecoder::Feed(std::string_view chunk, std::string& out) {
   return state_ != State::kFailed;
 }
 
+util::Result<std::string> ParseAttachmentContent(std::string_view body) {
+  ContentDecoder decoder;
+  std::string text;
+  if (!decoder.Feed(body, text) || !decoder.Done()) {
+    std::string why = decoder.Error().empty() ? "it ends before its Content does" : decoder.Error();
+    std::string detail = ErrorMessage(body);
+    return util::MakeError(util::ErrorCode::kServerError,
+                           fmt::format("the response is not an attachment ({})", detail.empty() ? why : detail));
+  }
+  return text;
+}
+
 }  // namespace helpdesk::rt
