@@ -162,6 +162,14 @@ TEST_CASE("rt message text: the first text/plain part that is not a file and has
   REQUIRE(text);
   CHECK(text->id == "5");
   CHECK_FALSE(MessageTextPart({part("2", "text/html", "", 9), part("3", "text/plain", "a.txt", 4)}));
+  // Listed with their content: a blank part is passed over, whatever its length.
+  auto blank = part("6", "text/plain", "", 2);
+  blank.content = " \n";
+  auto filled = part("7", "text/plain", "", 0);
+  filled.content = "Hi";
+  auto with_content = MessageTextPart({blank, filled});
+  REQUIRE(with_content);
+  CHECK(with_content->id == "7");
   // REST2 writes one attachment's Content in base64, RT's lines of 76.
   auto content = ParseAttachmentContent(R"({"id":5,"Content":"SGVsbG8K\nV29ybGQ=\n","ContentType":"text/plain"})");
   REQUIRE(content);

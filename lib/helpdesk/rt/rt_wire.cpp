@@ -326,8 +326,10 @@ Attachment FileOfMessage(const WireAttachment& part, const WireTransaction& mess
 
 std::optional<WireAttachment> MessageTextPart(const std::vector<WireAttachment>& parts) {
   for (const WireAttachment& part : parts) {
-    // "text/plain; charset=utf-8" as well.
-    if (part.filename.empty() && part.size > 0 && util::StartsWith(util::Lower(part.content_type), "text/plain")) {
+    // "text/plain; charset=utf-8" as well. With its content: not blank;
+    // without it (a part list asked without Content): not empty.
+    bool has_text = part.content.empty() ? part.size > 0 : !util::TrimView(part.content).empty();
+    if (part.filename.empty() && has_text && util::StartsWith(util::Lower(part.content_type), "text/plain")) {
       return part;
     }
   }

@@ -118,7 +118,6 @@ struct WireTransaction {
 // skipped.
 util::Result<std::vector<WireTransaction>> ParseTransactionPage(std::string_view body, Page* page);
 
-
 // --- Files (the decoder: rt_wire_files.cpp) ---------------------------------
 // A MIME part of one of the ticket's messages; a file when it has a name.
 struct WireAttachment {
@@ -140,10 +139,11 @@ util::Result<std::vector<WireAttachment>> ParseAttachmentPage(std::string_view b
 // A file of public message `message` as the core sees it: public, by the
 // part's creator (else the message's), created when it was.
 Attachment FileOfMessage(const WireAttachment& part, const WireTransaction& message);
-// A message's text part among its parts (ParseAttachmentPage, asked
-// without Content: a file part can be megabytes): the first text/plain part
-// that is not a file and has content; nullopt for an HTML-only or empty
-// message. Its text is then read alone (ParseAttachmentContent).
+// A message's text part among its parts (ParseAttachmentPage): the first
+// text/plain part that is not a file and has text (content that is not
+// blank or, listed without content, a length); nullopt for an HTML-only or
+// empty message. Listed without content (a file part can be megabytes),
+// its text is then read alone (ParseAttachmentContent).
 std::optional<WireAttachment> MessageTextPart(const std::vector<WireAttachment>& parts);
 // GET /attachment/:id of a message's text part: its Content, decoded.
 util::Result<std::string> ParseAttachmentContent(std::string_view body);
