@@ -136,6 +136,15 @@ class RtFlow : public SlackFlow {
     return out;
   }
 
+  // The uploads into Slack that were completed (shared in a thread).
+  std::vector<fake::SlackUpload> CompletedUploads() const {
+    std::vector<fake::SlackUpload> out;
+    for (const auto& upload : slack.Uploads()) {
+      if (upload.completed) out.push_back(upload);
+    }
+    return out;
+  }
+
   RtServer rt;
 };
 
@@ -286,17 +295,10 @@ TEST_CASE("an agent's files in RT reach the thread, those of comments and the bo
                                      testing::RtFile{0, "old-driver.txt", "text/plain", "legacy"}));
   REQUIRE(flow.rt.AddMessageWithFile(id, "correspond", "Here is the manual",
                                      testing::RtFile{0, "manual.pdf", "application/pdf", manual}));
-  auto completed = [&] {
-    std::vector<fake::SlackUpload> out;
-    for (const auto& upload : flow.slack.Uploads()) {
-      if (upload.completed) out.push_back(upload);
-    }
-    return out;
-  };
-  REQUIRE(flow.slack.WaitFor([&] { return !completed().empty(); }, milliseconds(20000)));
+  REQUIRE(flow.slack.WaitFor([&] { return !flow.CompletedUploads().empty(); }, milliseconds(20000)));
   // Sync point: whatever else would come over has come by then.
   flow.ExchangeFreshReplies(id, ts);
-  auto uploads = completed();
+  auto uploads = flow.CompletedUploads();
   REQUIRE(uploads.size() == 1);
   CHECK(flow.slack.Uploads().size() == 1);  // nothing uploaded and left
   CHECK(uploads[0].filename == "manual.pdf");
@@ -327,15 +329,10 @@ TEST_CASE("an agent's 24 MB file in RT reaches the thread with the daemon's memo
   std::string content = Bytes(kSize);
   REQUIRE(flow.rt.AddMessageWithFile(id, "correspond", "the dump you asked for",
                                      testing::RtFile{0, "dump.sql", "application/sql", content}));
-  bool uploaded = flow.slack.WaitFor(
-      [&] {
-        auto uploads = flow.slack.Uploads();
-        return std::any_of(uploads.begin(), uploads.end(), [](const fake::SlackUpload& u) { return u.completed; });
-      },
-      milliseconds(90000));
+  bool uploaded = flow.slack.WaitFor([&] { return !flow.CompletedUploads().empty(); }, milliseconds(90000));
   INFO(flow.Log());
   REQUIRE(uploaded);
-  auto upload = flow.slack.Uploads().front();
+  auto upload = flow.CompletedUploads().front();
   CHECK(upload.received == static_cast<long long>(kSize));
   CHECK(upload.checksum == fake::FakeJira::Checksum(content));
   long long peak_kb = PeakRssKb(flow.daemon->pid());
