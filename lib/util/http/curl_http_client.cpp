@@ -313,16 +313,20 @@ Result<HttpResponse> CurlHttpClient::Send(const HttpRequest& request) {
   }
   std::unique_ptr<curl_mime, MimeDeleter> mime;
   std::optional<PartSource> part_source;
-  std::vector<PartSource> form_sources;  // one per file of a form; not resized once parts point into it
-  if (request.form) {
+  // A single file part (`upload` with a field) is a form of one file.
+  std::optional<Form> single_file;
+  if (!request.form && request.upload && !request.upload->field.empty()) single_file = Form{{}, {*request.upload}};
+  const Form* form = request.form ? &*request.form : single_file ? &*single_file : nullptr;
+  std::vector<PartSource> form_sources;  // one per file of the form; not resized once parts point into it
+  if (form != nullptr) {
     mime.reset(curl_mime_init(h));
-    for (const auto& [name, value] : request.form->fields) {
+    for (const auto& [name, value] : form->fields) {
       curl_mimepart* part = curl_mime_addpart(mime.get());
       curl_mime_name(part, name.c_str());
       curl_mime_data(part, value.data(), value.size());
     }
-    form_sources.reserve(request.form->files.size());
-    for (const FilePart& file : request.form->files) {
+    form_sources.reserve(form->files.size());
+    for (const FilePart& file : form->files) {
       curl_mimepart* part = curl_mime_addpart(mime.get());
       curl_mime_name(part, file.field.c_str());
       curl_mime_filename(part, file.filename.c_str());
@@ -331,7 +335,7 @@ Result<HttpResponse> CurlHttpClient::Send(const HttpRequest& request) {
       curl_mime_data_cb(part, static_cast<curl_off_t>(file.size), ReadPart, SeekPart, nullptr, &source);
     }
     curl_easy_setopt(h, CURLOPT_MIMEPOST, mime.get());
-  } else if (request.upload && request.upload->field.empty()) {
+  } else if (request.upload) {
     // The raw body, read from the file as it is sent (never whole in memory).
     const FilePart& upload = *request.upload;
     part_source.emplace(PartSource{upload.fd, upload.size});
@@ -341,16 +345,6 @@ Result<HttpResponse> CurlHttpClient::Send(const HttpRequest& request) {
     curl_easy_setopt(h, CURLOPT_SEEKFUNCTION, SeekPart);
     curl_easy_setopt(h, CURLOPT_SEEKDATA, &*part_source);
     curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(upload.size));
-  } else if (request.upload) {
-    const FilePart& upload = *request.upload;
-    mime.reset(curl_mime_init(h));
-    curl_mimepart* part = curl_mime_addpart(mime.get());
-    curl_mime_name(part, upload.field.c_str());
-    curl_mime_filename(part, upload.filename.c_str());
-    curl_mime_type(part, upload.content_type.empty() ? "application/octet-stream" : upload.content_type.c_str());
-    part_source.emplace(PartSource{upload.fd, upload.size});
-    curl_mime_data_cb(part, static_cast<curl_off_t>(upload.size), ReadPart, SeekPart, nullptr, &*part_source);
-    curl_easy_setopt(h, CURLOPT_MIMEPOST, mime.get());
   } else if (request.method == "POST" || request.method == "PUT") {
     curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body.c_str());
     curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
