@@ -1,6 +1,9 @@
-// The server scaffolding the fakes share: a websocketpp server used as an
-// HTTP/1.1 server on 127.0.0.1 with an ephemeral port, run by a thread of its
-// own. The fake Slack also registers its WebSocket handlers on server().
+// The server scaffolding the fakes share: an HTTP/1.1 server on 127.0.0.1
+// with an ephemeral port, run by a thread of its own. It keeps connections
+// alive, as Slack's and Atlassian's servers do, so a client's connection
+// reuse costs what it costs against them. A WebSocket handshake on the same
+// port is handed, unread, to a websocketpp server, on which the fake Slack
+// registers its WebSocket handlers (server()).
 //
 // Lifetime: construct, register any extra handlers, Start(), and Stop() (or
 // destroy) before anything the handlers touch is destroyed. Handlers run on
@@ -11,6 +14,7 @@
 
 #include <functional>
 #include <future>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -18,35 +22,14 @@
 #include <vector>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <websocketpp/config/asio_no_tls.hpp>
 #include <websocketpp/server.hpp>
 
+#include "http_wire.h"
+
 namespace fake {
-
-using Headers = std::vector<std::pair<std::string, std::string>>;
-
-// A plain HTTP request as the handler sees it.
-struct HttpRequest {
-  std::string method;    // "GET"
-  std::string resource;  // path with query, as sent: "/api/chat.postMessage?x=1"
-  std::string body;
-  Headers headers;  // as websocketpp parsed them (repeated ones joined)
-
-  // The value of the header `name` (case-insensitive), or "".
-  std::string Header(std::string_view name) const;
-  // The path without its query.
-  std::string Path() const { return resource.substr(0, resource.find('?')); }
-};
-
-// The answer: `content_type` (left out when empty) goes first, then
-// `headers` in order.
-struct HttpResponse {
-  int status = 200;
-  std::string content_type;
-  Headers headers;
-  std::string body;
-};
 
 class LoopbackHttpServer {
  public:
@@ -87,11 +70,19 @@ class LoopbackHttpServer {
   }
 
  private:
-  void OnHttp(websocketpp::connection_hdl hdl);
+  class Connection;
+
+  void Accept();
+  // Gives an accepted socket whose first request is a WebSocket handshake
+  // to websocketpp, which reads that request itself.
+  void HandToWebSocket(boost::asio::ip::tcp::socket socket);
 
   boost::asio::io_context io_;
+  boost::asio::ip::tcp::acceptor acceptor_{io_};
   Server server_;
   Handler handler_;
+  // The plain HTTP connections, to close at Stop(). Server thread only.
+  std::vector<std::weak_ptr<Connection>> connections_;
   std::thread thread_;
   int port_ = 0;
 };
