@@ -22,12 +22,6 @@ constexpr size_t kMaxHead = 64 * 1024;
 // A chunk-size line longer than this is not one (hex digits and extensions).
 constexpr size_t kMaxChunkLine = 1024;
 
-std::string_view Trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
-}
-
 bool HasToken(std::string_view list, std::string_view token) {
   return util::Lower(list).find(util::Lower(token)) != std::string::npos;
 }
@@ -50,7 +44,7 @@ std::optional<size_t> ParseLength(std::string_view text) {
 }
 
 std::optional<size_t> ParseChunkSize(std::string_view line) {
-  line = Trim(line.substr(0, line.find(';')));
+  line = util::TrimView(line.substr(0, line.find(';')));
   if (line.empty() || line.size() > 15) return std::nullopt;
   size_t value = 0;
   for (char c : line) {
@@ -119,7 +113,7 @@ std::optional<HttpRequest> ParseHead(std::string_view head, bool* http10) {
     size_t colon = field.find(':');
     if (colon == std::string_view::npos || colon == 0) return std::nullopt;
     std::string name(field.substr(0, colon));
-    std::string value(Trim(field.substr(colon + 1)));
+    std::string value(util::TrimView(field.substr(colon + 1)));
     bool joined = false;
     for (auto& [key, existing] : request.headers) {
       if (util::Lower(key) == util::Lower(name)) {
@@ -149,11 +143,11 @@ Taken TakeRequest(std::string_view in, size_t max_body) {
   std::string length_text = request->Header("Content-Length");
   size_t end = body_start;
   if (!encoding.empty()) {
-    if (util::Lower(Trim(encoding)) != "chunked") return Bad(501);
+    if (util::Lower(util::TrimView(encoding)) != "chunked") return Bad(501);
     taken = Dechunk(in, body_start, max_body, nullptr, &end);
     if (taken.kind == Taken::Kind::kRequest) Dechunk(in, body_start, max_body, &request->body, &end);
   } else if (!length_text.empty()) {
-    std::optional<size_t> length = ParseLength(Trim(length_text));
+    std::optional<size_t> length = ParseLength(util::TrimView(length_text));
     if (!length) return Bad(400);
     if (*length > max_body) return Bad(413);
     if (in.size() - body_start < *length) {
