@@ -37,7 +37,8 @@ std::vector<Served> ServedChannels(const config::Config& config) {
       served.push_back(Served{channel, "allowed_channels"});
     }
   }
-  for (const auto& [channel, route] : config.channel_routes) {
+  for (const auto& route : config.channel_routes) {
+    const std::string& channel = route.first;
     auto known = std::find_if(served.begin(), served.end(), [&](const Served& s) { return s.id == channel; });
     if (known == served.end()) {
       served.push_back(Served{channel, "channel_routes"});

@@ -101,8 +101,7 @@ class MetricsServer::Session : public std::enable_shared_from_this<Session> {
 };
 
 MetricsServer::MetricsServer(asio::io_context& io, const util::Metrics& metrics, MetricsServerOptions options)
-    : io_(io),
-      metrics_(metrics),
+    : metrics_(metrics),
       options_(options),
       acceptor_(io),
       retry_timer_(io),

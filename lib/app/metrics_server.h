@@ -43,7 +43,6 @@ class MetricsServer {
   class Session;
   void Accept();
 
-  boost::asio::io_context& io_;
   const util::Metrics& metrics_;
   MetricsServerOptions options_;
   boost::asio::ip::tcp::acceptor acceptor_;

@@ -69,8 +69,8 @@ TEST_CASE("a users.info storm and a Jira 429 hold up no prompt, confirmation or 
   }
   auto started = std::chrono::steady_clock::now();
   // Prompts come at once (the names are shown as ids), not after 30 s.
-  for (const auto& [channel, mention] : named) {
-    REQUIRE(flow.slack.WaitFor([&] { return HasPrompt(flow, channel, mention); }, milliseconds(10000)));
+  for (const auto& prompted : named) {
+    REQUIRE(flow.slack.WaitFor([&] { return HasPrompt(flow, prompted.first, prompted.second); }, milliseconds(10000)));
   }
   CHECK(std::chrono::steady_clock::now() - started < milliseconds(10000));
   // A relay comes through while users.info is blocked.
