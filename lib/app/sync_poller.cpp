@@ -21,7 +21,7 @@ bridge::HelpdeskComment ToCoreComment(const helpdesk::Comment& c) {
 SyncPoller::CycleResult PollHelpdesk(helpdesk::Helpdesk& helpdesk,
                                      const std::map<std::string, SyncPoller::Position>& links,
                                      const std::vector<std::string>& keys, long long watermark_ms,
-                                     long long overlap_ms) {
+                                     long long overlap_ms, const std::function<long long()>& wall_now_ms) {
   SyncPoller::CycleResult result;
   auto changes = helpdesk.ChangedSince(std::max(0LL, watermark_ms - overlap_ms), keys);
   if (!changes) {
@@ -38,6 +38,7 @@ SyncPoller::CycleResult PollHelpdesk(helpdesk::Helpdesk& helpdesk,
       newest = std::max(newest, change.updated_ms);
       continue;
     }
+    long long read_at_ms = wall_now_ms();
     auto page = helpdesk.CommentsAfter(change.key, link->second.cursor);
     if (!page) {
       // This ticket stays unread; the watermark must not pass it.
@@ -55,7 +56,18 @@ SyncPoller::CycleResult PollHelpdesk(helpdesk::Helpdesk& helpdesk,
       complete = false;
       continue;
     }
-    bridge::TicketActivity activity{change.key, change.updated_ms, change.status, {}, page->next, *attachments};
+    // A change later in the tick of `updated` than this read (an agent's
+    // answer in the same second as the customer's reply RT recorded)
+    // leaves `updated` as it is, and the test above would skip it for
+    // good. So until the read starts after that tick has ended (with the
+    // clocks' skew), the ticket counts as read only up to just before
+    // `updated`, and the next poll reads it again from the new cursor:
+    // one request, nothing repeated (the cursor and the outbox's keys).
+    long long read_through_ms = change.updated_ms;
+    if (read_at_ms < change.updated_ms + helpdesk.UpdatedResolutionMs() + kClockSkewAllowanceMs) {
+      read_through_ms = change.updated_ms - 1;
+    }
+    bridge::TicketActivity activity{change.key, read_through_ms, change.status, {}, page->next, *attachments};
     for (const helpdesk::Comment& comment : page->comments) activity.comments.push_back(ToCoreComment(comment));
     if (page->current) {
       activity.current.emplace();
@@ -174,7 +186,7 @@ void SyncPoller::Cycle() {
   workers_.Submit([this, watermark, alive = alive_] {
     CycleResult result;
     try {
-      result = PollHelpdesk(helpdesk_, links_, keys_, watermark, options_.overlap_ms);
+      result = PollHelpdesk(helpdesk_, links_, keys_, watermark, options_.overlap_ms, util::WallMillisNow);
     } catch (...) {
       // Nothing of this cycle is kept: the next one reads the same again.
       result = CycleResult{};

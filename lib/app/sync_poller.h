@@ -13,6 +13,7 @@
 // keeps the time of the last complete poll.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -96,11 +97,17 @@ class SyncPoller {
   util::Gauge* last_poll_ = nullptr;  // null when metrics are off
 };
 
+// A ticket read less than this after its `updated` tick ended is read
+// again at the next poll (PollHelpdesk): the clocks of this machine and
+// the helpdesk may disagree by this much.
+constexpr long long kClockSkewAllowanceMs = 2000;
+
 // Runs on a worker: the change search, then the comments of what changed
-// since `links` were read. Exposed for tests.
+// since `links` were read. `wall_now_ms` reads the clock (epoch ms) just
+// before each ticket is read. Exposed for tests.
 SyncPoller::CycleResult PollHelpdesk(helpdesk::Helpdesk& helpdesk,
                                      const std::map<std::string, SyncPoller::Position>& links,
                                      const std::vector<std::string>& keys, long long watermark_ms,
-                                     long long overlap_ms);
+                                     long long overlap_ms, const std::function<long long()>& wall_now_ms);
 
 }  // namespace app

@@ -80,7 +80,9 @@ Actions OnActivity(const TicketActivity& activity, const Facts& facts) {
                                     link.thread, attachment});
   }
   UpdateRelays(activity, facts, actions);
-  std::string at = fmt::format("{}:{}", activity.ticket_key, activity.updated_ms);
+  // Two statuses can share one `updated` (RT's whole seconds: resolved
+  // in the second it was stalled): the label keeps their keys apart.
+  std::string at = fmt::format("{}:{}:{}", activity.ticket_key, activity.updated_ms, activity.status.label);
   if (ShowStatus(link, activity.status, "status:" + at, actions)) {
     if (activity.status.category == StatusCategory::kDone && link.status.category != StatusCategory::kDone) {
       actions.push_back(PostMessage{"resolved:" + at, link.thread,

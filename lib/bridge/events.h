@@ -179,6 +179,8 @@ struct HelpdeskComment {
 // What the sync found on one linked ticket since it last looked.
 struct TicketActivity {
   std::string ticket_key;
+  // The ticket's `updated` this read covers: just before it while a change
+  // in the same tick could still be unseen (app::PollHelpdesk).
   long long updated_ms = 0;
   TicketStatus status;
   std::vector<HelpdeskComment> comments;  // oldest first, only those after the link's cursor

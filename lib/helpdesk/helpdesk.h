@@ -180,6 +180,9 @@ class Helpdesk {
   // ascending (a backend may search for them by bisection).
   virtual util::Result<std::vector<TicketChange>> ChangedSince(long long since_ms,
                                                              const std::vector<std::string>& keys) = 0;
+  // How coarse TicketChange::updated_ms is: a second change within one
+  // such tick leaves `updated` as it was (RT's dates have whole seconds).
+  virtual long long UpdatedResolutionMs() const { return 1; }
   // The comments of `key` after `cursor`, public and internal alike.
   virtual util::Result<CommentPage> CommentsAfter(const std::string& key, const CommentCursor& cursor) = 0;
   // Adds a public comment carrying `marker` (found again by

@@ -46,6 +46,16 @@ void FakeHelpdesk::SetClock(std::function<long long()> now_ms) {
   now_ms_ = std::move(now_ms);
 }
 
+void FakeHelpdesk::SetUpdatedResolution(long long ms) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  updated_resolution_ms_ = std::max(1LL, ms);
+}
+
+long long FakeHelpdesk::UpdatedResolutionMs() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return updated_resolution_ms_;
+}
+
 void FakeHelpdesk::SetSearchLag(long long lag_ms) {
   std::lock_guard<std::mutex> lock(mutex_);
   search_lag_ms_ = lag_ms;
@@ -135,10 +145,12 @@ FakeTicket* FakeHelpdesk::Find(const std::string& key) {
 
 long long FakeHelpdesk::Now() const { return now_ms_(); }
 
+long long FakeHelpdesk::UpdatedStamp() const { return Now() / updated_resolution_ms_ * updated_resolution_ms_; }
+
 std::string FakeHelpdesk::AddComment(FakeTicket& ticket, helpdesk::Comment comment, std::string marker) {
   comment.id = std::to_string(next_comment_id_++);
   comment.created_ms = Now();
-  ticket.updated_ms = comment.created_ms;
+  ticket.updated_ms = UpdatedStamp();
   ticket.comments.push_back(FakeComment{comment, std::move(marker)});
   changed_.notify_all();
   return comment.id;
@@ -164,7 +176,7 @@ bool FakeHelpdesk::SetStatus(const std::string& key, const helpdesk::TicketStatu
   FakeTicket* ticket = Find(key);
   if (ticket == nullptr) return false;
   ticket->ticket.status = status;
-  ticket->updated_ms = Now();
+  ticket->updated_ms = UpdatedStamp();
   changed_.notify_all();
   return true;
 }
@@ -251,7 +263,7 @@ util::Result<helpdesk::Ticket> FakeHelpdesk::CreateTicket(const helpdesk::NewTic
     created.target = ticket.target;
     created.fields = ticket.fields;
     created.created_ms = Now();
-    created.updated_ms = created.created_ms;
+    created.updated_ms = UpdatedStamp();
     tickets_.push_back(created);
     changed_.notify_all();
     if (error) return tl::make_unexpected(*error);

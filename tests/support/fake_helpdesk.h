@@ -83,6 +83,7 @@ class FakeHelpdesk : public helpdesk::Helpdesk {
                                                                   long long now_ms) override;
   util::Result<std::vector<helpdesk::TicketChange>> ChangedSince(long long since_ms,
                                                                const std::vector<std::string>& keys) override;
+  long long UpdatedResolutionMs() const override;
   util::Result<helpdesk::CommentPage> CommentsAfter(const std::string& key,
                                                     const helpdesk::CommentCursor& cursor) override;
   util::Result<helpdesk::Comment> AddPublicComment(const std::string& key, const bridge::RichText& body,
@@ -102,6 +103,9 @@ class FakeHelpdesk : public helpdesk::Helpdesk {
   void ThrowNext(const std::string& method, int times = 1);
   // Epoch milliseconds for created/updated stamps; default: the wall clock.
   void SetClock(std::function<long long()> now_ms);
+  // Tickets' `updated` in ticks of `ms` (RT: 1000, whole seconds), as
+  // UpdatedResolutionMs says. Default 1.
+  void SetUpdatedResolution(long long ms);
   // A ticket becomes visible to FindCreatedTicket `lag_ms` after its
   // creation (compared with the call's now_ms). Not found while
   // now_ms - attempted_at_ms < lag_ms: a kTimeout error with
@@ -144,6 +148,7 @@ class FakeHelpdesk : public helpdesk::Helpdesk {
   int CountLocked(const std::string& method) const;
   FakeTicket* Find(const std::string& key);
   long long Now() const;
+  long long UpdatedStamp() const;  // Now() in ticks of updated_resolution_ms_
   void Delay(const std::string& method) const;
   std::string AddComment(FakeTicket& ticket, helpdesk::Comment comment, std::string marker);
 
@@ -157,6 +162,7 @@ class FakeHelpdesk : public helpdesk::Helpdesk {
   mutable std::condition_variable changed_;
   std::function<long long()> now_ms_;
   long long search_lag_ms_ = 0;
+  long long updated_resolution_ms_ = 1;
   helpdesk::Identity identity_;
   std::vector<helpdesk::CheckLine> check_lines_;
   std::map<std::pair<std::string, std::string>, bridge::RequestType> request_types_;  // by (desk, type)

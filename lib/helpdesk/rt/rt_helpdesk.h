@@ -80,6 +80,7 @@ class RtHelpdesk : public Helpdesk {
   // comment and each Comment an internal one, their text read from the
   // transaction's text/plain part. `next` is the greatest transaction id
   // seen, whatever its type (status changes move it too).
+  long long UpdatedResolutionMs() const override { return 1000; }
   util::Result<CommentPage> CommentsAfter(const std::string& key, const CommentCursor& cursor) override;
   // POST /ticket/:id/correspond with the body as text/plain and the marker
   // line (rt_text.h); the new transaction's id from the Location header.
