@@ -8,7 +8,10 @@
 // relayed, shown or recorded. The watermark moves only to the newest
 // `updated` a search actually returned, and each search reaches back
 // `overlap` before it (minute-granular searches, clock skew, search lag);
-// the cursors and the outbox's unique keys make the overlap harmless.
+// the cursors and the outbox's unique keys make the overlap harmless. A
+// ticket read before its `updated` tick ended (RT's whole seconds) is read
+// once more at the next poll: a change later in that tick leaves `updated`
+// as it was.
 // Loop thread only; the helpdesk calls run on a worker. With metrics it
 // keeps the time of the last complete poll.
 #pragma once
