@@ -73,6 +73,8 @@ class RtHelpdesk : public Helpdesk {
   // LastUpdated is at or after since_ms, with their status.
   util::Result<std::vector<TicketChange>> ChangedSince(long long since_ms,
                                                        const std::vector<std::string>& keys) override;
+  // LastUpdated has whole seconds.
+  long long UpdatedResolutionMs() const override { return 1000; }
   // The cursor is the id of the last transaction read ("" = none). The
   // page carries the public messages' files (CommentPage::attachments).
   // TransactionSQL `ObjectType = 'RT::Ticket' AND ObjectId = N AND id > C`
@@ -80,7 +82,6 @@ class RtHelpdesk : public Helpdesk {
   // comment and each Comment an internal one, their text read from the
   // transaction's text/plain part. `next` is the greatest transaction id
   // seen, whatever its type (status changes move it too).
-  long long UpdatedResolutionMs() const override { return 1000; }
   util::Result<CommentPage> CommentsAfter(const std::string& key, const CommentCursor& cursor) override;
   // POST /ticket/:id/correspond with the body as text/plain and the marker
   // line (rt_text.h); the new transaction's id from the Location header.
