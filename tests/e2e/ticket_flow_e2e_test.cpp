@@ -202,7 +202,9 @@ TEST_CASE("replies written while Jira is down reach the ticket in order, raised 
   REQUIRE(comments.size() == said.size());
   auto after_window = std::chrono::duration_cast<milliseconds>(creates[1].at - creates[0].at).count() - 30000;
   INFO("raised " << after_window << " ms after the window's end");
-  CHECK(after_window >= -100);  // the daemon's mark precedes the POST by a hair
+  // The daemon's mark precedes the POST's arrival by a hair, more on a
+  // loaded machine under a sanitizer (142 ms seen under TSan in CI).
+  CHECK(after_window >= -500);
   CHECK(after_window < 3000);
   CHECK(comments.front().at >= creates[1].at);
   CHECK(flow.Posts(ts, "saved and queued").size() == 1);
