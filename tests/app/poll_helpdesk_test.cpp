@@ -8,11 +8,10 @@
 #include <vector>
 
 #include "app/sync_poller.h"
+#include "bridge/rich_text.h"
 #include "fake_helpdesk.h"
 
 namespace {
-
-bridge::RichText Said(const std::string& text) { return bridge::RichText{{bridge::Paragraph({bridge::Text(text)})}}; }
 
 std::vector<std::string> CommentIds(const app::SyncPoller::CycleResult& result) {
   std::vector<std::string> ids;
@@ -57,7 +56,7 @@ TEST_CASE("a change in the same second as the last read is not skipped", "[app][
   SecondsHelpdesk rt;
   const long long second = 1'700'000'000'000;  // the tick every change below falls in
   rt.helpdesk_now_ms = second + 300;
-  std::string first = rt.helpdesk.AddAgentComment(rt.key, "Grace Hopper", Said("first"), true);
+  std::string first = rt.helpdesk.AddAgentComment(rt.key, "Grace Hopper", bridge::PlainText("first"), true);
 
   // Read 100 ms later: `updated` reads .000 and may still hide a change.
   auto read = rt.Poll(second + 400);
@@ -68,7 +67,7 @@ TEST_CASE("a change in the same second as the last read is not skipped", "[app][
 
   // The agent answers later in the same second: `updated` does not move.
   rt.helpdesk_now_ms = second + 700;
-  std::string second_answer = rt.helpdesk.AddAgentComment(rt.key, "Grace Hopper", Said("second"), true);
+  std::string second_answer = rt.helpdesk.AddAgentComment(rt.key, "Grace Hopper", bridge::PlainText("second"), true);
   REQUIRE(rt.helpdesk.Ticket(rt.key)->updated_ms == second);
   read = rt.Poll(second + 900);
   CHECK(CommentIds(read) == std::vector<std::string>{second_answer});
@@ -87,7 +86,7 @@ TEST_CASE("a change in the same second as the last read is not skipped", "[app][
   CHECK(read.tickets.empty());
   CHECK(rt.helpdesk.CountCalls("CommentsAfter") == reads + 1);
   rt.helpdesk_now_ms = second + 20'000;
-  std::string third = rt.helpdesk.AddAgentComment(rt.key, "Grace Hopper", Said("third"), true);
+  std::string third = rt.helpdesk.AddAgentComment(rt.key, "Grace Hopper", bridge::PlainText("third"), true);
   read = rt.Poll(second + 30'000);
   CHECK(CommentIds(read) == std::vector<std::string>{third});
   REQUIRE(read.tickets.size() == 1);
@@ -98,7 +97,7 @@ TEST_CASE("a ticket read well after its change is read once", "[app][sync]") {
   SecondsHelpdesk rt;
   rt.helpdesk.SetUpdatedResolution(1);  // Jira's `updated` has milliseconds
   rt.helpdesk_now_ms += 5;
-  rt.helpdesk.AddAgentComment(rt.key, "Grace Hopper", Said("on my way"), true);
+  rt.helpdesk.AddAgentComment(rt.key, "Grace Hopper", bridge::PlainText("on my way"), true);
   long long updated = rt.helpdesk.Ticket(rt.key)->updated_ms;
 
   auto read = rt.Poll(updated + 1 + app::kClockSkewAllowanceMs);

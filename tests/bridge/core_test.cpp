@@ -366,26 +366,22 @@ TEST_CASE("behaviour 4: status changes update the confirmation and announce a re
   TicketView done = Linked().View();
   done.status = "Resolved";
   RecordSyncPosition position{"HD-7", "c9", 1700000001000};
+  UpdateConfirmation show_resolved{"status:HD-7:1700000001000:Resolved", "C1", "1.9", done};
+  PostMessage resolved_note{"resolved:HD-7:1700000001000:Resolved", {"C1", "1.1"},
+                            NoticeContent{"HD-7 is now Resolved. If something is still wrong, just reply here: "
+                                          "replies still reach the ticket."}};
   Check({
       {"a new status is recorded and shown on the confirmation", Activity({}, progress), Known(Linked()),
-       {RecordStatus{"HD-7", progress}, UpdateConfirmation{"status:HD-7:1700000001000:In progress", "C1", "1.9", in_progress},
-        position}},
+       {RecordStatus{"HD-7", progress},
+        UpdateConfirmation{"status:HD-7:1700000001000:In progress", "C1", "1.9", in_progress}, position}},
       {"a resolution also posts one note", Activity({}, resolved), Known(Linked()),
-       {RecordStatus{"HD-7", resolved}, UpdateConfirmation{"status:HD-7:1700000001000:Resolved", "C1", "1.9", done},
-        PostMessage{"resolved:HD-7:1700000001000:Resolved", {"C1", "1.1"},
-                    NoticeContent{"HD-7 is now Resolved. If something is still wrong, just reply here: replies "
-                                  "still reach the ticket."}},
-        position}},
+       {RecordStatus{"HD-7", resolved}, show_resolved, resolved_note, position}},
       {"without a confirmation yet there is nothing to update", Activity({}, progress),
        Known(Linked("Waiting for support", StatusCategory::kNew, "")), {RecordStatus{"HD-7", progress}, position}},
       {"the same status again changes nothing", Activity({}), Known(Linked()), {position}},
       {"resolved in the tick it was stalled in: a key of its own", Activity({}, resolved),
        Known(Linked("Stalled", StatusCategory::kInProgress)),
-       {RecordStatus{"HD-7", resolved}, UpdateConfirmation{"status:HD-7:1700000001000:Resolved", "C1", "1.9", done},
-        PostMessage{"resolved:HD-7:1700000001000:Resolved", {"C1", "1.1"},
-                    NoticeContent{"HD-7 is now Resolved. If something is still wrong, just reply here: replies "
-                                  "still reach the ticket."}},
-        position}},
+       {RecordStatus{"HD-7", resolved}, show_resolved, resolved_note, position}},
   });
 }
 
