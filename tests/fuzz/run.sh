@@ -19,7 +19,7 @@ if [ ${#targets[@]} -eq 0 ]; then
   targets=(socket_frame slack_payload jira_json mrkdwn wiki config rt_wire)
 fi
 mkdir -p "$build/fuzz-crashes" "$build/fuzz-logs"
-jobs=${FUZZ_JOBS:-2}
+max_jobs=${FUZZ_JOBS:-2}
 
 # One target: runs it, then writes its line of the table (and the lines
 # that explain a failure) to its .result file.
@@ -55,7 +55,7 @@ run_target() {
 
 pids=()
 for target in "${targets[@]}"; do
-  while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n; done
+  while [ "$(jobs -rp | wc -l)" -ge "$max_jobs" ]; do wait -n; done
   run_target "$target" &
   pids+=($!)
 done
