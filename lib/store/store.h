@@ -62,10 +62,10 @@ class Store {
   // dedupe keys was recorded before (in this batch or earlier) is not
   // inserted. Returns, per envelope in order, true when it was new.
   //
-  // With `handle`, each new envelope is also handled in the same
-  // transaction (`handle` gets its row and writes what follows from it) and
-  // recorded as done: one commit for recording and handling. An error from
-  // `handle` rolls the whole batch back.
+  // With `handle`, each new envelope is handled in the same transaction
+  // instead (`handle` gets it, with id 0, and writes what follows from it):
+  // one commit for recording and handling, and only its dedupe keys are
+  // kept, no inbox row. An error from `handle` rolls the whole batch back.
   using InboxHandler = std::function<util::Status(const InboxItem&)>;
   // `before_commit` (with `handle`) runs last in the transaction.
   util::Result<std::vector<bool>> RecordEnvelopes(const std::vector<InboxEnvelope>& batch,

@@ -40,8 +40,8 @@ TEST_CASE("an app_mention and its message twin share the channel+ts key", "[fram
   Frame message = ParseFrame(R"({"envelope_id":"e2","type":"events_api","payload":)" + fake::MessagePayload(spec) +
                              R"(,"accepts_response_payload":false,"retry_attempt":0,"retry_reason":""})");
   REQUIRE(mention.kind == FrameKind::kEnvelope);
-  CHECK(mention.dedupe_keys == std::vector<std::string>{"env:e1", "event:EvMention", "msg:C1:1700000000.000100"});
-  CHECK(message.dedupe_keys == std::vector<std::string>{"env:e2", "event:EvMessage", "msg:C1:1700000000.000100"});
+  CHECK(mention.dedupe_keys == std::vector<std::string>{"msg:C1:1700000000.000100"});
+  CHECK(message.dedupe_keys == std::vector<std::string>{"msg:C1:1700000000.000100"});
   CHECK(mention.summary == "events_api app_mention event=EvMention channel=C1");
 }
 
@@ -50,22 +50,31 @@ TEST_CASE("a retried event keeps its event id and says so", "[frame]") {
       R"({"envelope_id":"e9","type":"events_api","payload":{"type":"event_callback","event_id":"Ev1","event":{"type":"reaction_added"}},"retry_attempt":2,"retry_reason":"timeout"})");
   CHECK(frame.retry_attempt == 2);
   CHECK(frame.retry_reason == "timeout");
-  CHECK(frame.dedupe_keys == std::vector<std::string>{"env:e9", "event:Ev1"});
+  CHECK(frame.dedupe_keys == std::vector<std::string>{"event:Ev1"});
 }
 
 TEST_CASE("housekeeping message subtypes get no channel+ts key", "[frame]") {
   Frame frame = ParseFrame(
       R"({"envelope_id":"e3","type":"events_api","payload":{"event_id":"Ev3","event":{"type":"message","subtype":"message_deleted","channel":"C1","ts":"1.2","deleted_ts":"1.1","hidden":true}}})");
-  CHECK(frame.dedupe_keys == std::vector<std::string>{"env:e3", "event:Ev3"});
+  CHECK(frame.dedupe_keys == std::vector<std::string>{"event:Ev3"});
 }
 
 TEST_CASE("interactive payloads are keyed by action and by view", "[frame]") {
   Frame click = ParseFrame(
       R"({"envelope_id":"e4","type":"interactive","accepts_response_payload":false,"payload":{"type":"block_actions","user":{"id":"U1"},"trigger_id":"1.2.abc","actions":[{"type":"button","action_id":"open","action_ts":"1548426417.840180"}]}})");
-  CHECK(click.dedupe_keys == std::vector<std::string>{"env:e4", "action:U1:1548426417.840180"});
+  CHECK(click.dedupe_keys == std::vector<std::string>{"action:U1:1548426417.840180"});
   Frame submit = ParseFrame(
       R"({"envelope_id":"e5","type":"interactive","accepts_response_payload":true,"payload":{"type":"view_submission","user":{"id":"U1"},"view":{"id":"V123","state":{"values":{}}}}})");
-  CHECK(submit.dedupe_keys == std::vector<std::string>{"env:e5", "view:V123"});
+  CHECK(submit.dedupe_keys == std::vector<std::string>{"view:V123"});
+}
+
+TEST_CASE("an envelope whose payload names nothing is keyed by the envelope", "[frame]") {
+  Frame command = ParseFrame(
+      R"({"envelope_id":"e7","type":"slash_commands","accepts_response_payload":true,"payload":{"command":"/ticket","text":"help"}})");
+  CHECK(command.dedupe_keys == std::vector<std::string>{"env:e7"});
+  Frame no_id = ParseFrame(
+      R"({"envelope_id":"e8","type":"events_api","payload":{"type":"event_callback","event":{"type":"reaction_added"}}})");
+  CHECK(no_id.dedupe_keys == std::vector<std::string>{"env:e8"});
 }
 
 TEST_CASE("malformed JSON still yields the envelope id so it can be acked", "[frame]") {

@@ -196,6 +196,25 @@ TEST_CASE("a key recorded in an earlier batch is a duplicate, even when done",
   REQUIRE(PendingIds(*db).empty());
 }
 
+TEST_CASE("an envelope handled as it is recorded keeps only its key, no inbox row", "[store]") {
+  StoreAndRawDb s;
+  std::vector<std::string> handled;
+  auto handle = [&handled](const store::InboxItem& item) {
+    handled.push_back(item.envelope_id + " " + item.payload_json);
+    return util::Ok();
+  };
+  auto fresh = s.db->RecordEnvelopes({Envelope("e1", {"msg:C1:1700.1"}), Envelope("e1-twin", {"msg:C1:1700.1"})},
+                                     handle);
+  REQUIRE(fresh);
+  CHECK(*fresh == Bools{true, false});
+  CHECK(handled == Strings{R"(e1 {"envelope":"e1"})"});
+  CHECK(s.raw.QueryInt("SELECT count(*) FROM inbox") == 0);
+  CHECK(s.raw.QueryInt("SELECT count(*) FROM dedupe_keys WHERE key = 'msg:C1:1700.1' AND inbox_id IS NULL") == 1);
+  // A redelivery recorded the other way is recognised all the same.
+  CHECK(Record(*s.db, {Envelope("e1-retry", {"msg:C1:1700.1"})}) == Bools{false});
+  CHECK(PendingIds(*s.db).empty());
+}
+
 TEST_CASE("a key is still a duplicate after a close and reopen", "[store]") {
   TempDir dir;
   const std::string path = dir.File("state.db");

@@ -21,7 +21,6 @@ bool IsUserMessageSubtype(std::string_view subtype) {
 
 void AddEventsApiKeys(const rapidjson::Value& payload, Frame* frame) {
   std::string event_id = GetString(payload, "event_id");
-  if (!event_id.empty()) frame->dedupe_keys.push_back("event:" + event_id);
   std::string event_type = "?";
   if (payload.IsObject() && payload.HasMember("event") && payload["event"].IsObject()) {
     const rapidjson::Value& event = payload["event"];
@@ -31,6 +30,8 @@ void AddEventsApiKeys(const rapidjson::Value& payload, Frame* frame) {
     std::string subtype = GetString(event, "subtype");
     // Slack sends a mention as both app_mention and message (different
     // event_ids): channel+ts makes them one.
+    // Slack's retries of the event carry the same channel+ts as well, so
+    // this key alone recognises both.
     if ((event_type == "app_mention" || (event_type == "message" && IsUserMessageSubtype(subtype))) &&
         !channel.empty() && !ts.empty()) {
       frame->dedupe_keys.push_back(fmt::format("msg:{}:{}", channel, ts));
@@ -41,6 +42,7 @@ void AddEventsApiKeys(const rapidjson::Value& payload, Frame* frame) {
   } else {
     frame->summary = fmt::format("events_api {} event={}", GetString(payload, "type"), event_id);
   }
+  if (frame->dedupe_keys.empty() && !event_id.empty()) frame->dedupe_keys.push_back("event:" + event_id);
 }
 
 void AddInteractiveKeys(const rapidjson::Value& payload, Frame* frame) {
@@ -114,7 +116,6 @@ Frame ParseFrame(std::string_view text) {
   frame.type = type;
   frame.retry_attempt = GetInt(doc, "retry_attempt", 0);
   frame.retry_reason = GetString(doc, "retry_reason");
-  frame.dedupe_keys.push_back("env:" + frame.envelope_id);
   if (doc.HasMember("payload")) {
     frame.payload_json = json::Serialize(doc["payload"]);
     const rapidjson::Value& payload = doc["payload"];
@@ -129,6 +130,9 @@ Frame ParseFrame(std::string_view text) {
     frame.payload_json = "{}";
     frame.summary = type + " (no payload)";
   }
+  // A redelivery of something the payload does not name (a slash command,
+  // an unknown type) is still recognised by its envelope.
+  if (frame.dedupe_keys.empty()) frame.dedupe_keys.push_back("env:" + frame.envelope_id);
   return frame;
 }
 

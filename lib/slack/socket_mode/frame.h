@@ -32,10 +32,13 @@ struct Frame {
   std::string payload_json;  // the payload, re-serialised ("{}" when absent)
   int retry_attempt = 0;
   std::string retry_reason;
-  // Keys under which a redelivery of the same thing is recognised, most
-  // specific first: "env:<envelope_id>", "event:<event_id>",
-  // "msg:<channel>:<ts>" (an app_mention and its message twin share it),
-  // "action:<user>:<action_ts>", "view:<view_id>".
+  // The key under which a redelivery of the same thing is recognised: the
+  // thing the payload names, "msg:<channel>:<ts>" (an app_mention and its
+  // message twin share it), "event:<event_id>" for other events,
+  // "action:<user>:<action_ts>", "view:<view_id>"; "env:<envelope_id>"
+  // only when the payload names nothing. One key, not one per name: each
+  // key is a leaf page of the dedupe index written at every commit, at a
+  // random place (issue 9).
   std::vector<std::string> dedupe_keys;
   // A short description for log lines: "events_api app_mention event=Ev1 channel=C1".
   std::string summary;
