@@ -12,11 +12,14 @@
 //              thread: most of real traffic); done when all are acked.
 // For each run: replies (or messages) per second, ack latency p50/p99/max,
 // CPU ms per event (the process's user+system time over the run), and the
-// peak RSS.
+// peak RSS. With --repeat N, each run is made N times (slackdesk and the
+// baseline in turn) and each figure is the median of the complete runs:
+// single runs of either side vary by up to 30% on this shared machine.
 #include <signal.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <map>
@@ -209,18 +212,47 @@ void PrintRatios(const std::string& name, const Figures& a, const Figures& b) {
               bench::Ratio(a.peak_rss_mb, b.peak_rss_mb));
 }
 
+// Each figure's median over the complete runs (all runs when none is);
+// incomplete when any run was.
+Figures Median(const std::vector<Figures>& runs) {
+  std::vector<Figures> complete;
+  for (const Figures& f : runs) {
+    if (f.complete) complete.push_back(f);
+  }
+  if (complete.empty()) complete = runs;
+  auto median = [&complete](double Figures::*field) {
+    std::vector<double> values;
+    for (const Figures& f : complete) values.push_back(f.*field);
+    std::sort(values.begin(), values.end());
+    return values[values.size() / 2];
+  };
+  Figures m = complete.front();
+  for (double Figures::*field : {&Figures::per_second, &Figures::ack_p50_ms, &Figures::ack_p99_ms,
+                                 &Figures::ack_max_ms, &Figures::cpu_ms_per_event, &Figures::peak_rss_mb}) {
+    m.*field = median(field);
+  }
+  m.complete = complete.size() == runs.size();
+  return m;
+}
+
 // Runs of `sizes` events of one workload, each next to the baseline when
-// there is one; then how the cost per event moved from the first to the last.
+// there is one (`repeat` times each, in turn; medians); then how the cost
+// per event moved from the first to the last.
 void RunSeries(const char* title, const char* per_event, Workload workload, const std::vector<int>& sizes,
-               const std::string& daemon_path, const std::string& baseline_path, int in_flight) {
+               const std::string& daemon_path, const std::string& baseline_path, int in_flight, int repeat) {
   if (sizes.empty() || sizes.front() <= 0) return;
   PrintHeader(title);
   std::vector<Figures> runs;
   for (int n : sizes) {
-    Figures daemon = RunDaemon(daemon_path, workload, n, in_flight, false);
+    std::vector<Figures> daemon_runs, go_runs;
+    for (int i = 0; i < repeat; ++i) {
+      daemon_runs.push_back(RunDaemon(daemon_path, workload, n, in_flight, false));
+      if (!baseline_path.empty()) go_runs.push_back(RunBaseline(baseline_path, workload, n, in_flight));
+    }
+    Figures daemon = Median(daemon_runs);
     Print(fmt::format("slackdesk {}", n), daemon);
-    if (!baseline_path.empty()) {
-      Figures go = RunBaseline(baseline_path, workload, n, in_flight);
+    if (!go_runs.empty()) {
+      Figures go = Median(go_runs);
       Print(fmt::format("slack-go {}", n), go);
       PrintRatios("  slackdesk / slack-go", daemon, go);
     }
@@ -242,21 +274,28 @@ int main(int argc, char** argv) {
   std::vector<int> messages = options.Sizes("--messages", {10000, 100000});
   int aged_mentions = options.Number("--aged", 10000);
   int in_flight = options.Number("--in-flight", 64);
-  std::printf("bench_flow: %d envelopes in flight, SQLite synchronous=FULL; baseline: %s\n", in_flight,
-              baseline_path.empty() ? "none (pass --baseline)" : baseline_path.c_str());
+  int repeat = std::max(1, options.Number("--repeat", 1));
+  std::printf("bench_flow: %d envelopes in flight, SQLite synchronous=FULL; baseline: %s; %s\n", in_flight,
+              baseline_path.empty() ? "none (pass --baseline)" : baseline_path.c_str(),
+              repeat == 1 ? "one run each (--repeat N: medians of N)" : fmt::format("medians of {} runs each", repeat).c_str());
 
   RunSeries("(a) app_mentions, one per channel: ack, then the reply with the Submit request button", "mention",
-            Workload::kMentions, mentions, daemon_path, baseline_path, in_flight);
+            Workload::kMentions, mentions, daemon_path, baseline_path, in_flight, repeat);
   if (aged_mentions > 0) {
     PrintHeader("(b) the same mentions against a fresh state file and one aged two weeks");
-    Figures fresh = RunDaemon(daemon_path, Workload::kMentions, aged_mentions, in_flight, false);
-    Figures aged = RunDaemon(daemon_path, Workload::kMentions, aged_mentions, in_flight, true);
+    std::vector<Figures> fresh_runs, aged_runs;
+    for (int i = 0; i < repeat; ++i) {
+      fresh_runs.push_back(RunDaemon(daemon_path, Workload::kMentions, aged_mentions, in_flight, false));
+      aged_runs.push_back(RunDaemon(daemon_path, Workload::kMentions, aged_mentions, in_flight, true));
+    }
+    Figures fresh = Median(fresh_runs);
+    Figures aged = Median(aged_runs);
     Print("slackdesk, fresh file", fresh);
     Print("slackdesk, aged file", aged);
     PrintRatios("  aged / fresh", aged, fresh);
   }
   RunSeries("(c) plain channel messages (no mention, no linked thread): ack only", "message", Workload::kMessages,
-            messages, daemon_path, baseline_path, in_flight);
+            messages, daemon_path, baseline_path, in_flight, repeat);
   std::printf("\n(ratios are slackdesk / baseline in the same run: per s higher is better, the rest lower)\n");
   return 0;
 }
