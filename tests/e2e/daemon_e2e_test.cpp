@@ -110,7 +110,7 @@ TEST_CASE_METHOD(Connected, "the daemon acks every envelope exactly once and han
 TEST_CASE("an acked envelope survives SIGKILL and its redelivery after restart is recognised", "[e2e]") {
   fake::FakeSlack slack;
   testing::TempDir dir;
-  std::string payload = Mention("please do not lose me");
+  std::string payload = Mention("please do not lose me", "1700000100.000100");
   std::string envelope;
   {
     fake::DaemonProcess daemon(SLACKDESK_BINARY, {"run"}, DaemonEnv(slack, dir));
@@ -123,7 +123,9 @@ TEST_CASE("an acked envelope survives SIGKILL and its redelivery after restart i
   {
     auto store = store::Store::Open(dir.File("state.db"));
     REQUIRE(store);
-    auto fresh = (*store)->RecordEnvelopes({store::InboxEnvelope{"probe", "events_api", {"env:" + envelope}, "{}", 0}});
+    // The key a message's envelope is recorded under: its channel and ts.
+    auto fresh = (*store)->RecordEnvelopes(
+        {store::InboxEnvelope{"probe", "events_api", {"msg:C0SUPPORT:1700000100.000100"}, "{}", 0}});
     REQUIRE(fresh);
     CHECK_FALSE((*fresh)[0]);  // the key was committed before the ack
   }
