@@ -115,17 +115,20 @@ int main(int argc, char** argv) {
   soak::Traffic traffic(slack, jira, soak::TrafficOptions{}, options.seed);
 
   // The killer runs beside the traffic: up for a random while after each
-  // hello, then SIGKILL and a restart on the same state file. The last
-  // daemon it started stays up for the drain.
+  // hello, then SIGKILL and a restart on the same state file. The daemon
+  // for the drain is started by the main thread once the killer is gone:
+  // a child started by the killer would get SIGTERM as that thread ends
+  // (DaemonProcess sets PR_SET_PDEATHSIG, whose "parent" is the thread),
+  // and the drain would have no daemon.
   std::atomic<bool> killing_done{false};
   bool failed = false;
   int kills = 0;
+  int starts = 1;
   Reconciled reconciled;
   std::unique_ptr<fake::DaemonProcess> daemon;
   std::thread killer([&] {
     std::mt19937 random(options.seed * 7919u + 1);
     std::uniform_int_distribution<int> up(options.min_up_ms, options.max_up_ms);
-    int starts = 1;
     daemon = Start(options, env, slack, starts);
     std::uniform_int_distribution<int> just_after(0, 4);
     // Side effects the daemon has sent: posts in Slack, requests and comments in Jira.
@@ -153,8 +156,9 @@ int main(int argc, char** argv) {
       if (daemon->Wait(milliseconds(10000)) != 128 + SIGKILL) break;
       ++kills;
       reconciled.Add(*daemon);
-      daemon = Start(options, env, slack, ++starts);
+      daemon.reset();
       if (kills % 20 == 0) Say(fmt::format("{} kills", kills));
+      if (kills < options.kills) daemon = Start(options, env, slack, ++starts);
     }
     killing_done = true;
   });
@@ -163,6 +167,7 @@ int main(int argc, char** argv) {
     slack.WaitFor([] { return false; }, milliseconds(20));  // a step every 20 ms of quiet
   }
   killer.join();
+  if (kills == options.kills) daemon = Start(options, env, slack, ++starts);
   if (!daemon || kills < options.kills) {
     Say("the daemon did not come back after a kill");
     failed = true;
