@@ -13,6 +13,7 @@
 
 #include "app/check.h"
 #include "app/dispatcher.h"
+#include "app/durable_gate.h"
 #include "app/effects.h"
 #include "app/form_catalog.h"
 #include "app/form_opener.h"
@@ -30,6 +31,7 @@
 #include "slack/web_api/file_upload.h"
 #include "slack/web_api/web_api_client.h"
 #include "store/store.h"
+#include "store/wal_sync.h"
 #include "util/cancellation.h"
 #include "util/http/curl_http_client.h"
 #include "util/json_util.h"
@@ -63,13 +65,15 @@ SyncOptions SyncOptionsFrom(const config::Config& config) {
 class Daemon {
  public:
   Daemon(const config::Config& config, std::optional<std::string> config_path, std::unique_ptr<store::Store> store,
-         std::unique_ptr<util::http::HttpClient> http, std::unique_ptr<util::Cancellation> cancel,
-         std::unique_ptr<helpdesk::Helpdesk> helpdesk)
+         std::unique_ptr<store::WalSync> wal_sync, std::unique_ptr<util::http::HttpClient> http,
+         std::unique_ptr<util::Cancellation> cancel, std::unique_ptr<helpdesk::Helpdesk> helpdesk)
       : config_(config),
         config_path_(std::move(config_path)),
         store_(std::move(store)),
+        wal_sync_(std::move(wal_sync)),
         metrics_on_(!config.metrics_listen.empty()),
         signals_(io_, SIGTERM, SIGINT, SIGHUP),
+        durable_(io_, wal_sync_.get(), [this](const util::Error& error) { OnSyncFailed(error); }),
         cancel_(std::move(cancel)),
         http_(std::move(http)),
         bot_api_(*http_, SlackOptions(config.slack_bot_token)),
@@ -89,10 +93,11 @@ class Daemon {
                        slack::kSlackUploadLimit),
         effects_(slack_effects_, helpdesk_effects_, &file_effects_, &slack_uploads_),
         dispatcher_(*store_, [this](std::string_view channel) { return config_.IsChannelAllowed(channel); }),
-        runner_(io_, *store_, dispatcher_, effects_, EffectWorkers{slack_workers_, helpdesk_workers_, &lookup_workers_}, MetricsOrNull()),
+        runner_(io_, *store_, dispatcher_, effects_, EffectWorkers{slack_workers_, helpdesk_workers_, &lookup_workers_},
+                MetricsOrNull(), &durable_),
         poller_(io_, *store_, dispatcher_, *helpdesk_, poll_worker_, SyncOptionsFrom(config), MetricsOrNull()),
         inbox_(io_, *store_, dispatcher_),
-        sink_(*store_, [this] { inbox_.Schedule(); }, DecideAck, MetricsOrNull(), &inbox_),
+        sink_(*store_, [this] { inbox_.Schedule(); }, DecideAck, MetricsOrNull(), &inbox_, &durable_),
         socket_(io_, [this](auto done) { OpenConnection(std::move(done)); }, sink_, SocketOptions()),
         metrics_server_(io_, metrics_),
         housekeeping_(io_, *store_),
@@ -127,16 +132,28 @@ class Daemon {
     for (bridge::OpenForm& form : follow_ups.forms) {
       // views.open has its own worker: a trigger_id dies 3 s after the
       // click, so the form must never wait behind posts or helpdesk calls.
+      // Like every effect, only once the click's commit is durable.
       config::ChannelRoute route = config_.RouteFor(form.thread.channel);
-      form_worker_.Submit([this, form = std::move(form), route = std::move(route)] { form_opener_.Open(form, route); });
+      durable_.After([this, form = std::move(form), route = std::move(route)] {
+        form_worker_.Submit([this, form, route] { form_opener_.Open(form, route); });
+      });
     }
     for (bridge::UpdateForm& update : follow_ups.form_updates) {
       config::ChannelRoute route = config_.RouteFor(update.thread.channel);
-      form_worker_.Submit(
-          [this, update = std::move(update), route = std::move(route)] { form_opener_.Update(update, route); });
+      durable_.After([this, update = std::move(update), route = std::move(route)] {
+        form_worker_.Submit([this, update, route] { form_opener_.Update(update, route); });
+      });
     }
     if (follow_ups.links_added) poller_.OnLinkAdded();
     if (follow_ups.intents_added) runner_.Pump();
+  }
+
+  // Commits may not be on disk: nothing more may leave the process. Slack
+  // redelivers what was not acked; attempted intents are reconciled at the
+  // next start.
+  void OnSyncFailed(const util::Error& error) {
+    util::log::Error("state database: {}; stopping, as what was written last may not be on disk", error.message);
+    Stop(1);
   }
 
   void WaitForSignal() {
@@ -343,11 +360,13 @@ class Daemon {
   config::Config config_;  // a copy: SIGHUP changes parts of it
   std::optional<std::string> config_path_;
   std::unique_ptr<store::Store> store_;
+  std::unique_ptr<store::WalSync> wal_sync_;  // null: every commit waits for the disk
   // First, so every component that records into it is destroyed before it.
   util::Metrics metrics_;
   bool metrics_on_;
   asio::io_context io_;
   asio::signal_set signals_;
+  DurableGate durable_;
   std::unique_ptr<util::Cancellation> cancel_;
   std::unique_ptr<util::http::HttpClient> http_;
   WebApiClient bot_api_;
@@ -409,7 +428,17 @@ int RunDaemon(const config::Config& config, const std::optional<std::string>& co
   }
   util::log::Info("slackdesk {} starting (state {}, schema v{})", SLACKDESK_VERSION, config.state_db,
                   (*store)->SchemaVersion());
-  Daemon daemon(config, config_path, std::move(*store), std::move(http), std::move(cancel), std::move(*helpdesk));
+  // Commits are synced by a thread of their own, many per fdatasync, and
+  // nothing leaves before its commit is on disk (DurableGate); without it,
+  // each commit waits for the disk on the loop.
+  std::unique_ptr<store::WalSync> wal_sync;
+  if (auto started = store::WalSync::Start(**store)) {
+    wal_sync = std::move(*started);
+  } else {
+    util::log::Warn("state database: {}; every commit waits for the disk instead", started.error().message);
+  }
+  Daemon daemon(config, config_path, std::move(*store), std::move(wal_sync), std::move(http), std::move(cancel),
+                std::move(*helpdesk));
   return daemon.Run();
 }
 

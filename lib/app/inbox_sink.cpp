@@ -8,8 +8,12 @@
 namespace app {
 
 InboxSink::InboxSink(store::Store& store, std::function<void()> on_recorded, Decider decide, util::Metrics* metrics,
-                     InlineHandling* handle_inline)
-    : store_(store), on_recorded_(std::move(on_recorded)), decide_(std::move(decide)), inline_(handle_inline) {
+                     InlineHandling* handle_inline, DurableGate* durable)
+    : store_(store),
+      on_recorded_(std::move(on_recorded)),
+      decide_(std::move(decide)),
+      inline_(handle_inline),
+      durable_(durable) {
   if (metrics != nullptr) {
     duplicates_ = &metrics->GetCounter("envelopes_duplicate", "Socket Mode envelopes recognised as redeliveries.");
   }
@@ -52,6 +56,14 @@ util::Status InboxSink::Record(const std::vector<slack::socket_mode::Frame>& bat
     }
   }
   return util::Ok();
+}
+
+void InboxSink::WhenDurable(std::function<void()> then) {
+  if (durable_ != nullptr) {
+    durable_->After(std::move(then));
+  } else {
+    then();
+  }
 }
 
 void InboxSink::OnRecorded() {

@@ -7,6 +7,7 @@
 
 #include <functional>
 
+#include "app/durable_gate.h"
 #include "slack/socket_mode/socket_mode_client.h"
 #include "store/store.h"
 #include "util/metrics.h"
@@ -31,12 +32,13 @@ class InboxSink : public slack::socket_mode::EnvelopeSink {
   };
   // `store` must outlive this object; `on_recorded` runs after each acked
   // batch (the inbox processor's wake-up); `decide` (optional) answers
-  // envelopes whose ack carries a payload; `metrics` (optional) must
-  // outlive this object.
+  // envelopes whose ack carries a payload; `metrics` and `durable`
+  // (optional: commits are durable as made) must outlive this object.
   InboxSink(store::Store& store, std::function<void()> on_recorded, Decider decide = {},
-            util::Metrics* metrics = nullptr, InlineHandling* handle_inline = nullptr);
+            util::Metrics* metrics = nullptr, InlineHandling* handle_inline = nullptr, DurableGate* durable = nullptr);
   slack::socket_mode::AckDecision Decide(const slack::socket_mode::Frame& frame) override;
   util::Status Record(const std::vector<slack::socket_mode::Frame>& batch) override;
+  void WhenDurable(std::function<void()> then) override;
   void OnRecorded() override;
 
  private:
@@ -44,6 +46,7 @@ class InboxSink : public slack::socket_mode::EnvelopeSink {
   std::function<void()> on_recorded_;
   Decider decide_;
   InlineHandling* inline_;  // null: every envelope waits in the inbox
+  DurableGate* durable_;    // null: commits are durable as made
   util::Counter* duplicates_ = nullptr;  // null when metrics are off
 };
 

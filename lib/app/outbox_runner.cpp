@@ -41,7 +41,7 @@ Outcome Thrown(const store::OutboxItem& item) {
 }  // namespace
 
 OutboxRunner::OutboxRunner(boost::asio::io_context& io, store::Store& store, Dispatcher& dispatcher, Effects& effects,
-                           EffectWorkers workers, util::Metrics* metrics)
+                           EffectWorkers workers, util::Metrics* metrics, DurableGate* durable)
     : io_(io),
       store_(store),
       outbox_(store),
@@ -51,7 +51,8 @@ OutboxRunner::OutboxRunner(boost::asio::io_context& io, store::Store& store, Dis
       timer_(io),
       retry_timer_(io),
       alive_(std::make_shared<bool>(true)),
-      metrics_(metrics) {
+      metrics_(metrics),
+      durable_(durable) {
   // A new runner means a new process: nothing is running any more.
   if (auto recovered = outbox_.Recover(); !recovered) util::log::Error("outbox: {}", recovered.error().message);
   if (metrics_ != nullptr) {
@@ -165,17 +166,26 @@ void OutboxRunner::Submit(Finished run, std::function<Outcome(const Finished&)> 
                            : std::holds_alternative<bridge::PrepareForm>(run.effect) && workers_.lookups != nullptr
                                ? *workers_.lookups
                                : workers_.slack;
-  pool.Submit([this, run = std::move(run), work = std::move(work), alive = alive_]() mutable {
-    try {
-      run.outcome = work(run);
-    } catch (...) {
-      run.outcome = Thrown(run.item);
-    }
-    boost::asio::post(io_, [this, run = std::move(run), alive]() mutable {
-      if (!*alive || stopping_) return;
-      Finish(std::move(run));
+  auto start = [this, &pool, run = std::move(run), work = std::move(work), alive = alive_]() mutable {
+    if (!*alive || stopping_) return;  // stays attempted: reconciled at the next start
+    pool.Submit([this, run = std::move(run), work = std::move(work), alive]() mutable {
+      try {
+        run.outcome = work(run);
+      } catch (...) {
+        run.outcome = Thrown(run.item);
+      }
+      boost::asio::post(io_, [this, run = std::move(run), alive]() mutable {
+        if (!*alive || stopping_) return;
+        Finish(std::move(run));
+      });
     });
-  });
+  };
+  // Nothing leaves the process before the commit that claimed it is durable.
+  if (durable_ != nullptr) {
+    durable_->After(std::move(start));
+  } else {
+    start();
+  }
 }
 
 util::Status OutboxRunner::ClaimWithin() {

@@ -22,6 +22,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "app/dispatcher.h"
+#include "app/durable_gate.h"
 #include "app/effects.h"
 #include "store/outbox.h"
 #include "util/metrics.h"
@@ -42,9 +43,11 @@ struct EffectWorkers {
 
 class OutboxRunner {
  public:
-  // Everything must outlive this object; `metrics` may be null (off).
+  // Everything must outlive this object; `metrics` may be null (off);
+  // `durable` may be null (commits are durable as made), else no effect
+  // starts before the commit that claimed it is durable.
   OutboxRunner(boost::asio::io_context& io, store::Store& store, Dispatcher& dispatcher, Effects& effects,
-               EffectWorkers workers, util::Metrics* metrics = nullptr);
+               EffectWorkers workers, util::Metrics* metrics = nullptr, DurableGate* durable = nullptr);
   ~OutboxRunner();
 
   // Starts what is due and sets a timer for what is not. Cheap to call often.
@@ -108,6 +111,7 @@ class OutboxRunner {
   bool stopping_ = false;
   std::shared_ptr<bool> alive_;
   util::Metrics* metrics_;
+  DurableGate* durable_;
 };
 
 }  // namespace app

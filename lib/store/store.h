@@ -91,6 +91,7 @@ class Store {
   // share the connection; nothing outside lib/store sees it.
   friend class Transaction;
   friend class Statement;
+  friend class WalSync;
   sqlite3* Handle() const { return db_; }
   StatementCache& Statements() { return *statements_; }
 

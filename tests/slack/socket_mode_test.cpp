@@ -54,7 +54,30 @@ class TestSink : public EnvelopeSink {
     }
     return inbox_.Record(batch);
   }
+  AckDecision Decide(const Frame& frame) override {
+    ++decided;
+    return inbox_.Decide(frame);
+  }
+  // With hold_durable, a recorded batch is durable only once Release runs
+  // (a store whose sync is still under way). Loop thread.
+  void WhenDurable(std::function<void()> then) override {
+    if (!hold_durable) {
+      then();
+      return;
+    }
+    held_.push_back(std::move(then));
+    ++held;
+  }
+  size_t Release() {
+    std::vector<std::function<void()>> waiting = std::move(held_);
+    held_.clear();
+    for (auto& then : waiting) then();
+    return waiting.size();
+  }
   std::atomic<bool> fail{false};
+  std::atomic<bool> hold_durable{false};
+  std::atomic<int> held{0};  // batches whose durability was held, ever
+  std::atomic<int> decided{0};
   std::atomic<int> slow_per_envelope_ms{0};
   std::atomic<int> failed{0};
   std::atomic<int> batches{0};
@@ -63,6 +86,7 @@ class TestSink : public EnvelopeSink {
  private:
   app::InboxSink inbox_;
   fake::FakeSlack& slack_;
+  std::vector<std::function<void()>> held_;  // loop thread
 };
 
 class Harness {
@@ -121,6 +145,11 @@ class Harness {
   void StartThenDisconnect(const std::string& reason, milliseconds grace) {
     StartConnected();
     REQUIRE(slack.SendDisconnect(reason, grace));
+  }
+
+  template <typename Fn>
+  auto OnLoop(Fn fn) {
+    return testing::OnLoop(io_, fn);
   }
 
   std::vector<store::InboxItem> Inbox() {
@@ -214,6 +243,30 @@ TEST_CASE("every envelope is recorded in the inbox, then acked exactly once", "[
   auto calls = h.slack.Calls("apps.connections.open");
   REQUIRE(calls.size() == 1);
   CHECK(calls[0].authorization == std::string("Bearer ") + fake::FakeSlack::kAppToken);
+}
+
+TEST_CASE("acks wait until the batch is durable, and what arrives meanwhile is the next batch", "[socket_mode]") {
+  Harness h;
+  h.sink_->hold_durable = true;
+  h.StartConnected();
+  std::string first = h.slack.SendEnvelope("events_api", Mention("first"));
+  REQUIRE(h.slack.WaitFor([&] { return h.sink_->held == 1; }));
+  auto later = SendMentions(h.slack, 10);
+  REQUIRE(h.slack.WaitFor([&] { return h.sink_->decided == 11; }));
+  // Recorded but not yet durable: not acked, and nothing else is recorded
+  // while the first batch waits (one batch at a time).
+  CHECK(h.slack.AckCount(first) == 0);
+  CHECK(h.sink_->batches == 1);
+  REQUIRE(h.OnLoop([&] { return h.sink_->Release(); }) == 1);
+  REQUIRE(h.slack.WaitFor([&] { return h.slack.AckCount(first) == 1 && h.sink_->held == 2; }));
+  for (const std::string& id : later) CHECK(h.slack.AckCount(id) == 0);
+  // The ten that gathered meanwhile were one batch, acked once it is durable.
+  h.sink_->hold_durable = false;
+  REQUIRE(h.OnLoop([&] { return h.sink_->Release(); }) == 1);
+  INFO(NotAckedOnce(h.slack, later));
+  REQUIRE(AllAckedOnce(h.slack, later));
+  CHECK(h.sink_->batches == 2);
+  CHECK(h.Inbox().size() == 11);
 }
 
 TEST_CASE("a redelivered event is acked again but recorded once", "[socket_mode]") {

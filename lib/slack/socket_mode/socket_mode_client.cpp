@@ -208,7 +208,8 @@ void SocketModeClient::CloseAfterDrain(ConnectionId id, util::TimePoint replaced
   // closing it then would leave them unacked (Slack redelivers them, late).
   util::TimePoint now = util::SteadyClock::now();
   util::TimePoint quiet_at = std::max(it->second.last_envelope, replaced_at) + options_.drain;
-  bool pending = std::any_of(batch_.begin(), batch_.end(), [id](const Pending& p) { return p.connection == id; });
+  auto on_it = [id](const Pending& p) { return p.connection == id; };
+  bool pending = std::any_of(batch_.begin(), batch_.end(), on_it) || std::any_of(recorded_.begin(), recorded_.end(), on_it);
   if ((now < quiet_at || pending) && now < replaced_at + options_.drain_limit) {
     util::TimePoint next = pending ? now + util::Millis(10) : std::min(quiet_at, replaced_at + options_.drain_limit);
     auto timer = std::make_shared<boost::asio::steady_timer>(io_, next);
@@ -273,8 +274,9 @@ void SocketModeClient::OnEnvelope(ConnectionId id, Frame frame, util::TimePoint 
   }
   batch_.push_back(Pending{id, std::move(frame), std::move(decision.payload_json), arrived});
   // Group commit: envelopes that arrive together (already queued on the
-  // loop) share one transaction; the flush runs right after them.
-  if (!flush_posted_) {
+  // loop), or while the last batch waits for the disk, share one
+  // transaction; the flush runs right after them.
+  if (!flush_posted_ && !awaiting_durable_) {
     flush_posted_ = true;
     boost::asio::post(io_, [this, alive = alive_] {
       if (*alive) Flush();
@@ -284,9 +286,9 @@ void SocketModeClient::OnEnvelope(ConnectionId id, Frame frame, util::TimePoint 
 
 void SocketModeClient::Flush() {
   flush_posted_ = false;
+  if (batch_.empty() || awaiting_durable_) return;
   std::vector<Pending> batch = std::move(batch_);
   batch_.clear();
-  if (batch.empty()) return;
   std::vector<Frame> frames;
   frames.reserve(batch.size());
   for (const Pending& pending : batch) frames.push_back(pending.frame);
@@ -297,7 +299,23 @@ void SocketModeClient::Flush() {
                      recorded.error().message);
     return;
   }
-  for (const Pending& pending : batch) Ack(pending.connection, pending.frame.envelope_id, pending.ack_payload, pending.arrived);
+  recorded_ = std::move(batch);
+  awaiting_durable_ = true;
+  sink_.WhenDurable([this, alive = alive_] {
+    if (!*alive) return;
+    awaiting_durable_ = false;
+    std::vector<Pending> durable = std::move(recorded_);
+    recorded_.clear();
+    for (const Pending& pending : durable) {
+      Ack(pending.connection, pending.frame.envelope_id, pending.ack_payload, pending.arrived);
+    }
+    if (!batch_.empty() && !flush_posted_) {
+      flush_posted_ = true;
+      boost::asio::post(io_, [this, alive] {
+        if (*alive) Flush();
+      });
+    }
+  });
   sink_.OnRecorded();
 }
 

@@ -43,9 +43,13 @@ class EnvelopeSink {
   // Fast and pure: the ack payload of one envelope (validation of a
   // view_submission answers in the ack itself).
   virtual AckDecision Decide(const Frame& frame);
-  // Durably records the batch (duplicates included: the sink drops them).
-  // Only when this succeeds are the envelopes acked.
+  // Records the batch (duplicates included: the sink drops them). Only
+  // when this succeeds are the envelopes acked, and only once it is
+  // durable (WhenDurable).
   virtual util::Status Record(const std::vector<Frame>& batch) = 0;
+  // Runs `then` once what Record wrote is durable; at once by default (a
+  // sink whose Record waits for the disk). On the loop thread.
+  virtual void WhenDurable(std::function<void()> then) { then(); }
   // After a recorded batch was acked: time to process it.
   virtual void OnRecorded() {}
 };
@@ -146,6 +150,11 @@ class SocketModeClient {
   bool stopping_ = false;
   std::vector<Pending> batch_;     // envelopes waiting for the group commit
   bool flush_posted_ = false;
+  // The batch recorded last, its acks waiting for the disk (WhenDurable).
+  // One at a time: what arrives meanwhile gathers in batch_, so a slower
+  // disk makes bigger batches, not more commits.
+  std::vector<Pending> recorded_;
+  bool awaiting_durable_ = false;
   std::shared_ptr<bool> alive_;    // lets late callbacks see this object is gone
   // Looked up once so the per-envelope path only touches atomics; all
   // null when metrics are off.
