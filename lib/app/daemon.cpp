@@ -47,6 +47,9 @@ using slack::web_api::WebApiClient;
 
 // How long a stop may take to close sockets before it gives up waiting.
 constexpr util::Millis kStopGrace{2000};
+// A sync of the state file that takes longer is stuck: the watchdog stops
+// being pinged, and systemd restarts slackdesk (WatchdogSec=30s).
+constexpr util::Millis kSyncStuckAfter{10000};
 
 struct BotIdentity {
   std::string user_id;
@@ -111,7 +114,7 @@ class Daemon {
                      [this](bool committed) { runner_.ClaimsCommitted(committed); });
     StartMetrics();
     WaitForSignal();
-    housekeeping_.Start(WatchdogPingInterval());
+    housekeeping_.Start(WatchdogPingInterval(), [this] { return SyncStuck(); });
     Authenticate();
     IdentifyHelpdesk();
     WarmFormCatalog();
@@ -146,6 +149,15 @@ class Daemon {
     }
     if (follow_ups.links_added) poller_.OnLinkAdded();
     if (follow_ups.intents_added) runner_.Pump();
+  }
+
+  // A sync of the state file that has not returned for long (a hung disk):
+  // the loop runs on, but nothing is acked or carried out any more.
+  std::optional<std::string> SyncStuck() const {
+    std::optional<util::TimePoint> since = durable_.WaitingSince();
+    if (!since || util::SteadyClock::now() - *since < kSyncStuckAfter) return std::nullopt;
+    return fmt::format("state database: the disk has not confirmed a write for {} s",
+                       std::chrono::duration_cast<std::chrono::seconds>(util::SteadyClock::now() - *since).count());
   }
 
   // Commits may not be on disk: nothing more may leave the process. Slack

@@ -20,6 +20,9 @@ DurableGate::~DurableGate() {
   }
   wake_.notify_one();
   if (thread_.joinable()) thread_.join();
+  // The last outcomes of a stop: on disk before the process ends (closing
+  // the connection syncs only when it is the file's last).
+  if (sync_ != nullptr && !failed_ && sync_->Commits() > durable_) (void)sync_->Sync();
 }
 
 void DurableGate::After(std::function<void()> then) {
@@ -33,7 +36,22 @@ void DurableGate::After(std::function<void()> then) {
     then();
     return;
   }
-  waiting_.emplace_back(commits, std::move(then));
+  waiting_.push_back(Waiting{commits, util::SteadyClock::now(), std::move(then)});
+  Want(commits);
+}
+
+void DurableGate::SyncSoon() {
+  if (sync_ == nullptr || failed_) return;
+  std::uint64_t commits = sync_->Commits();
+  if (commits > durable_) Want(commits);
+}
+
+std::optional<util::TimePoint> DurableGate::WaitingSince() const {
+  if (waiting_.empty()) return std::nullopt;
+  return waiting_.front().since;
+}
+
+void DurableGate::Want(std::uint64_t commits) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     wanted_ = std::max(wanted_, commits);
@@ -71,8 +89,8 @@ void DurableGate::Synced(std::uint64_t commits, const util::Status& status) {
   }
   durable_ = std::max(durable_, commits);
   // Work may add more while it runs: take only what this sync covered.
-  while (!waiting_.empty() && waiting_.front().first <= durable_) {
-    std::function<void()> then = std::move(waiting_.front().second);
+  while (!waiting_.empty() && waiting_.front().commits <= durable_) {
+    std::function<void()> then = std::move(waiting_.front().then);
     waiting_.pop_front();
     then();
   }

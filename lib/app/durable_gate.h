@@ -19,12 +19,14 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <utility>
 
 #include <boost/asio/io_context.hpp>
 
 #include "store/wal_sync.h"
+#include "util/clock.h"
 #include "util/error.h"
 
 namespace app {
@@ -34,7 +36,8 @@ class DurableGate {
   // `io` and `sync` (null: commits are durable as made) must outlive this
   // object.
   DurableGate(boost::asio::io_context& io, store::WalSync* sync, std::function<void(const util::Error&)> on_failure);
-  // Stops the sync thread; work still waiting is dropped.
+  // Syncs what was committed since the last sync, then stops the sync
+  // thread; work still waiting is dropped.
   ~DurableGate();
   DurableGate(const DurableGate&) = delete;
   DurableGate& operator=(const DurableGate&) = delete;
@@ -42,8 +45,18 @@ class DurableGate {
   // Runs `then` on the loop once every commit made so far is durable: at
   // once when it is already, else after the next sync. Loop thread.
   void After(std::function<void()> then);
+  // Has what was committed so far synced soon, though nothing waits for
+  // it (an effect's outcome: a power loss after it costs a reconcile).
+  // Loop thread.
+  void SyncSoon();
+  // Since when the oldest work has been waiting; empty when none waits. A
+  // sync that never returns (a hung disk) shows here: the loop itself
+  // keeps running. Loop thread.
+  std::optional<util::TimePoint> WaitingSince() const;
 
  private:
+  // Wakes the sync thread for the commits made so far.
+  void Want(std::uint64_t commits);
   void SyncLoop();
   // On the loop: a sync covering `commits` ended with `status`.
   void Synced(std::uint64_t commits, const util::Status& status);
@@ -53,7 +66,12 @@ class DurableGate {
   std::function<void(const util::Error&)> on_failure_;
   // Loop thread only.
   std::uint64_t durable_ = 0;  // commits known synced
-  std::deque<std::pair<std::uint64_t, std::function<void()>>> waiting_;  // in order of their commits
+  struct Waiting {
+    std::uint64_t commits;  // what must be synced first
+    util::TimePoint since;
+    std::function<void()> then;
+  };
+  std::deque<Waiting> waiting_;  // in order of their commits
   bool failed_ = false;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   // Shared with the sync thread.

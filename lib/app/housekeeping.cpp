@@ -14,7 +14,8 @@ constexpr int kPruneBatch = 5000;
 Housekeeping::Housekeeping(boost::asio::io_context& io, store::Store& store)
     : store_(store), prune_timer_(io), watchdog_timer_(io) {}
 
-void Housekeeping::Start(util::Duration watchdog_interval) {
+void Housekeeping::Start(util::Duration watchdog_interval, Stuck stuck) {
+  stuck_ = std::move(stuck);
   PingWatchdog(watchdog_interval);
   Prune();
 }
@@ -51,7 +52,15 @@ void Housekeeping::Prune() {
 
 void Housekeeping::PingWatchdog(util::Duration interval) {
   if (interval.count() == 0) return;
-  NotifyWatchdog();
+  std::optional<std::string> stuck = stuck_ ? stuck_() : std::nullopt;
+  if (!stuck) {
+    NotifyWatchdog();
+    said_stuck_ = false;
+  } else if (!said_stuck_) {
+    // systemd restarts the service when the watchdog's time runs out.
+    util::log::Error("{}; no longer telling systemd's watchdog that slackdesk is alive", *stuck);
+    said_stuck_ = true;
+  }
   watchdog_timer_.expires_after(interval);
   // The watchdog keeps going while a stop drains: a hung stop is a hang too.
   watchdog_timer_.async_wait([this, interval](const boost::system::error_code& ec) {

@@ -67,8 +67,8 @@ void InboxProcessor::Process() {
 }
 
 util::Status InboxProcessor::Handle(const std::vector<store::InboxItem>& items) {
-  // One commit for the batch: each commit waits for the disk, and the acks
-  // of envelopes still arriving wait behind it on this thread.
+  // One commit for the batch: fewer commits write fewer pages, and the acks
+  // of envelopes still arriving wait behind this work on this thread.
   store::Transaction transaction(store_, "handle envelopes");
   if (auto begun = transaction.Begun(); !begun) return begun;
   long long now = util::WallMillisNow();

@@ -30,8 +30,8 @@ class InboxSink : public slack::socket_mode::EnvelopeSink {
     // A batch was recorded as pending (not handled inline).
     virtual void PendingAdded() = 0;
   };
-  // `store` must outlive this object; `on_recorded` runs after each acked
-  // batch (the inbox processor's wake-up); `decide` (optional) answers
+  // `store` must outlive this object; `on_recorded` runs after each
+  // recorded batch (the inbox processor's wake-up); `decide` (optional) answers
   // envelopes whose ack carries a payload; `metrics` and `durable`
   // (optional: commits are durable as made) must outlive this object.
   InboxSink(store::Store& store, std::function<void()> on_recorded, Decider decide = {},

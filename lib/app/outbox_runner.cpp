@@ -217,7 +217,7 @@ util::Status OutboxRunner::Record(const Finished& finished, long long now) {
     case Outcome::Kind::kReady: {
       // Committed just before the side effect: after a crash, a reconcile
       // measures the helpdesk's search-lag window from here. The effect is
-      // handed out once this commit is done (Apply).
+      // handed out once this commit is durable (Apply, Submit).
       std::string payload = outcome.progressed ? EncodeEffect(*outcome.progressed).payload : "";
       if (auto marked = outbox_.MarkEffectAt(item.id, now, payload); !marked) return marked;
       ready_.push_back(finished);
@@ -262,8 +262,8 @@ util::Status OutboxRunner::Record(const Finished& finished, long long now) {
 
 void OutboxRunner::Apply(const std::vector<Finished>& batch) {
   if (batch.empty()) return;
-  // One commit for the outcomes that came back together: each commit waits
-  // for the disk, and the acks of arriving envelopes wait behind it.
+  // One commit for the outcomes that came back together: each commit is
+  // written to the WAL and later synced, and fewer commits write fewer pages.
   store::Transaction transaction(store_, "record intent outcomes");
   ready_.clear();
   util::Status status = transaction.Begun();
@@ -285,6 +285,9 @@ void OutboxRunner::Apply(const std::vector<Finished>& batch) {
     });
     return;
   }
+  // On disk soon even when nothing waits for it: a power loss after an
+  // effect whose outcome was not synced costs a reconcile.
+  if (durable_ != nullptr) durable_->SyncSoon();
   // Taken before the follow-ups: they may pump, and a pump records too.
   std::vector<Finished> ready = std::move(ready_);
   ready_.clear();

@@ -265,7 +265,8 @@ util::Result<std::unique_ptr<Store>> Store::Open(const std::string& path) {
         fmt::format("cannot switch to WAL (journal_mode is {})", journal_mode));
   }
   // FULL also syncs the WAL on every commit, so a commit survives power loss,
-  // not just a crash of this process.
+  // not just a crash of this process. The daemon trades it for a sync of
+  // its own, off the loop (WalSync).
   if (sqlite3_exec(db, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON",
                    nullptr, nullptr, nullptr) != SQLITE_OK) {
     return OpenError(path, sqlite3_errmsg(db));

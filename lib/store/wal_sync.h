@@ -10,7 +10,12 @@
 //
 // The caller's rule: nothing a commit leads to leaves the process (an ack,
 // a side effect) before a Sync that began after that commit has returned
-// (app::DurableGate keeps it).
+// (app::DurableGate keeps it). A commit is counted when SQLite calls its
+// wal hook: at the end of a transaction's COMMIT, or when a statement
+// outside a transaction is stepped to its end (SQLITE_DONE). A write
+// outside a transaction that is reset before its end (a RETURNING read
+// of one row) commits uncounted until the next commit: keep such writes
+// inside a Transaction.
 #pragma once
 
 #include <atomic>

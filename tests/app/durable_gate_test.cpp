@@ -54,7 +54,9 @@ TEST_CASE("work waits until the commits before it are synced, and runs in order"
     gate.After([&] { ran.push_back("after e2"); });
     // Not before a sync has covered them.
     CHECK(ran.size() == 1);
+    CHECK(gate.WaitingSince().has_value());
     REQUIRE(RunUntil(f.io, [&] { return ran.size() == 3; }));
+    CHECK_FALSE(gate.WaitingSince().has_value());
     CHECK(ran == std::vector<std::string>{"nothing committed yet", "after e1", "after e2"});
 
     // Synced already, nothing new: at once.
@@ -62,6 +64,19 @@ TEST_CASE("work waits until the commits before it are synced, and runs in order"
     CHECK(ran.back() == "synced");
   }
   CHECK(failures == 0);
+}
+
+TEST_CASE("SyncSoon syncs what was committed though no work waits for it", "[durable_gate]") {
+  Fixture f;
+  auto sync = store::WalSync::Start(*f.store);
+  REQUIRE(sync);
+  app::DurableGate gate(f.io, sync->get(), {});
+  REQUIRE(f.store->RecordEnvelopes({Envelope("e1")}));
+  gate.SyncSoon();
+  REQUIRE(f.io.run_one_for(milliseconds(10000)) == 1);  // the sync's report
+  bool ran = false;
+  gate.After([&] { ran = true; });
+  CHECK(ran);  // e1 was synced already
 }
 
 TEST_CASE("without a WalSync every commit is durable as made: work runs at once", "[durable_gate]") {

@@ -147,6 +147,13 @@ class Harness {
     REQUIRE(slack.SendDisconnect(reason, grace));
   }
 
+  void StopClient() {
+    testing::OnLoop(io_, [this] {
+      client_->Stop();
+      return 0;
+    });
+  }
+
   template <typename Fn>
   auto OnLoop(Fn fn) {
     return testing::OnLoop(io_, fn);
@@ -267,6 +274,18 @@ TEST_CASE("acks wait until the batch is durable, and what arrives meanwhile is t
   REQUIRE(AllAckedOnce(h.slack, later));
   CHECK(h.sink_->batches == 2);
   CHECK(h.Inbox().size() == 11);
+}
+
+TEST_CASE("a stop while a batch is on its way to disk acks it before closing", "[socket_mode]") {
+  Harness h;
+  h.sink_->hold_durable = true;
+  h.StartConnected();
+  std::string envelope = h.slack.SendEnvelope("events_api", Mention("just before the stop"));
+  REQUIRE(h.slack.WaitFor([&] { return h.sink_->held == 1; }));
+  h.StopClient();
+  CHECK(h.slack.OpenConnections() == 1);  // kept for the ack
+  REQUIRE(h.OnLoop([&] { return h.sink_->Release(); }) == 1);
+  REQUIRE(h.slack.WaitFor([&] { return h.slack.AckCount(envelope) == 1 && h.slack.OpenConnections() == 0; }));
 }
 
 TEST_CASE("a redelivered event is acked again but recorded once", "[socket_mode]") {

@@ -68,6 +68,12 @@ void SocketModeClient::Stop() {
   stopping_ = true;
   connect_timer_.cancel();
   tick_timer_.cancel();
+  // A batch recorded and on its way to disk is acked first (Flush closes
+  // then); unacked, Slack would send it again after the restart.
+  if (!awaiting_durable_) CloseAll();
+}
+
+void SocketModeClient::CloseAll() {
   std::vector<ConnectionId> ids;
   for (const auto& [id, connection] : connections_) ids.push_back(id);
   for (ConnectionId id : ids) ws_->Close(id, "shutting down");
@@ -308,6 +314,10 @@ void SocketModeClient::Flush() {
     recorded_.clear();
     for (const Pending& pending : durable) {
       Ack(pending.connection, pending.frame.envelope_id, pending.ack_payload, pending.arrived);
+    }
+    if (stopping_) {
+      CloseAll();  // what came meanwhile is not acked: Slack sends it again
+      return;
     }
     if (!batch_.empty() && !flush_posted_) {
       flush_posted_ = true;

@@ -50,7 +50,8 @@ class EnvelopeSink {
   // Runs `then` once what Record wrote is durable; at once by default (a
   // sink whose Record waits for the disk). On the loop thread.
   virtual void WhenDurable(std::function<void()> then) { then(); }
-  // After a recorded batch was acked: time to process it.
+  // After a batch was recorded (its acks may still wait for WhenDurable):
+  // time to process it.
   virtual void OnRecorded() {}
 };
 
@@ -127,6 +128,8 @@ class SocketModeClient {
   void Ack(ConnectionId id, const std::string& envelope_id, const std::string& payload, util::TimePoint arrived);
   void CountReconnect(const std::string& reason);
   void Flush();
+  // Closes every connection (Stop).
+  void CloseAll();
   void Tick();
   void CloseAfterDrain(ConnectionId id, util::TimePoint replaced_at);
   void StartTicking();
