@@ -13,52 +13,14 @@
 
 #include "curl_global.h"
 #include "flow_fixture.h"
+#include "notify_socket.h"
 #include "util/http/curl_http_client.h"
 
 using namespace e2e;
 
 namespace {
 
-// The receiving end of $NOTIFY_SOCKET, as systemd holds it.
-class NotifySocket {
- public:
-  explicit NotifySocket(const std::string& path) : path_(path) {
-    fd_ = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    sockaddr_un address{};
-    address.sun_family = AF_UNIX;
-    path.copy(address.sun_path, sizeof(address.sun_path) - 1);
-    REQUIRE(bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0);
-  }
-  ~NotifySocket() { close(fd_); }
-
-  // Collects datagrams until one contains `text`; false after `timeout`.
-  bool WaitFor(const std::string& text, milliseconds timeout) {
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (true) {
-      for (const auto& message : messages) {
-        if (message.find(text) != std::string::npos) return true;
-      }
-      auto left = std::chrono::duration_cast<milliseconds>(deadline - std::chrono::steady_clock::now());
-      if (left.count() <= 0) return false;
-      pollfd wait{fd_, POLLIN, 0};
-      if (poll(&wait, 1, static_cast<int>(left.count())) <= 0) continue;
-      char buffer[4096];
-      ssize_t n = recv(fd_, buffer, sizeof buffer, 0);
-      if (n > 0) messages.emplace_back(buffer, static_cast<size_t>(n));
-    }
-  }
-  int Count(const std::string& text) const {
-    int count = 0;
-    for (const auto& message : messages) count += message.find(text) != std::string::npos ? 1 : 0;
-    return count;
-  }
-
-  std::vector<std::string> messages;
-
- private:
-  std::string path_;
-  int fd_ = -1;
-};
+using testing::NotifySocket;
 
 void WriteConfig(const std::string& path, const Flow& flow, const std::string& extra) {
   std::ofstream file(path);
