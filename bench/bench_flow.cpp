@@ -5,7 +5,7 @@
 // nothing. Workloads (issue 9):
 //   mentions   N app_mentions, one per channel, `in_flight` unacked at most;
 //              done when N replies were posted. The daemon writes durably
-//              (SQLite synchronous=FULL) before every ack and every effect.
+//              (each commit synced to disk) before every ack and effect.
 //   aged       the same mentions against a state file aged like a busy
 //              installation after two weeks, next to a fresh one.
 //   messages   N plain channel messages (not mentions, not in a linked
@@ -275,7 +275,9 @@ int main(int argc, char** argv) {
   int aged_mentions = options.Number("--aged", 10000);
   int in_flight = options.Number("--in-flight", 64);
   int repeat = std::max(1, options.Number("--repeat", 1));
-  std::printf("bench_flow: %d envelopes in flight, SQLite synchronous=FULL; baseline: %s; %s\n", in_flight,
+  std::printf("bench_flow: %d envelopes in flight, every commit on disk before the ack or effect it leads to; "
+              "baseline: %s; %s\n",
+              in_flight,
               baseline_path.empty() ? "none (pass --baseline)" : baseline_path.c_str(),
               repeat == 1 ? "one run each (--repeat N: medians of N)" : fmt::format("medians of {} runs each", repeat).c_str());
 
