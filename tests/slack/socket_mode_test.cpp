@@ -252,12 +252,19 @@ TEST_CASE("every envelope is recorded in the inbox, then acked exactly once", "[
   CHECK(calls[0].authorization == std::string("Bearer ") + fake::FakeSlack::kAppToken);
 }
 
-TEST_CASE("acks wait until the batch is durable, and what arrives meanwhile is the next batch", "[socket_mode]") {
-  Harness h;
+// Starts connected with a sink that holds durability, and sends one
+// envelope: recorded, its sync not yet done. Returns its id.
+std::string SendOneHeld(Harness& h) {
   h.sink_->hold_durable = true;
   h.StartConnected();
-  std::string first = h.slack.SendEnvelope("events_api", Mention("first"));
+  std::string envelope = h.slack.SendEnvelope("events_api", Mention("on its way to disk"));
   REQUIRE(h.slack.WaitFor([&] { return h.sink_->held == 1; }));
+  return envelope;
+}
+
+TEST_CASE("acks wait until the batch is durable, and what arrives meanwhile is the next batch", "[socket_mode]") {
+  Harness h;
+  std::string first = SendOneHeld(h);
   auto later = SendMentions(h.slack, 10);
   REQUIRE(h.slack.WaitFor([&] { return h.sink_->decided == 11; }));
   // Recorded but not yet durable: not acked, and nothing else is recorded
@@ -278,10 +285,7 @@ TEST_CASE("acks wait until the batch is durable, and what arrives meanwhile is t
 
 TEST_CASE("a stop while a batch is on its way to disk acks it before closing", "[socket_mode]") {
   Harness h;
-  h.sink_->hold_durable = true;
-  h.StartConnected();
-  std::string envelope = h.slack.SendEnvelope("events_api", Mention("just before the stop"));
-  REQUIRE(h.slack.WaitFor([&] { return h.sink_->held == 1; }));
+  std::string envelope = SendOneHeld(h);
   h.StopClient();
   CHECK(h.slack.OpenConnections() == 1);  // kept for the ack
   REQUIRE(h.OnLoop([&] { return h.sink_->Release(); }) == 1);
