@@ -1,4 +1,5 @@
 // util: backoff bounds, log redaction.
+#include <algorithm>
 #include <future>
 #include <stdexcept>
 
@@ -82,6 +83,23 @@ TEST_CASE("the rate gate spaces a burst in order and honours blocks", "[rate]") 
   CHECK(gate.ReadyAt("method:auth.test", t0) == t0);
   gate.Forget(t0 + milliseconds(5000));
   CHECK(gate.ReadyAt("post:C1", t0 + milliseconds(5000)) == t0 + milliseconds(5000));
+}
+
+TEST_CASE("the rate gate forgets the channels whose slot has passed as it books new ones", "[rate]") {
+  slack::web_api::RateGate gate;
+  util::TimePoint t0{};
+  auto second = milliseconds(1000);
+  // One post in each of 100,000 channels, a millisecond apart: at any time
+  // about a thousand slots are still ahead (the last second's channels).
+  size_t most = 0;
+  for (int i = 0; i < 100000; ++i) {
+    util::TimePoint now = t0 + milliseconds(i);
+    REQUIRE(gate.Reserve("post:C" + std::to_string(i), now, second) == now);
+    most = std::max(most, gate.Size());
+  }
+  CHECK(most <= 2 * 1001);
+  // A slot still ahead is kept through a sweep, and still paces its channel.
+  CHECK(gate.Reserve("post:C99999", t0 + milliseconds(99999), second) == t0 + milliseconds(100999));
 }
 
 TEST_CASE("json::Parse refuses nesting past the bound before building anything", "[json]") {

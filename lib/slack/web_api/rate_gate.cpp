@@ -9,6 +9,10 @@ util::TimePoint RateGate::Reserve(const std::string& key, util::TimePoint now, u
   auto it = next_.find(key);
   if (it != next_.end()) slot = std::max(now, it->second);
   next_[key] = slot + interval;
+  if (next_.size() >= sweep_at_) {
+    Forget(now);
+    sweep_at_ = std::max(kFirstSweepAt, 2 * next_.size());
+  }
   return slot;
 }
 
