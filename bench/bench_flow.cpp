@@ -237,7 +237,9 @@ Figures Median(const std::vector<Figures>& runs) {
 
 // Runs of `sizes` events of one workload, each next to the baseline when
 // there is one (`repeat` times each, in turn; medians); then how the cost
-// per event moved from the first to the last.
+// per event and the peak RSS moved from the first to the last (memory that
+// grows with the run is held per event somewhere: a leak, or a map that
+// keeps every channel).
 void RunSeries(const char* title, const char* per_event, Workload workload, const std::vector<int>& sizes,
                const std::string& daemon_path, const std::string& baseline_path, int in_flight, int repeat) {
   if (sizes.empty() || sizes.front() <= 0) return;
@@ -261,6 +263,8 @@ void RunSeries(const char* title, const char* per_event, Workload workload, cons
   if (runs.size() > 1) {
     std::printf("CPU per %s, %d vs %d: x%.2f\n", per_event, sizes.back(), sizes.front(),
                 bench::Ratio(runs.back().cpu_ms_per_event, runs.front().cpu_ms_per_event));
+    std::printf("peak RSS, %d vs %d %ss: x%.2f\n", sizes.back(), sizes.front(), per_event,
+                bench::Ratio(runs.back().peak_rss_mb, runs.front().peak_rss_mb));
   }
 }
 
