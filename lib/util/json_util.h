@@ -20,9 +20,14 @@ inline constexpr int kMaxDepth = 64;
 // offset N", "nested deeper than 64 levels"); `doc` is then unusable. The
 // one way this project parses JSON that came from outside.
 std::string Parse(std::string_view text, rapidjson::Document& doc, int max_depth = kMaxDepth);
-// The deepest nesting of arrays and objects in `text`, counted outside
-// strings; it stops counting once past `limit` (then returns limit + 1).
-int NestingDepth(std::string_view text, int limit);
+
+// Reads the string member `key` of the JSON object `text` without building
+// a document, stopping as soon as it has it: for a body this project wrote
+// itself and sends on, where a whole parse would only repeat the work of
+// the writer. `value` is "" when the object has no such string member.
+// False when `text` is not an object, or breaks or nests past kMaxDepth
+// before the member; what follows the member is not read.
+bool FindTopLevelString(std::string_view text, std::string_view key, std::string* value);
 
 // The member `key` of `object` as a string; "" when absent or not a string.
 std::string GetString(const rapidjson::Value& object, const char* key);

@@ -107,10 +107,40 @@ TEST_CASE("json::Parse refuses nesting past the bound before building anything",
   CHECK(json::Parse(std::string(64, '[') + std::string(64, ']'), doc).empty());
   CHECK(json::Parse(std::string(65, '[') + std::string(65, ']'), doc) == "nested deeper than 64 levels");
   CHECK(json::Parse(std::string(1000000, '['), doc) == "nested deeper than 64 levels");
-  CHECK(json::Parse(std::string(1000000, '{'), doc) == "nested deeper than 64 levels");
+  // Objects need a name before the next level: refused at the second brace.
+  CHECK_THAT(json::Parse(std::string(1000000, '{'), doc), Catch::StartsWith("not valid JSON (Missing a name"));
+  CHECK(json::Parse(R"({"a":)" + std::string(64, '[') + std::string(64, ']') + "}", doc) ==
+        "nested deeper than 64 levels");
+  // A refused text leaves no value behind.
+  CHECK(doc.IsNull());
   // Brackets inside strings, escaped quotes included, do not count.
   CHECK(json::Parse(R"({"a":"[[[[\"[[[[","b":[1]})", doc, 2).empty());
-  CHECK(json::NestingDepth(R"({"a":"\\","b":[[1]]})", 10) == 3);
+}
+
+TEST_CASE("json::FindTopLevelString reads one member of an object and nothing deeper", "[json]") {
+  std::string value = "stale";
+  CHECK(json::FindTopLevelString(R"({"channel":"C1","text":"x"})", "channel", &value));
+  CHECK(value == "C1");
+  // Found late, after nested members and strings that look like the key.
+  CHECK(json::FindTopLevelString(
+      R"({"blocks":[{"channel":"CNESTED"}],"meta":{"channel":"CDEEP"},"text":"\"channel\":\"CFAKE\"","channel":"C2"})",
+      "channel", &value));
+  CHECK(value == "C2");
+  // Escapes are decoded as a parse would.
+  CHECK(json::FindTopLevelString(R"({"channel":"C\u0033"})", "channel", &value));
+  CHECK(value == "C3");
+  // An object without the member (or with it not a string): "".
+  CHECK(json::FindTopLevelString(R"({"view":{"channel":"C9"},"channel":7})", "channel", &value));
+  CHECK(value.empty());
+  CHECK(json::FindTopLevelString("{}", "channel", &value));
+  // Not an object, not JSON, or too deep before the member: false.
+  CHECK_FALSE(json::FindTopLevelString(R"(["channel","C1"])", "channel", &value));
+  CHECK_FALSE(json::FindTopLevelString(R"("C1")", "channel", &value));
+  CHECK_FALSE(json::FindTopLevelString("", "channel", &value));
+  CHECK_FALSE(json::FindTopLevelString(R"({"text":"x",)", "channel", &value));
+  CHECK_FALSE(json::FindTopLevelString(R"({"a":)" + std::string(100, '[') + std::string(100, ']') + "}", "channel",
+                                       &value));
+  CHECK(value.empty());
 }
 
 TEST_CASE("json::Parse says where a body stops being JSON", "[json]") {
