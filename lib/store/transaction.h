@@ -23,7 +23,7 @@ class Transaction {
   util::Status Commit();
 
  private:
-  sqlite3* db_;
+  Store& store_;
   const char* operation_;
   bool open_ = false;
   std::string error_;
