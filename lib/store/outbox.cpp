@@ -61,24 +61,32 @@ util::Result<long long> Outbox::NextDueMs() {
 }
 
 util::Status Outbox::MarkAttempted(long long id, long long now_ms) {
-  // An intent already attempted keeps the time of the attempt whose
-  // outcome is unknown: reconciling it is not a new attempt.
-  Statement update(store_,
-                   "UPDATE outbox SET attempted_at_ms = CASE WHEN state = 1 THEN attempted_at_ms ELSE ? END, "
-                   "state = 1 WHERE id = ?",
-                   "mark intent attempted");
-  if (auto status = update.BindAll(now_ms, id).Run(); !status) return status;
-  return SetRunning(id);
+  // One write of the row: an intent already attempted keeps the time of the
+  // attempt whose outcome is unknown (reconciling it is not a new attempt),
+  // and every claim counts a try.
+  auto lane = Statement(store_,
+                        "UPDATE outbox SET attempted_at_ms = CASE WHEN state = 1 THEN attempted_at_ms ELSE ? END, "
+                        "state = 1, attempts = attempts + 1 WHERE id = ? RETURNING lane",
+                        "mark intent attempted")
+                  .BindAll(now_ms, id)
+                  .First([](const Statement& row) { return row.Text(0); });
+  if (!lane) return tl::make_unexpected(lane.error());
+  return *lane ? SetLaneRunning(**lane) : util::Ok();
 }
 
-util::Status Outbox::MarkRunning(long long id) { return SetRunning(id); }
+util::Status Outbox::MarkRunning(long long id) {
+  auto lane = Statement(store_, "UPDATE outbox SET attempts = attempts + 1 WHERE id = ? RETURNING lane",
+                        "count intent try")
+                  .BindAll(id)
+                  .First([](const Statement& row) { return row.Text(0); });
+  if (!lane) return tl::make_unexpected(lane.error());
+  return *lane ? SetLaneRunning(**lane) : util::Ok();
+}
 
-util::Status Outbox::SetRunning(long long id) {
-  Statement attempts(store_, "UPDATE outbox SET attempts = attempts + 1 WHERE id = ?", "count intent try");
-  if (auto status = attempts.BindAll(id).Run(); !status) return status;
-  Statement running(store_, "UPDATE outbox_lanes SET due_ms = ? WHERE lane = (SELECT lane FROM outbox WHERE id = ?)",
-                    "mark lane running");
-  return running.BindAll(kRunning, id).Run();
+util::Status Outbox::SetLaneRunning(const std::string& lane) {
+  return Statement(store_, "UPDATE outbox_lanes SET due_ms = ? WHERE lane = ?", "mark lane running")
+      .BindAll(kRunning, lane)
+      .Run();
 }
 
 util::Status Outbox::MarkEffectAt(long long id, long long now_ms, const std::string& payload) {

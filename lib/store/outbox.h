@@ -84,8 +84,8 @@ class Outbox {
  private:
   // Sets a finished state and result, then advances the intent's lane.
   util::Result<bool> Finish(long long id, long long state, const std::string& result);
-  // Counts a try of the intent and takes its lane off the due list.
-  util::Status SetRunning(long long id);
+  // Takes `lane` off the due list while a worker has its head.
+  util::Status SetLaneRunning(const std::string& lane);
   // Moves `lane`'s head to its lowest open intent after one finished.
   util::Status Advance(const std::string& lane);
 
