@@ -49,6 +49,9 @@ class Outbox {
   util::Result<long long> NextDueMs();
   // Marks an intent attempted: committed BEFORE the side effect. Its lane is
   // running (not Due) until the outcome is recorded, or until Recover.
+  // Inside a Transaction, like MarkRunning and the Mark*/Finish writes that
+  // read a RETURNING row (wal_sync.h: such a write on its own would commit
+  // without being counted).
   util::Status MarkAttempted(long long id, long long now_ms);
   // Claims an intent whose side effect comes after a preparation (a
   // create's look-ups): its lane is running as above, but the intent stays

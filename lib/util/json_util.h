@@ -17,8 +17,8 @@ inline constexpr int kMaxDepth = 64;
 
 // Parses `text` into `doc` without recursion, refusing nesting deeper than
 // `max_depth`. Returns "" on success, else why not ("not valid JSON (…) at
-// offset N", "nested deeper than 64 levels"); `doc` is then unusable. The
-// one way this project parses JSON that came from outside.
+// offset N", "nested deeper than 64 levels"); `doc` is then null. The one
+// way this project parses JSON that came from outside.
 std::string Parse(std::string_view text, rapidjson::Document& doc, int max_depth = kMaxDepth);
 
 // Reads the string member `key` of the JSON object `text` without building

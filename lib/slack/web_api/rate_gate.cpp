@@ -4,10 +4,11 @@
 
 namespace slack::web_api {
 
-util::TimePoint RateGate::Reserve(const std::string& key, util::TimePoint now, util::Duration interval) {
-  util::TimePoint slot = now;
+util::TimePoint RateGate::Reserve(const std::string& key, util::TimePoint earliest, util::Duration interval,
+                                  util::TimePoint now) {
+  util::TimePoint slot = earliest;
   auto it = next_.find(key);
-  if (it != next_.end()) slot = std::max(now, it->second);
+  if (it != next_.end()) slot = std::max(earliest, it->second);
   next_[key] = slot + interval;
   if (next_.size() >= sweep_at_) {
     Forget(now);

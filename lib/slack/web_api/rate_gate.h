@@ -21,11 +21,13 @@ namespace slack::web_api {
 
 class RateGate {
  public:
-  // Books the next slot for `key` at or after `now`, at least `interval`
-  // after the previously booked slot, and returns when it is. Sweeps out
-  // passed entries once the map has doubled since the last sweep, so the
-  // sweep costs O(1) per call amortised.
-  util::TimePoint Reserve(const std::string& key, util::TimePoint now, util::Duration interval);
+  // Books the next slot for `key` at or after `earliest`, at least
+  // `interval` after the previously booked slot, and returns when it is.
+  // Sweeps out entries passed at `now` (the clock: `earliest` may be later,
+  // the end of a 429's block, and what is due before it still holds now)
+  // once the map has doubled since the last sweep: O(1) per call amortised.
+  util::TimePoint Reserve(const std::string& key, util::TimePoint earliest, util::Duration interval,
+                          util::TimePoint now);
   // Forbids calls under `key` until `until` (never shortens a block).
   void Block(const std::string& key, util::TimePoint until);
   // When calls under `key` may go again (`now` when not blocked).

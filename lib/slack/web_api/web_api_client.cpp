@@ -74,11 +74,12 @@ util::Result<Answer> WebApiClient::CallWithHeaders(const std::string& method, co
     util::TimePoint ready;
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      ready = gate_.ReadyAt(method_key, options_.now());
+      util::TimePoint now = options_.now();
+      ready = gate_.ReadyAt(method_key, now);
       // Posts take the next per-channel slot: about one per second, in the
       // order the calls arrived.
       if (IsPostingMethod(method) && !channel.empty()) {
-        ready = std::max(ready, gate_.Reserve("post:" + channel, ready, options_.post_interval));
+        ready = std::max(ready, gate_.Reserve("post:" + channel, ready, options_.post_interval, now));
       }
     }
     if (retry == Retry::kNoWait && ready > options_.now()) {
