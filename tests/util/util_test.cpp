@@ -118,6 +118,21 @@ TEST_CASE("the rate gate's sweep keeps what the clock has not reached, a 429's b
   CHECK(gate.Size() == 1001);
 }
 
+TEST_CASE("json::Parse refuses nesting past the bound before building a value that deep", "[json]") {
+  rapidjson::Document doc;
+  CHECK(json::Parse(std::string(64, '[') + std::string(64, ']'), doc).empty());
+  CHECK(json::Parse(std::string(65, '[') + std::string(65, ']'), doc) == "nested deeper than 64 levels");
+  CHECK(json::Parse(std::string(1000000, '['), doc) == "nested deeper than 64 levels");
+  // Objects need a name before the next level: refused at the second brace.
+  CHECK_THAT(json::Parse(std::string(1000000, '{'), doc), Catch::StartsWith("not valid JSON (Missing a name"));
+  CHECK(json::Parse(R"({"a":)" + std::string(64, '[') + std::string(64, ']') + "}", doc) ==
+        "nested deeper than 64 levels");
+  // A refused text leaves no value behind.
+  CHECK(doc.IsNull());
+  // Brackets inside strings, escaped quotes included, do not count.
+  CHECK(json::Parse(R"({"a":"[[[[\"[[[[","b":[1]})", doc, 2).empty());
+}
+
 TEST_CASE("json::FindTopLevelString reads one member of an object and nothing deeper", "[json]") {
   std::string value = "stale";
   CHECK(json::FindTopLevelString(R"({"channel":"C1","text":"x"})", "channel", &value));
