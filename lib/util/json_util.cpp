@@ -11,6 +11,16 @@
 namespace json {
 namespace {
 
+// Feeds `text` to `handler` as RapidJSON's iterative reader (no recursion,
+// whatever the nesting) reads it; the one way this file reads text.
+template <class Handler>
+rapidjson::ParseResult Read(std::string_view text, Handler& handler) {
+  rapidjson::MemoryStream memory(text.data(), text.size());
+  rapidjson::EncodedInputStream<rapidjson::UTF8<>, rapidjson::MemoryStream> input(memory);
+  rapidjson::Reader reader;
+  return reader.Parse<rapidjson::kParseIterativeFlag>(input, handler);
+}
+
 // Builds the document as the reader goes, as Document::Parse would, and
 // stops the reader at the first array or object past `max_depth`: a deep
 // document never becomes a value that Serialize or a destructor would walk
@@ -55,27 +65,6 @@ class DepthBoundBuilder {
   int depth_ = 0;
   bool too_deep_ = false;
 };
-
-}  // namespace
-
-std::string Parse(std::string_view text, rapidjson::Document& doc, int max_depth) {
-  doc.SetNull();
-  DepthBoundBuilder builder(doc, max_depth);
-  rapidjson::Reader reader;
-  rapidjson::ParseResult result;
-  auto build = [&](rapidjson::Document&) {
-    rapidjson::MemoryStream memory(text.data(), text.size());
-    rapidjson::EncodedInputStream<rapidjson::UTF8<>, rapidjson::MemoryStream> input(memory);
-    result = reader.Parse<rapidjson::kParseIterativeFlag>(input, builder);
-    return !result.IsError();
-  };
-  doc.Populate(build);  // the root becomes `doc` only when the whole text was read
-  if (!result.IsError()) return {};
-  if (builder.too_deep()) return fmt::format("nested deeper than {} levels", max_depth);
-  return fmt::format("not valid JSON ({}) at offset {}", rapidjson::GetParseError_En(result.Code()), result.Offset());
-}
-
-namespace {
 
 // SAX handler for FindTopLevelString: stops the reader (returns false) once
 // it has the member, or at a root that is not an object, or too deep.
@@ -132,13 +121,24 @@ class TopLevelStringFinder : public rapidjson::BaseReaderHandler<rapidjson::UTF8
 
 }  // namespace
 
+std::string Parse(std::string_view text, rapidjson::Document& doc, int max_depth) {
+  doc.SetNull();
+  DepthBoundBuilder builder(doc, max_depth);
+  rapidjson::ParseResult result;
+  auto build = [&](rapidjson::Document&) {
+    result = Read(text, builder);
+    return !result.IsError();
+  };
+  doc.Populate(build);  // the root becomes `doc` only when the whole text was read
+  if (!result.IsError()) return {};
+  if (builder.too_deep()) return fmt::format("nested deeper than {} levels", max_depth);
+  return fmt::format("not valid JSON ({}) at offset {}", rapidjson::GetParseError_En(result.Code()), result.Offset());
+}
+
 bool FindTopLevelString(std::string_view text, std::string_view key, std::string* value) {
   value->clear();
   TopLevelStringFinder finder(key, value);
-  rapidjson::MemoryStream memory(text.data(), text.size());
-  rapidjson::EncodedInputStream<rapidjson::UTF8<>, rapidjson::MemoryStream> input(memory);
-  rapidjson::Reader reader;
-  bool complete = !reader.Parse<rapidjson::kParseIterativeFlag>(input, finder).IsError();
+  bool complete = !Read(text, finder).IsError();
   return finder.found() || (complete && finder.root_is_object());
 }
 
