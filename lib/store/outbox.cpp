@@ -64,28 +64,26 @@ util::Status Outbox::MarkAttempted(long long id, long long now_ms) {
   // One write of the row: an intent already attempted keeps the time of the
   // attempt whose outcome is unknown (reconciling it is not a new attempt),
   // and every claim counts a try.
-  auto lane = Statement(store_,
-                        "UPDATE outbox SET attempted_at_ms = CASE WHEN state = 1 THEN attempted_at_ms ELSE ? END, "
-                        "state = 1, attempts = attempts + 1 WHERE id = ? RETURNING lane",
-                        "mark intent attempted")
-                  .BindAll(now_ms, id)
-                  .First([](const Statement& row) { return row.Text(0); });
-  if (!lane) return tl::make_unexpected(lane.error());
-  return *lane ? SetLaneRunning(**lane) : util::Ok();
+  return SetLaneRunning(Statement(store_,
+                                  "UPDATE outbox SET attempted_at_ms = CASE WHEN state = 1 THEN attempted_at_ms "
+                                  "ELSE ? END, state = 1, attempts = attempts + 1 WHERE id = ? RETURNING lane",
+                                  "mark intent attempted")
+                            .BindAll(now_ms, id)
+                            .First([](const Statement& row) { return row.Text(0); }));
 }
 
 util::Status Outbox::MarkRunning(long long id) {
-  auto lane = Statement(store_, "UPDATE outbox SET attempts = attempts + 1 WHERE id = ? RETURNING lane",
-                        "count intent try")
-                  .BindAll(id)
-                  .First([](const Statement& row) { return row.Text(0); });
-  if (!lane) return tl::make_unexpected(lane.error());
-  return *lane ? SetLaneRunning(**lane) : util::Ok();
+  return SetLaneRunning(Statement(store_, "UPDATE outbox SET attempts = attempts + 1 WHERE id = ? RETURNING lane",
+                                  "count intent try")
+                            .BindAll(id)
+                            .First([](const Statement& row) { return row.Text(0); }));
 }
 
-util::Status Outbox::SetLaneRunning(const std::string& lane) {
+util::Status Outbox::SetLaneRunning(const util::Result<std::optional<std::string>>& claimed_lane) {
+  if (!claimed_lane) return tl::make_unexpected(claimed_lane.error());
+  if (!*claimed_lane) return util::Ok();  // no such intent: nothing to run
   return Statement(store_, "UPDATE outbox_lanes SET due_ms = ? WHERE lane = ?", "mark lane running")
-      .BindAll(kRunning, lane)
+      .BindAll(kRunning, **claimed_lane)
       .Run();
 }
 

@@ -7,6 +7,7 @@
 // Same thread rule as Store.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -87,8 +88,9 @@ class Outbox {
  private:
   // Sets a finished state and result, then advances the intent's lane.
   util::Result<bool> Finish(long long id, long long state, const std::string& result);
-  // Takes `lane` off the due list while a worker has its head.
-  util::Status SetLaneRunning(const std::string& lane);
+  // Takes the lane that a claim's UPDATE ... RETURNING lane named off the
+  // due list while a worker has its head (no row: the intent is gone).
+  util::Status SetLaneRunning(const util::Result<std::optional<std::string>>& claimed_lane);
   // Moves `lane`'s head to its lowest open intent after one finished.
   util::Status Advance(const std::string& lane);
 
